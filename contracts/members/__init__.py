@@ -1,0 +1,1 @@
+"""Public events of the members service (topic `members.events`)."""

@@ -1,0 +1,1 @@
+"""Public events of the proposals service (topic `proposals.events`)."""

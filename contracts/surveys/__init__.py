@@ -1,0 +1,1 @@
+"""Public events of the surveys service (topic `surveys.events`)."""

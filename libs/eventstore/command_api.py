@@ -1,0 +1,177 @@
+"""The HTTP command API every service offers inside the cluster (the gateway is its main caller).
+
+POST /commands/{name} with a JSON body, `Authorization: Bearer <token>` (the end user's, forwarded) and an
+optional `Idempotency-Key`. Answers with what was written (stream, version, event ids, positions, the
+store checkpoint) so the caller can wait for its views to reach it. Refusals name the broken rule."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+import asyncpg
+from pydantic import BaseModel, ValidationError
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from eventstore.errors import ConcurrencyError, DomainError
+from eventstore.store import AppendResult, CommandContext, EventStore
+
+C = TypeVar("C", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class CommandOutcome:
+    """What a command handler returns: what it wrote, plus anything the caller should see (e.g. a number)."""
+
+    written: AppendResult | None
+    result: dict[str, Any] = field(default_factory=dict)
+
+
+Handler = Callable[[C, CommandContext], Awaitable[CommandOutcome]]
+
+
+@dataclass(frozen=True)
+class CommandSpec(Generic[C]):
+    name: str
+    model: type[C]
+    handler: Handler[C]
+    summary: str = ""
+
+
+def _error(status: int, code: str, message: str, **extra: Any) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message, **extra}}, status_code=status)
+
+
+def _outcome_body(outcome: CommandOutcome) -> dict[str, Any]:
+    w = outcome.written
+    return {
+        "stream_id": w.stream_id if w else None,
+        "stream_version": w.stream_version if w else None,
+        "event_ids": [str(i) for i in w.event_ids] if w else [],
+        "positions": w.positions if w else [],
+        "checkpoint": {"tx_id": w.checkpoint.tx_id, "position": w.checkpoint.position} if w else None,
+        "result": outcome.result,
+    }
+
+
+class CommandAPI:
+    def __init__(self, service: str, store: EventStore, commands: Sequence[CommandSpec[Any]],
+                 authenticate: Callable[[str | None], Any] | None = None) -> None:
+        self.service = service
+        self.store = store
+        self.commands = {c.name: c for c in commands}
+        if authenticate is None:
+            from yizheng.auth import bearer
+            authenticate = bearer
+        self._authenticate = authenticate
+
+    def app(self) -> Starlette:
+        return Starlette(routes=[
+            Route("/commands/{name}", self.handle, methods=["POST"]),
+            Route("/openapi.json", self.openapi, methods=["GET"]),
+            Route("/healthz", self.health, methods=["GET"]),
+            Route("/readyz", self.ready, methods=["GET"]),
+        ])
+
+    async def health(self, request: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok", "service": self.service})
+
+    async def ready(self, request: Request) -> JSONResponse:
+        try:
+            async with self.store.pool.acquire() as conn:
+                await conn.fetchval("SELECT 1")
+        except (OSError, asyncpg.PostgresError) as err:
+            return JSONResponse({"status": "unavailable", "reason": str(err)}, status_code=503)
+        return JSONResponse({"status": "ready", "service": self.service})
+
+    async def handle(self, request: Request) -> JSONResponse:
+        name = request.path_params["name"]
+        spec = self.commands.get(name)
+        if spec is None:
+            return _error(404, "unknown_command", f"{self.service} has no command {name!r}")
+        try:
+            principal = self._authenticate(request.headers.get("authorization"))
+        except Exception as err:  # every authentication failure is a 401, whatever raised it
+            return _error(401, "unauthenticated", str(err))
+        body = await request.body()
+        try:
+            command = spec.model.model_validate_json(body or b"{}")
+        except ValidationError as err:
+            fields = [".".join(str(p) for p in e["loc"]) for e in err.errors()]
+            detail = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in err.errors())
+            return _error(400, "invalid_command", f"{name}: {detail}", fields=fields)
+        ctx = CommandContext(actor=principal.actor, committee_id=principal.committee_id)
+        key = request.headers.get("idempotency-key")
+        if key:
+            return await self._idempotent(key, spec, command, ctx, body)
+        return await self._run(spec, command, ctx)
+
+    async def _run(self, spec: CommandSpec[Any], command: BaseModel, ctx: CommandContext) -> JSONResponse:
+        try:
+            outcome = await spec.handler(command, ctx)
+        except ConcurrencyError as err:
+            return _error(409, "concurrent_change", str(err))
+        except DomainError as err:
+            status = 403 if err.rule == "not_authorized" else 422
+            return _error(status, err.rule, err.message, **({"details": err.details} if err.details else {}))
+        return JSONResponse(_outcome_body(outcome))
+
+    async def _idempotent(self, key: str, spec: CommandSpec[Any], command: BaseModel, ctx: CommandContext,
+                          body: bytes) -> JSONResponse:
+        scoped = f"{ctx.committee_id}:{ctx.actor.id}:{key}"
+        digest = hashlib.sha256(spec.name.encode() + b"\0" + body).digest()
+        table = f"{self.store.schema}.idempotency"
+        async with self.store.pool.acquire() as conn:
+            # A session lock per key: a concurrent retry waits for the first attempt, then reads its answer.
+            await conn.execute("SELECT pg_advisory_lock(hashtextextended($1, 0))", scoped)
+            try:
+                row = await conn.fetchrow(f"SELECT command, request, response FROM {table} WHERE key = $1", scoped)
+                if row is not None:
+                    if bytes(row["request"]) != digest:
+                        return _error(422, "idempotency_key_reused",
+                                      f"idempotency key {key!r} was already used for a different request")
+                    return JSONResponse(row["response"], headers={"Idempotent-Replay": "true"})
+                response = await self._run(spec, command, ctx)
+                if response.status_code == 200:
+                    await conn.execute(
+                        f"INSERT INTO {table} (key, command, request, response) VALUES ($1, $2, $3, $4::jsonb)",
+                        scoped, spec.name, digest, json.loads(bytes(response.body)))
+                return response
+            finally:
+                await conn.execute("SELECT pg_advisory_unlock(hashtextextended($1, 0))", scoped)
+
+    async def openapi(self, request: Request) -> JSONResponse:
+        return JSONResponse(self.openapi_document())
+
+    def openapi_document(self) -> dict[str, Any]:
+        paths: dict[str, Any] = {}
+        schemas: dict[str, Any] = {}
+        for name, spec in sorted(self.commands.items()):
+            schema = spec.model.model_json_schema(ref_template="#/components/schemas/{model}")
+            schemas.update(schema.pop("$defs", {}))
+            schemas[spec.model.__name__] = schema
+            paths[f"/commands/{name}"] = {"post": {
+                "operationId": name, "summary": spec.summary or (spec.model.__doc__ or name).strip(),
+                "parameters": [{"name": "Idempotency-Key", "in": "header", "required": False,
+                                "schema": {"type": "string"}}],
+                "requestBody": {"required": True, "content": {"application/json": {
+                    "schema": {"$ref": f"#/components/schemas/{spec.model.__name__}"}}}},
+                "responses": {
+                    "200": {"description": "written"},
+                    "400": {"description": "malformed command"},
+                    "401": {"description": "no valid bearer token"},
+                    "403": {"description": "not allowed for this caller"},
+                    "409": {"description": "concurrent change; retry"},
+                    "422": {"description": "refused by a rule (error.code names it)"},
+                },
+            }}
+        return {"openapi": "3.1.0", "info": {"title": f"{self.service} commands", "version": "1"},
+                "paths": paths, "components": {"schemas": schemas,
+                                               "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+                "security": [{"bearer": []}]}

@@ -1,0 +1,35 @@
+"""Errors the kernel raises."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A command refused by a business rule. `rule` is a stable code clients can switch on."""
+
+    def __init__(self, rule: str, message: str, **details: object) -> None:
+        super().__init__(message)
+        self.rule = rule
+        self.message = message
+        self.details = details
+
+    def __str__(self) -> str:
+        return f"{self.rule}: {self.message}"
+
+
+class ConcurrencyError(Exception):
+    """Another writer changed the stream first; nothing was written. Reload and retry, or refuse."""
+
+    def __init__(self, stream_id: str, expected_version: int, detail: str) -> None:
+        super().__init__(f"concurrent write to stream {stream_id!r} at expected version {expected_version}: {detail}")
+        self.stream_id = stream_id
+        self.expected_version = expected_version
+
+
+class NotAuthorized(DomainError):
+    def __init__(self, message: str) -> None:
+        super().__init__("not_authorized", message)
+
+
+class TransactionOrderConflict(ConcurrencyError):
+    """The writing transaction took its id before the stream's last writer committed; appending would put
+    the stream out of order for tailing readers. Nothing was written; retrying the transaction succeeds."""

@@ -1,0 +1,80 @@
+"""Process-wide settings, read from the environment each call (no import-time caching, so tests can
+monkeypatch the environment). Every default points at the local infrastructure `yizheng infra up` runs."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+DEFAULT_PG_PORT = 55432
+DEFAULT_KAFKA_PORT = 59092
+LOOPBACK = "127.0.0.1"
+LOCAL_DATABASE = "yizheng"
+# Dev-only signing key for HS256 tokens; production sets YIZHENG_JWT_SECRET (or uses RS256/JWKS).
+DEV_JWT_SECRET = "yizheng-dev-secret-not-for-production-0123456789"
+
+
+def repo_root() -> Path:
+    """YIZHENG_HOME, else the nearest parent of this module that holds pyproject.toml, else the cwd."""
+    home = os.environ.get("YIZHENG_HOME")
+    if home:
+        return Path(home).resolve()
+    for parent in Path(__file__).resolve().parents:
+        if (parent / "pyproject.toml").is_file():
+            return parent
+    return Path.cwd().resolve()
+
+
+def state_dir() -> Path:
+    """The one git-ignored directory holding every local server's data, logs and pid files."""
+    return repo_root() / ".yizheng"
+
+
+def _port(var: str, default: int) -> int:
+    raw = os.environ.get(var, "").strip()
+    if not raw:
+        return default
+    try:
+        port = int(raw)
+    except ValueError:
+        raise ValueError(f"{var}={raw!r} is not a port number") from None
+    if not 0 < port < 65535:
+        raise ValueError(f"{var}={port} is out of range")
+    return port
+
+
+def pg_port() -> int:
+    return _port("YIZHENG_PG_PORT", DEFAULT_PG_PORT)
+
+
+def kafka_port() -> int:
+    """The broker's PLAINTEXT port; the KRaft controller listens on the next one."""
+    return _port("YIZHENG_KAFKA_PORT", DEFAULT_KAFKA_PORT)
+
+
+def local_database_url() -> str:
+    return f"postgresql://postgres@{LOOPBACK}:{pg_port()}/{LOCAL_DATABASE}"
+
+
+def local_kafka_bootstrap() -> str:
+    return f"{LOOPBACK}:{kafka_port()}"
+
+
+def external_database_url() -> str | None:
+    return os.environ.get("DATABASE_URL") or None
+
+
+def external_kafka_bootstrap() -> str | None:
+    return os.environ.get("KAFKA_BOOTSTRAP_SERVERS") or None
+
+
+def database_url() -> str:
+    return external_database_url() or local_database_url()
+
+
+def kafka_bootstrap() -> str:
+    return external_kafka_bootstrap() or local_kafka_bootstrap()
+
+
+def jwt_secret() -> str:
+    return os.environ.get("YIZHENG_JWT_SECRET") or DEV_JWT_SECRET
