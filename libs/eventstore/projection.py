@@ -1,0 +1,127 @@
+"""Read models kept by applying events, each with its own checkpoint, rebuildable from zero.
+
+A projection over the service's own store is run by `StoreProjector` (the checkpoint advances in the same
+transaction as the projection's writes, so a crash never applies an event twice). A projection over other
+services' topics is run by an `IdempotentConsumer` whose inbox plays that role. `replay_*` rebuilds one."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+import asyncpg
+from aiokafka import AIOKafkaConsumer, TopicPartition
+
+from eventstore.consumer import Delivered, IdempotentConsumer, PoisonMessage, ReceivedEvent, decode
+from eventstore.store import EventStore
+from eventstore.tailing import StoreTailer
+
+
+class Projection(Protocol):
+    name: str
+
+    async def setup(self, conn: asyncpg.Connection) -> None:
+        """Create the projection's tables if missing."""
+
+    async def reset(self, conn: asyncpg.Connection) -> None:
+        """Empty the projection's tables (for a replay from zero)."""
+
+    async def apply(self, conn: asyncpg.Connection, delivered: Delivered) -> None:
+        """Apply one event; runs inside the transaction that also records progress."""
+
+
+def checkpoint_name(projection: Projection) -> str:
+    return f"projection:{projection.name}"
+
+
+class StoreProjector:
+    """Keeps a projection up to date with the service's own store."""
+
+    def __init__(self, store: EventStore, projection: Projection, *, batch_size: int = 500) -> None:
+        self.store = store
+        self.projection = projection
+        self.batch_size = batch_size
+        self._tailer = StoreTailer(store, self.catch_up, label=f"projection:{projection.name}")
+
+    async def setup(self) -> None:
+        async with self.store.pool.acquire() as conn:
+            await self.projection.setup(conn)
+
+    async def start(self) -> None:
+        await self.setup()
+        await self._tailer.start()
+
+    async def stop(self) -> None:
+        await self._tailer.stop()
+
+    async def catch_up(self) -> int:
+        """Apply everything readable after the checkpoint; returns how many events were applied."""
+        name = checkpoint_name(self.projection)
+        applied = 0
+        while True:
+            async with self.store.pool.acquire() as conn, conn.transaction():
+                checkpoint = await self.store.load_checkpoint(name, conn=conn)
+                batch = await self.store.read_all(checkpoint, self.batch_size, conn=conn)
+                for event in batch:
+                    await self.projection.apply(conn, event)
+                if batch:
+                    await self.store.save_checkpoint(name, batch[-1].checkpoint, conn=conn)
+            applied += len(batch)
+            if len(batch) < self.batch_size:
+                return applied
+
+
+async def replay_from_store(store: EventStore, projection: Projection) -> int:
+    """Rebuild a projection of the service's own store from the first event."""
+    async with store.pool.acquire() as conn, conn.transaction():
+        await projection.setup(conn)
+        await projection.reset(conn)
+        await conn.execute(f"DELETE FROM {store.schema}.checkpoints WHERE name = $1", checkpoint_name(projection))
+    return await StoreProjector(store, projection).catch_up()
+
+
+async def replay_from_topics(consumer: IdempotentConsumer, projection: Projection,
+                             topics: Sequence[str] | None = None) -> int:
+    """Rebuild a projection fed by public topics: empty it and its inbox, then read every topic from its
+    first offset to the end as it stands now. The live consumer may keep running: its inbox skips what
+    the replay applied."""
+    async with consumer.pool.acquire() as conn, conn.transaction():
+        await projection.setup(conn)
+        await projection.reset(conn)
+        await conn.execute(f"DELETE FROM {consumer.schema}.inbox WHERE consumer = $1", consumer.name)
+    reader = AIOKafkaConsumer(bootstrap_servers=consumer.bootstrap, enable_auto_commit=False)
+    await reader.start()
+    applied = 0
+    try:
+        partitions = [TopicPartition(t, p) for t in (topics or consumer.topics)
+                      for p in sorted(reader.partitions_for_topic(t) or await _partitions(reader, t))]
+        if not partitions:
+            return 0
+        reader.assign(partitions)
+        await reader.seek_to_beginning(*partitions)
+        ends = await reader.end_offsets(partitions)
+        remaining = {tp for tp in partitions if ends[tp] > 0}
+        while remaining:
+            batches = await reader.getmany(*remaining, timeout_ms=1000)
+            for tp, records in batches.items():
+                for record in records:
+                    if record.offset >= ends[tp]:
+                        continue
+                    try:
+                        envelope, event = decode(record.value or b"", consumer.registry)
+                    except PoisonMessage:
+                        continue  # the live consumer dead-lettered it already
+                    if consumer.types is None or envelope.type in consumer.types:
+                        received = ReceivedEvent(envelope, event, record.topic, record.partition, record.offset)
+                        applied += await consumer.apply(received)
+            for tp in list(remaining):
+                if await reader.position(tp) >= ends[tp]:
+                    remaining.discard(tp)
+    finally:
+        await reader.stop()
+    return applied
+
+
+async def _partitions(reader: AIOKafkaConsumer, topic: str) -> set[int]:
+    await reader._client.force_metadata_update()  # the reader has not seen this topic yet
+    return reader.partitions_for_topic(topic) or set()
