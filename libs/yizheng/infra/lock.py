@@ -14,9 +14,7 @@ from yizheng.infra.errors import InfraError
 
 
 @contextmanager
-def infra_lock(
-    path: Path, timeout: float = 900.0, say: Callable[[str], None] | None = None
-) -> Iterator[None]:
+def infra_lock(path: Path, timeout: float = 900.0, say: Callable[[str], None] | None = None) -> Iterator[None]:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:

@@ -1,0 +1,31 @@
+"""`yizheng` — the one command-line entry point (pyproject: yizheng = "yizheng.cli:app").
+
+Each command group lives in its own small module `yizheng/cli_<name>.py` that defines a Typer app (or a
+single command function) and keeps heavy imports inside the command bodies, so `yizheng --help` stays
+fast. This file only registers them.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from yizheng import cli_infra, cli_run
+
+app = typer.Typer(
+    name="yizheng",
+    help="Yizheng: the county CPPCC committee's event-sourced platform.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+# ---------------------------------------------------------------------------------------------------
+# REGISTER COMMANDS HERE, one line each, keeping the imports above in alphabetical order:
+#   a group of sub-commands:  app.add_typer(cli_<name>.app, name="<name>")   ->  yizheng <name> <sub>
+#   a single command:         app.command("<name>")(cli_<name>.<function>)   ->  yizheng <name>
+# ---------------------------------------------------------------------------------------------------
+app.add_typer(cli_infra.app, name="infra")
+app.command("run")(cli_run.run)
+
+
+if __name__ == "__main__":
+    app()
