@@ -110,24 +110,24 @@ class EventRegistry:
 REGISTRY = EventRegistry()
 
 
-def event_type(name: str, *, version: int = 1, topic: str) -> Callable[[E], E]:
+def event_type(name: str, *, version: int = 1, topic: str, registry: EventRegistry = REGISTRY) -> Callable[[E], E]:
     """Declare a payload model as the current version of a public event type."""
 
     def decorate(cls: E) -> E:
         cls.event_type = name
         cls.schema_version = version
         cls.topic = topic
-        REGISTRY.register(name, version, topic, cls)
+        registry.register(name, version, topic, cls)
         return cls
 
     return decorate
 
 
-def upcaster(name: str, from_version: int) -> Callable[[Upcaster], Upcaster]:
+def upcaster(name: str, from_version: int, registry: EventRegistry = REGISTRY) -> Callable[[Upcaster], Upcaster]:
     """Declare a pure dict->dict function that turns a `from_version` payload into the next version."""
 
     def decorate(fn: Upcaster) -> Upcaster:
-        REGISTRY.add_upcaster(name, from_version, fn)
+        registry.add_upcaster(name, from_version, fn)
         return fn
 
     return decorate

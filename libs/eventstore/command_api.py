@@ -136,12 +136,15 @@ class CommandAPI:
                     if bytes(row["request"]) != digest:
                         return _error(422, "idempotency_key_reused",
                                       f"idempotency key {key!r} was already used for a different request")
-                    return JSONResponse(row["response"], headers={"Idempotent-Replay": "true"})
+                    replayed = row["response"]
+                    if isinstance(replayed, str):
+                        replayed = json.loads(replayed)
+                    return JSONResponse(replayed, headers={"Idempotent-Replay": "true"})
                 response = await self._run(spec, command, ctx)
                 if response.status_code == 200:
                     await conn.execute(
-                        f"INSERT INTO {table} (key, command, request, response) VALUES ($1, $2, $3, $4::jsonb)",
-                        scoped, spec.name, digest, json.loads(bytes(response.body)))
+                        f"INSERT INTO {table} (key, command, request, response) VALUES ($1, $2, $3, $4::text::jsonb)",
+                        scoped, spec.name, digest, bytes(response.body).decode())
                 return response
             finally:
                 await conn.execute("SELECT pg_advisory_unlock(hashtextextended($1, 0))", scoped)

@@ -20,7 +20,8 @@ class ConcurrencyError(Exception):
     """Another writer changed the stream first; nothing was written. Reload and retry, or refuse."""
 
     def __init__(self, stream_id: str, expected_version: int, detail: str) -> None:
-        super().__init__(f"concurrent write to stream {stream_id!r} at expected version {expected_version}: {detail}")
+        super().__init__(f"stream {stream_id!r} was expected at version {expected_version} but {detail}; "
+                         "nothing was written")
         self.stream_id = stream_id
         self.expected_version = expected_version
 

@@ -80,8 +80,7 @@ BEGIN
      WHERE stream_id = p_stream ORDER BY stream_version DESC LIMIT 1;
     v_version := coalesce(v_last.stream_version, 0);
     IF v_version <> p_expected THEN
-        RAISE EXCEPTION 'stream % is at version %, expected %', p_stream, v_version, p_expected
-            USING ERRCODE = 'YZ001';
+        RAISE EXCEPTION 'stream is at version %', v_version USING ERRCODE = 'YZ001', DETAIL = v_version::text;
     END IF;
     IF v_last.tx_id IS NOT NULL AND v_last.tx_id > v_tx THEN
         RAISE EXCEPTION 'stream % was written by a newer transaction; retry', p_stream

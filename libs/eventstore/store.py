@@ -93,6 +93,11 @@ _COLUMNS = ("position, tx_id, event_id, stream_id, stream_version, type, schema_
             "data, metadata, occurred_at, recorded_at")
 
 
+def _json(value: Any) -> Any:
+    # Pools made by `eventstore.db.create_pool` decode jsonb; a plain asyncpg pool hands back text.
+    return json.loads(value) if isinstance(value, str) else value
+
+
 class EventStore:
     """One service's store, in its own PostgreSQL schema."""
 
@@ -150,13 +155,14 @@ class EventStore:
     async def _append(self, conn: asyncpg.Connection, stream_id: str, expected: int, payload: str) -> AppendResult:
         try:
             rows = await conn.fetch(
-                f"SELECT out_position, out_version, out_tx FROM {self.schema}.append_events($1, $2, $3::jsonb)",
+                f"SELECT out_position, out_version, out_tx FROM {self.schema}.append_events($1, $2, $3::text::jsonb)",
                 stream_id, expected, payload)
         except asyncpg.UniqueViolationError as err:
-            raise ConcurrencyError(stream_id, expected, "another append won the race") from err
+            raise ConcurrencyError(stream_id, expected, "another writer appended first") from err
         except asyncpg.PostgresError as err:
             if err.sqlstate == "YZ001":
-                raise ConcurrencyError(stream_id, expected, str(err)) from err
+                actual = getattr(err, "detail", "?")
+                raise ConcurrencyError(stream_id, expected, f"the stream is at version {actual}") from err
             if err.sqlstate == "YZ002":
                 raise TransactionOrderConflict(stream_id, expected, str(err)) from err
             raise
@@ -234,14 +240,14 @@ class EventStore:
         return rows
 
     def _envelope_dict(self, r: asyncpg.Record) -> dict[str, Any]:
-        meta = r["metadata"]
+        meta = _json(r["metadata"])
         return {
             "event_id": str(r["event_id"]), "type": r["type"], "schema_version": r["schema_version"],
             "stream_id": r["stream_id"], "stream_version": r["stream_version"], "position": r["position"],
             "occurred_at": r["occurred_at"].isoformat(), "recorded_at": r["recorded_at"].isoformat(),
             "actor": meta["actor"], "committee_id": r["committee_id"],
             "correlation_id": meta["correlation_id"], "causation_id": meta.get("causation_id"),
-            "source": meta.get("source", self.source), "data": r["data"],
+            "source": meta.get("source", self.source), "data": _json(r["data"]),
         }
 
     def _parse(self, r: asyncpg.Record) -> StoredEvent:

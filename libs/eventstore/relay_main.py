@@ -1,0 +1,40 @@
+"""Runs one relay as its own process: `python -m eventstore.relay_main --schema S --topic T`.
+Operators run relays through `yizheng`; the kernel's crash tests kill this process with SIGKILL."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+
+from eventstore.db import create_pool
+from eventstore.install import install
+from eventstore.relay import Relay
+from eventstore.store import EventStore
+
+
+async def main(dsn: str, schema: str, topic: str, bootstrap: str, source: str, batch_size: int) -> None:
+    pool = await create_pool(dsn, max_size=4)
+    await install(pool, schema)
+    relay = Relay(EventStore(pool, schema, source), topic, bootstrap, batch_size=batch_size)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await relay.start()
+    print("relay started", flush=True)
+    await stop.wait()
+    await relay.stop()
+    await pool.close()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--dsn", required=True)
+    parser.add_argument("--schema", required=True)
+    parser.add_argument("--topic", required=True)
+    parser.add_argument("--bootstrap", required=True)
+    parser.add_argument("--source", default="relay")
+    parser.add_argument("--batch-size", type=int, default=2000)
+    a = parser.parse_args()
+    asyncio.run(main(a.dsn, a.schema, a.topic, a.bootstrap, a.source, a.batch_size))

@@ -1,0 +1,133 @@
+"""The event store against the real PostgreSQL: concurrency, order, refusals, upcasting."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import asyncpg
+import pytest
+
+from contracts.errors import InvalidEventPayload, UnknownSchemaVersion
+from eventstore.errors import ConcurrencyError
+from eventstore.store import Checkpoint, EventStore
+from tests.kernel.sample_events import SampleNoted, VisitSampled, ctx
+
+
+async def test_two_concurrent_appends_at_the_same_version_exactly_one_wins(store: EventStore) -> None:
+    for round_ in range(25):
+        stream = f"race-{round_}"
+        await store.append(stream, 0, [SampleNoted(n=0)], ctx())
+        results = await asyncio.gather(
+            store.append(stream, 1, [SampleNoted(n=1, text="a")], ctx()),
+            store.append(stream, 1, [SampleNoted(n=1, text="b"), SampleNoted(n=2, text="b")], ctx()),
+            return_exceptions=True,
+        )
+        winners = [r for r in results if not isinstance(r, BaseException)]
+        losers = [r for r in results if isinstance(r, BaseException)]
+        assert len(winners) == 1 and len(losers) == 1, results
+        assert isinstance(losers[0], ConcurrencyError)
+        events = await store.read_stream(stream)
+        # The loser wrote nothing: the stream holds the first event and exactly the winner's events.
+        texts = {e.event.text for e in events[1:]}  # type: ignore[attr-defined]
+        assert len(texts) == 1
+        assert len(events) == 1 + len(winners[0].event_ids)
+
+
+async def test_a_refused_append_writes_nothing(store: EventStore, pg_pool: asyncpg.Pool) -> None:
+    await store.append("s", 0, [SampleNoted(n=1)], ctx())
+    before = await pg_pool.fetchval(f"SELECT count(*) FROM {store.schema}.events")
+    with pytest.raises(ConcurrencyError, match="stream 's' was expected at version 0 but the stream is at version 1; nothing was written"):
+        await store.append("s", 0, [SampleNoted(n=2), SampleNoted(n=3)], ctx())
+    assert await pg_pool.fetchval(f"SELECT count(*) FROM {store.schema}.events") == before
+
+
+async def test_a_tailing_reader_never_skips_a_transaction_still_in_flight(
+        store: EventStore, pg_pool: asyncpg.Pool) -> None:
+    seen: list[str] = []
+    checkpoint = Checkpoint.zero()
+
+    async def read() -> None:
+        nonlocal checkpoint
+        for e in await store.read_all(checkpoint):
+            seen.append(e.envelope.stream_id)
+            checkpoint = e.checkpoint
+
+    async with pg_pool.acquire() as slow:
+        tx = slow.transaction()
+        await tx.start()
+        # The slow writer takes its position first but commits last.
+        await store.append("slow", 0, [SampleNoted(n=1)], ctx(), conn=slow)
+        await store.append("fast", 0, [SampleNoted(n=2)], ctx())
+        await read()
+        assert seen == [], "the reader went past a transaction that had not committed"
+        await tx.commit()
+    await read()
+    assert seen == ["slow", "fast"]
+    await read()
+    assert seen == ["slow", "fast"]
+
+
+async def test_concurrent_writers_and_a_tailing_reader_see_every_event_once_in_stream_order(
+        store: EventStore) -> None:
+    writers, per_writer = 8, 40
+    seen: list[tuple[str, int]] = []
+    done = asyncio.Event()
+
+    async def write(w: int) -> None:
+        for i in range(per_writer):
+            stream = f"w{w}-s{i % 5}"
+            version = await store.stream_version(stream)
+            await store.append(stream, version, [SampleNoted(n=i)], ctx())
+
+    async def tail() -> None:
+        checkpoint = Checkpoint.zero()
+        while True:
+            finished = done.is_set()
+            for e in await store.read_all(checkpoint, limit=37):
+                seen.append((e.envelope.stream_id, e.envelope.stream_version))
+                checkpoint = e.checkpoint
+            if finished and len(seen) >= writers * per_writer:
+                return
+            await asyncio.sleep(0)
+
+    reader = asyncio.create_task(tail())
+    await asyncio.gather(*(write(w) for w in range(writers)))
+    done.set()
+    await asyncio.wait_for(reader, 30)
+    assert len(seen) == len(set(seen)) == writers * per_writer
+    by_stream: dict[str, list[int]] = {}
+    for stream, version in seen:
+        by_stream.setdefault(stream, []).append(version)
+    assert all(v == list(range(1, len(v) + 1)) for v in by_stream.values())
+
+
+async def test_an_event_stored_as_version_1_reads_back_as_the_current_version(
+        store: EventStore, pg_pool: asyncpg.Pool) -> None:
+    v1 = [{"event_id": "7d6c1f3e-2b0a-4c1e-9d5f-0a1b2c3d4e5f", "type": "visit-sampled", "schema_version": 1,
+           "committee_id": "county-a", "data": {"visitor_id": "m-7", "roles": "investigator, explainer"},
+           "metadata": {"actor": {"id": "office-1", "role": "office_staff"},
+                        "correlation_id": "7d6c1f3e-2b0a-4c1e-9d5f-0a1b2c3d4e50", "causation_id": None,
+                        "source": "samples"},
+           "occurred_at": "2020-05-04T09:00:00+08:00"}]
+    await pg_pool.execute(f"SELECT * FROM {store.schema}.append_events('visit-1', 0, $1::jsonb)", json.dumps(v1))
+    [stored] = await store.read_stream("visit-1")
+    assert stored.envelope.schema_version == 1
+    assert stored.event == VisitSampled(visitor_id="m-7", roles=["investigator", "explainer"], township_id=None)
+
+
+async def test_a_stored_event_of_an_unknown_version_is_refused_by_name(
+        store: EventStore, pg_pool: asyncpg.Pool) -> None:
+    await store.append("visit-2", 0, [VisitSampled(visitor_id="m-1", roles=["explainer"])], ctx())
+    await pg_pool.execute(f"UPDATE {store.schema}.events SET schema_version = 9 WHERE stream_id = 'visit-2'")
+    with pytest.raises(UnknownSchemaVersion, match="'visit-sampled' has no schema version 9"):
+        await store.read_stream("visit-2")
+
+
+async def test_a_malformed_stored_payload_names_the_type_and_field(store: EventStore, pg_pool: asyncpg.Pool) -> None:
+    await store.append("visit-3", 0, [VisitSampled(visitor_id="m-1", roles=["explainer"])], ctx())
+    await pg_pool.execute(
+        f"UPDATE {store.schema}.events SET data = data - 'visitor_id' WHERE stream_id = 'visit-3'")
+    with pytest.raises(InvalidEventPayload) as err:
+        await store.read_stream("visit-3")
+    assert err.value.event_type == "visit-sampled" and err.value.fields == ["visitor_id"]
