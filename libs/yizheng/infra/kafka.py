@@ -167,13 +167,21 @@ def _format_storage(java: str, layout: Layout, say: Say) -> None:
 def running_pid(layout: Layout) -> int | None:
     """The broker's pid from our pid file, if that process is alive and is our broker."""
     try:
-        pid = int(layout.kafka_pid.read_text().strip())
-    except (OSError, ValueError):
+        pid = int(layout.kafka_pid.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
         return None
     cmdline = process_cmdline(pid)
     if process_alive(pid) and MAIN_CLASS in cmdline and str(layout.kafka_properties) in cmdline:
         return pid
     return None
+
+
+def running_port(layout: Layout) -> int | None:
+    """The broker port recorded beside the pid when our broker was started."""
+    try:
+        return int(layout.kafka_pid.read_text().split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def _write_properties(layout: Layout, port: int) -> None:
@@ -222,7 +230,7 @@ def start(layout: Layout, say: Say) -> str:
             start_new_session=True,  # own session: survives the CLI and its terminal's Ctrl-C
         )  # fmt: skip
     _spawned.append(proc)
-    layout.kafka_pid.write_text(f"{proc.pid}\n")
+    layout.kafka_pid.write_text(f"{proc.pid}\n{port}\n")
     _wait_ready(bootstrap, proc, layout)
     return bootstrap
 
@@ -240,6 +248,11 @@ def ensure(layout: Layout, say: Say) -> str:
     bootstrap = settings.local_kafka_bootstrap()
     pid = running_pid(layout)
     if pid is not None:
+        if running_port(layout) not in (None, settings.kafka_port()):
+            raise InfraError(
+                f"our Kafka (pid {pid}) listens on port {running_port(layout)}, not YIZHENG_KAFKA_PORT="
+                f"{settings.kafka_port()}; run `yizheng infra down` first to move it"
+            )
         deadline = time.monotonic() + START_TIMEOUT
         while not (probe := probe_kafka(bootstrap)):  # it may still be starting (another `up`)
             if time.monotonic() > deadline:

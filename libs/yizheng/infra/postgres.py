@@ -131,6 +131,14 @@ def running_pid(layout: Layout) -> int | None:
     return None
 
 
+def running_port(layout: Layout) -> int | None:
+    """The port our server listens on, from postmaster.pid (4th line)."""
+    try:
+        return int((layout.pg_data / "postmaster.pid").read_text().split("\n")[3])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def _write_config(layout: Layout, run_as: RunAs, port: int) -> None:
     # Our settings live in their own file, rewritten on every start (the port may have changed);
     # postgresql.conf from initdb only gains one include line.
@@ -213,6 +221,11 @@ def ensure(layout: Layout, say: Say) -> str:
     url = settings.local_database_url()
     pid = running_pid(layout)
     if pid is not None:
+        if running_port(layout) not in (None, settings.pg_port()):
+            raise InfraError(
+                f"our PostgreSQL (pid {pid}) listens on port {running_port(layout)}, not YIZHENG_PG_PORT="
+                f"{settings.pg_port()}; run `yizheng infra down` first to move it"
+            )
         wait_ready(url, START_TIMEOUT, layout)
         ensure_database(url)
         say(f"PostgreSQL: already running (pid {pid}) at {url}")
