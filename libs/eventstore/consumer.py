@@ -15,7 +15,7 @@ import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 import asyncpg
 from aiokafka import ConsumerRecord
@@ -77,6 +77,12 @@ def decode(record_value: bytes, registry: EventRegistry = REGISTRY) -> tuple[Eve
     return envelope, event
 
 
+async def _raw_body(msg: KafkaMessage) -> bytes:
+    # The consumer decodes (and reports) bodies itself, so a malformed one reaches it instead of failing
+    # inside the framework.
+    return msg.body
+
+
 class IdempotentConsumer:
     def __init__(self, name: str, pool: asyncpg.Pool, schema: str, handler: Handler, *,
                  topics: Sequence[str], bootstrap: str, group_id: str | None = None,
@@ -99,7 +105,7 @@ class IdempotentConsumer:
         self.dead_lettered = 0
         self.broker = public_broker(bootstrap, client_id=name)
         self.broker.subscriber(*self.topics, group_id=self.group_id, ack_policy=AckPolicy.MANUAL,
-                               auto_offset_reset="earliest", title=name)(self._on_message)
+                               auto_offset_reset="earliest", title=name, decoder=_raw_body)(self._on_message)
         self._started = False
 
     async def start(self) -> None:
@@ -111,7 +117,7 @@ class IdempotentConsumer:
             await self.broker.stop()
             self._started = False
 
-    async def _on_message(self, body: bytes, msg: KafkaMessage) -> None:
+    async def _on_message(self, body: Any, msg: KafkaMessage) -> None:
         record: ConsumerRecord[bytes, bytes] = msg.raw_message  # type: ignore[assignment]
         try:
             envelope, event = decode(record.value or b"", self.registry)
