@@ -1,1 +1,85 @@
 """Public events of the proposals service (topic `proposals.events`)."""
+
+from contracts.proposals.calendar import HolidayScheduleRecorded
+from contracts.proposals.common import AttachmentRef, RatingEntry
+from contracts.proposals.enums import (
+    AssignmentMode,
+    Category,
+    ContactKind,
+    DeadlineRule,
+    LabeledEnum,
+    LookbackOutcome,
+    LookbackSubject,
+    NotAcceptedConversion,
+    Rating,
+    ReopenReason,
+    ReportLevel,
+    ResultClass,
+    SubmitterKind,
+    UnitRole,
+    labels_zh,
+)
+from contracts.proposals.lookback import (
+    LookbackConcluded,
+    LookbackOpened,
+    RecommendationFollowupReopened,
+    RecommendationReportRecorded,
+)
+from contracts.proposals.opinion_report import (
+    OpinionReportAdopted,
+    OpinionReportEdited,
+    OpinionReportForwarded,
+    OpinionReportInstructed,
+    OpinionReportPublished,
+    OpinionReportSubmitted,
+)
+from contracts.proposals.proposal import (
+    CommitmentRecorded,
+    CosignerConfirmed,
+    CosignerDeclined,
+    CosignerLapsed,
+    EvaluationsCompleted,
+    HandlingContactRecorded,
+    HandlingDeadlineRecomputed,
+    HandlingOverdue,
+    HandlingReopened,
+    KeyProposalDesignated,
+    KeyProposalProgressReported,
+    ProposalAccepted,
+    ProposalAssigned,
+    ProposalDrafted,
+    ProposalEvaluated,
+    ProposalMerged,
+    ProposalMergeReceived,
+    ProposalNotAccepted,
+    ProposalNumberAssigned,
+    ProposalReplied,
+    ProposalResubmitted,
+    ProposalResultRecorded,
+    ProposalReturned,
+    ProposalRevised,
+    ProposalSubmitted,
+    ProposalWithdrawn,
+    ReassignmentGranted,
+    ReassignmentRefused,
+    ReassignmentRequested,
+    ReplyClassRevised,
+    ReplyCosigned,
+)
+from contracts.proposals.solicitation import ReferenceTopic, SolicitationPublished
+
+__all__ = [
+    "AssignmentMode", "AttachmentRef", "Category", "CommitmentRecorded", "ContactKind", "CosignerConfirmed",
+    "CosignerDeclined", "CosignerLapsed", "DeadlineRule", "EvaluationsCompleted", "HandlingContactRecorded",
+    "HandlingDeadlineRecomputed", "HandlingOverdue", "HandlingReopened", "HolidayScheduleRecorded",
+    "KeyProposalDesignated", "KeyProposalProgressReported", "LabeledEnum", "LookbackConcluded",
+    "LookbackOpened", "LookbackOutcome", "LookbackSubject", "NotAcceptedConversion", "OpinionReportAdopted",
+    "OpinionReportEdited", "OpinionReportForwarded", "OpinionReportInstructed", "OpinionReportPublished",
+    "OpinionReportSubmitted", "ProposalAccepted", "ProposalAssigned", "ProposalDrafted", "ProposalEvaluated",
+    "ProposalMergeReceived", "ProposalMerged", "ProposalNotAccepted", "ProposalNumberAssigned",
+    "ProposalReplied", "ProposalResubmitted", "ProposalResultRecorded", "ProposalReturned", "ProposalRevised",
+    "ProposalSubmitted", "ProposalWithdrawn", "Rating", "RatingEntry", "ReassignmentGranted",
+    "ReassignmentRefused", "ReassignmentRequested", "RecommendationFollowupReopened",
+    "RecommendationReportRecorded", "ReferenceTopic", "ReopenReason", "ReplyClassRevised", "ReplyCosigned",
+    "ReportLevel", "ResultClass", "SolicitationPublished", "SubmitterKind", "UnitRole", "labels_zh",
+]

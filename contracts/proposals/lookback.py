@@ -1,0 +1,62 @@
+"""Look back (回头看) at B-class commitments and at recommendation reports (建议案)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import Field
+
+from contracts import topics
+from contracts.proposals.common import Id
+from contracts.proposals.enums import LookbackOutcome, LookbackSubject
+from contracts.registry import DomainEvent, event_type
+
+P = topics.PROPOSALS
+
+
+@event_type("lookback-opened", version=1, topic=P)
+class LookbackOpened(DomainEvent):
+    """Opened by the deadline watcher when a commitment or a recommendation report falls due."""
+
+    lookback_id: Id
+    subject: LookbackSubject
+    due: date
+    proposal_id: Id | None = None
+    commitment_id: Id | None = None
+    unit_id: Id | None = None
+    recommendation_id: Id | None = None
+
+
+@event_type("lookback-concluded", version=1, topic=P)
+class LookbackConcluded(DomainEvent):
+    lookback_id: Id
+    subject: LookbackSubject
+    outcome: LookbackOutcome
+    notes: str = ""
+    proposal_id: Id | None = None
+    commitment_id: Id | None = None
+    unit_id: Id | None = None
+    recommendation_id: Id | None = None
+
+
+@event_type("recommendation-report-recorded", version=1, topic=P)
+class RecommendationReportRecorded(DomainEvent):
+    """A recommendation report (建议案) sent to the county party committee and government, to be looked
+    back at on `lookback_due`."""
+
+    recommendation_id: Id
+    title: str
+    summary: str = ""
+    addressed_to: str = Field(default="", description="e.g. 县委、县政府")
+    sent_on: date
+    lookback_due: date
+
+
+@event_type("recommendation-followup-reopened", version=1, topic=P)
+class RecommendationFollowupReopened(DomainEvent):
+    """A look-back found the recommendation not implemented; follow-up goes on until `next_lookback_due`."""
+
+    recommendation_id: Id
+    lookback_id: Id
+    next_lookback_due: date
+    reason: str = ""

@@ -1,0 +1,378 @@
+"""Events of a proposal (提案), from draft to look-back. Every event names its `proposal_id`; the committee
+is the envelope's `committee_id`. Members, units and leaders appear by id only."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import Field
+
+from contracts import topics
+from contracts.proposals.common import AttachmentRef, Id, RatingEntry
+from contracts.proposals.enums import (
+    AssignmentMode,
+    Category,
+    ContactKind,
+    DeadlineRule,
+    NotAcceptedConversion,
+    Rating,
+    ReopenReason,
+    ResultClass,
+    SubmitterKind,
+    UnitRole,
+)
+from contracts.registry import DomainEvent, event_type
+
+P = topics.PROPOSALS
+
+
+# ---- drafting and submission ---------------------------------------------------------------------------
+
+@event_type("proposal-drafted", version=1, topic=P)
+class ProposalDrafted(DomainEvent):
+    proposal_id: Id
+    submitter_kind: SubmitterKind
+    lead_member_id: Id | None = Field(description="the lead proposer of an individual or joint proposal")
+    cosigner_member_ids: list[Id] = Field(default_factory=list, description="invited co-signers (joint only)")
+    organization_id: Id | None = None
+    special_committee: str | None = None
+    sector: str | None = None
+    contact_member_id: Id | None = Field(default=None, description="the member acting for an organization, "
+                                         "special committee or sector; fills the feedback form")
+    category: Category
+    title: str
+    case: str = Field(description="案由")
+    analysis: str
+    suggestions: list[str]
+    attachments: list[AttachmentRef] = Field(default_factory=list)
+    solicitation_id: Id | None = None
+    reference_topic: str | None = Field(default=None, description="the reference topic it answers, if any")
+
+
+@event_type("proposal-revised", version=1, topic=P)
+class ProposalRevised(DomainEvent):
+    """The proposer rewrote a draft or a proposal returned for revision (the whole text is replaced)."""
+
+    proposal_id: Id
+    category: Category
+    title: str
+    case: str
+    analysis: str
+    suggestions: list[str]
+    attachments: list[AttachmentRef] = Field(default_factory=list)
+
+
+@event_type("proposal-submitted", version=1, topic=P)
+class ProposalSubmitted(DomainEvent):
+    proposal_id: Id
+    year: int
+    submitter_kind: SubmitterKind
+    lead_member_id: Id | None
+    cosigner_member_ids: list[Id] = Field(default_factory=list, description="invited; each must confirm")
+    organization_id: Id | None = None
+    special_committee: str | None = None
+    sector: str | None = None
+    contact_member_id: Id | None = None
+    category: Category
+    title: str
+    cosign_deadline: date | None = Field(default=None, description="last day co-signers may confirm")
+    solicitation_id: Id | None = None
+
+
+@event_type("proposal-resubmitted", version=1, topic=P)
+class ProposalResubmitted(DomainEvent):
+    """Submitted again after being returned for revision."""
+
+    proposal_id: Id
+    year: int
+    category: Category
+    title: str
+
+
+@event_type("proposal-withdrawn", version=1, topic=P)
+class ProposalWithdrawn(DomainEvent):
+    proposal_id: Id
+    reason: str
+
+
+@event_type("cosigner-confirmed", version=1, topic=P)
+class CosignerConfirmed(DomainEvent):
+    proposal_id: Id
+    member_id: Id
+
+
+@event_type("cosigner-declined", version=1, topic=P)
+class CosignerDeclined(DomainEvent):
+    proposal_id: Id
+    member_id: Id
+
+
+@event_type("cosigner-lapsed", version=1, topic=P)
+class CosignerLapsed(DomainEvent):
+    """The co-signer did not confirm by the deadline; the proposal goes ahead without them."""
+
+    proposal_id: Id
+    member_id: Id
+    deadline: date
+
+
+# ---- review (审查立案) ----------------------------------------------------------------------------------
+
+@event_type("proposal-number-assigned", version=1, topic=P)
+class ProposalNumberAssigned(DomainEvent):
+    """Recorded on the committee's numbering stream of the year, in the same transaction as the acceptance,
+    so numbers are unique and gap-free."""
+
+    proposal_id: Id
+    year: int
+    sequence: int
+    number: str
+
+
+@event_type("proposal-accepted", version=1, topic=P)
+class ProposalAccepted(DomainEvent):
+    proposal_id: Id
+    number: str = Field(description="e.g. 2026-017: year and sequence, per committee")
+    year: int
+    sequence: int
+    category: Category
+    submitter_kind: SubmitterKind
+    lead_member_id: Id | None
+    cosigner_member_ids: list[Id] = Field(default_factory=list, description="the co-signers who confirmed")
+    organization_id: Id | None = None
+    special_committee: str | None = None
+    sector: str | None = None
+    contact_member_id: Id | None = None
+    reason: str
+
+
+@event_type("proposal-not-accepted", version=1, topic=P)
+class ProposalNotAccepted(DomainEvent):
+    proposal_id: Id
+    converted_to: NotAcceptedConversion
+    reason: str
+    opinion_report_id: Id | None = Field(default=None, description="the report it became, if converted to one")
+
+
+@event_type("proposal-merged", version=1, topic=P)
+class ProposalMerged(DomainEvent):
+    """This proposal is handled together with `into_proposal_id` (并案) and needs no handling of its own."""
+
+    proposal_id: Id
+    into_proposal_id: Id
+    reason: str
+
+
+@event_type("proposal-merge-received", version=1, topic=P)
+class ProposalMergeReceived(DomainEvent):
+    """On the proposal that absorbs another one."""
+
+    proposal_id: Id
+    from_proposal_id: Id
+    reason: str
+
+
+@event_type("proposal-returned", version=1, topic=P)
+class ProposalReturned(DomainEvent):
+    proposal_id: Id
+    reason: str
+
+
+# ---- assignment (交办) ----------------------------------------------------------------------------------
+
+@event_type("proposal-assigned", version=1, topic=P)
+class ProposalAssigned(DomainEvent):
+    """The assignment slip (交办单)."""
+
+    proposal_id: Id
+    mode: AssignmentMode
+    lead_unit_id: Id | None = Field(description="lead_with_co only")
+    co_unit_ids: list[Id] = Field(default_factory=list, description="lead_with_co only")
+    unit_ids: list[Id] = Field(description="every unit involved (lead first, or the separate units)")
+    assigned_on: date
+    deadline: date
+    deadline_rule: DeadlineRule
+    reassignment_window_ends: date = Field(description="last working day a unit may ask to be re-assigned")
+    note: str = ""
+
+
+@event_type("reassignment-requested", version=1, topic=P)
+class ReassignmentRequested(DomainEvent):
+    proposal_id: Id
+    unit_id: Id
+    reason: str
+    suggested_unit_id: Id | None = None
+
+
+@event_type("reassignment-granted", version=1, topic=P)
+class ReassignmentGranted(DomainEvent):
+    """The unit is released; `new_unit_id` takes its place with a fresh deadline. The unit lists after the
+    change are repeated so a reader needs no other event."""
+
+    proposal_id: Id
+    unit_id: Id
+    new_unit_id: Id
+    role: UnitRole
+    reason: str
+    deadline: date
+    reassignment_window_ends: date
+    lead_unit_id: Id | None
+    co_unit_ids: list[Id]
+    unit_ids: list[Id]
+
+
+@event_type("reassignment-refused", version=1, topic=P)
+class ReassignmentRefused(DomainEvent):
+    proposal_id: Id
+    unit_id: Id
+    reason: str
+
+
+@event_type("handling-deadline-recomputed", version=1, topic=P)
+class HandlingDeadlineRecomputed(DomainEvent):
+    """A computed deadline moved because the official holiday schedule of a year was recorded."""
+
+    proposal_id: Id
+    unit_id: Id
+    round: int
+    previous_deadline: date
+    deadline: date
+    reason: str
+
+
+@event_type("handling-overdue", version=1, topic=P)
+class HandlingOverdue(DomainEvent):
+    """The unit's deadline passed without a reply (noticed by the deadline watcher)."""
+
+    proposal_id: Id
+    unit_id: Id
+    round: int
+    deadline: date
+
+
+# ---- handling and reply (办理、答复) ----------------------------------------------------------------------
+
+@event_type("handling-contact-recorded", version=1, topic=P)
+class HandlingContactRecorded(DomainEvent):
+    proposal_id: Id
+    unit_id: Id
+    kind: ContactKind
+    held_on: date
+    member_ids: list[Id] = Field(default_factory=list, description="proposers who took part")
+    summary: str = ""
+
+
+@event_type("proposal-replied", version=1, topic=P)
+class ProposalReplied(DomainEvent):
+    proposal_id: Id
+    unit_id: Id
+    result_class: ResultClass
+    text: str
+    round: int = Field(ge=1, description="1 for the first reply, 2 after re-handling, ...")
+    on_time: bool
+    replied_on: date
+    deadline: date
+    cosigning_unit_ids: list[Id] = Field(default_factory=list, description="co-handling units expected to co-sign")
+
+
+@event_type("reply-cosigned", version=1, topic=P)
+class ReplyCosigned(DomainEvent):
+    proposal_id: Id
+    unit_id: Id
+    lead_unit_id: Id
+    round: int
+
+
+@event_type("commitment-recorded", version=1, topic=P)
+class CommitmentRecorded(DomainEvent):
+    """A B-class promise, tracked until its look-back."""
+
+    proposal_id: Id
+    commitment_id: Id
+    unit_id: Id
+    round: int
+    text: str
+    due: date
+
+
+# ---- evaluation (评议) ----------------------------------------------------------------------------------
+
+@event_type("proposal-evaluated", version=1, topic=P)
+class ProposalEvaluated(DomainEvent):
+    """One proposer's feedback form on one unit's reply. Units may see ratings only after
+    `evaluations-completed` for that reply."""
+
+    proposal_id: Id
+    unit_id: Id
+    round: int
+    member_id: Id
+    rating: Rating
+    attitude: Rating
+    contact: Rating
+    comment: str = ""
+
+
+@event_type("evaluations-completed", version=1, topic=P)
+class EvaluationsCompleted(DomainEvent):
+    """Every proposer has rated the reply; from now on the unit sees the ratings."""
+
+    proposal_id: Id
+    unit_id: Id
+    round: int
+    ratings: list[RatingEntry]
+    dissatisfied: bool
+
+
+@event_type("handling-reopened", version=1, topic=P)
+class HandlingReopened(DomainEvent):
+    proposal_id: Id
+    unit_id: Id
+    round: int = Field(description="the round the next reply will carry")
+    reason_kind: ReopenReason
+    reason: str
+    deadline: date
+
+
+@event_type("reply-class-revised", version=1, topic=P)
+class ReplyClassRevised(DomainEvent):
+    proposal_id: Id
+    unit_id: Id
+    round: int
+    previous_class: ResultClass
+    result_class: ResultClass
+    reason: str
+
+
+# ---- key proposals (重点提案) -----------------------------------------------------------------------------
+
+@event_type("key-proposal-designated", version=1, topic=P)
+class KeyProposalDesignated(DomainEvent):
+    proposal_id: Id
+    year: int
+    supervising_leaders: list[Id] = Field(description="member ids of the chair-meeting members who supervise")
+    lead_member_id: Id | None
+    cosigner_member_ids: list[Id] = Field(default_factory=list)
+    organization_id: Id | None = None
+    reason: str = ""
+
+
+@event_type("key-proposal-progress-reported", version=1, topic=P)
+class KeyProposalProgressReported(DomainEvent):
+    proposal_id: Id
+    reported_on: date
+    text: str
+    unit_id: Id | None = Field(default=None, description="the reporting unit, if a unit reported")
+
+
+# ---- results (成果转化) ----------------------------------------------------------------------------------
+
+@event_type("proposal-result-recorded", version=1, topic=P)
+class ProposalResultRecorded(DomainEvent):
+    """A suggestion of the proposal became policy, a plan or a project."""
+
+    proposal_id: Id
+    result_id: Id
+    description: str
+    document_ref: str = Field(default="", description="the policy document's number or reference")
+    adopted_on: date
+    suggestion_indexes: list[int] = Field(default_factory=list, description="which suggestions (0-based)")
