@@ -46,3 +46,11 @@ async def first_broken(pool: asyncpg.Pool, schema: str) -> tuple[int, BrokenLink
              ORDER BY position
              LIMIT 1""")
     return int(total), (BrokenLink(**dict(row)) if row else None)
+
+
+async def kernel_schemas(pool: asyncpg.Pool) -> list[str]:
+    """Every schema holding a kernel event store."""
+    rows = await pool.fetch(
+        "SELECT n.nspname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+        "WHERE p.proname = 'append_events' ORDER BY 1")
+    return [r[0] for r in rows]
