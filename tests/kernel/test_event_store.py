@@ -37,8 +37,8 @@ async def test_two_concurrent_appends_at_the_same_version_exactly_one_wins(store
 async def test_a_refused_append_writes_nothing(store: EventStore, pg_pool: asyncpg.Pool) -> None:
     await store.append("s", 0, [SampleNoted(n=1)], ctx())
     before = await pg_pool.fetchval(f"SELECT count(*) FROM {store.schema}.events")
-    with pytest.raises(ConcurrencyError, 
-                       match="stream 's' was expected at version 0 but the stream is at version 1; nothing was written"):
+    refusal = "stream 's' was expected at version 0 but the stream is at version 1; nothing was written"
+    with pytest.raises(ConcurrencyError, match=refusal):
         await store.append("s", 0, [SampleNoted(n=2), SampleNoted(n=3)], ctx())
     assert await pg_pool.fetchval(f"SELECT count(*) FROM {store.schema}.events") == before
 
