@@ -17,7 +17,6 @@ from contracts.envelope import Actor, Role
 
 ISSUER = "yizheng"
 AUDIENCE = "yizheng"
-DEV_SECRET = "yizheng-dev-secret-change-me-in-production"
 
 
 class InvalidToken(Exception):
@@ -35,7 +34,9 @@ class Principal:
 
 
 def _secret() -> str:
-    return os.environ.get("YIZHENG_JWT_SECRET", DEV_SECRET)
+    from yizheng.settings import jwt_secret
+
+    return jwt_secret()
 
 
 @lru_cache(maxsize=4)
