@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from yizheng import cli_contracts, cli_infra, cli_run, cli_verify
+from yizheng import cli_contracts, cli_infra, cli_run, cli_serve, cli_verify
 
 app = typer.Typer(
     name="yizheng",
@@ -27,6 +27,7 @@ app.add_typer(cli_infra.app, name="infra")
 app.command("run")(cli_run.run)
 app.add_typer(cli_contracts.app, name="contracts")
 app.command("verify")(cli_verify.verify)
+app.command("serve")(cli_serve.serve)
 
 
 if __name__ == "__main__":

@@ -14,14 +14,14 @@ T = TypeVar("T")
 @overload
 async def wait_until(
     predicate: Callable[[], Awaitable[T]],
-    timeout: float = ...,  # noqa: ASYNC109
+    timeout: float = ...,
     interval: float = ...,
     message: str = ...,
 ) -> T: ...
 @overload
 async def wait_until(
     predicate: Callable[[], T],
-    timeout: float = ...,  # noqa: ASYNC109
+    timeout: float = ...,
     interval: float = ...,
     message: str = ...,
 ) -> T: ...
@@ -29,7 +29,7 @@ async def wait_until(
 
 async def wait_until(
     predicate: Callable[[], Any],
-    timeout: float = 10.0,  # noqa: ASYNC109
+    timeout: float = 10.0,
     interval: float = 0.02,
     message: str = "condition",
 ) -> Any:

@@ -1,0 +1,18 @@
+"""`yizheng serve NAME`: run one process (a service or the gateway) in the foreground."""
+
+from __future__ import annotations
+
+import typer
+
+
+def serve(
+    name: str = typer.Argument(..., help="proposals | members | gateway"),
+    host: str = typer.Option("127.0.0.1", help="address to listen on (0.0.0.0 in a container)"),
+    port: int | None = typer.Option(None, help="default: the process's local port"),
+) -> None:
+    """Run one process of the platform: its HTTP API and its relay, consumers and projectors."""
+    from yizheng.serve import PROCESSES, main
+
+    if name not in PROCESSES:
+        raise typer.BadParameter(f"unknown process {name!r}; choose from {', '.join(PROCESSES)}")
+    main(name, host, port)

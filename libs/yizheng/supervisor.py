@@ -1,0 +1,141 @@
+"""`yizheng run`: every process of the platform under one supervisor, with prefixed, coloured logs.
+
+Starts each process of `yizheng.serve.PROCESSES` as a child (`yizheng serve NAME`), waits until each
+answers its health check, loads the demo county into an empty database, prints the GraphiQL address and
+a token per role, and on Ctrl-C (or a child dying) stops every child: SIGTERM, then SIGKILL after a grace
+period."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+import httpx
+
+from yizheng.serve import PROCESSES, ProcessSpec
+
+COLOURS = ["\033[36m", "\033[35m", "\033[33m", "\033[32m", "\033[34m", "\033[31m"]
+RESET = "\033[0m"
+
+
+@dataclass
+class Child:
+    spec: ProcessSpec
+    colour: str
+    process: asyncio.subprocess.Process | None = None
+    pump: asyncio.Task[None] | None = None
+    lines: list[str] = field(default_factory=list)
+
+
+class Supervisor:
+    def __init__(self, env: dict[str, str], *, colour: bool = True, grace_seconds: float = 10.0) -> None:
+        self.env = env
+        self.colour = colour and sys.stdout.isatty()
+        self.grace_seconds = grace_seconds
+        width = max(len(n) for n in PROCESSES)
+        self.width = max(width, len("run"))
+        self.children = [Child(spec, COLOURS[i % len(COLOURS)]) for i, spec in enumerate(PROCESSES.values())]
+
+    def say(self, name: str, line: str, colour: str = "\033[1m") -> None:
+        prefix = f"{name:<{self.width}} |"
+        if self.colour:
+            prefix = f"{colour}{prefix}{RESET}"
+        print(f"{prefix} {line}", flush=True)
+
+    async def start(self) -> None:
+        for child in self.children:
+            child.process = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "yizheng.cli", "serve", child.spec.name,
+                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT, env=self.env,
+                start_new_session=True)  # Ctrl-C reaches the supervisor only; it stops children in order
+            child.pump = asyncio.create_task(self._pump(child))
+            self.say("run", f"started {child.spec.name} (pid {child.process.pid}) on :{child.spec.port}")
+        for child in self.children:
+            await self._wait_healthy(child)
+
+    async def _pump(self, child: Child) -> None:
+        assert child.process is not None and child.process.stdout is not None
+        async for raw in child.process.stdout:
+            line = raw.decode(errors="replace").rstrip()
+            child.lines = [*child.lines[-50:], line]
+            self.say(child.spec.name, line, child.colour)
+
+    async def _wait_healthy(self, child: Child, limit_seconds: float = 90.0) -> None:
+        url = f"http://127.0.0.1:{child.spec.port}/healthz"
+        deadline = time.monotonic() + limit_seconds
+        async with httpx.AsyncClient(timeout=2.0) as client:
+            while time.monotonic() < deadline:
+                if child.process is not None and child.process.returncode is not None:
+                    raise RuntimeError(f"{child.spec.name} exited with {child.process.returncode} while starting")
+                with contextlib.suppress(httpx.HTTPError):
+                    if (await client.get(url)).status_code == 200:
+                        self.say("run", f"{child.spec.name} is up at http://127.0.0.1:{child.spec.port}")
+                        return
+                await asyncio.sleep(0.2)  # polling a process that is still starting; not a consistency wait
+        raise RuntimeError(f"{child.spec.name} did not answer {url} within {limit_seconds:.0f} s")
+
+    async def wait_for_exit(self, stop: asyncio.Event) -> str | None:
+        """Returns the name of a child that died on its own, or None when asked to stop."""
+        waits = {asyncio.create_task(c.process.wait()): c for c in self.children if c.process is not None}
+        stopper = asyncio.create_task(stop.wait())
+        done, _ = await asyncio.wait([*waits, stopper], return_when=asyncio.FIRST_COMPLETED)
+        for task in [*waits, stopper]:
+            if task not in done:
+                task.cancel()
+        died = [waits[t] for t in done if t in waits]
+        return died[0].spec.name if died else None
+
+    async def stop(self) -> None:
+        for child in reversed(self.children):
+            if child.process is not None and child.process.returncode is None:
+                with contextlib.suppress(ProcessLookupError):
+                    child.process.send_signal(signal.SIGTERM)
+        for child in reversed(self.children):
+            if child.process is None:
+                continue
+            try:
+                await asyncio.wait_for(child.process.wait(), self.grace_seconds)
+            except TimeoutError:
+                self.say("run", f"{child.spec.name} did not stop in {self.grace_seconds:.0f} s; killing it")
+                with contextlib.suppress(ProcessLookupError):
+                    child.process.kill()
+                await child.process.wait()
+            if child.pump is not None:
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(child.pump, 2)
+
+
+async def supervise(env: dict[str, str], after_start: Callable[[Supervisor], Awaitable[None]] | None = None) -> int:
+    supervisor = Supervisor(env)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await supervisor.start()
+        if after_start is not None:
+            await after_start(supervisor)
+        supervisor.say("run", "all processes running — Ctrl-C to stop")
+        died = await supervisor.wait_for_exit(stop)
+        if died:
+            supervisor.say("run", f"{died} exited; stopping the others")
+            return 1
+        supervisor.say("run", "stopping")
+        return 0
+    except RuntimeError as err:
+        supervisor.say("run", f"cannot start: {err}")
+        return 1
+    finally:
+        await supervisor.stop()
+        supervisor.say("run", "all stopped (PostgreSQL and Kafka stay up: `yizheng infra down` stops them)")
+
+
+def child_env(database_url: str, kafka_bootstrap: str) -> dict[str, str]:
+    return {**os.environ, "DATABASE_URL": database_url, "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
+            "PYTHONUNBUFFERED": "1", "YIZHENG_ENV": os.environ.get("YIZHENG_ENV", "development")}
