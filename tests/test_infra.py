@@ -16,6 +16,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
 from yizheng import settings
 from yizheng.infra import Endpoints, InfraError, Layout, ensure_up, status
 from yizheng.infra.ports import port_owner

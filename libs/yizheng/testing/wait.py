@@ -10,7 +10,6 @@ from typing import Any, Protocol, TypeVar, overload
 T = TypeVar("T")
 
 
-# ASYNC109 (prefer asyncio.timeout) is silenced below: a per-call deadline is the point of this helper.
 @overload
 async def wait_until(
     predicate: Callable[[], Awaitable[T]],
