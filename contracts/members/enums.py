@@ -182,5 +182,6 @@ class FlagTiming(LabeledEnum):
 
 class WithdrawalReason(LabeledEnum):
     rescored = ("rescored", "按更正后的规则重新计分")
+    recalculated = ("recalculated", "重新核算(上限或记录变化)")
     fact_superseded = ("fact_superseded", "履职记录已更正")
     left_roster = ("left_roster", "不在本年度委员名单")
