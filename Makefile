@@ -50,7 +50,7 @@ venv: $(UV_DEP) ## install uv if missing, then the locked dependencies into .ven
 
 $(UV_HOME)/bin/uv:
 	@command -v python3 >/dev/null || { echo "python3 is needed to install uv" >&2; exit 1; }
-	python3 -m pip install --quiet --disable-pip-version-check --target $(UV_HOME) uv==$(UV_VERSION)
+	PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet --disable-pip-version-check --target $(UV_HOME) uv==$(UV_VERSION)
 	@test -x $@ || { echo "pip did not install $@" >&2; exit 1; }
 
 help: ## list the targets

@@ -91,7 +91,7 @@ def ensure_jars(layout: Layout, say: Say) -> None:
     with log.open("wb") as out:
         try:
             done = subprocess.run(
-                [mvn, "-q", "-B", "dependency:copy-dependencies", f"-DoutputDirectory={partial}",
+                [mvn, "-q", "-B", "-Dstyle.color=never", "dependency:copy-dependencies", f"-DoutputDirectory={partial}",
                  "-DincludeScope=runtime", "-f", str(layout.kafka_pom)],
                 stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, timeout=1200, check=False,
             )  # fmt: skip

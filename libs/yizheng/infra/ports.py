@@ -64,7 +64,7 @@ def process_cmdline(pid: int) -> str:
         raw = Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return ""
-    return raw.replace(b"\0", b" ").decode(errors="replace").strip()
+    return " ".join(raw.replace(b"\0", b" ").decode(errors="replace").split())
 
 
 def process_alive(pid: int) -> bool:

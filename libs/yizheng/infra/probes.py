@@ -24,6 +24,12 @@ class Probe:
         return self.ok
 
 
+def describe(exc: BaseException) -> str:
+    """'TimeoutError' rather than 'TimeoutError: ' when the exception has no message."""
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
 def run_blocking(make: Callable[[], Awaitable[T]]) -> T:
     """Run a coroutine to completion from sync code, even when this thread already runs a loop."""
 
@@ -50,7 +56,7 @@ def probe_postgres(url: str, timeout: float = 3.0) -> Probe:
         try:
             conn = await asyncpg.connect(url, timeout=timeout)
         except Exception as exc:
-            return Probe(False, f"{type(exc).__name__}: {exc}".strip())
+            return Probe(False, describe(exc))
         try:
             version = await conn.fetchval("select current_setting('server_version')")
             return Probe(True, f"PostgreSQL {version}")
@@ -113,7 +119,7 @@ def probe_kafka(bootstrap: str, timeout: float = 3.0) -> Probe:
             listed = ", ".join(f"{b.host}:{b.port}" for b in sorted(brokers, key=lambda b: b.nodeId))
             return Probe(True, f"Kafka brokers [{listed}]")
         except Exception as exc:
-            return Probe(False, f"{type(exc).__name__}: {exc}".strip())
+            return Probe(False, describe(exc))
         finally:
             await client.close()
 
