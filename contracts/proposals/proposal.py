@@ -47,6 +47,7 @@ class ProposalDrafted(DomainEvent):
     attachments: list[AttachmentRef] = Field(default_factory=list)
     solicitation_id: Id | None = None
     reference_topic: str | None = Field(default=None, description="the reference topic it answers, if any")
+    entered_by_office: bool = Field(default=False, description="office staff entered it for the proposer")
 
 
 @event_type("proposal-revised", version=1, topic=P)
@@ -214,6 +215,7 @@ class ReassignmentGranted(DomainEvent):
     new_unit_id: Id
     role: UnitRole
     reason: str
+    granted_on: date
     deadline: date
     reassignment_window_ends: date
     lead_unit_id: Id | None
@@ -330,6 +332,7 @@ class HandlingReopened(DomainEvent):
     round: int = Field(description="the round the next reply will carry")
     reason_kind: ReopenReason
     reason: str
+    reopened_on: date
     deadline: date
 
 

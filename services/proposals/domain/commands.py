@@ -1,0 +1,341 @@
+"""Commands of the proposals service, as the HTTP command API accepts them (one JSON body each).
+
+The actor, the committee and the time are never part of a command: they come from the bearer token and
+the service's clock. Ids of new aggregates may be chosen by the client (so a retried call can name the
+same aggregate) or are generated."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from contracts.proposals import (
+    AssignmentMode,
+    AttachmentRef,
+    Category,
+    ContactKind,
+    LookbackOutcome,
+    NotAcceptedConversion,
+    Rating,
+    ReferenceTopic,
+    ReportLevel,
+    ResultClass,
+    SubmitterKind,
+)
+
+NewId = Field(default=None, pattern=r"^[A-Za-z0-9_.-]{1,64}$", description="optional; generated if absent")
+Reason = Field(min_length=1, description="always kept with the decision")
+RefId = Field(min_length=1, max_length=64)
+
+
+class Command(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+# ---- solicitation, calendar -----------------------------------------------------------------------------
+
+class PublishSolicitation(Command):
+    """Publish reference topics (提案征集参考要目) for a submission window."""
+
+    solicitation_id: str | None = NewId
+    year: int = Field(ge=2000, le=2100, description="the year the proposals will belong to")
+    title: str = Field(min_length=1)
+    topics: list[ReferenceTopic] = Field(min_length=1)
+    opens_on: date
+    closes_on: date
+
+
+class RecordHolidaySchedule(Command):
+    """Record the State Council's official holiday schedule of a year; computed deadlines not yet reached
+    are recomputed under it."""
+
+    year: int = Field(ge=2000, le=2100)
+    days_off: list[date] = Field(min_length=1)
+    workdays: list[date] = Field(default_factory=list, description="weekend days worked (调休上班)")
+    source: str = ""
+
+
+# ---- drafting and submission ----------------------------------------------------------------------------
+
+class ProposalText(Command):
+    category: Category
+    title: str = Field(min_length=1, max_length=200)
+    case: str = Field(min_length=1, description="案由")
+    analysis: str = Field(min_length=1)
+    suggestions: list[str] = Field(min_length=1)
+    attachments: list[AttachmentRef] = Field(default_factory=list)
+
+
+class DraftProposal(ProposalText):
+    """Start a proposal. A member drafts for themself (as lead, or as the contact of an organization,
+    special committee or sector); office staff may draft on a proposer's behalf."""
+
+    proposal_id: str | None = NewId
+    submitter_kind: SubmitterKind
+    lead_member_id: str | None = None
+    cosigner_member_ids: list[str] = Field(default_factory=list)
+    organization_id: str | None = None
+    special_committee: str | None = None
+    sector: str | None = None
+    contact_member_id: str | None = None
+    solicitation_id: str | None = None
+    reference_topic: str | None = None
+
+
+class ReviseProposal(ProposalText):
+    """Rewrite a draft, or a proposal returned for revision."""
+
+    proposal_id: str = RefId
+
+
+class SubmitProposal(Command):
+    """Submit a draft (or resubmit a returned proposal). Answers with similar proposals of earlier years."""
+
+    proposal_id: str = RefId
+    cosign_deadline: date | None = Field(default=None, description="default: 5 working days after submission")
+
+
+class WithdrawProposal(Command):
+    proposal_id: str = RefId
+    reason: str = Reason
+
+
+class ConfirmCosignature(Command):
+    proposal_id: str = RefId
+
+
+class DeclineCosignature(Command):
+    proposal_id: str = RefId
+
+
+# ---- review ---------------------------------------------------------------------------------------------
+
+class AcceptProposal(Command):
+    """Accept (立案): assigns the next number of the committee's year, e.g. 2026-017."""
+
+    proposal_id: str = RefId
+    reason: str = Reason
+
+
+class NotAcceptProposal(Command):
+    """Not accept (不立案), converting it into an opinion letter or a public-opinion report."""
+
+    proposal_id: str = RefId
+    converted_to: NotAcceptedConversion
+    reason: str = Reason
+
+
+class MergeProposal(Command):
+    proposal_id: str = RefId
+    into_proposal_id: str = RefId
+    reason: str = Reason
+
+
+class ReturnProposal(Command):
+    proposal_id: str = RefId
+    reason: str = Reason
+
+
+# ---- assignment -----------------------------------------------------------------------------------------
+
+class AssignProposal(Command):
+    """Issue the assignment slip (交办单): one lead unit with co-handling units, or several units separately.
+    Without `deadline`, the deadline is three months (see proposals.deadlines)."""
+
+    proposal_id: str = RefId
+    mode: AssignmentMode
+    lead_unit_id: str | None = None
+    co_unit_ids: list[str] = Field(default_factory=list)
+    unit_ids: list[str] = Field(default_factory=list, description="separate mode: the units")
+    deadline: date | None = None
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _shape(self) -> AssignProposal:
+        if self.mode is AssignmentMode.lead_with_co:
+            if not self.lead_unit_id or self.unit_ids:
+                raise ValueError("lead_with_co needs lead_unit_id (and co_unit_ids), not unit_ids")
+        elif self.lead_unit_id or self.co_unit_ids or not self.unit_ids:
+            raise ValueError("separate needs unit_ids, not lead_unit_id/co_unit_ids")
+        return self
+
+
+class RequestReassignment(Command):
+    """A unit asks, within 5 working days of the assignment, to be re-assigned (申请调整)."""
+
+    proposal_id: str = RefId
+    reason: str = Reason
+    suggested_unit_id: str | None = None
+
+
+class GrantReassignment(Command):
+    proposal_id: str = RefId
+    unit_id: str = RefId
+    new_unit_id: str = RefId
+    reason: str = Reason
+
+
+class RefuseReassignment(Command):
+    proposal_id: str = RefId
+    unit_id: str = RefId
+    reason: str = Reason
+
+
+# ---- handling, reply, evaluation --------------------------------------------------------------------------
+
+class RecordHandlingContact(Command):
+    """The unit contacted or met the proposers (办理协商, 见面沟通)."""
+
+    proposal_id: str = RefId
+    kind: ContactKind
+    held_on: date
+    member_ids: list[str] = Field(default_factory=list)
+    summary: str = ""
+
+
+class Promise(Command):
+    text: str = Field(min_length=1)
+    due: date
+
+
+class ReplyToProposal(Command):
+    """The unit's reply (答复) with its result class; a B reply lists what it promises and by when."""
+
+    proposal_id: str = RefId
+    result_class: ResultClass
+    text: str = Field(min_length=1)
+    commitments: list[Promise] = Field(default_factory=list)
+
+
+class CosignReply(Command):
+    """A co-handling unit co-signs the lead unit's reply (会签)."""
+
+    proposal_id: str = RefId
+
+
+class EvaluateReply(Command):
+    """A proposer's feedback form (征询意见表) on one unit's reply."""
+
+    proposal_id: str = RefId
+    unit_id: str = RefId
+    rating: Rating
+    attitude: Rating
+    contact: Rating
+    comment: str = ""
+
+
+class ReopenHandling(Command):
+    proposal_id: str = RefId
+    unit_id: str = RefId
+    reason: str = Reason
+
+
+class ReviseReplyClass(Command):
+    """The office reviews a reply and changes its result class; a change to B lists the promises."""
+
+    proposal_id: str = RefId
+    unit_id: str = RefId
+    result_class: ResultClass
+    reason: str = Reason
+    commitments: list[Promise] = Field(default_factory=list)
+
+
+# ---- key proposals, look-back, results ---------------------------------------------------------------------
+
+class DesignateKeyProposal(Command):
+    """Mark a key proposal (重点提案) for the chair meeting, with the leaders who supervise it."""
+
+    proposal_id: str = RefId
+    supervising_leaders: list[str] = Field(min_length=1)
+    reason: str = ""
+
+
+class ReportKeyProposalProgress(Command):
+    proposal_id: str = RefId
+    text: str = Field(min_length=1)
+    reported_on: date | None = None
+
+
+class ConcludeCommitmentLookback(Command):
+    proposal_id: str = RefId
+    lookback_id: str = RefId
+    outcome: LookbackOutcome
+    notes: str = ""
+
+
+class RecordProposalResult(Command):
+    """A suggestion became policy, a plan or a project (成果转化)."""
+
+    proposal_id: str = RefId
+    result_id: str | None = NewId
+    description: str = Field(min_length=1)
+    document_ref: str = ""
+    adopted_on: date
+    suggestion_indexes: list[int] = Field(default_factory=list)
+
+
+class RecordRecommendationReport(Command):
+    """A recommendation report (建议案) to be looked back at."""
+
+    recommendation_id: str | None = NewId
+    title: str = Field(min_length=1)
+    summary: str = ""
+    addressed_to: str = ""
+    sent_on: date
+    lookback_due: date
+
+
+class ConcludeRecommendationLookback(Command):
+    recommendation_id: str = RefId
+    lookback_id: str = RefId
+    outcome: LookbackOutcome
+    notes: str = ""
+    next_lookback_due: date | None = Field(default=None, description="required when the outcome is 'not'")
+
+
+# ---- public-opinion reports ------------------------------------------------------------------------------
+
+class SubmitOpinionReport(Command):
+    """A member submits a report (社情民意信息); office staff may enter one for a member or a
+    direct-report point (直报点)."""
+
+    report_id: str | None = NewId
+    title: str = Field(min_length=1)
+    body: str = Field(min_length=1)
+    category: Category | None = None
+    author_member_id: str | None = None
+    direct_report_point_id: str | None = None
+
+
+class EditOpinionReport(Command):
+    report_id: str = RefId
+    title: str = Field(min_length=1)
+    body: str = Field(min_length=1)
+    note: str = ""
+
+
+class ForwardOpinionReport(Command):
+    report_id: str = RefId
+    level: ReportLevel
+    recipient: str = ""
+
+
+class RecordOpinionReportAdoption(Command):
+    report_id: str = RefId
+    level: ReportLevel
+    adopted_by: str = ""
+    adopted_on: date | None = None
+
+
+class RecordOpinionReportInstruction(Command):
+    report_id: str = RefId
+    leader: str = Field(min_length=1, description="the leader's office title")
+    level: ReportLevel
+    instruction: str = ""
+    instructed_on: date | None = None
+
+
+class PublishOpinionReport(Command):
+    report_id: str = RefId
+    issue: str = Field(min_length=1, description="e.g. 2026年第5期")
