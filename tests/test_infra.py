@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import random
+import shutil
 import smtplib
 import socket
 import subprocess
@@ -18,8 +20,8 @@ import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from yizheng import settings
-from yizheng.infra import Endpoints, InfraError, Layout, ensure_up, status
-from yizheng.infra.ports import port_owner
+from yizheng.infra import Endpoints, InfraError, Layout, down, ensure_up, kafka, postgres, status
+from yizheng.infra.ports import is_listening, port_owner, process_alive
 from yizheng.testing import wait_until
 from yizheng.testing.smtp import SmtpSink
 from yizheng.testing.wait import WaitUntil
@@ -138,6 +140,48 @@ def test_up_names_the_process_holding_the_port(
         assert f"pid {os.getpid()}" in (port_owner(port) or "")
         with pytest.raises(InfraError, match=rf"port {port} is taken by pid \d+.*not answer as PostgreSQL"):
             ensure_up()
+
+
+def _free_port_pair() -> int:
+    """A port p with p and p+1 free (Kafka broker + controller)."""
+    for _ in range(200):
+        port = random.randrange(20000, 30000)
+        if not is_listening("127.0.0.1", port) and not is_listening("127.0.0.1", port + 1):
+            return port
+    raise AssertionError("no free port pair")
+
+
+@local_only
+def test_up_down_lifecycle_in_an_isolated_checkout(
+    infra: Endpoints, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A checkout of its own on ports of its own: up starts both servers detached, status sees them,
+    # down stops exactly those processes. (Jars copied from ours: this is about processes, not Maven.)
+    main = Layout.current()
+    (tmp_path / "infra" / "kafka").mkdir(parents=True)
+    for name in ("pom.xml", "log4j2.properties"):
+        shutil.copy(main.kafka_pom.parent / name, tmp_path / "infra" / "kafka" / name)
+    if kafka.jars_ready(main):
+        shutil.copytree(main.kafka_jars, tmp_path / ".yizheng" / "kafka" / "jars")
+    pg_port, kafka_port = _free_port_pair(), _free_port_pair()
+    monkeypatch.setenv("YIZHENG_HOME", str(tmp_path))
+    monkeypatch.setenv("YIZHENG_PG_PORT", str(pg_port))
+    monkeypatch.setenv("YIZHENG_KAFKA_PORT", str(kafka_port))
+    layout = Layout.current()
+    assert layout.state == tmp_path / ".yizheng"
+
+    endpoints = ensure_up()
+    try:
+        assert endpoints == Endpoints(f"postgresql://postgres@127.0.0.1:{pg_port}/yizheng", f"127.0.0.1:{kafka_port}")
+        assert all(c.answers for c in status()), status()
+        pids = [postgres.running_pid(layout), kafka.running_pid(layout)]
+        assert None not in pids
+        assert layout.pg_log.is_file() and (layout.kafka_logs / "server.log").is_file()
+    finally:
+        down()
+    assert not any(c.answers for c in status())
+    assert not any(process_alive(pid) for pid in pids if pid is not None)
+    assert not is_listening("127.0.0.1", pg_port) and not is_listening("127.0.0.1", kafka_port)
 
 
 def test_unreachable_database_url_is_reported_plainly(infra: Endpoints, monkeypatch: pytest.MonkeyPatch) -> None:
