@@ -1,0 +1,116 @@
+"""Helpers for the pure decider tests: actors, a clock on China's dates, and a harness that runs commands
+against a decider the way the handlers do (fold, decide, keep the events)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, Generic, TypeVar
+
+import pytest
+
+from contracts.envelope import Actor, Role
+from contracts.registry import DomainEvent
+from eventstore.decider import Decider
+from eventstore.errors import DomainError
+from proposals.domain import commands as c
+from proposals.domain import numbering
+from proposals.domain.issued import Issued
+from proposals.domain.numbering import NumberingState, ReserveNumber
+from proposals.domain.proposal import PROPOSAL, AcceptNumbered, Draft
+from proposals.domain.proposal_state import ProposalState
+from proposals.workdays import CHINA_TZ, DEFAULT_CALENDAR, WorkCalendar
+
+OFFICE = Actor(id="office-li", role=Role.office_staff)
+LEADER = Actor(id="leader-wang", role=Role.leadership)
+WATCHER = Actor(id="proposals-watcher", role=Role.service)
+ADMIN = Actor(id="admin", role=Role.admin)
+
+
+def member(member_id: str) -> Actor:
+    return Actor(id=f"user-{member_id}", role=Role.member, member_id=member_id)
+
+
+def unit(unit_id: str) -> Actor:
+    return Actor(id=f"staff-{unit_id}", role=Role.unit_staff, unit_id=unit_id)
+
+
+def on(day: date, hour: int = 10) -> datetime:
+    """An instant on `day` in China (office hours)."""
+    return datetime.combine(day, time(hour), CHINA_TZ).astimezone(UTC)
+
+
+S = TypeVar("S")
+
+
+@dataclass
+class Harness(Generic[S]):
+    decider: Decider[S, Any]
+    today: date = date(2026, 3, 2)
+    calendar: WorkCalendar = DEFAULT_CALENDAR
+    events: list[DomainEvent] = field(default_factory=list)
+
+    @property
+    def state(self) -> S:
+        return self.decider.fold(self.events)
+
+    def issued(self, command: object, actor: Actor) -> Issued[object]:
+        return Issued(command, actor, on(self.today), self.calendar)
+
+    def run(self, command: object, actor: Actor) -> Sequence[DomainEvent]:
+        new = self.decider.decide(self.state, self.issued(command, actor))
+        self.events.extend(new)
+        return new
+
+    def refused(self, command: object, actor: Actor, rule: str) -> DomainError:
+        before = list(self.events)
+        with pytest.raises(DomainError) as caught:
+            self.run(command, actor)
+        assert caught.value.rule == rule, f"refused by {caught.value.rule!r} ({caught.value}), expected {rule!r}"
+        assert self.events == before
+        return caught.value
+
+    def advance(self, days: int = 0, *, to: date | None = None) -> None:
+        self.today = to or self.today + timedelta(days=days)
+
+
+def text(title: str = "关于加强农村饮用水安全保障的建议", **extra: Any) -> dict[str, Any]:
+    return {"category": "society", "title": title, "case": "部分村组饮用水水质不稳定",
+            "analysis": "管网老化，监测不足", "suggestions": ["更新管网", "建立水质监测制度"], **extra}
+
+
+def draft_cmd(kind: str = "individual", **extra: Any) -> c.DraftProposal:
+    return c.DraftProposal.model_validate({"submitter_kind": kind, **text(), **extra})
+
+
+@dataclass
+class ProposalHarness(Harness[ProposalState]):
+    """One proposal plus the committee's numbering of its year."""
+
+    decider: Decider[ProposalState, Any] = PROPOSAL
+    proposal_id: str = "p1"
+    numbers: list[DomainEvent] = field(default_factory=list)
+
+    def draft(self, actor: Actor, kind: str = "individual", **extra: Any) -> Sequence[DomainEvent]:
+        return self.run(Draft(self.proposal_id, draft_cmd(kind, **extra), None), actor)
+
+    def accept_cmd(self, reason: str = "符合立案标准") -> AcceptNumbered:
+        year = self.state.year or self.today.year
+        numbering_state = numbering.NUMBERING.fold(self.numbers, NumberingState())
+        issued = Issued(ReserveNumber(self.proposal_id, year), OFFICE, on(self.today), self.calendar)
+        (assigned,) = numbering.decide(numbering_state, issued)
+        assert isinstance(assigned, numbering.ProposalNumberAssigned)
+        return AcceptNumbered(c.AcceptProposal(proposal_id=self.proposal_id, reason=reason), year,
+                              assigned.sequence, assigned.number)
+
+    def accept(self, actor: Actor = OFFICE) -> Sequence[DomainEvent]:
+        cmd = self.accept_cmd()
+        events = self.run(cmd, actor)
+        self.numbers.append(numbering.ProposalNumberAssigned(
+            proposal_id=self.proposal_id, year=cmd.year, sequence=cmd.sequence, number=cmd.number))
+        return events
+
+
+def types(events: Sequence[DomainEvent]) -> list[str]:
+    return [e.event_type for e in events]
