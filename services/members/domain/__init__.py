@@ -1,0 +1,1 @@
+"""Pure deciders, one module per aggregate: `decide(state, command) -> events`, `evolve(state, event)`."""

@@ -1,0 +1,173 @@
+"""The member aggregate (stream `member:{committee}:{member_id}`): registration, registry changes, status
+over time. Contact data travels in the commands but is stored privately by the handler, never in events."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from contracts.members.enums import ChairRole, MemberStatus, Sector
+from contracts.members.member import MemberRegistered, MemberStatusChanged, MemberUpdated, family_name_of
+from contracts.registry import DomainEvent
+from eventstore.decider import Decider
+from eventstore.errors import DomainError
+from members.domain.common import Command, MemberView, require_office
+from members.domain.contact import ContactDetails
+
+FINAL = frozenset({MemberStatus.resigned, MemberStatus.removed, MemberStatus.deceased, MemberStatus.term_ended})
+PUBLIC_FIELDS = ("name", "sector", "township_id", "special_committee_id", "standing_committee", "chair_role",
+                 "special_supervisor_unit_id")
+
+
+def member_stream(committee_id: str, member_id: str) -> str:
+    return f"member:{committee_id}:{member_id}"
+
+
+class RegisterMember(BaseModel):
+    """Register a member (office staff). Contact data is kept privately."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    member_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")
+    name: str = Field(min_length=1, max_length=40)
+    sector: Sector
+    township_id: str | None = None
+    special_committee_id: str | None = None
+    standing_committee: bool = False
+    chair_role: ChairRole | None = None
+    special_supervisor_unit_id: str | None = None
+    term: int = Field(ge=1)
+    session: int = Field(default=1, ge=1)
+    joined_on: date
+    contact: ContactDetails | None = None
+
+
+class UpdateMember(BaseModel):
+    """Change registry fields (only those given) and/or the private contact data (office staff)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    member_id: str
+    name: str | None = Field(default=None, min_length=1, max_length=40)
+    sector: Sector | None = None
+    township_id: str | None = None
+    special_committee_id: str | None = None
+    standing_committee: bool | None = None
+    chair_role: ChairRole | None = None
+    special_supervisor_unit_id: str | None = None
+    clear: list[str] = Field(default_factory=list, description="optional fields to empty, e.g. chair_role")
+    contact: ContactDetails | None = None
+
+
+class ChangeMemberStatus(BaseModel):
+    """Record a status change over time (suspension, resignation, removal, death, end of term)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    member_id: str
+    status: MemberStatus
+    effective_on: date
+    reason: str = Field(default="", max_length=200)
+
+
+@dataclass(frozen=True)
+class MemberState:
+    registered: bool = False
+    member_id: str = ""
+    fields: dict[str, Any] = field(default_factory=dict)
+    joined_on: date | None = None
+    status: MemberStatus = MemberStatus.active
+    history: tuple[tuple[MemberStatus, date], ...] = ()
+
+    def view(self) -> MemberView:
+        return MemberView(self.member_id, self.status, self.fields["sector"], self.fields.get("chair_role"),
+                          bool(self.fields.get("standing_committee")), self.fields.get("township_id"))
+
+    def left_on(self) -> date | None:
+        return self.history[-1][1] if self.history and self.status in FINAL else None
+
+
+def evolve(state: MemberState, event: DomainEvent) -> MemberState:
+    if isinstance(event, MemberRegistered):
+        values = {f: getattr(event, f) for f in PUBLIC_FIELDS}
+        return MemberState(True, event.member_id, values, event.joined_on, MemberStatus.active,
+                           ((MemberStatus.active, event.joined_on),))
+    if isinstance(event, MemberUpdated):
+        changed = {f: getattr(event, f) for f in event.changed if f in PUBLIC_FIELDS}
+        return replace(state, fields={**state.fields, **changed})
+    if isinstance(event, MemberStatusChanged):
+        return replace(state, status=event.status, history=(*state.history, (event.status, event.effective_on)))
+    return state
+
+
+def _register(state: MemberState, cmd: Command[RegisterMember]) -> list[DomainEvent]:
+    require_office(cmd, "register members")
+    b = cmd.body
+    if state.registered:
+        raise DomainError("member_already_registered", f"member {b.member_id} is already registered")
+    if b.chair_role is not None and not b.standing_committee:
+        raise DomainError("chair_must_be_standing", "chair-meeting members are standing-committee members")
+    return [MemberRegistered(
+        member_id=b.member_id, name=b.name.strip(), family_name=family_name_of(b.name), sector=b.sector,
+        township_id=b.township_id, special_committee_id=b.special_committee_id,
+        standing_committee=b.standing_committee, chair_role=b.chair_role,
+        special_supervisor_unit_id=b.special_supervisor_unit_id, term=b.term, session=b.session,
+        joined_on=b.joined_on, contact_on_file=b.contact is not None and not b.contact.is_empty())]
+
+
+def _update(state: MemberState, cmd: Command[UpdateMember]) -> list[DomainEvent]:
+    require_office(cmd, "update the registry")
+    b = cmd.body
+    if not state.registered:
+        raise DomainError("unknown_member", f"no member {b.member_id}")
+    unknown_clear = [f for f in b.clear if f not in PUBLIC_FIELDS or f in ("name", "sector", "standing_committee")]
+    if unknown_clear:
+        raise DomainError("cannot_clear", f"these fields cannot be cleared: {', '.join(unknown_clear)}")
+    given = {f: getattr(b, f) for f in PUBLIC_FIELDS if getattr(b, f) is not None}
+    given.update({f: None for f in b.clear})
+    changes = {f: v for f, v in given.items() if state.fields.get(f) != v}
+    after = {**state.fields, **changes}
+    if after.get("chair_role") is not None and not after.get("standing_committee"):
+        raise DomainError("chair_must_be_standing", "chair-meeting members are standing-committee members")
+    changed = sorted(changes) + (["contact"] if b.contact is not None else [])
+    if not changed:
+        raise DomainError("nothing_to_change", "the update changes nothing")
+    extra: dict[str, Any] = dict(changes)
+    if "name" in changes:
+        extra["family_name"] = family_name_of(changes["name"])
+    return [MemberUpdated(member_id=b.member_id, changed=changed, **extra)]
+
+
+def _change_status(state: MemberState, cmd: Command[ChangeMemberStatus]) -> list[DomainEvent]:
+    require_office(cmd, "change a member's status")
+    b = cmd.body
+    if not state.registered:
+        raise DomainError("unknown_member", f"no member {b.member_id}")
+    if state.status is b.status:
+        raise DomainError("status_unchanged", f"member {b.member_id} is already {b.status.value}")
+    if state.status in FINAL:
+        raise DomainError("status_final", f"member {b.member_id} has left ({state.status.value}); the status is final")
+    if state.joined_on is not None and b.effective_on < state.joined_on:
+        raise DomainError("effective_before_joining", "a status cannot change before the member joined")
+    if state.history and b.effective_on < state.history[-1][1]:
+        raise DomainError("effective_before_last_change", "status changes are recorded in date order")
+    return [MemberStatusChanged(member_id=b.member_id, status=b.status, previous_status=state.status,
+                                effective_on=b.effective_on, reason=b.reason)]
+
+
+def decide(state: MemberState, cmd: Command[Any]) -> Sequence[DomainEvent]:
+    body = cmd.body
+    if isinstance(body, RegisterMember):
+        return _register(state, cmd)
+    if isinstance(body, UpdateMember):
+        return _update(state, cmd)
+    if isinstance(body, ChangeMemberStatus):
+        return _change_status(state, cmd)
+    raise TypeError(f"member aggregate has no command {type(body).__name__}")
+
+
+member = Decider[MemberState, Command[Any]](initial=MemberState, decide=decide, evolve=evolve)

@@ -1,0 +1,176 @@
+"""Organizations, handling units with their staff, and liaison contacts: small registry aggregates
+(streams `organization:…`, `unit:…`, `liaison-contact:…`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from contracts.members.enums import LiaisonContactKind, OrganizationKind, Sector
+from contracts.members.organization import (
+    LiaisonContactAdded,
+    OrganizationMemberAdded,
+    OrganizationRegistered,
+    UnitRegistered,
+    UnitStaffAdded,
+)
+from contracts.registry import DomainEvent
+from eventstore.decider import Decider
+from eventstore.errors import DomainError
+from members.domain.common import Command, require_active_members, require_office
+
+_ID = r"^[A-Za-z0-9_.\-]+$"
+
+
+def organization_stream(committee_id: str, organization_id: str) -> str:
+    return f"organization:{committee_id}:{organization_id}"
+
+
+def unit_stream(committee_id: str, unit_id: str) -> str:
+    return f"unit:{committee_id}:{unit_id}"
+
+
+def contact_stream(committee_id: str, contact_id: str) -> str:
+    return f"liaison-contact:{committee_id}:{contact_id}"
+
+
+class RegisterOrganization(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    organization_id: str = Field(min_length=1, max_length=64, pattern=_ID)
+    name: str = Field(min_length=1, max_length=80)
+    kind: OrganizationKind
+    sector: Sector | None = None
+
+
+class AddOrganizationMember(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    organization_id: str
+    member_id: str
+    position: str | None = Field(default=None, max_length=40)
+
+
+class RegisterUnit(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    unit_id: str = Field(min_length=1, max_length=64, pattern=_ID)
+    name: str = Field(min_length=1, max_length=80)
+
+
+class AddUnitStaff(BaseModel):
+    """A staff account of a handling unit; the phone is kept privately."""
+
+    model_config = ConfigDict(extra="forbid")
+    unit_id: str
+    staff_id: str = Field(min_length=1, max_length=64, pattern=_ID)
+    name: str = Field(min_length=1, max_length=40)
+    title: str | None = Field(default=None, max_length=40)
+    is_liaison: bool = False
+    phone: str | None = Field(default=None, max_length=20)
+
+
+class AddLiaisonContact(BaseModel):
+    """A hometown talent, private-economy person, new-social-strata person or member enterprise; phone and
+    address are kept privately."""
+
+    model_config = ConfigDict(extra="forbid")
+    contact_id: str = Field(min_length=1, max_length=64, pattern=_ID)
+    kind: LiaisonContactKind
+    name: str = Field(min_length=1, max_length=80)
+    township_id: str | None = None
+    sector: Sector | None = None
+    member_id: str | None = None
+    based_in: str | None = Field(default=None, max_length=40)
+    phone: str | None = Field(default=None, max_length=20)
+    address: str | None = Field(default=None, max_length=200)
+
+
+@dataclass(frozen=True)
+class OrganizationState:
+    exists: bool = False
+    members: frozenset[str] = frozenset()
+
+
+def _org_evolve(state: OrganizationState, event: DomainEvent) -> OrganizationState:
+    if isinstance(event, OrganizationRegistered):
+        return OrganizationState(True)
+    if isinstance(event, OrganizationMemberAdded):
+        return replace(state, members=state.members | {event.member_id})
+    return state
+
+
+def _org_decide(state: OrganizationState, cmd: Command[Any]) -> Sequence[DomainEvent]:
+    b = cmd.body
+    require_office(cmd, "manage organizations")
+    if isinstance(b, RegisterOrganization):
+        if state.exists:
+            raise DomainError("organization_already_registered", f"organization {b.organization_id} exists")
+        return [OrganizationRegistered(organization_id=b.organization_id, name=b.name, kind=b.kind, sector=b.sector)]
+    if isinstance(b, AddOrganizationMember):
+        if not state.exists:
+            raise DomainError("unknown_organization", f"no organization {b.organization_id}")
+        require_active_members(cmd, [b.member_id])
+        if b.member_id in state.members:
+            raise DomainError("already_a_member", f"{b.member_id} already belongs to {b.organization_id}")
+        return [OrganizationMemberAdded(organization_id=b.organization_id, member_id=b.member_id, position=b.position)]
+    raise TypeError(type(b).__name__)
+
+
+organization = Decider[OrganizationState, Command[Any]](OrganizationState, _org_decide, _org_evolve)
+
+
+@dataclass(frozen=True)
+class UnitState:
+    exists: bool = False
+    staff: frozenset[str] = frozenset()
+
+
+def _unit_evolve(state: UnitState, event: DomainEvent) -> UnitState:
+    if isinstance(event, UnitRegistered):
+        return UnitState(True)
+    if isinstance(event, UnitStaffAdded):
+        return replace(state, staff=state.staff | {event.staff_id})
+    return state
+
+
+def _unit_decide(state: UnitState, cmd: Command[Any]) -> Sequence[DomainEvent]:
+    b = cmd.body
+    require_office(cmd, "manage handling units")
+    if isinstance(b, RegisterUnit):
+        if state.exists:
+            raise DomainError("unit_already_registered", f"unit {b.unit_id} exists")
+        return [UnitRegistered(unit_id=b.unit_id, name=b.name)]
+    if isinstance(b, AddUnitStaff):
+        if not state.exists:
+            raise DomainError("unknown_unit", f"no unit {b.unit_id}")
+        if b.staff_id in state.staff:
+            raise DomainError("staff_already_added", f"{b.staff_id} is already staff of {b.unit_id}")
+        return [UnitStaffAdded(unit_id=b.unit_id, staff_id=b.staff_id, name=b.name, title=b.title,
+                               is_liaison=b.is_liaison)]
+    raise TypeError(type(b).__name__)
+
+
+unit = Decider[UnitState, Command[Any]](UnitState, _unit_decide, _unit_evolve)
+
+
+def _contact_evolve(state: bool, event: DomainEvent) -> bool:
+    return state or isinstance(event, LiaisonContactAdded)
+
+
+def _contact_decide(exists: bool, cmd: Command[Any]) -> Sequence[DomainEvent]:
+    b = cmd.body
+    require_office(cmd, "manage liaison contacts")
+    if not isinstance(b, AddLiaisonContact):
+        raise TypeError(type(b).__name__)
+    if exists:
+        raise DomainError("contact_already_added", f"liaison contact {b.contact_id} exists")
+    if b.kind is LiaisonContactKind.member_enterprise:
+        if b.member_id is None:
+            raise DomainError("enterprise_needs_member", "a member enterprise names the member")
+        require_active_members(cmd, [b.member_id])
+    return [LiaisonContactAdded(contact_id=b.contact_id, kind=b.kind, name=b.name, township_id=b.township_id,
+                                sector=b.sector, member_id=b.member_id, based_in=b.based_in)]
+
+
+liaison_contact = Decider[bool, Command[Any]](lambda: False, _contact_decide, _contact_evolve)
