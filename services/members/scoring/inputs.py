@@ -1,0 +1,262 @@
+"""What the scorer reads, kept as tables in the service's schema: the roster, duty facts (from this
+service's own events and from other services' topics), the rulebook in force per year, and a queue of
+member-years to (re)score. Written by the `scoring-inputs` projection (own store) and by the consumer of
+proposals/surveys topics, each in its own transaction together with its checkpoint or inbox row."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+import asyncpg
+
+from contracts.members.member import MemberRegistered, MemberStatusChanged, MemberUpdated
+from contracts.members.rulebook import Rulebook
+from contracts.members.scoring import RulebookPublished, YearGraded, YearRescored
+from contracts.members.visit import VisitLogged
+from eventstore.consumer import Delivered
+from eventstore.db import quote_ident
+from members.domain.member import FINAL
+from members.scoring.facts import FOREIGN_TYPES, OWN_TYPES, DutyFact, RosterEntry, facts_from
+
+
+def scoring_channel(schema: str) -> str:
+    return f"{schema}_scoring"
+
+
+def ddl(s: str) -> str:
+    return f"""
+CREATE TABLE IF NOT EXISTS {s}.roster (
+    committee_id text NOT NULL, member_id text NOT NULL, name text NOT NULL, family_name text NOT NULL,
+    sector text NOT NULL, township_id text, chair_role text, standing_committee boolean NOT NULL,
+    status text NOT NULL, joined_on date NOT NULL, left_on date, registered_event_id uuid NOT NULL,
+    PRIMARY KEY (committee_id, member_id));
+CREATE TABLE IF NOT EXISTS {s}.duty_facts (
+    committee_id text NOT NULL, fact_key text NOT NULL, member_id text NOT NULL, year integer NOT NULL,
+    fact jsonb NOT NULL, source_service text NOT NULL, PRIMARY KEY (committee_id, fact_key));
+CREATE INDEX IF NOT EXISTS duty_facts_member_year ON {s}.duty_facts (committee_id, member_id, year);
+CREATE TABLE IF NOT EXISTS {s}.rulebook_versions (
+    committee_id text NOT NULL, year integer NOT NULL, version integer NOT NULL, rulebook jsonb NOT NULL,
+    PRIMARY KEY (committee_id, year, version));
+CREATE TABLE IF NOT EXISTS {s}.scoring_years (
+    committee_id text NOT NULL, year integer NOT NULL, in_force integer NOT NULL,
+    graded boolean NOT NULL DEFAULT false, PRIMARY KEY (committee_id, year));
+CREATE TABLE IF NOT EXISTS {s}.score_queue (
+    committee_id text NOT NULL, year integer NOT NULL, member_id text NOT NULL, reason text NOT NULL,
+    PRIMARY KEY (committee_id, year, member_id));
+CREATE TABLE IF NOT EXISTS {s}.visits (
+    committee_id text NOT NULL, visit_id text NOT NULL, visitor_member_id text NOT NULL, kind text NOT NULL,
+    visited_member_ids text[] NOT NULL, visited_on date NOT NULL, PRIMARY KEY (committee_id, visit_id));
+"""
+
+
+class ScoringInputs:
+    """The tables the scorer reads. One instance serves the own-store projection and the foreign consumer."""
+
+    def __init__(self, schema: str) -> None:
+        self.s = quote_ident(schema)
+        self.channel = scoring_channel(schema)
+
+    # ---- setup -----------------------------------------------------------------------------------------
+
+    async def setup(self, conn: asyncpg.Connection) -> None:
+        await conn.execute(ddl(self.s))
+
+    # ---- the queue -------------------------------------------------------------------------------------
+
+    async def enqueue(self, conn: asyncpg.Connection, committee_id: str, year: int, member_ids: Iterable[str],
+                      reason: str = "recalculated") -> None:
+        ids = sorted(set(member_ids))
+        if not ids:
+            return
+        # A pending re-scoring keeps its reason when a fact arrives for the same member-year.
+        await conn.execute(
+            f"INSERT INTO {self.s}.score_queue (committee_id, year, member_id, reason) "
+            "SELECT $1, $2, unnest($3::text[]), $4 ON CONFLICT (committee_id, year, member_id) DO UPDATE "
+            "SET reason = CASE WHEN score_queue.reason = 'rescored' THEN 'rescored' ELSE excluded.reason END",
+            committee_id, year, ids, reason)
+        await conn.execute("SELECT pg_notify($1, '')", self.channel)
+
+    async def enqueue_year(self, conn: asyncpg.Connection, committee_id: str, year: int, reason: str) -> None:
+        """Everyone the year concerns: members in office that year and anyone with facts in it."""
+        ids = await conn.fetch(
+            f"SELECT member_id FROM {self.s}.roster WHERE committee_id = $1 AND extract(year FROM joined_on) <= $2 "
+            f"AND (left_on IS NULL OR extract(year FROM left_on) >= $2) "
+            f"UNION SELECT member_id FROM {self.s}.duty_facts WHERE committee_id = $1 AND year = $2",
+            committee_id, year)
+        await self.enqueue(conn, committee_id, year, [r["member_id"] for r in ids], reason)
+
+    async def scored_years(self, conn: asyncpg.Connection, committee_id: str) -> list[int]:
+        rows = await conn.fetch(f"SELECT year FROM {self.s}.scoring_years WHERE committee_id = $1", committee_id)
+        return [r["year"] for r in rows]
+
+    # ---- facts -----------------------------------------------------------------------------------------
+
+    async def record_facts(self, conn: asyncpg.Connection, committee_id: str, facts: Sequence[DutyFact]) -> None:
+        for fact in facts:
+            await conn.execute(
+                f"INSERT INTO {self.s}.duty_facts (committee_id, fact_key, member_id, year, fact, source_service) "
+                "VALUES ($1, $2, $3, $4, $5::text::jsonb, $6) ON CONFLICT (committee_id, fact_key) DO UPDATE "
+                "SET member_id = excluded.member_id, year = excluded.year, fact = excluded.fact",
+                committee_id, fact.key, fact.member_id, fact.year, fact.model_dump_json(), fact.source_service)
+        by_year: dict[int, set[str]] = {}
+        for fact in facts:
+            by_year.setdefault(fact.year, set()).add(fact.member_id)
+        for year, members in sorted(by_year.items()):
+            await self.enqueue(conn, committee_id, year, members)
+
+    async def facts_of(self, conn: asyncpg.Connection, committee_id: str, year: int,
+                       member_id: str) -> list[DutyFact]:
+        rows = await conn.fetch(
+            f"SELECT fact::text AS fact FROM {self.s}.duty_facts "
+            "WHERE committee_id = $1 AND year = $2 AND member_id = $3",
+            committee_id, year, member_id)
+        return [DutyFact.model_validate_json(r["fact"]) for r in rows]
+
+    # ---- roster ----------------------------------------------------------------------------------------
+
+    async def roster_entry(self, conn: asyncpg.Connection, committee_id: str, member_id: str) -> RosterEntry | None:
+        row = await conn.fetchrow(
+            f"SELECT joined_on, left_on, registered_event_id FROM {self.s}.roster "
+            "WHERE committee_id = $1 AND member_id = $2", committee_id, member_id)
+        if row is None:
+            return None
+        return RosterEntry(member_id=member_id, registered_event_id=row["registered_event_id"],
+                           joined_on=row["joined_on"], left_on=row["left_on"])
+
+    async def _on_member(self, conn: asyncpg.Connection, delivered: Delivered) -> None:
+        env, event = delivered.envelope, delivered.event
+        c = env.committee_id
+        if isinstance(event, MemberRegistered):
+            await conn.execute(
+                f"INSERT INTO {self.s}.roster VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'active', $9, NULL, $10) "
+                "ON CONFLICT (committee_id, member_id) DO NOTHING",
+                c, event.member_id, event.name, event.family_name, event.sector.value, event.township_id,
+                event.chair_role.value if event.chair_role else None, event.standing_committee, event.joined_on,
+                env.event_id)
+        elif isinstance(event, MemberUpdated):
+            values = event.model_dump(mode="json")
+            for name in event.changed:
+                if name in ("name", "family_name", "sector", "township_id", "chair_role", "standing_committee"):
+                    await conn.execute(f"UPDATE {self.s}.roster SET {name} = $3 WHERE committee_id = $1 "
+                                       "AND member_id = $2", c, event.member_id, values[name])
+                if name == "name":
+                    await conn.execute(f"UPDATE {self.s}.roster SET family_name = $3 WHERE committee_id = $1 "
+                                       "AND member_id = $2", c, event.member_id, values["family_name"])
+        elif isinstance(event, MemberStatusChanged):
+            left: date | None = event.effective_on if event.status in FINAL else None
+            await conn.execute(f"UPDATE {self.s}.roster SET status = $3, left_on = $4 WHERE committee_id = $1 "
+                               "AND member_id = $2", c, event.member_id, event.status.value, left)
+        else:
+            return
+        member_id = str(getattr(event, "member_id"))  # noqa: B009 - every member event names the member
+        for year in await self.scored_years(conn, c):
+            await self.enqueue(conn, c, year, [member_id])
+
+    # ---- rulebooks -------------------------------------------------------------------------------------
+
+    async def rulebook_in_force(self, conn: asyncpg.Connection, committee_id: str,
+                                year: int) -> tuple[Rulebook, int, bool] | None:
+        row = await conn.fetchrow(
+            f"SELECT v.rulebook::text AS rulebook, y.in_force, y.graded FROM {self.s}.scoring_years y "
+            f"JOIN {self.s}.rulebook_versions v "
+            "ON v.committee_id = y.committee_id AND v.year = y.year AND v.version = y.in_force "
+            "WHERE y.committee_id = $1 AND y.year = $2", committee_id, year)
+        if row is None:
+            return None
+        return Rulebook.model_validate_json(row["rulebook"]), row["in_force"], row["graded"]
+
+    async def _on_year(self, conn: asyncpg.Connection, delivered: Delivered) -> None:
+        env, event = delivered.envelope, delivered.event
+        c = env.committee_id
+        if isinstance(event, RulebookPublished):
+            await conn.execute(
+                f"INSERT INTO {self.s}.rulebook_versions VALUES ($1, $2, $3, $4::text::jsonb) ON CONFLICT DO NOTHING",
+                c, event.year, event.version, event.rulebook.model_dump_json())
+            if not event.in_force:
+                return
+            await conn.execute(f"INSERT INTO {self.s}.scoring_years (committee_id, year, in_force) "
+                               "VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", c, event.year, event.version)
+            await self.enqueue_year(conn, c, event.year, "recalculated")
+        elif isinstance(event, YearRescored):
+            await conn.execute(f"UPDATE {self.s}.scoring_years SET in_force = $3 WHERE committee_id = $1 "
+                               "AND year = $2", c, event.year, event.to_version)
+            await self.enqueue_year(conn, c, event.year, "rescored")
+        elif isinstance(event, YearGraded):
+            await conn.execute(f"UPDATE {self.s}.scoring_years SET graded = true WHERE committee_id = $1 "
+                               "AND year = $2", c, event.year)
+            await self.enqueue_year(conn, c, event.year, "recalculated")
+
+    # ---- visits (for the plan's progress) ---------------------------------------------------------------
+
+    async def _on_visit(self, conn: asyncpg.Connection, delivered: Delivered) -> None:
+        event = delivered.event
+        assert isinstance(event, VisitLogged)
+        await conn.execute(
+            f"INSERT INTO {self.s}.visits VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+            delivered.envelope.committee_id, event.visit_id, event.visitor_member_id, event.kind.value,
+            event.visited_member_ids, event.visited_on)
+
+    # ---- entry points ----------------------------------------------------------------------------------
+
+    async def apply_own(self, conn: asyncpg.Connection, delivered: Delivered) -> None:
+        """One event of this service's store."""
+        event = delivered.event
+        if isinstance(event, MemberRegistered | MemberUpdated | MemberStatusChanged):
+            await self._on_member(conn, delivered)
+        elif isinstance(event, RulebookPublished | YearRescored | YearGraded):
+            await self._on_year(conn, delivered)
+        if isinstance(event, VisitLogged):
+            await self._on_visit(conn, delivered)
+        if delivered.envelope.type in OWN_TYPES:
+            facts = facts_from(delivered.envelope, event.model_dump(mode="json"))
+            await self.record_facts(conn, delivered.envelope.committee_id, facts)
+
+    async def apply_foreign(self, conn: asyncpg.Connection, delivered: Delivered) -> None:
+        """One event of another service (proposals, surveys), read as its current contract."""
+        if delivered.envelope.type not in FOREIGN_TYPES:
+            return
+        facts = facts_from(delivered.envelope, delivered.event.model_dump(mode="json"))
+        await self.record_facts(conn, delivered.envelope.committee_id, facts)
+
+
+class OwnInputsProjection:
+    """The `scoring-inputs` projection of this service's own store."""
+
+    name = "scoring-inputs"
+
+    def __init__(self, inputs: ScoringInputs) -> None:
+        self.inputs = inputs
+
+    async def setup(self, conn: asyncpg.Connection) -> None:
+        await self.inputs.setup(conn)
+
+    async def reset(self, conn: asyncpg.Connection) -> None:
+        s = self.inputs.s
+        await conn.execute(f"DELETE FROM {s}.duty_facts WHERE source_service = 'members'; "
+                           f"TRUNCATE {s}.roster, {s}.rulebook_versions, {s}.scoring_years, {s}.visits")
+
+    async def apply(self, conn: asyncpg.Connection, delivered: Delivered) -> None:
+        await self.inputs.apply_own(conn, delivered)
+
+
+class ForeignFactsProjection:
+    """Duty facts from other services' topics; fed by an IdempotentConsumer (its inbox is the progress)."""
+
+    name = "foreign-duty-facts"
+
+    def __init__(self, inputs: ScoringInputs) -> None:
+        self.inputs = inputs
+
+    async def setup(self, conn: asyncpg.Connection) -> None:
+        await self.inputs.setup(conn)
+
+    async def reset(self, conn: asyncpg.Connection) -> None:
+        await conn.execute(f"DELETE FROM {self.inputs.s}.duty_facts WHERE source_service <> 'members'")
+
+    async def apply(self, conn: asyncpg.Connection, delivered: Delivered) -> None:
+        await self.inputs.apply_foreign(conn, delivered)
+
+    async def handle(self, conn: asyncpg.Connection, received: Delivered) -> None:
+        """The IdempotentConsumer handler."""
+        await self.inputs.apply_foreign(conn, received)
