@@ -21,7 +21,7 @@ def envelope_model(name: str, registry: EventRegistry = REGISTRY) -> type[BaseMo
         f"{model.__name__}Message",
         __base__=EventEnvelope,
         __doc__=(model.__doc__ or name).strip(),
-        type=(Literal[name], Field(description="the event type name")),  # type: ignore[valid-type]
+        type=(Literal[name], Field(description="the event type name")),  # type: ignore[valid-type,arg-type]
         schema_version=(int, Field(default=version, ge=1, description=f"current version: {version}")),
         data=(model, ...),
     )
