@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Awaitable, Callable
 
 from faststream.kafka import KafkaBroker
 
@@ -29,7 +30,8 @@ def public_broker(bootstrap: str, *, client_id: str = "yizheng") -> KafkaBroker:
 
 class Relay:
     def __init__(self, store: EventStore, topic: str, bootstrap: str, *, name: str = "relay",
-                 batch_size: int = 2000, safety_poll_seconds: float = 1.0) -> None:
+                 batch_size: int = 2000, safety_poll_seconds: float = 1.0,
+                 after_publish: Callable[[int], Awaitable[None]] | None = None) -> None:
         self.store = store
         self.topic = topic
         self.name = name
@@ -38,6 +40,10 @@ class Relay:
         self.publisher = self.broker.publisher(topic, title=topic,
                                                description=f"Public events of the {store.source} service")
         self.published = 0
+        # Called with the batch count after a batch is acknowledged and before its checkpoint is saved:
+        # the window a crash test aims at.
+        self._after_publish = after_publish
+        self._batches = 0
         self._tailer = StoreTailer(store, self.publish_pending, label=f"relay:{topic}",
                                    safety_poll_seconds=safety_poll_seconds)
 
@@ -58,6 +64,9 @@ class Relay:
             if not batch:
                 return total
             await self._publish(batch)
+            self._batches += 1
+            if self._after_publish is not None:
+                await self._after_publish(self._batches)
             checkpoint = batch[-1].checkpoint
             await self.store.save_checkpoint(self.name, checkpoint)
             total += len(batch)

@@ -13,10 +13,19 @@ from eventstore.relay import Relay
 from eventstore.store import EventStore
 
 
-async def main(dsn: str, schema: str, topic: str, bootstrap: str, source: str, batch_size: int) -> None:
+async def main(dsn: str, schema: str, topic: str, bootstrap: str, source: str, batch_size: int,
+               hold_after_batches: int | None = None) -> None:
     pool = await create_pool(dsn, max_size=4)
     await install(pool, schema)
-    relay = Relay(EventStore(pool, schema, source), topic, bootstrap, batch_size=batch_size)
+
+    async def hold(batches: int) -> None:
+        # Fault injection for crash tests: stop between publishing a batch and saving its checkpoint.
+        if hold_after_batches is not None and batches >= hold_after_batches:
+            print(f"holding after batch {batches}", flush=True)
+            await asyncio.Event().wait()
+
+    relay = Relay(EventStore(pool, schema, source), topic, bootstrap, batch_size=batch_size,
+                  after_publish=hold if hold_after_batches else None)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -36,5 +45,7 @@ if __name__ == "__main__":
     parser.add_argument("--bootstrap", required=True)
     parser.add_argument("--source", default="relay")
     parser.add_argument("--batch-size", type=int, default=2000)
+    parser.add_argument("--hold-after-batches", type=int, default=None,
+                        help="(crash tests) stop after publishing this many batches, before checkpointing")
     a = parser.parse_args()
-    asyncio.run(main(a.dsn, a.schema, a.topic, a.bootstrap, a.source, a.batch_size))
+    asyncio.run(main(a.dsn, a.schema, a.topic, a.bootstrap, a.source, a.batch_size, a.hold_after_batches))
