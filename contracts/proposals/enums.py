@@ -12,7 +12,8 @@ class LabeledEnum(StrEnum):
 
     label_zh: str
 
-    def __new__(cls, value: str, label_zh: str) -> Self:
+    # label_zh has a default only so that a lookup by value, `Category("economy")`, type-checks.
+    def __new__(cls, value: str, label_zh: str = "") -> Self:
         member = str.__new__(cls, value)
         member._value_ = value
         member.label_zh = label_zh
