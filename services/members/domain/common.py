@@ -84,3 +84,8 @@ def no_duplicates(ids: Iterable[str], what: str) -> list[str]:
     if repeated:
         raise DomainError("duplicate_ids", f"{what} named twice: {', '.join(repeated)}")
     return ids
+
+
+def require_office_role(actor: Actor, what: str) -> None:
+    if actor.role not in OFFICE:
+        raise NotAuthorized(f"only office staff may {what}")

@@ -1,0 +1,134 @@
+"""Read endpoints of the service's own read models: a member's scorecard, the year's ranking, the visit
+plan's progress, and (for office staff or the member) private contact data. Authorized like commands:
+role + scope + committee from the bearer token."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from contracts.envelope import Role
+from contracts.members.enums import ChairRole, MemberStatus, Sector
+from contracts.members.visit import VisitPlanSet
+from eventstore.db import quote_ident
+from eventstore.store import EventStore
+from members.domain.common import MemberView
+from members.domain.visit import VisitRecord, plan_progress, visit_plan_stream
+from members.private import PrivateData
+from members.scoring.scorecards import read_card
+from yizheng.auth import Principal
+
+READERS = frozenset({Role.office_staff, Role.leadership, Role.admin, Role.service})
+
+
+def _error(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+
+
+def _json(value: Any) -> JSONResponse:
+    def number(v: object) -> object:
+        if isinstance(v, Decimal):
+            return int(v) if v == v.to_integral_value() else float(v)
+        return str(v)
+    return JSONResponse(json.loads(json.dumps(value, default=number)))
+
+
+class Queries:
+    def __init__(self, store: EventStore, private: PrivateData,
+                 authenticate: Callable[[str | None], Principal]) -> None:
+        self.store = store
+        self.s = quote_ident(store.schema)
+        self.private = private
+        self.authenticate = authenticate
+
+    def routes(self) -> list[Route]:
+        return [
+            Route("/scorecards/{year:int}", self.ranking, methods=["GET"]),
+            Route("/scorecards/{year:int}/{member_id}", self.scorecard, methods=["GET"]),
+            Route("/visit-plans/{year:int}/progress", self.visit_progress, methods=["GET"]),
+            Route("/members/{member_id}/contact", self.contact, methods=["GET"]),
+        ]
+
+    def _who(self, request: Request) -> Principal | JSONResponse:
+        try:
+            return self.authenticate(request.headers.get("authorization"))
+        except Exception as err:  # every authentication failure is a 401
+            return _error(401, "unauthenticated", str(err))
+
+    async def scorecard(self, request: Request) -> JSONResponse:
+        who = self._who(request)
+        if isinstance(who, JSONResponse):
+            return who
+        member_id = request.path_params["member_id"]
+        if who.role not in READERS and who.actor.member_id != member_id:
+            return _error(403, "not_authorized", "a member sees their own scorecard only")
+        async with self.store.pool.acquire() as conn:
+            card = await read_card(conn, self.store.schema, who.committee_id, request.path_params["year"], member_id)
+        if card is None:
+            return _error(404, "no_scorecard", f"no scorecard for {member_id} in {request.path_params['year']}")
+        return _json(card)
+
+    async def ranking(self, request: Request) -> JSONResponse:
+        who = self._who(request)
+        if isinstance(who, JSONResponse):
+            return who
+        if who.role not in READERS:
+            return _error(403, "not_authorized", "only office staff and leadership see every scorecard")
+        sector, township = request.query_params.get("sector"), request.query_params.get("township")
+        async with self.store.pool.acquire() as conn:
+            rows = await conn.fetch(
+                f"SELECT c.member_id, r.name, r.sector, r.township_id, c.total, c.grade FROM {self.s}.scorecards c "
+                f"LEFT JOIN {self.s}.roster r ON r.committee_id = c.committee_id AND r.member_id = c.member_id "
+                "WHERE c.committee_id = $1 AND c.year = $2 AND ($3::text IS NULL OR r.sector = $3) "
+                "AND ($4::text IS NULL OR r.township_id = $4) ORDER BY c.total DESC, r.family_name, c.member_id",
+                who.committee_id, request.path_params["year"], sector, township)
+        return _json({"year": request.path_params["year"],
+                      "members": [{"rank": i + 1, **dict(r)} for i, r in enumerate(rows)]})
+
+    async def visit_progress(self, request: Request) -> JSONResponse:
+        who = self._who(request)
+        if isinstance(who, JSONResponse):
+            return who
+        if who.role not in READERS:
+            return _error(403, "not_authorized", "only office staff and leadership see the plan's progress")
+        year = request.path_params["year"]
+        history = await self.store.read_stream(visit_plan_stream(who.committee_id, year))
+        plans = [e.event for e in history if isinstance(e.event, VisitPlanSet)]
+        if not plans:
+            return _error(404, "no_visit_plan", f"no visit plan for {year}")
+        async with self.store.pool.acquire() as conn:
+            roster = await conn.fetch(
+                f"SELECT member_id, status, sector, chair_role, standing_committee, township_id FROM {self.s}.roster "
+                "WHERE committee_id = $1", who.committee_id)
+            visits = await conn.fetch(
+                f"SELECT visitor_member_id, kind, visited_member_ids, visited_on FROM {self.s}.visits "
+                "WHERE committee_id = $1", who.committee_id)
+        progress = plan_progress(
+            plans[-1],
+            [MemberView(r["member_id"], MemberStatus(r["status"]), Sector(r["sector"]),
+                        ChairRole(r["chair_role"]) if r["chair_role"] else None, r["standing_committee"],
+                        r["township_id"]) for r in roster],
+            [VisitRecord(v["visitor_member_id"], v["kind"], tuple(v["visited_member_ids"]), v["visited_on"])
+             for v in visits])
+        body = {**progress.__dict__, "grassroots_coverage": progress.grassroots_coverage,
+                "sector_coverage": progress.sector_coverage, "plan_version": plans[-1].plan_version}
+        return _json(body)
+
+    async def contact(self, request: Request) -> JSONResponse:
+        who = self._who(request)
+        if isinstance(who, JSONResponse):
+            return who
+        member_id = request.path_params["member_id"]
+        if who.role not in (Role.office_staff, Role.admin) and who.actor.member_id != member_id:
+            return _error(403, "not_authorized", "contact data is for office staff and the member themself")
+        async with self.store.pool.acquire() as conn:
+            contact = await self.private.member_contact(conn, who.committee_id, member_id)
+        if contact is None:
+            return _error(404, "no_contact", f"no contact data for {member_id}")
+        return _json(contact.model_dump())
