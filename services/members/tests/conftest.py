@@ -39,13 +39,13 @@ class Client:
     async def command(self, name: str, body: dict[str, Any], headers: dict[str, str] | None = None,
                       expect: int = 200) -> dict[str, Any]:
         response = await self.http.post(f"/commands/{name}", content=json.dumps(body, ensure_ascii=False),
-                                        headers=headers or OFFICE)
+                                        headers=OFFICE if headers is None else headers)
         assert response.status_code == expect, f"{name}: {response.status_code} {response.text}"
         data: dict[str, Any] = response.json()
         return data
 
     async def get(self, path: str, headers: dict[str, str] | None = None) -> httpx.Response:
-        return await self.http.get(path, headers=headers or OFFICE)
+        return await self.http.get(path, headers=OFFICE if headers is None else headers)
 
 
 @pytest_asyncio.fixture(loop_scope="session")

@@ -1,0 +1,92 @@
+"""A mid-year rulebook correction: published, not applied until an explicit re-scoring, which is recorded
+(who, why), deterministic, idempotent, and leaves the previous year alone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from contracts.envelope import Role
+from members.app import MembersApp
+from members.scoring.rulebook import default_rulebook_data
+from members.tests.conftest import Client, member_body, token
+from yizheng.testing.wait import WaitUntil
+
+
+def _charity(record_id: str, day: str) -> dict[str, Any]:
+    return {"charity_id": record_id, "kind": "poverty_relief", "title": "扶贫济困", "done_on": day,
+            "member_ids": ["m-wang"]}
+
+
+def _corrected_2025() -> dict[str, Any]:
+    data = default_rulebook_data()
+    for rule in data["rules"]:
+        if rule["id"] == "charity.done":
+            rule["points"], rule["cap"] = 3, 12
+    return {**data, "year": 2025, "title": "2025 更正版: 公益每次 3 分"}
+
+
+async def _items(service: MembersApp, year: int) -> dict[str, tuple[str, float]]:
+    rows = await service.pool.fetch(
+        f"SELECT item_id, rule, points FROM {service.store.schema}.scorecard_items WHERE year = $1 "
+        "AND member_id = 'm-wang'", year)
+    return {r["item_id"]: (r["rule"], float(r["points"])) for r in rows}
+
+
+async def _ledger_events(service: MembersApp, year: int) -> list[tuple[str, int]]:
+    rows = await service.pool.fetch(
+        f"SELECT type, stream_version FROM {service.store.schema}.events WHERE stream_id = $1 ORDER BY stream_version",
+        f"ledger:county-a:{year}:m-wang")
+    return [(r["type"], r["stream_version"]) for r in rows]
+
+
+async def test_a_corrected_rulebook_rescores_its_year_only_on_command_and_leaves_last_year_alone(
+        client: Client, service: MembersApp, wait_until: WaitUntil) -> None:
+    await client.command("register-member", member_body("m-wang", "王芳"))
+    for year in (2024, 2025):
+        await client.command("publish-rulebook", {"year": year})
+        for i in range(5):
+            await client.command("record-charity", _charity(f"ch-{year}-{i}", f"{year}-0{i + 3}-01"))
+
+    async def charity_total(year: int, total: float) -> bool:
+        items = await _items(service, year)
+        return sum(p for r, p in items.values() if r == "charity.done") == total
+
+    # Default: +2 each, capped at 10 -> five activities give 10 in each year.
+    await wait_until(lambda: charity_total(2024, 10), message="2024 charity at 10")
+    await wait_until(lambda: charity_total(2025, 10), message="2025 charity at 10")
+    ledger_2024 = await _ledger_events(service, 2024)
+
+    published = await client.command("publish-rulebook", {"year": 2025, "rulebook": _corrected_2025(),
+                                                          "note": "常委会议决定公益活动每次计3分"})
+    await service.scoring_inputs.catch_up()
+    assert await service.scorer.run_pending() == 0, "publishing a correction re-scores nothing by itself"
+    assert await charity_total(2025, 10)
+
+    refused = await client.command("rescore-year", {"year": 2025, "to_version": 9, "reason": "x"}, expect=422)
+    assert refused["error"]["code"] == "unknown_rulebook_version"
+    await client.command("rescore-year", {"year": 2025, "to_version": 2, "reason": "x"},
+                         headers=token(Role.leadership), expect=403)
+    rescored = await client.command("rescore-year", {"year": 2025, "to_version": 2,
+                                                     "reason": "按常委会议更正的规则重新计分"})
+    assert rescored["positions"][0] > published["positions"][0]
+    # Corrected: +3 each, capped at 12 -> 3, 3, 3, 3, 0.
+    await wait_until(lambda: charity_total(2025, 12), message="2025 re-scored to 12")
+    assert sorted(p for r, p in (await _items(service, 2025)).values() if r == "charity.done") == [3, 3, 3, 3]
+    assert await _ledger_events(service, 2024) == ledger_2024, "the previous year's ledger is untouched"
+    assert await charity_total(2024, 10)
+
+    row = await service.pool.fetchrow(
+        f"SELECT data, metadata FROM {service.store.schema}.events WHERE type = 'year-rescored'")
+    assert row["data"]["reason"] == "按常委会议更正的规则重新计分" and row["data"]["rescored_by"] == "office-zhang"
+    assert (row["data"]["from_version"], row["data"]["to_version"]) == (1, 2)
+    withdrawn = await service.pool.fetch(
+        f"SELECT data FROM {service.store.schema}.events WHERE type = 'duty-points-withdrawn'")
+    assert {w["data"]["reason"] for w in withdrawn} == {"rescored"}
+
+    # Re-scoring again under the same version is recorded but changes no ledger: the same inputs give the
+    # same scores.
+    before = await _ledger_events(service, 2025)
+    await client.command("rescore-year", {"year": 2025, "to_version": 2, "reason": "复核"})
+    await service.scoring_inputs.catch_up()
+    await service.scorer.run_pending()
+    assert await _ledger_events(service, 2025) == before
