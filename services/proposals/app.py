@@ -36,6 +36,7 @@ class ProposalsConfig:
     schema: str = SERVICE
     topic: str = topics.PROPOSALS
     watcher_interval_seconds: float = 300.0
+    run_watcher: bool = True  # tests drive `service.watcher.tick()` themselves, on an injected clock
     clock: Clock = field(default=system_clock)
     pool_max_size: int = 10
 
@@ -63,7 +64,8 @@ class ProposalsService:
         await self.projector.start()
         if self.relay is not None:
             await self.relay.start()
-        await self.watcher.start()
+        if self.config.run_watcher:
+            await self.watcher.start()
         self._started = True
 
     async def stop(self) -> None:

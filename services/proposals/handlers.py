@@ -35,7 +35,7 @@ from proposals.domain import opinion_report as report
 from proposals.domain import proposal as p
 from proposals.domain import recommendation as rec
 from proposals.domain.holiday_schedule import HOLIDAY_SCHEDULE
-from proposals.domain.numbering import NUMBERING, ReserveNumber
+from proposals.domain.numbering import NUMBERING, ReserveNumber, format_number
 from proposals.domain.solicitation import SOLICITATION, Publish
 from proposals.read_model import ProposalsReadModel, proposal_body
 from proposals.unit_of_work import Loaded, Tx, combine, transact
@@ -201,11 +201,14 @@ class ProposalsHandlers:
         async def work(tx: Tx) -> dict[str, Any]:
             loaded = await tx.load(streams.proposal(committee, cmd.proposal_id), p.PROPOSAL)
             year = loaded.state.year or local_date(tx.now).year
+            await tx.lock(streams.numbering(committee, year))
             numbers = await tx.load(streams.numbering(committee, year), NUMBERING)
-            (reserved,) = NUMBERING.decide(numbers.state, tx.issued(ReserveNumber(cmd.proposal_id, year)))
-            assert isinstance(reserved, ProposalNumberAssigned)
-            number, sequence = reserved.number, reserved.sequence
+            # The proposal's rules speak first (a refusal names them), then the number is taken.
+            sequence = numbers.state.last_sequence + 1
+            number = format_number(year, sequence)
             events = p.PROPOSAL.decide(loaded.state, tx.issued(p.AcceptNumbered(cmd, year, sequence, number)))
+            (reserved,) = NUMBERING.decide(numbers.state, tx.issued(ReserveNumber(cmd.proposal_id, year)))
+            assert isinstance(reserved, ProposalNumberAssigned) and reserved.number == number
             tx.stage(numbers, [reserved])
             tx.stage(loaded, events)
             return {"proposal_id": cmd.proposal_id, "number": number, "year": year, "events": _types(events)}

@@ -47,6 +47,12 @@ class Tx:
             raise DomainError("not_found", "no such record in this committee")
         return Loaded(stream_id, decider.fold(e.event for e in history), len(history), history)
 
+    async def lock(self, stream_id: str) -> None:
+        """Queue behind other transactions on a hot stream (a committee's numbering) instead of racing them
+        and retrying; held until this transaction ends."""
+        key = f"{self.store.schema}:{stream_id}"
+        await self.conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", key)
+
     def issued(self, command: T) -> Issued[T]:
         return Issued(command, self.ctx.actor, self.now, self.calendar)
 

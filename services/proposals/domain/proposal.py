@@ -361,6 +361,8 @@ def _merge(state: ProposalState, cmd: MergeInto, issued: Issued[object]) -> Even
     _under_review(state, issued, "merging a proposal")
     require_reason(cmd.command.reason)
     target = cmd.target
+    if target.status in (Status.none, Status.draft):
+        raise refuse("proposal_not_found", f"no proposal {cmd.command.into_proposal_id} to merge into")
     if target.proposal_id == state.proposal_id or cmd.command.into_proposal_id == state.proposal_id:
         raise refuse("merge_into_itself", "a proposal cannot be merged into itself")
     if target.status not in (Status.submitted, Status.accepted):

@@ -155,7 +155,10 @@ def test_not_accepted_into_an_opinion_report() -> None:
 def test_merge_only_into_a_live_proposal() -> None:
     h, target = submitted_joint(), submitted_joint(proposal_id="p2")
     merge = c.MergeProposal(proposal_id=P, into_proposal_id="p2", reason="内容相近")
-    h.refused(MergeInto(merge, ProposalHarness().state), OFFICE, "merge_target_invalid")
+    h.refused(MergeInto(merge, ProposalHarness().state), OFFICE, "proposal_not_found")
+    returned = submitted_joint(proposal_id="p3")
+    returned.run(c.ReturnProposal(proposal_id="p3", reason="补充"), OFFICE)
+    h.refused(MergeInto(merge, returned.state), OFFICE, "merge_target_invalid")
     h.run(MergeInto(merge, target.state), OFFICE)
     assert h.state.status is Status.merged and h.state.merged_into == "p2"
     assert types(target.run(ReceiveMerge(P, "内容相近"), OFFICE)) == ["proposal-merge-received"]
