@@ -14,7 +14,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from contracts.envelope import Role
-from contracts.members.enums import ChairRole, MemberStatus, Sector
+from contracts.members.enums import ChairRole, MemberStatus, Sector, VisitKind
 from contracts.members.visit import VisitPlanSet
 from eventstore.db import quote_ident
 from eventstore.store import EventStore
@@ -114,7 +114,7 @@ class Queries:
             [MemberView(r["member_id"], MemberStatus(r["status"]), Sector(r["sector"]),
                         ChairRole(r["chair_role"]) if r["chair_role"] else None, r["standing_committee"],
                         r["township_id"]) for r in roster],
-            [VisitRecord(v["visitor_member_id"], v["kind"], tuple(v["visited_member_ids"]), v["visited_on"])
+            [VisitRecord(v["visitor_member_id"], VisitKind(v["kind"]), tuple(v["visited_member_ids"]), v["visited_on"])
              for v in visits])
         body = {**progress.__dict__, "grassroots_coverage": progress.grassroots_coverage,
                 "sector_coverage": progress.sector_coverage, "plan_version": plans[-1].plan_version}
