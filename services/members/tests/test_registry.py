@@ -31,7 +31,8 @@ async def test_organizations_units_and_liaison_contacts_keep_phones_private(clie
     assert refused["error"]["code"] == "enterprise_needs_member"
     await client.command("add-liaison-contact", {"contact_id": "c-2", "kind": "hometown_talent", "name": "陈先生",
                                                  "based_in": "深圳", "phone": "13700002222", "address": "深圳市南山区"})
-    texts = [r["data"] for r in await service.pool.fetch(f"SELECT data::text AS data FROM {service.store.schema}.events")]
+    rows = await service.pool.fetch(f"SELECT data::text AS data FROM {service.store.schema}.events")
+    texts = [r["data"] for r in rows]
     assert all("13900001111" not in t and "13700002222" not in t and "南山区" not in t for t in texts)
     stored = await service.pool.fetch(f"SELECT kind, person_id, phone FROM {service.store.schema}.person_contacts "
                                       "ORDER BY kind")
