@@ -90,3 +90,26 @@ async def test_a_corrected_rulebook_rescores_its_year_only_on_command_and_leaves
     await service.scoring_inputs.catch_up()
     await service.scorer.run_pending()
     assert await _ledger_events(service, 2025) == before
+
+
+async def test_the_scorecards_rebuild_from_the_ledger_events_alone(
+        client: Client, service: MembersApp, wait_until: WaitUntil) -> None:
+    from eventstore.projection import replay_from_store
+    from members.scoring.scorecards import ScorecardProjection
+
+    await client.command("register-member", member_body("m-wang", "王芳"))
+    await client.command("publish-rulebook", {"year": 2025})
+    for i in range(3):
+        await client.command("record-charity", _charity(f"ch-{i}", f"2025-0{i + 3}-01"))
+    await client.command("grade-year", {"year": 2025})
+
+    async def graded() -> list[tuple[Any, ...]] | None:
+        rows = await service.pool.fetch(f"SELECT member_id, total, grade FROM {service.store.schema}.scorecards")
+        return [tuple(r) for r in rows] if rows and rows[0]["grade"] else None
+
+    live = await wait_until(graded, message="the graded card")
+    assert [(m, float(t), g) for m, t, g in live] == [("m-wang", 76.0, "competent")]  # 70 + 3 x 2
+    live_items = await _items(service, 2025)
+    await service.scorecards.stop()
+    assert await replay_from_store(service.store, ScorecardProjection(service.store.schema)) > 0
+    assert await graded() == live and await _items(service, 2025) == live_items
