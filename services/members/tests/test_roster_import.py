@@ -104,3 +104,15 @@ async def test_a_file_without_the_required_columns_is_refused_as_a_whole(client:
     report = await _import(client, "roster.csv", content)
     assert report["rows"] == [{"row": 1, "status": "refused", "rule": "missing_columns",
                                "message": "the file needs at least the columns 姓名 (name) and 界别 (sector)"}]
+
+
+async def test_the_command_line_import_prints_the_report_and_fails_on_refusals(
+        fresh_schema: str, database_url: str, capsys: Any) -> None:
+    import json
+
+    from members.roster_import import _main
+
+    code = await _main("roster.csv", _csv(ROWS[:3]), "county-a", database_url, fresh_schema, "office-cli")
+    report = json.loads(capsys.readouterr().out)
+    assert code == 1 and (report["registered"], report["refused"]) == (2, 1)
+    assert report["rows"][2]["rule"] == "unknown_sector"
