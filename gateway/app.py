@@ -1,0 +1,121 @@
+"""Composition root of the gateway: `build_gateway(config)` makes the pool, the projector (one consumer of
+every public topic into the views), the live hub, the command forwarder and the ASGI app; `start()` sets
+up the views and starts the projector; `stop()` stops everything.
+
+    gateway = await build_gateway(GatewayConfig.from_env())
+    await gateway.start()          # then serve gateway.app (ASGI) — GraphQL at /graphql
+    ...
+    await gateway.stop()
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import asyncpg
+import httpx
+import strawberry
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route, WebSocketRoute
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+
+from eventstore.db import create_pool
+from gateway.auth import from_header
+from gateway.commands.catalog import CommandInfo
+from gateway.commands.forward import Forwarder
+from gateway.config import GatewayConfig
+from gateway.context import Context, Services
+from gateway.live import LiveHub
+from gateway.projector import Projector
+from gateway.schema.build import build_schema
+
+
+class GatewayGraphQL(GraphQL):  # type: ignore[type-arg]
+    """Strawberry's ASGI view with the gateway's context: the caller from the bearer token of the request,
+    or, on a WebSocket, from `connection_init` (falling back to the upgrade request's header)."""
+
+    def __init__(self, schema: strawberry.Schema, services: Services) -> None:
+        development = services.config.development
+        super().__init__(schema, graphql_ide="graphiql" if development else None,
+                         allow_queries_via_get=development,
+                         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,))
+        self.services = services
+
+    async def get_context(self, request: Any, response: Any) -> Context:  # type: ignore[override]
+        if isinstance(request, WebSocket):
+            return Context(self.services, request=request, response=response)
+        return Context(self.services, from_header(request.headers.get("authorization")), request, response)
+
+    async def on_ws_connect(self, context: Context) -> Any:  # type: ignore[override]
+        viewer = context.authenticate_connection()
+        if not viewer.authenticated and context.request is not None:
+            header = context.request.headers.get("authorization")
+            if header:
+                context.connection_params = {**(context.connection_params or {}), "Authorization": header}
+                viewer = context.authenticate_connection()
+        if not viewer.authenticated:
+            raise ConnectionRejectionError({"message": viewer.problem or "a bearer token is required"})
+        return {"role": viewer.role.value, "committee": viewer.committee_id}
+
+
+@dataclass
+class Gateway:
+    config: GatewayConfig
+    pool: asyncpg.Pool
+    projector: Projector
+    hub: LiveHub
+    forwarder: Forwarder
+    schema: strawberry.Schema
+    app: Starlette
+    run_projector: bool = True
+    _started: bool = False
+
+    async def start(self) -> None:
+        await self.projector.setup()
+        if self.run_projector:
+            await self.projector.start()
+        self._started = True
+
+    async def stop(self) -> None:
+        if self._started and self.run_projector:
+            await self.projector.stop()
+        self._started = False
+        await self.forwarder.aclose()
+        await self.pool.close()
+
+
+async def build_gateway(config: GatewayConfig, *, catalog: Sequence[CommandInfo] | None = None,
+                        run_projector: bool = True, pool_max_size: int = 10) -> Gateway:
+    pool = await create_pool(config.dsn, max_size=pool_max_size)
+    hub = LiveHub()
+    projector = Projector(pool, config, hub)
+    forwarder = Forwarder(config.service_urls, httpx.AsyncClient(timeout=config.command_timeout_seconds),
+                          attempts=config.command_attempts)
+    services = Services(pool=pool, config=config, hub=hub, projector=projector, forwarder=forwarder)
+    schema = build_schema(catalog, development=config.development)
+    graphql = GatewayGraphQL(schema, services)
+
+    async def health(request: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok", "service": "gateway"})
+
+    async def ready(request: Request) -> JSONResponse:
+        try:
+            await pool.fetchval("SELECT 1")
+        except (OSError, asyncpg.PostgresError) as err:
+            return JSONResponse({"status": "unavailable", "reason": str(err)}, status_code=503)
+        return JSONResponse({"status": "ready", "service": "gateway"})
+
+    app = Starlette(routes=[
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql),
+        Route("/healthz", health, methods=["GET"]),
+        Route("/readyz", ready, methods=["GET"]),
+    ])
+    return Gateway(config, pool, projector, hub, forwarder, schema, app, run_projector)

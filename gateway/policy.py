@@ -1,0 +1,75 @@
+"""Who may see what — the one place the gateway decides it. Every query also filters by the caller's
+committee; the rules here decide which roles may ask at all and how a list is narrowed for a role.
+
+| query / subscription     | member           | unit_staff        | office, leadership, admin | service        |
+|--------------------------|------------------|-------------------|---------------------------|----------------|
+| me, members, enumLabels  | yes              | yes               | yes                       | yes            |
+| workQueue(Changed)       | yes              | yes               | yes                       | no             |
+| memberScorecard          | own card only    | no                | yes                       | no             |
+| scorecards               | no               | no                | yes                       | no             |
+| oversight, oversightFeed | no               | no                | yes                       | no             |
+| proposals, proposal      | own (lead, co-signer, contact) | their unit's | all but drafts | accepted/assigned |
+| opinionReports           | own              | no                | yes                       | published only |
+| meetings                 | invited to       | no                | yes                       | yes (no roll)  |
+| visits                   | made or received | no                | yes                       | no             |
+
+Personal contact data never reaches the gateway (public topics carry none), so no query exposes it.
+Mutations are forwarded with the caller's own token; the owning service decides (its refusal comes back as
+`CommandRefused { rule: "not_authorized" }`)."""
+
+from __future__ import annotations
+
+from contracts.envelope import Role
+from gateway.auth import Viewer
+from gateway.errors import Forbidden, Unauthenticated
+
+EVERYONE = frozenset(Role)
+STAFF = frozenset({Role.office_staff, Role.leadership, Role.admin})
+PEOPLE = frozenset({Role.member, Role.unit_staff, Role.office_staff, Role.leadership, Role.admin})
+
+ALLOWED: dict[str, frozenset[Role]] = {
+    "me": EVERYONE,
+    "members": EVERYONE,
+    "member": EVERYONE,
+    "enumLabels": EVERYONE,
+    "workQueue": PEOPLE,
+    "workQueueChanged": PEOPLE,
+    "memberScorecard": STAFF | {Role.member},
+    "scorecards": STAFF,
+    "oversight": STAFF,
+    "oversightFeed": STAFF,
+    "proposals": EVERYONE,
+    "proposal": EVERYONE,
+    "opinionReports": STAFF | {Role.member, Role.service},
+    "meetings": STAFF | {Role.member, Role.service},
+    "visits": STAFF | {Role.member},
+}
+
+# Proposal states a service account may see: decided by the review, no longer a private draft.
+PUBLIC_PROPOSAL_STATES = ("accepted", "assigned")
+
+
+def require(viewer: Viewer, operation: str) -> Viewer:
+    """The caller, if authenticated and in a role allowed to ask `operation`; raises otherwise."""
+    if not viewer.authenticated:
+        raise Unauthenticated(viewer.problem or "a bearer token is required")
+    if viewer.role not in ALLOWED[operation]:
+        raise Forbidden(f"{operation} is not available to the {viewer.role.value} role")
+    return viewer
+
+
+def require_own_card(viewer: Viewer, member_id: str) -> None:
+    """A member reads only their own scorecard."""
+    if viewer.role is Role.member and viewer.member_id != member_id:
+        raise Forbidden("a member may read only their own scorecard")
+
+
+def sees_all_attendance(viewer: Viewer) -> bool:
+    return viewer.role in STAFF
+
+
+def sees_evaluations_of(viewer: Viewer, unit_id: str, completed: bool) -> bool:
+    """Units see the ratings of their own reply, and only once every proposer has rated it."""
+    if viewer.role is Role.unit_staff:
+        return viewer.unit_id == unit_id and completed
+    return viewer.role in STAFF or viewer.role is Role.member

@@ -1,0 +1,131 @@
+"""The projector: one Kafka consumer over every public topic that applies each event to every gateway view.
+
+Each view keeps its own inbox name (`gateway.<view>`), so one view can be rebuilt (`yizheng replay <view>`,
+which uses the kernel's `replay_from_topics` under that name) while the live projector keeps running. All
+views apply an event in ONE transaction with their inbox rows; after it commits the event goes to the live
+hub and wakes read-your-writes waiters."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from typing import cast
+from uuid import UUID
+
+import asyncpg
+
+from eventstore.consumer import IdempotentConsumer, ReceivedEvent
+from eventstore.install import install
+from eventstore.projection import Projection, replay_from_topics
+from gateway.audience import audience_of
+from gateway.config import GatewayConfig
+from gateway.live import LiveEvent, LiveHub, Pulse
+from gateway.views import View, all_views, view_named
+from gateway.views.base import Fact
+
+log = logging.getLogger("gateway.projector")
+
+
+def inbox_name(view: View | str) -> str:
+    return f"gateway.{view if isinstance(view, str) else view.name}"
+
+
+class ViewsConsumer(IdempotentConsumer):
+    """An IdempotentConsumer whose one message applies to several views, each with its own inbox rows."""
+
+    def __init__(self, pool: asyncpg.Pool, config: GatewayConfig, views: Sequence[View], hub: LiveHub,
+                 pulse: Pulse) -> None:
+        self.views = list(views)
+        self.hub = hub
+        self.pulse = pulse
+        self._view_schema = config.schema
+        super().__init__("gateway", pool, config.schema, self._unused, topics=config.topics,
+                         bootstrap=config.kafka_bootstrap, group_id=f"{config.topic_prefix}{config.consumer_group}")
+
+    async def _unused(self, conn: asyncpg.Connection, received: ReceivedEvent) -> None:
+        raise AssertionError("ViewsConsumer applies through its views")
+
+    async def apply(self, received: ReceivedEvent) -> bool:
+        fact = Fact.of(received)
+        names = [inbox_name(v) for v in self.views]
+        async with self.pool.acquire() as conn, conn.transaction():
+            fresh = set(await conn.fetchval(
+                f"WITH ins AS (INSERT INTO {self.schema}.inbox (consumer, event_id, topic) "
+                "SELECT unnest($1::text[]), $2, $3 ON CONFLICT DO NOTHING RETURNING consumer) "
+                "SELECT coalesce(array_agg(consumer), '{}') FROM ins",
+                names, received.envelope.event_id, received.topic))
+            if not fresh:
+                self.duplicates += 1
+                return False
+            for view in self.views:
+                if inbox_name(view) in fresh:
+                    await view.apply_fact(conn, fact)
+            audience = await audience_of(conn, self._view_schema, fact)
+        self.handled += 1
+        self.pulse.fire()
+        self.hub.publish(LiveEvent(fact.committee_id, fact.event_id, fact.type, fact.stream_id, fact.occurred_at,
+                                   fact.data, audience))
+        return True
+
+
+class Projector:
+    def __init__(self, pool: asyncpg.Pool, config: GatewayConfig, hub: LiveHub | None = None) -> None:
+        self.pool = pool
+        self.config = config
+        self.hub = hub or LiveHub()
+        self.pulse = Pulse()
+        self.views = all_views(config.schema)
+        self.consumer = ViewsConsumer(pool, config, self.views, self.hub, self.pulse)
+
+    async def setup(self) -> None:
+        await setup_views(self.pool, self.config.schema, self.views)
+
+    async def start(self) -> None:
+        await self.setup()
+        await self.consumer.start()
+
+    async def stop(self) -> None:
+        await self.consumer.stop()
+
+    async def applied(self, event_ids: Sequence[UUID | str]) -> bool:
+        """True when every view has applied every one of these events (across gateway replicas: the
+        inboxes are shared, so this holds whichever replica's consumer owns the partitions)."""
+        if not event_ids:
+            return True
+        names = [inbox_name(v) for v in self.views]
+        ids = [UUID(str(i)) for i in event_ids]
+        count = await self.pool.fetchval(
+            f"SELECT count(*) FROM {self.config.schema}.inbox WHERE consumer = ANY($1::text[]) "
+            "AND event_id = ANY($2::uuid[])", names, ids)
+        return int(count) >= len(names) * len(set(ids))
+
+    async def wait_applied(self, event_ids: Sequence[UUID | str], timeout: float) -> bool:
+        """Wait, at most `timeout` seconds, until the views have applied these events."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            if await self.applied(event_ids):
+                return True
+            left = deadline - loop.time()
+            if left <= 0:
+                return False
+            # Woken at once when this replica applies something; the short bound covers other replicas.
+            await self.pulse.wait(min(left, 0.05))
+
+
+async def setup_views(pool: asyncpg.Pool, schema: str, views: Sequence[View]) -> None:
+    await install(pool, schema)  # the kernel's inbox (its other tables stay empty in the gateway's schema)
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute("SELECT pg_advisory_xact_lock(hashtext('yizheng-gateway-views'))")
+        for view in views:
+            await view.setup(conn)
+
+
+async def replay_view(pool: asyncpg.Pool, config: GatewayConfig, name: str) -> int:
+    """Rebuild one view from the first offset of every public topic; returns how many events it applied."""
+    view = view_named(name, config.schema)
+    await setup_views(pool, config.schema, [view])
+    consumer = IdempotentConsumer(inbox_name(view), pool, config.schema, view.apply, topics=config.topics,
+                                  bootstrap=config.kafka_bootstrap)
+    return await replay_from_topics(consumer, cast(Projection, view))

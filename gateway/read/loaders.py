@@ -1,0 +1,107 @@
+"""Per-request DataLoaders: every nested field reads its rows in one batched query per kind, whatever the
+number of parents (no N+1). Built in `get_context`, scoped to the caller's committee."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Hashable, Sequence
+from typing import Any, TypeVar
+
+from strawberry.dataloader import DataLoader
+
+from gateway.auth import Viewer
+from gateway.read.db import Db
+
+K = TypeVar("K", bound=Hashable)
+Row = Any  # an asyncpg.Record (asyncpg ships no type information)
+
+
+class Loaders:
+    def __init__(self, db: Db, viewer: Viewer) -> None:
+        self.db = db
+        self.committee = viewer.committee_id if viewer.authenticated else ""
+        one, many = self._one, self._many
+        self.member = one("members", "member_id")
+        self.unit = one("units", "unit_id")
+        self.organization = one("organizations", "organization_id")
+        self.proposal = one("proposals", "proposal_id")
+        self.meeting = one("meetings", "meeting_id")
+        self.report = one("opinion_reports", "report_id")
+        self.handling = many("handling", "proposal_id", "(role = 'co'), unit_id")
+        self.replies = many("replies", "proposal_id", "unit_id, round")
+        self.evaluations = many("evaluations", "proposal_id", "unit_id, round, member_id")
+        self.evaluation_rounds = many("evaluation_rounds", "proposal_id", "unit_id, round")
+        self.contacts = many("handling_contacts", "proposal_id", "held_on, event_id")
+        self.cosigners = many("proposal_cosigners", "proposal_id", "member_id")
+        self.key_progress = many("key_progress", "proposal_id", "reported_on, event_id")
+        self.results = many("proposal_results", "proposal_id", "adopted_on, result_id")
+        self.reassignments = many("reassignments", "proposal_id", "requested_on, unit_id")
+        self.commitments = many("commitments", "proposal_id", "due, commitment_id")
+        self.invitees = many("meeting_invitees", "meeting_id", "member_id")
+        self.visit_outcomes = many("visit_outcomes", "visit_id", "outcome_kind, outcome_id")
+        self.report_steps = many("opinion_report_steps", "report_id", "on_date NULLS LAST, event_id")
+        self.score_items = self._per_member_year("score_items", "NOT withdrawn", "category, occurred_on, item_id")
+        self.score_flags = self._per_member_year("score_flags", "NOT cleared", "flag")
+        self.activity = self._per_member_year("score_activity", "true", "kind, occurred_on, ref_id")
+        self.grade: DataLoader[tuple[str, int], Row | None] = DataLoader(load_fn=self._load_grades)
+        self.rulebook: DataLoader[int, Row | None] = DataLoader(load_fn=self._load_rulebooks)
+
+    # ---- builders ---------------------------------------------------------------------------------
+
+    def _one(self, table: str, key: str) -> DataLoader[str, Row | None]:
+        async def load(ids: Sequence[str]) -> list[Row | None]:
+            rows = await self.db.fetch(
+                f"SELECT * FROM {{s}}.{table} WHERE committee_id = $1 AND {key} = ANY($2::text[])",
+                self.committee, list(ids))
+            found = {r[key]: r for r in rows}
+            return [found.get(i) for i in ids]
+
+        return DataLoader(load_fn=load)
+
+    def _many(self, table: str, key: str, order: str) -> DataLoader[str, list[Row]]:
+        async def load(ids: Sequence[str]) -> list[list[Row]]:
+            rows = await self.db.fetch(
+                f"SELECT * FROM {{s}}.{table} WHERE committee_id = $1 AND {key} = ANY($2::text[]) "
+                f"ORDER BY {order}", self.committee, list(ids))
+            grouped: dict[str, list[Row]] = defaultdict(list)
+            for r in rows:
+                grouped[r[key]].append(r)
+            return [grouped.get(i, []) for i in ids]
+
+        return DataLoader(load_fn=load)
+
+    def _per_member_year(self, table: str, condition: str, order: str) -> DataLoader[tuple[str, int], list[Row]]:
+        async def load(keys: Sequence[tuple[str, int]]) -> list[list[Row]]:
+            rows = await self.db.fetch(
+                f"SELECT t.* FROM {{s}}.{table} t JOIN unnest($2::text[], $3::int[]) AS k(member_id, year) "
+                f"USING (member_id, year) WHERE t.committee_id = $1 AND {condition} ORDER BY {order}",
+                self.committee, [k[0] for k in keys], [k[1] for k in keys])
+            grouped: dict[tuple[str, int], list[Row]] = defaultdict(list)
+            for r in rows:
+                grouped[(r["member_id"], r["year"])].append(r)
+            return [grouped.get(k, []) for k in keys]
+
+        return DataLoader(load_fn=load)
+
+    async def _load_grades(self, keys: Sequence[tuple[str, int]]) -> list[Row | None]:
+        rows = await self.db.fetch(
+            "SELECT g.* FROM {s}.score_grades g JOIN unnest($2::text[], $3::int[]) AS k(member_id, year) "
+            "USING (member_id, year) WHERE g.committee_id = $1",
+            self.committee, [k[0] for k in keys], [k[1] for k in keys])
+        found = {(r["member_id"], r["year"]): r for r in rows}
+        return [found.get(k) for k in keys]
+
+    async def _load_rulebooks(self, years: Sequence[int]) -> list[Row | None]:
+        """The rulebook in force for each year (the highest version in force)."""
+        rows = await self.db.fetch(
+            "SELECT DISTINCT ON (year) * FROM {s}.rulebooks WHERE committee_id = $1 AND year = ANY($2::int[]) "
+            "ORDER BY year, in_force DESC, version DESC", self.committee, list(years))
+        found = {r["year"]: r for r in rows}
+        return [found.get(y) for y in years]
+
+
+async def load_all(loader: DataLoader[K, Any], keys: Sequence[K]) -> list[Any]:
+    return list(await loader.load_many(list(keys)))
+
+
+Loader = Callable[[Sequence[Any]], Awaitable[list[Any]]]

@@ -1,0 +1,241 @@
+"""The query root: the views, each behind the policy of who may see what."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+import strawberry
+
+from gateway import policy
+from gateway.context import today
+from gateway.errors import NotFound
+from gateway.read import grades, lists, workqueue
+from gateway.read import oversight as overseen
+from gateway.read import scorecards as ranking
+from gateway.schema import enums as e
+from gateway.schema.connection import Connection, connection
+from gateway.schema.oversight import Oversight
+from gateway.schema.scorecard import Scorecard
+from gateway.schema.types import Meeting, Member, OpinionReport, Proposal, Unit, Visit, ctx, member, unit
+from gateway.schema.workqueue import WorkQueue, now, work_queue
+
+
+@strawberry.type(description="The caller, as their token says.")
+class Me:
+    role: e.Role
+    committee_id: strawberry.ID
+    actor_id: strawberry.ID
+    member_id: strawberry.ID | None
+    unit_id: strawberry.ID | None
+
+    @strawberry.field(description="The caller's registry entry, for a member.")
+    async def member(self, info: strawberry.Info) -> Member | None:
+        return await member(info, self.member_id)
+
+    @strawberry.field(description="The caller's unit, for unit staff.")
+    async def unit(self, info: strawberry.Info) -> Unit | None:
+        return await unit(info, self.unit_id) if self.unit_id else None
+
+
+@strawberry.input
+class ScorecardFilter:
+    sector: e.Sector | None = None
+    township_id: str | None = None
+    grade: e.Grade | None = None
+
+
+@strawberry.input
+class ProposalFilter:
+    year: int | None = None
+    status: list[e.ProposalStatus] | None = None
+    category: e.Category | None = None
+    unit_id: strawberry.ID | None = None
+    member_id: strawberry.ID | None = strawberry.field(default=None, description="lead, co-signer or contact member")
+    key_only: bool = False
+    overdue_as_of: date | None = strawberry.field(
+        default=None, description="only proposals with a unit past its deadline without a reply on this day")
+    search: str | None = strawberry.field(default=None, description="words in the title")
+
+
+@strawberry.input
+class OpinionReportFilter:
+    year: int | None = None
+    status: list[e.ReportStatus] | None = None
+    author_member_id: strawberry.ID | None = None
+    adopted: bool | None = None
+    instructed: bool | None = None
+
+
+@strawberry.input
+class MeetingFilter:
+    kind: e.MeetingKind | None = None
+    starts_from: datetime | None = None
+    starts_before: datetime | None = None
+    member_id: strawberry.ID | None = strawberry.field(default=None, description="meetings this member is invited to")
+
+
+@strawberry.input
+class VisitFilter:
+    year: int | None = None
+    kind: e.VisitKind | None = None
+    visitor_member_id: strawberry.ID | None = None
+    sector: e.Sector | None = strawberry.field(default=None, description="the visited sector or the visitor's")
+    township_id: str | None = None
+    role: e.VisitRole | None = None
+
+
+@strawberry.input
+class MemberFilter:
+    sector: e.Sector | None = None
+    township_id: str | None = None
+    status: e.MemberStatus | None = None
+    standing_committee: bool | None = None
+    chair_members_only: bool = False
+    search: str | None = strawberry.field(default=None, description="part of the name")
+
+
+@strawberry.type(description="The Chinese label (label_zh) of one value of an enum.")
+class EnumLabel:
+    enum: str
+    value: str
+    name: str
+    label_zh: str
+
+
+def _id(x: str | None) -> strawberry.ID | None:
+    return None if x is None else strawberry.ID(x)
+
+
+def _v(x: object) -> str | None:
+    return None if x is None else str(e.value_of(x))
+
+
+First = Annotated[int | None, strawberry.argument(description="page size (default 20, at most 100)")]
+After = Annotated[str | None, strawberry.argument(description="the endCursor of the previous page")]
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="The caller.")
+    def me(self, info: strawberry.Info) -> Me:
+        v = policy.require(ctx(info).viewer, "me")
+        return Me(role=v.role.value, committee_id=strawberry.ID(v.committee_id), actor_id=strawberry.ID(v.actor_id),  # type: ignore[arg-type]
+                  member_id=_id(v.member_id), unit_id=_id(v.unit_id))
+
+    @strawberry.field(description="A member's scorecard of a year. Members read only their own.")
+    async def member_scorecard(self, info: strawberry.Info, member_id: strawberry.ID, year: int) -> Scorecard | None:
+        c = ctx(info)
+        policy.require(c.viewer, "memberScorecard")
+        policy.require_own_card(c.viewer, str(member_id))
+        book = await c.loaders.rulebook.load(year)
+        bands = grades.bands_of(book)
+        row = await ranking.ranked_one(c.db, c.viewer.committee_id, year, bands, str(member_id))
+        return Scorecard.of(row, year, bands, book["version"] if book else None) if row else None
+
+    @strawberry.field(description="Scorecards of a year, ranked by total (ties share a rank).")
+    async def scorecards(self, info: strawberry.Info, year: int,
+                         filter: ScorecardFilter | None = None,
+                         first: First = None, after: After = None) -> Connection[Scorecard]:
+        c = ctx(info)
+        policy.require(c.viewer, "scorecards")
+        book = await c.loaders.rulebook.load(year)
+        bands = grades.bands_of(book)
+        f = filter or ScorecardFilter()
+        flt = ranking.ScorecardFilter(sector=_v(f.sector), township_id=f.township_id, grade=_v(f.grade))
+        page = await ranking.ranked_page(c.db, c.viewer.committee_id, year, bands, flt, first, after)
+        version = book["version"] if book else None
+        return connection(page, lambda r: Scorecard.of(r, year, bands, version))
+
+    @strawberry.field(description="Leadership oversight of a year, as of a day (default: today).")
+    async def oversight(self, info: strawberry.Info, year: int, as_of: date | None = None) -> Oversight:
+        c = ctx(info)
+        policy.require(c.viewer, "oversight")
+        day = as_of or today()
+        data = await overseen.load(c.db, c.viewer.committee_id, year, day)
+        return Oversight(year=year, as_of=day, data=data)
+
+    @strawberry.field(description="Proposals the caller may see: a member their own, unit staff their unit's.")
+    async def proposals(self, info: strawberry.Info,
+                        filter: ProposalFilter | None = None,
+                        first: First = None, after: After = None) -> Connection[Proposal]:
+        c = ctx(info)
+        policy.require(c.viewer, "proposals")
+        f = filter or ProposalFilter()
+        flt = lists.ProposalFilter(year=f.year, status=[str(_v(s)) for s in f.status] if f.status else None,
+                                   category=_v(f.category), unit_id=f.unit_id, member_id=f.member_id,
+                                   key_only=f.key_only, overdue_as_of=f.overdue_as_of, search=f.search)
+        return connection(await lists.proposals(c.db, c.viewer, flt, first, after), Proposal.of)
+
+    @strawberry.field(description="One proposal, if the caller may see it.")
+    async def proposal(self, info: strawberry.Info, id: strawberry.ID) -> Proposal | None:
+        c = ctx(info)
+        policy.require(c.viewer, "proposal")
+        row = await lists.proposal_visible(c.db, c.viewer, str(id))
+        return Proposal.of(row) if row else None
+
+    @strawberry.field(description="Public-opinion reports: a member their own, a service account the published.")
+    async def opinion_reports(self, info: strawberry.Info,
+                              filter: OpinionReportFilter | None = None,
+                              first: First = None, after: After = None) -> Connection[OpinionReport]:
+        c = ctx(info)
+        policy.require(c.viewer, "opinionReports")
+        f = filter or OpinionReportFilter()
+        flt = lists.ReportFilter(year=f.year, status=[str(_v(s)) for s in f.status] if f.status else None,
+                                 author_member_id=f.author_member_id, adopted=f.adopted, instructed=f.instructed)
+        return connection(await lists.reports(c.db, c.viewer, flt, first, after), OpinionReport.of)
+
+    @strawberry.field(description="Meetings: a member those they are invited to.")
+    async def meetings(self, info: strawberry.Info,
+                       filter: MeetingFilter | None = None,
+                       first: First = None, after: After = None) -> Connection[Meeting]:
+        c = ctx(info)
+        policy.require(c.viewer, "meetings")
+        f = filter or MeetingFilter()
+        flt = lists.MeetingFilter(kind=_v(f.kind), starts_from=f.starts_from, starts_before=f.starts_before,
+                                  member_id=f.member_id)
+        return connection(await lists.meetings(c.db, c.viewer, flt, first, after), Meeting.of)
+
+    @strawberry.field(description="Visits: a member those they made or received.")
+    async def visits(self, info: strawberry.Info,
+                     filter: VisitFilter | None = None,
+                     first: First = None, after: After = None) -> Connection[Visit]:
+        c = ctx(info)
+        policy.require(c.viewer, "visits")
+        f = filter or VisitFilter()
+        flt = lists.VisitFilter(year=f.year, kind=_v(f.kind), visitor_member_id=f.visitor_member_id,
+                                sector=_v(f.sector), township_id=f.township_id, role=_v(f.role))
+        return connection(await lists.visits(c.db, c.viewer, flt, first, after), Visit.of)
+
+    @strawberry.field(description="The member registry (public fields), ordered by surname.")
+    async def members(self, info: strawberry.Info,
+                      filter: MemberFilter | None = None,
+                      first: First = None, after: After = None) -> Connection[Member]:
+        c = ctx(info)
+        policy.require(c.viewer, "members")
+        f = filter or MemberFilter()
+        flt = lists.MemberFilter(sector=_v(f.sector), township_id=f.township_id, status=_v(f.status),
+                                 standing_committee=f.standing_committee, chair_members_only=f.chair_members_only,
+                                 search=f.search)
+        return connection(await lists.members(c.db, c.viewer, flt, first, after), Member.of)
+
+    @strawberry.field(description="One member of the registry.")
+    async def member(self, info: strawberry.Info, id: strawberry.ID) -> Member | None:
+        policy.require(ctx(info).viewer, "member")
+        return await member(info, str(id))
+
+    @strawberry.field(description="What waits for the caller, by role.")
+    async def work_queue(self, info: strawberry.Info) -> WorkQueue:
+        c = ctx(info)
+        policy.require(c.viewer, "workQueue")
+        return work_queue(await workqueue.load(c.db, c.viewer, now()))
+
+    @strawberry.field(description="The Chinese labels of the enums' values (all enums, or the one named).")
+    def enum_labels(self, info: strawberry.Info, enum: str | None = None) -> list[EnumLabel]:
+        policy.require(ctx(info).viewer, "enumLabels")
+        found = e.labelled()
+        if enum is not None and enum not in found:
+            raise NotFound(f"no enum {enum!r}")
+        names = [enum] if enum else sorted(found)
+        return [EnumLabel(enum=n, value=str(m.value), name=m.name, label_zh=str(getattr(m, "label_zh", "") or ""))
+                for n in names for m in found[n]]

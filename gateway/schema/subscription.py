@@ -1,0 +1,86 @@
+"""Subscriptions (graphql-transport-ws): the oversight event feed, and changes to the caller's work queue.
+Both are fed by the projector: after each applied event, the live hub hands it to the subscriptions of
+the same committee that it concerns."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from datetime import datetime
+
+import strawberry
+
+from contracts.envelope import Role
+from gateway import policy
+from gateway.auth import Viewer
+from gateway.live import LiveEvent
+from gateway.read import workqueue
+from gateway.schema.scalars import JSON
+from gateway.schema.types import ctx
+from gateway.schema.workqueue import WorkQueue, now, work_queue
+
+
+@strawberry.type(description="An event the gateway's views just applied.")
+class FeedEvent:
+    event_id: strawberry.ID
+    type: str
+    stream_id: str
+    occurred_at: datetime
+    data: JSON = strawberry.field(description="the event's public payload (public topics carry no contact data)")
+
+    @classmethod
+    def of(cls, ev: LiveEvent) -> FeedEvent:
+        return cls(event_id=strawberry.ID(str(ev.event_id)), type=ev.type, stream_id=ev.stream_id,
+                   occurred_at=ev.occurred_at, data=ev.data)
+
+
+@strawberry.type(description="The caller's work queue after an event changed it.")
+class WorkQueueChange:
+    cause: FeedEvent
+    queue: WorkQueue
+
+
+def concerns(viewer: Viewer, ev: LiveEvent) -> bool:
+    """Whether an applied event may change this caller's work queue."""
+    if ev.committee_id != viewer.committee_id:
+        return False
+    a = ev.audience
+    role = viewer.role
+    if role in (Role.office_staff, Role.admin):
+        return a.office
+    if role is Role.unit_staff:
+        return viewer.unit_id in a.units
+    if role is Role.member:
+        return viewer.member_id in a.members
+    if role is Role.leadership:
+        return ev.type.startswith("key-proposal") and viewer.member_id is not None
+    return False
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(description="Every event the views apply in the caller's committee, as it happens "
+                                         "(leadership, office staff, admin). `types` narrows it.")
+    async def oversight_feed(self, info: strawberry.Info,
+                             types: list[str] | None = None) -> AsyncGenerator[FeedEvent, None]:
+        c = ctx(info)
+        viewer = policy.require(c.viewer, "oversightFeed")
+        wanted = set(types or [])
+        committee = viewer.committee_id
+
+        def match(ev: LiveEvent) -> bool:
+            return ev.committee_id == committee and (not wanted or ev.type in wanted)
+
+        async with c.services.hub.subscribe(match) as queue:
+            while True:
+                yield FeedEvent.of(await queue.get())
+
+    @strawberry.subscription(description="The caller's work queue, each time an event changes it.")
+    async def work_queue_changed(self, info: strawberry.Info) -> AsyncGenerator[WorkQueueChange, None]:
+        c = ctx(info)
+        viewer = policy.require(c.viewer, "workQueueChanged")
+        async with c.services.hub.subscribe(lambda ev: concerns(viewer, ev)) as queue:
+            while True:
+                ev = await queue.get()
+                fresh = c.fresh()  # new DataLoader caches for each value
+                q = await workqueue.load(fresh.db, viewer, now())
+                yield WorkQueueChange(cause=FeedEvent.of(ev), queue=work_queue(q))

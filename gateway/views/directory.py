@@ -1,0 +1,108 @@
+"""The registry as public topics carry it: members (no contact data), organizations, units and their staff."""
+
+from __future__ import annotations
+
+import asyncpg
+
+from gateway.views.base import Fact, View, on
+
+# Registry fields a `member-updated` may change, by their column.
+_MEMBER_FIELDS = ("name", "family_name", "sector", "township_id", "special_committee_id", "standing_committee",
+                  "chair_role", "special_supervisor_unit_id")
+
+
+class DirectoryView(View):
+    name = "directory"
+    description = "members, organizations, handling units and their staff"
+    tables = ("members", "organizations", "organization_members", "units", "unit_staff")
+    DDL = """
+    CREATE TABLE IF NOT EXISTS {s}.members (
+        committee_id text NOT NULL, member_id text NOT NULL, name text NOT NULL, family_name text,
+        sector text, township_id text, special_committee_id text, standing_committee boolean NOT NULL DEFAULT false,
+        chair_role text, special_supervisor_unit_id text, term int, session int, joined_on date,
+        status text NOT NULL DEFAULT 'active', status_effective_on date,
+        PRIMARY KEY (committee_id, member_id));
+    CREATE INDEX IF NOT EXISTS members_by_sector ON {s}.members (committee_id, sector);
+    CREATE INDEX IF NOT EXISTS members_by_township ON {s}.members (committee_id, township_id);
+    CREATE TABLE IF NOT EXISTS {s}.organizations (
+        committee_id text NOT NULL, organization_id text NOT NULL, name text NOT NULL, kind text, sector text,
+        PRIMARY KEY (committee_id, organization_id));
+    CREATE TABLE IF NOT EXISTS {s}.organization_members (
+        committee_id text NOT NULL, organization_id text NOT NULL, member_id text NOT NULL, position text,
+        PRIMARY KEY (committee_id, organization_id, member_id));
+    CREATE TABLE IF NOT EXISTS {s}.units (
+        committee_id text NOT NULL, unit_id text NOT NULL, name text NOT NULL,
+        PRIMARY KEY (committee_id, unit_id));
+    CREATE TABLE IF NOT EXISTS {s}.unit_staff (
+        committee_id text NOT NULL, staff_id text NOT NULL, unit_id text NOT NULL, name text NOT NULL,
+        title text, is_liaison boolean NOT NULL DEFAULT false,
+        PRIMARY KEY (committee_id, staff_id));
+    """
+
+    @on("member-registered")
+    async def _registered(self, conn: asyncpg.Connection, f: Fact) -> None:
+        d = f.data
+        await conn.execute(
+            f"INSERT INTO {self.t('members')} (committee_id, member_id, name, family_name, sector, township_id, "
+            "special_committee_id, standing_committee, chair_role, special_supervisor_unit_id, term, session, "
+            "joined_on) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) "
+            "ON CONFLICT (committee_id, member_id) DO UPDATE SET name = excluded.name, "
+            "family_name = excluded.family_name, sector = excluded.sector, township_id = excluded.township_id, "
+            "special_committee_id = excluded.special_committee_id, "
+            "standing_committee = excluded.standing_committee, chair_role = excluded.chair_role, "
+            "special_supervisor_unit_id = excluded.special_supervisor_unit_id, term = excluded.term, "
+            "session = excluded.session, joined_on = excluded.joined_on",
+            f.committee_id, d["member_id"], d["name"], d.get("family_name"), d.get("sector"), d.get("township_id"),
+            d.get("special_committee_id"), bool(d.get("standing_committee")), d.get("chair_role"),
+            d.get("special_supervisor_unit_id"), d.get("term"), d.get("session"), f.date("joined_on"))
+
+    @on("member-updated")
+    async def _updated(self, conn: asyncpg.Connection, f: Fact) -> None:
+        changed = [c for c in f.data.get("changed", []) if c in _MEMBER_FIELDS]
+        if not changed:
+            return  # e.g. only the private contact data changed
+        sets = ", ".join(f"{c} = ${i + 3}" for i, c in enumerate(changed))
+        values = [f.data.get(c) for c in changed]
+        values = [bool(v) if c == "standing_committee" else v for c, v in zip(changed, values, strict=True)]
+        await conn.execute(f"UPDATE {self.t('members')} SET {sets} WHERE committee_id = $1 AND member_id = $2",
+                           f.committee_id, f.data["member_id"], *values)
+
+    @on("member-status-changed")
+    async def _status(self, conn: asyncpg.Connection, f: Fact) -> None:
+        await conn.execute(
+            f"UPDATE {self.t('members')} SET status = $3, status_effective_on = $4 "
+            "WHERE committee_id = $1 AND member_id = $2",
+            f.committee_id, f.data["member_id"], f.data["status"], f.date("effective_on"))
+
+    @on("organization-registered")
+    async def _organization(self, conn: asyncpg.Connection, f: Fact) -> None:
+        await conn.execute(
+            f"INSERT INTO {self.t('organizations')} (committee_id, organization_id, name, kind, sector) "
+            "VALUES ($1,$2,$3,$4,$5) ON CONFLICT (committee_id, organization_id) DO UPDATE SET "
+            "name = excluded.name, kind = excluded.kind, sector = excluded.sector",
+            f.committee_id, f.data["organization_id"], f.data["name"], f.data.get("kind"), f.data.get("sector"))
+
+    @on("organization-member-added")
+    async def _organization_member(self, conn: asyncpg.Connection, f: Fact) -> None:
+        await conn.execute(
+            f"INSERT INTO {self.t('organization_members')} (committee_id, organization_id, member_id, position) "
+            "VALUES ($1,$2,$3,$4) ON CONFLICT (committee_id, organization_id, member_id) "
+            "DO UPDATE SET position = excluded.position",
+            f.committee_id, f.data["organization_id"], f.data["member_id"], f.data.get("position"))
+
+    @on("unit-registered")
+    async def _unit(self, conn: asyncpg.Connection, f: Fact) -> None:
+        await conn.execute(
+            f"INSERT INTO {self.t('units')} (committee_id, unit_id, name) VALUES ($1,$2,$3) "
+            "ON CONFLICT (committee_id, unit_id) DO UPDATE SET name = excluded.name",
+            f.committee_id, f.data["unit_id"], f.data["name"])
+
+    @on("unit-staff-added")
+    async def _staff(self, conn: asyncpg.Connection, f: Fact) -> None:
+        d = f.data
+        await conn.execute(
+            f"INSERT INTO {self.t('unit_staff')} (committee_id, staff_id, unit_id, name, title, is_liaison) "
+            "VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT (committee_id, staff_id) DO UPDATE SET "
+            "unit_id = excluded.unit_id, name = excluded.name, title = excluded.title, "
+            "is_liaison = excluded.is_liaison",
+            f.committee_id, d["staff_id"], d["unit_id"], d["name"], d.get("title"), bool(d.get("is_liaison")))

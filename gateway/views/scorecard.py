@@ -1,0 +1,264 @@
+"""The member scorecard (委员履职档案): points items, flags, grades and the rulebook of each year, plus the
+member's activity record (attendance, proposals, reports, visits, training, charity, awards).
+
+Items are `duty-points-awarded` minus `duty-points-withdrawn` (matched by `item_id`), as the members
+service defines the scored year; the gateway never scores anything itself."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import asyncpg
+
+from gateway.views.base import Fact, View, on
+
+
+class ScorecardView(View):
+    name = "scorecard"
+    description = "member scorecards: items, flags, grades, rulebooks and the activity record"
+    tables = ("rulebooks", "score_items", "score_flags", "score_grades", "score_activity")
+    DDL = """
+    CREATE TABLE IF NOT EXISTS {s}.rulebooks (
+        committee_id text NOT NULL, year int NOT NULL, version int NOT NULL, in_force boolean NOT NULL,
+        title text, base_points numeric, grades jsonb NOT NULL, rulebook jsonb NOT NULL,
+        PRIMARY KEY (committee_id, year, version));
+    CREATE TABLE IF NOT EXISTS {s}.score_items (
+        committee_id text NOT NULL, member_id text NOT NULL, year int NOT NULL, item_id text NOT NULL,
+        category text NOT NULL, points numeric NOT NULL, nominal_points numeric, rule text NOT NULL,
+        rule_label_zh text, rulebook_version int, source_event_id uuid, source_event_type text,
+        source_service text, occurred_on date, withdrawn boolean NOT NULL DEFAULT false, withdrawn_reason text,
+        PRIMARY KEY (committee_id, member_id, year, item_id));
+    CREATE INDEX IF NOT EXISTS score_items_by_year ON {s}.score_items (committee_id, year) WHERE NOT withdrawn;
+    CREATE TABLE IF NOT EXISTS {s}.score_flags (
+        committee_id text NOT NULL, member_id text NOT NULL, year int NOT NULL, flag text NOT NULL,
+        label_zh text, count int, max_grade text, evidence_event_ids uuid[] NOT NULL DEFAULT '{}',
+        rulebook_version int, cleared boolean NOT NULL DEFAULT false, raised_on date,
+        PRIMARY KEY (committee_id, member_id, year, flag));
+    CREATE TABLE IF NOT EXISTS {s}.score_grades (
+        committee_id text NOT NULL, member_id text NOT NULL, year int NOT NULL, total numeric NOT NULL,
+        grade text NOT NULL, grade_by_points text, flags text[] NOT NULL DEFAULT '{}', rulebook_version int,
+        PRIMARY KEY (committee_id, member_id, year));
+    CREATE TABLE IF NOT EXISTS {s}.score_activity (
+        committee_id text NOT NULL, member_id text NOT NULL, year int NOT NULL,
+        kind text NOT NULL,          -- attendance proposal_submitted proposal_accepted key_proposal report_submitted
+                                     -- report_adopted report_instructed report_published visit training charity award
+                                     -- liaison_visit
+        ref_id text NOT NULL, role text, status text, title text, occurred_on date, event_id uuid,
+        detail jsonb NOT NULL DEFAULT '{}',
+        PRIMARY KEY (committee_id, member_id, kind, ref_id));
+    CREATE INDEX IF NOT EXISTS score_activity_by_year ON {s}.score_activity (committee_id, year, member_id);
+    """
+
+    # ---- rulebook, items, flags, grades -----------------------------------------------------------
+
+    @on("rulebook-published")
+    async def _rulebook(self, conn: asyncpg.Connection, f: Fact) -> None:
+        d = f.data
+        book = d.get("rulebook") or {}
+        if d.get("in_force"):
+            await conn.execute(f"UPDATE {self.t('rulebooks')} SET in_force = false WHERE committee_id = $1 "
+                               "AND year = $2", f.committee_id, int(d["year"]))
+        await conn.execute(
+            f"INSERT INTO {self.t('rulebooks')} (committee_id, year, version, in_force, title, base_points, grades, "
+            "rulebook) VALUES ($1,$2,$3,$4,$5,$6,$7::text::jsonb,$8::text::jsonb) "
+            "ON CONFLICT (committee_id, year, version) DO UPDATE SET in_force = excluded.in_force, "
+            "title = excluded.title, base_points = excluded.base_points, grades = excluded.grades, "
+            "rulebook = excluded.rulebook",
+            f.committee_id, int(d["year"]), int(d["version"]), bool(d.get("in_force")), book.get("title"),
+            book.get("base_points"), json.dumps(book.get("grades") or []), json.dumps(book, ensure_ascii=False))
+
+    @on("year-rescored")
+    async def _rescored(self, conn: asyncpg.Connection, f: Fact) -> None:
+        await conn.execute(
+            f"UPDATE {self.t('rulebooks')} SET in_force = (version = $3) WHERE committee_id = $1 AND year = $2",
+            f.committee_id, int(f.data["year"]), int(f.data["to_version"]))
+
+    @on("duty-points-awarded")
+    async def _awarded(self, conn: asyncpg.Connection, f: Fact) -> None:
+        d = f.data
+        await conn.execute(
+            f"INSERT INTO {self.t('score_items')} (committee_id, member_id, year, item_id, category, points, "
+            "nominal_points, rule, rule_label_zh, rulebook_version, source_event_id, source_event_type, "
+            "source_service, occurred_on, withdrawn) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,false) "
+            "ON CONFLICT (committee_id, member_id, year, item_id) DO UPDATE SET category = excluded.category, "
+            "points = excluded.points, nominal_points = excluded.nominal_points, rule = excluded.rule, "
+            "rule_label_zh = excluded.rule_label_zh, rulebook_version = excluded.rulebook_version, "
+            "source_event_id = excluded.source_event_id, source_event_type = excluded.source_event_type, "
+            "source_service = excluded.source_service, occurred_on = excluded.occurred_on, withdrawn = false, "
+            "withdrawn_reason = NULL",
+            f.committee_id, d["member_id"], int(d["year"]), d["item_id"], d["category"], _num(d["points"]),
+            _num(d.get("nominal_points", d["points"])), d["rule"], d.get("rule_label_zh"), d.get("rulebook_version"),
+            _uuid(d.get("source_event_id")), d.get("source_event_type"), d.get("source_service"),
+            f.date("occurred_on"))
+
+    @on("duty-points-withdrawn")
+    async def _withdrawn(self, conn: asyncpg.Connection, f: Fact) -> None:
+        await conn.execute(
+            f"UPDATE {self.t('score_items')} SET withdrawn = true, withdrawn_reason = $5 WHERE committee_id = $1 "
+            "AND member_id = $2 AND year = $3 AND item_id = $4",
+            f.committee_id, f.data["member_id"], int(f.data["year"]), f.data["item_id"], f.data.get("reason"))
+
+    @on("member-flagged")
+    async def _flagged(self, conn: asyncpg.Connection, f: Fact) -> None:
+        d = f.data
+        await conn.execute(
+            f"INSERT INTO {self.t('score_flags')} (committee_id, member_id, year, flag, label_zh, count, max_grade, "
+            "evidence_event_ids, rulebook_version, cleared, raised_on) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,false,$10) "
+            "ON CONFLICT (committee_id, member_id, year, flag) DO UPDATE SET label_zh = excluded.label_zh, "
+            "count = excluded.count, max_grade = excluded.max_grade, evidence_event_ids = excluded.evidence_event_ids, "
+            "rulebook_version = excluded.rulebook_version, cleared = false, raised_on = excluded.raised_on",
+            f.committee_id, d["member_id"], int(d["year"]), d["flag"], d.get("label_zh"), d.get("count"),
+            d.get("max_grade"), [_uuid(x) for x in d.get("evidence_event_ids") or []], d.get("rulebook_version"),
+            f.local_date)
+
+    @on("member-flag-cleared")
+    async def _flag_cleared(self, conn: asyncpg.Connection, f: Fact) -> None:
+        await conn.execute(
+            f"UPDATE {self.t('score_flags')} SET cleared = true WHERE committee_id = $1 AND member_id = $2 "
+            "AND year = $3 AND flag = $4", f.committee_id, f.data["member_id"], int(f.data["year"]), f.data["flag"])
+
+    @on("member-graded")
+    async def _graded(self, conn: asyncpg.Connection, f: Fact) -> None:
+        d = f.data
+        await conn.execute(
+            f"INSERT INTO {self.t('score_grades')} (committee_id, member_id, year, total, grade, grade_by_points, "
+            "flags, rulebook_version) VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT (committee_id, member_id, year) "
+            "DO UPDATE SET total = excluded.total, grade = excluded.grade, grade_by_points = excluded.grade_by_points, "
+            "flags = excluded.flags, rulebook_version = excluded.rulebook_version",
+            f.committee_id, d["member_id"], int(d["year"]), _num(d["total"]), d["grade"], d.get("grade_by_points"),
+            f.ids("flags"), d.get("rulebook_version"))
+
+    # ---- the activity record ----------------------------------------------------------------------
+
+    async def _activity(self, conn: asyncpg.Connection, f: Fact, members: Sequence[str | None], kind: str, ref_id: str,
+                        year: int | None, *, role: str | None = None, status: str | None = None,
+                        title: str | None = None, occurred_on: Any = None, detail: dict[str, Any] | None = None,
+                        roles: dict[str, str] | None = None) -> None:
+        year = year if year is not None else f.local_date.year
+        for member in dict.fromkeys(m for m in members if m):
+            await conn.execute(
+                f"INSERT INTO {self.t('score_activity')} (committee_id, member_id, year, kind, ref_id, role, status, "
+                "title, occurred_on, event_id, detail) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11::text::jsonb) "
+                "ON CONFLICT (committee_id, member_id, kind, ref_id) DO UPDATE SET year = excluded.year, "
+                "role = excluded.role, status = excluded.status, title = coalesce(excluded.title, "
+                f"{self.t('score_activity')}.title), occurred_on = excluded.occurred_on, "
+                "event_id = excluded.event_id, detail = excluded.detail",
+                f.committee_id, member, int(year), kind, ref_id, (roles or {}).get(member, role), status, title,
+                occurred_on or f.local_date, f.event_id, json.dumps(detail or {}, ensure_ascii=False))
+
+    @on("meeting-attendance-recorded")
+    async def _attendance(self, conn: asyncpg.Connection, f: Fact) -> None:
+        d = f.data
+        held_on = f.date("held_on") or f.local_date
+        await self._activity(conn, f, [d["member_id"]], "attendance", d["meeting_id"], held_on.year,
+                             status=d.get("status"), occurred_on=held_on,
+                             detail={"meeting_kind": d.get("meeting_kind"), "source": d.get("source")})
+
+    @on("proposal-submitted")
+    async def _proposal_submitted(self, conn: asyncpg.Connection, f: Fact) -> None:
+        d = f.data
+        lead = d.get("lead_member_id")
+        roles = {m: "cosigner" for m in f.ids("cosigner_member_ids")}
+        if lead:
+            roles[lead] = "lead"
+        await self._activity(conn, f, list(roles), "proposal_submitted", d["proposal_id"], d.get("year"),
+                             title=d.get("title"), roles=roles, detail={"category": d.get("category")})
+
+    @on("proposal-accepted")
+    async def _proposal_accepted(self, conn: asyncpg.Connection, f: Fact) -> None:
+        d = f.data
+        lead = d.get("lead_member_id")
+        roles = {m: "cosigner" for m in f.ids("cosigner_member_ids")}
+        if lead:
+            roles[lead] = "lead"
+        await self._activity(conn, f, list(roles), "proposal_accepted", d["proposal_id"], d.get("year"),
+                             roles=roles, detail={"number": d.get("number"), "category": d.get("category")})
+
+    @on("key-proposal-designated")
+    async def _key(self, conn: asyncpg.Connection, f: Fact) -> None:
+        d = f.data
+        lead = d.get("lead_member_id")
+        roles = {m: "cosigner" for m in f.ids("cosigner_member_ids")}
+        if lead:
+            roles[lead] = "lead"
+        await self._activity(conn, f, list(roles), "key_proposal", d["proposal_id"], d.get("year"), roles=roles)
+
+    @on("opinion-report-submitted")
+    async def _report_submitted(self, conn: asyncpg.Connection, f: Fact) -> None:
+        d = f.data
+        await self._activity(conn, f, [d.get("author_member_id")], "report_submitted", d["report_id"], None,
+                             title=d.get("title"))
+
+    @on("opinion-report-adopted")
+    async def _report_adopted(self, conn: asyncpg.Connection, f: Fact) -> None:
+        d = f.data
+        on_date = f.date("adopted_on") or f.local_date
+        await self._activity(conn, f, [d.get("author_member_id")], "report_adopted", f"{d['report_id']}:{d['level']}",
+                             on_date.year, status=d.get("level"), occurred_on=on_date,
+                             detail={"report_id": d["report_id"], "adopted_by": d.get("adopted_by")})
+
+    @on("opinion-report-instructed")
+    async def _report_instructed(self, conn: asyncpg.Connection, f: Fact) -> None:
+        d = f.data
+        on_date = f.date("instructed_on") or f.local_date
+        await self._activity(conn, f, [d.get("author_member_id")], "report_instructed", str(f.event_id),
+                             on_date.year, status=d.get("level"), occurred_on=on_date,
+                             detail={"report_id": d["report_id"], "leader": d.get("leader")})
+
+    @on("opinion-report-published")
+    async def _report_published(self, conn: asyncpg.Connection, f: Fact) -> None:
+        d = f.data
+        on_date = f.date("published_on") or f.local_date
+        await self._activity(conn, f, [d.get("author_member_id")], "report_published", d["report_id"], on_date.year,
+                             status=d.get("issue"), occurred_on=on_date, detail={"issue": d.get("issue")})
+
+    @on("visit-logged")
+    async def _visit(self, conn: asyncpg.Connection, f: Fact) -> None:
+        d = f.data
+        on_date = f.date("visited_on") or f.local_date
+        await self._activity(conn, f, [d["visitor_member_id"]], "visit", d["visit_id"], on_date.year,
+                             status=d.get("kind"), occurred_on=on_date,
+                             detail={"roles": d.get("roles", []), "people_reached": d.get("people_reached", 0)})
+
+    @on("liaison-visit-recorded")
+    async def _liaison_visit(self, conn: asyncpg.Connection, f: Fact) -> None:
+        d = f.data
+        on_date = f.date("visited_on") or f.local_date
+        await self._activity(conn, f, f.ids("visitor_member_ids"), "liaison_visit", d["liaison_visit_id"],
+                             on_date.year, occurred_on=on_date, title=d.get("purpose"))
+
+    @on("training-recorded")
+    async def _training(self, conn: asyncpg.Connection, f: Fact) -> None:
+        d = f.data
+        on_date = f.date("held_on") or f.local_date
+        await self._activity(conn, f, f.ids("member_ids"), "training", d["training_id"], on_date.year,
+                             status=d.get("kind"), title=d.get("title"), occurred_on=on_date)
+
+    @on("charity-recorded")
+    async def _charity(self, conn: asyncpg.Connection, f: Fact) -> None:
+        d = f.data
+        on_date = f.date("done_on") or f.local_date
+        await self._activity(conn, f, f.ids("member_ids"), "charity", d["charity_id"], on_date.year,
+                             status=d.get("kind"), title=d.get("title"), occurred_on=on_date,
+                             detail={"amount_yuan": d.get("amount_yuan")})
+
+    @on("award-granted")
+    async def _award(self, conn: asyncpg.Connection, f: Fact) -> None:
+        d = f.data
+        on_date = f.date("granted_on") or f.local_date
+        await self._activity(conn, f, f.ids("member_ids"), "award", d["award_id"], on_date.year,
+                             status=d.get("level"), title=d.get("title"), occurred_on=on_date)
+
+
+def _num(value: Any) -> Any:
+    from decimal import Decimal
+
+    return Decimal(str(value))
+
+
+def _uuid(value: Any) -> Any:
+    from uuid import UUID
+
+    return None if value is None else (value if isinstance(value, UUID) else UUID(str(value)))
