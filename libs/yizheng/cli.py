@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from yizheng import cli_contracts, cli_infra, cli_run, cli_serve, cli_verify
+from yizheng import cli_contracts, cli_infra, cli_replay, cli_run, cli_serve, cli_token, cli_verify
 
 app = typer.Typer(
     name="yizheng",
@@ -28,6 +28,8 @@ app.command("run")(cli_run.run)
 app.add_typer(cli_contracts.app, name="contracts")
 app.command("verify")(cli_verify.verify)
 app.command("serve")(cli_serve.serve)
+app.command("replay")(cli_replay.replay)
+app.command("token")(cli_token.token)
 
 
 if __name__ == "__main__":

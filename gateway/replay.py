@@ -1,0 +1,42 @@
+"""The gateway's views as replayable projections (`yizheng replay gateway.<view>`, or just `<view>`).
+
+The oversight figures read the proposals, visits, directory and scorecard views; `gateway.all` rebuilds
+every view."""
+
+from __future__ import annotations
+
+from gateway.config import GatewayConfig
+from gateway.views import VIEW_CLASSES
+from yizheng.cli_replay import ReplayOptions, Runner, register
+
+
+def _config(options: ReplayOptions) -> GatewayConfig:
+    return GatewayConfig(dsn=options.dsn, kafka_bootstrap=options.kafka_bootstrap,
+                         schema=options.schema or "gateway", topic_prefix=options.topic_prefix)
+
+
+async def replay(options: ReplayOptions, names: list[str]) -> int:
+    from eventstore.db import create_pool
+    from gateway.projector import replay_view
+
+    config = _config(options)
+    pool = await create_pool(config.dsn, max_size=4)
+    try:
+        total = 0
+        for name in names:
+            total += await replay_view(pool, config, name)
+        return total
+    finally:
+        await pool.close()
+
+
+def _runner(names: list[str]) -> Runner:
+    async def run(options: ReplayOptions) -> int:
+        return await replay(options, names)
+
+    return run
+
+
+for _cls in VIEW_CLASSES:
+    register(f"gateway.{_cls.name}", f"gateway view: {_cls.description}", _runner([_cls.name]))
+register("gateway.all", "every gateway view", _runner([c.name for c in VIEW_CLASSES]))
