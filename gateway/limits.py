@@ -7,6 +7,7 @@ before anything runs."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -135,6 +136,15 @@ class CostLimiter(SchemaExtension):
         yield
 
 
+class QueryCounter(SchemaExtension):
+    """Development only: reports the database round trips of a request in the response's `extensions`
+    (`dbQueries`), so a test can show that nested lists cost a fixed number of queries."""
+
+    def get_results(self) -> dict[str, Any]:
+        db = getattr(self.execution_context.context, "db", None)
+        return {"dbQueries": db.queries} if db is not None else {}
+
+
 def should_mask(error: GraphQLError) -> bool:
     """Mask internal errors only: refusals the gateway means clients to see, and GraphQL's own validation
     errors (no original error), pass through."""
@@ -147,12 +157,15 @@ def _ignore_introspection(ctx: IgnoreContext) -> bool:
 
 
 def extensions(development: bool) -> list[Any]:
+    """Extension factories: Strawberry makes a fresh instance of each per request (no shared state)."""
     found: list[Any] = [
-        QueryDepthLimiter(max_depth=MAX_DEPTH, should_ignore=_ignore_introspection),
-        MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
-        MaxTokensLimiter(max_token_count=MAX_TOKENS),
-        CostLimiter(MAX_COST),
+        functools.partial(QueryDepthLimiter, max_depth=MAX_DEPTH, should_ignore=_ignore_introspection),
+        functools.partial(MaxAliasesLimiter, max_alias_count=MAX_ALIASES),
+        functools.partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
+        functools.partial(CostLimiter, MAX_COST),
     ]
-    if not development:
-        found += [DisableIntrospection(), MaskErrors(should_mask_error=should_mask)]
+    if development:
+        found.append(QueryCounter)
+    else:
+        found += [DisableIntrospection, functools.partial(MaskErrors, should_mask_error=should_mask)]
     return found

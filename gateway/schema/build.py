@@ -11,6 +11,7 @@ from gateway import limits
 from gateway.commands.catalog import CommandInfo, load_catalog
 from gateway.schema.mutation import build_mutation
 from gateway.schema.query import Query
+from gateway.schema.scalars import SCALARS
 from gateway.schema.subscription import Subscription
 
 
@@ -22,5 +23,5 @@ def build_schema(catalog: Sequence[CommandInfo] | None = None, *, development: b
         mutation=build_mutation(commands),
         subscription=Subscription,
         extensions=limits.extensions(development),
-        config=StrawberryConfig(auto_camel_case=True),
+        config=StrawberryConfig(auto_camel_case=True, scalar_map=SCALARS),
     )

@@ -88,8 +88,9 @@ async def forward(info: strawberry.Info, command: CommandInfo, body: dict[str, A
         if projector is not None else not event_ids
     return CommandAccepted(service=command.service, command=command.name,
                            event_ids=[strawberry.ID(i) for i in event_ids], stream_id=answer.body.get("stream_id"),
-                           stream_version=answer.body.get("stream_version"), result=answer.body.get("result") or {},
-                           idempotency_key=key, replayed=answer.replayed, caught_up=caught_up)
+                           stream_version=answer.body.get("stream_version"),
+                           result=JSON(answer.body.get("result") or {}), idempotency_key=key,
+                           replayed=answer.replayed, caught_up=caught_up)
 
 
 def _resolver(command: CommandInfo, input_type: Any) -> Any:

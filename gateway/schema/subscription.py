@@ -30,7 +30,7 @@ class FeedEvent:
     @classmethod
     def of(cls, ev: LiveEvent) -> FeedEvent:
         return cls(event_id=strawberry.ID(str(ev.event_id)), type=ev.type, stream_id=ev.stream_id,
-                   occurred_at=ev.occurred_at, data=ev.data)
+                   occurred_at=ev.occurred_at, data=JSON(ev.data))
 
 
 @strawberry.type(description="The caller's work queue after an event changed it.")
