@@ -26,8 +26,6 @@ from gateway.tests import fake_service
 from gateway.tests.harness import Api, Feed, serve
 from yizheng.infra import Endpoints
 
-SESSION = {"loop_scope": "session", "scope": "session"}
-
 
 async def create_topics(bootstrap: str, names: list[str]) -> None:
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
@@ -55,7 +53,7 @@ class Stack:
         return Feed(producer, self.prefix, committee)
 
 
-@pytest_asyncio.fixture(**SESSION)
+@pytest_asyncio.fixture(loop_scope="session", scope="session")
 async def producer(infra: Endpoints) -> AsyncIterator[AIOKafkaProducer]:
     p = AIOKafkaProducer(bootstrap_servers=infra.kafka_bootstrap, acks="all", enable_idempotence=True)
     await p.start()
@@ -63,7 +61,7 @@ async def producer(infra: Endpoints) -> AsyncIterator[AIOKafkaProducer]:
     await p.stop()
 
 
-@pytest_asyncio.fixture(**SESSION)
+@pytest_asyncio.fixture(loop_scope="session", scope="session")
 async def stack(infra: Endpoints, pg_pool: asyncpg.Pool) -> AsyncIterator[Stack]:
     tag = uuid.uuid4().hex[:10]
     prefix, schema, fake_schema = f"tgw{tag}.", f"gw_{tag}", f"gwfake_{tag}"

@@ -58,14 +58,14 @@ def contact(proposal_id: str, unit: str, kind: str = "meeting", held_on: str = "
 
 
 def replied(proposal_id: str, unit: str, result_class: str, *, on_time: bool, replied_on: str, deadline: str,
-            round: int = 1) -> Event:  # noqa: A002
+            round: int = 1) -> Event:
     return "proposal-replied", {
         "proposal_id": proposal_id, "unit_id": unit, "result_class": result_class, "text": "答复内容",
         "round": round, "on_time": on_time, "replied_on": replied_on, "deadline": deadline,
     }
 
 
-def evaluated(proposal_id: str, unit: str, member: str, rating: str, round: int = 1) -> Event:  # noqa: A002
+def evaluated(proposal_id: str, unit: str, member: str, rating: str, round: int = 1) -> Event:
     return "proposal-evaluated", {
         "proposal_id": proposal_id, "unit_id": unit, "round": round, "member_id": member, "rating": rating,
         "attitude": "satisfied", "contact": "satisfied", "comment": "",

@@ -127,7 +127,7 @@ class Feed:
         self.ids.append(event_id)
         return event_id
 
-    async def settle(self, projector: Projector, timeout: float = 20.0) -> None:  # noqa: ASYNC109
+    async def settle(self, projector: Projector, timeout: float = 20.0) -> None:
         """Wait until the gateway's views applied every event this feed published."""
         ids = list(self.ids)
         await wait_until(lambda: projector.applied(ids), timeout=timeout,

@@ -96,7 +96,8 @@ def by_category(card: dict[str, Any]) -> dict[str, tuple[float, int]]:
     return {c["category"]: (c["points"], len(c["items"])) for c in card["categories"]}
 
 
-async def test_a_members_card_shows_points_items_rank_grade_and_record(stack: Stack, feed: Feed, committee: str) -> None:
+async def test_a_members_card_shows_points_items_rank_grade_and_record(
+        stack: Stack, feed: Feed, committee: str) -> None:
     await scenario(feed)
     await feed.settle(stack.gateway.projector)
     me = token(Role.member, committee, member="m1")
