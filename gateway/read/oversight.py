@@ -227,7 +227,7 @@ SELECT e.proposal_id, p.number, p.title, p.category, e.unit_id, e.round, e.membe
   FROM {s}.evaluations e JOIN {s}.proposals p USING (committee_id, proposal_id)
   LEFT JOIN {s}.handling h ON h.committee_id = e.committee_id AND h.proposal_id = e.proposal_id
                           AND h.unit_id = e.unit_id
- WHERE e.committee_id = $1 AND p.year = $2
+ WHERE e.committee_id = $1 AND p.year = $2::int
  ORDER BY p.number NULLS LAST, e.proposal_id, e.unit_id, e.round, e.member_id"""
 
 KEY_PROPOSALS = """
@@ -242,8 +242,8 @@ SELECT p.proposal_id, p.number, p.title, p.key_leaders, p.status,
 LOOKBACKS = """
 SELECT l.* FROM {s}.lookbacks l LEFT JOIN {s}.proposals p
     ON p.committee_id = l.committee_id AND p.proposal_id = l.proposal_id
- WHERE l.committee_id = $1 AND (p.year = $2 OR extract(year FROM l.due) = $2
-                                OR extract(year FROM l.concluded_on) = $2)
+ WHERE l.committee_id = $1 AND (p.year = $2 OR extract(year FROM l.due) = $2::int
+                                OR extract(year FROM l.concluded_on) = $2::int)
  ORDER BY l.due NULLS LAST, l.lookback_id"""
 
 COMMITMENTS = """
@@ -253,12 +253,12 @@ SELECT c.*, p.number, p.title FROM {s}.commitments c JOIN {s}.proposals p USING 
 COVERAGE = """
 SELECT m.member_id, m.name, m.sector, m.township_id, (m.chair_role IS NOT NULL) AS is_chair_member,
        (SELECT count(*) FROM {s}.visits v WHERE v.committee_id = m.committee_id AND v.visitor_member_id = m.member_id
-          AND v.kind = 'member_visits_sector' AND extract(year FROM v.visited_on) = $2)::int AS sector_visits,
+          AND v.kind = 'member_visits_sector' AND extract(year FROM v.visited_on) = $2::int)::int AS sector_visits,
        EXISTS (SELECT 1 FROM {s}.visits v WHERE v.committee_id = m.committee_id AND v.kind = 'chair_visits_member'
-          AND m.member_id = ANY(v.visited_member_ids) AND extract(year FROM v.visited_on) = $2) AS visited_by_chair
+          AND m.member_id = ANY(v.visited_member_ids) AND extract(year FROM v.visited_on) = $2::int) AS visited_by_chair
   FROM {s}.members m
- WHERE m.committee_id = $1 AND (m.joined_on IS NULL OR m.joined_on <= make_date($2, 12, 31))
-   AND (m.status = 'active' OR m.status_effective_on IS NULL OR m.status_effective_on >= make_date($2, 1, 1))
+ WHERE m.committee_id = $1 AND (m.joined_on IS NULL OR m.joined_on <= make_date($2::int, 12, 31))
+   AND (m.status = 'active' OR m.status_effective_on IS NULL OR m.status_effective_on >= make_date($2::int, 1, 1))
  ORDER BY m.member_id"""
 
 FLAGS = """

@@ -23,10 +23,10 @@ class ScorecardFilter:
 RANKED = """
 WITH roster AS (
     SELECT member_id FROM {s}.members WHERE committee_id = $1
-       AND (joined_on IS NULL OR joined_on <= make_date($2, 12, 31))
-       AND (status = 'active' OR status_effective_on IS NULL OR status_effective_on >= make_date($2, 1, 1))
+       AND (joined_on IS NULL OR joined_on <= make_date($2::int, 12, 31))
+       AND (status = 'active' OR status_effective_on IS NULL OR status_effective_on >= make_date($2::int, 1, 1))
     UNION SELECT member_id FROM {s}.score_items WHERE committee_id = $1 AND year = $2 AND NOT withdrawn
-    UNION SELECT member_id FROM {s}.score_grades WHERE committee_id = $1 AND year = $2
+    UNION SELECT member_id FROM {s}.score_grades WHERE committee_id = $1 AND year = $2::int
 ), sums AS (
     SELECT member_id, sum(points) AS total, count(*) AS item_count FROM {s}.score_items
      WHERE committee_id = $1 AND year = $2 AND NOT withdrawn GROUP BY member_id
