@@ -2,7 +2,7 @@
 development; internal errors masked outside development.
 
 The cost estimate: every field costs 1 for each time it is resolved; a connection's children are resolved
-`first` times (default 20), other lists' children an assumed 10 times. A document above MAX_COST is refused
+`first` times (default 20), other lists' children an assumed 3 times. A document above MAX_COST is refused
 before anything runs."""
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ MAX_DEPTH = 12
 MAX_ALIASES = 30
 MAX_TOKENS = 5000
 MAX_COST = 25_000
-LIST_FACTOR = 10
+LIST_FACTOR = 3
 
 
 def _unwrap(t: Any) -> Any:

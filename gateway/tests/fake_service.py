@@ -77,9 +77,12 @@ class Flaky:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
         self.failed_keys: set[str] = set()
-        self.requests = 0
+        self.requests = 0  # to fake-flaky-submit
+        self.calls: list[str] = []  # every command request, by path
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and "/commands/" in scope["path"]:
+            self.calls.append(scope["path"])
         if scope["type"] == "http" and scope["path"].endswith("/commands/fake-flaky-submit"):
             self.requests += 1
             headers = {k.decode().lower(): v.decode() for k, v in scope["headers"]}
