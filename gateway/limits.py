@@ -12,6 +12,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from graphql import (
+    DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -23,6 +24,7 @@ from graphql import (
     IntValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
+    ValidationRule,
     VariableNode,
     get_named_type,
 )
@@ -111,28 +113,35 @@ class CostEstimate:
 
 
 class CostLimiter(SchemaExtension):
-    """Refuses a document whose estimated cost exceeds `max_cost` before it is validated or run."""
+    """Adds, per request, a validation rule refusing a document whose estimated cost exceeds `max_cost`
+    (a rule of its own request, because the estimate needs the request's variables)."""
 
     def __init__(self, max_cost: int = MAX_COST) -> None:
         self.max_cost = max_cost
 
-    def on_validate(self) -> Iterator[None]:
+    def on_operation(self) -> Iterator[None]:
         ec = self.execution_context
-        document = ec.graphql_document
-        if document is not None and ec.pre_execution_errors is None:
-            fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
-            estimate = CostEstimate(ec.schema._schema, fragments, ec.variables)
-            for op in document.definitions:
-                if not isinstance(op, OperationDefinitionNode):
-                    continue
-                if ec.operation_name and (op.name is None or op.name.value != ec.operation_name):
-                    continue
-                cost = estimate.operation(op)
-                if cost > self.max_cost:
-                    ec.pre_execution_errors = [GraphQLError(
-                        f"the query's estimated cost {cost} exceeds the limit {self.max_cost}; ask for fewer "
-                        "items per page or fewer nested lists", extensions={"code": "QUERY_TOO_COSTLY",
-                                                                             "cost": cost, "limit": self.max_cost})]
+        variables = ec.variables
+        operation_name = ec.operation_name
+        limit = self.max_cost
+
+        class CostRule(ValidationRule):
+            def enter_document(self, node: DocumentNode, *_: Any) -> None:
+                fragments = {d.name.value: d for d in node.definitions if isinstance(d, FragmentDefinitionNode)}
+                estimate = CostEstimate(self.context.schema, fragments, variables)
+                for op in node.definitions:
+                    if not isinstance(op, OperationDefinitionNode):
+                        continue
+                    if operation_name and (op.name is None or op.name.value != operation_name):
+                        continue
+                    cost = estimate.operation(op)
+                    if cost > limit:
+                        self.report_error(GraphQLError(
+                            f"the query's estimated cost {cost} exceeds the limit {limit}; ask for fewer items "
+                            "per page or fewer nested lists", nodes=op,
+                            extensions={"code": "QUERY_TOO_COSTLY", "cost": cost, "limit": limit}))
+
+        ec.validation_rules = (*ec.validation_rules, CostRule)
         yield
 
 

@@ -1,0 +1,74 @@
+"""Request limits (depth, aliases, tokens, estimated cost), and what production hides: introspection,
+GraphiQL, internal error messages."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest_asyncio
+
+from contracts.envelope import Role
+from gateway.app import build_gateway
+from gateway.config import PRODUCTION, GatewayConfig
+from gateway.tests.conftest import Stack
+from gateway.tests.harness import Api, serve, token
+from yizheng.infra import Endpoints
+
+
+async def test_depth_aliases_tokens_and_cost_are_limited(stack: Stack, committee: str) -> None:
+    bearer = token(Role.office_staff, committee)
+    nested = "member { name }"
+    for _ in range(4):
+        nested = f"proposal {{ handling {{ evaluations {{ {nested} }} }} }}"
+    deep = "{ proposals(first: 1) { edges { node { handling { evaluations { " + nested + " } } } } } }"
+    result = await stack.api.run(deep, bearer=bearer)
+    assert any("exceeds maximum operation depth" in e["message"] for e in result.errors), result.errors
+    aliases = "{ " + " ".join(f"a{i}: me {{ role }}" for i in range(31)) + " }"
+    result = await stack.api.run(aliases, bearer=bearer)
+    assert any("aliases found" in e["message"].lower() for e in result.errors), result.errors
+    tokens = "{ me { " + " ".join("role" for _ in range(5001)) + " } }"
+    result = await stack.api.run(tokens, bearer=bearer)
+    assert any("token" in e["message"].lower() for e in result.errors), result.errors
+    costly = ("{ proposals(first: 100) { edges { node { handling { evaluations { proposal { handling "
+              "{ evaluations { member { name } } } } } } } } } }")
+    result = await stack.api.run(costly, bearer=bearer)
+    assert result.codes == ["QUERY_TOO_COSTLY"], result.errors
+    cheap = costly.replace("first: 100", "first: 5")
+    assert not (await stack.api.run(cheap, bearer=bearer)).errors
+
+
+async def test_development_allows_introspection_and_graphiql(stack: Stack) -> None:
+    result = await stack.api.run("{ __schema { queryType { name } } }")
+    assert result.ok() == {"__schema": {"queryType": {"name": "Query"}}}
+    async with httpx.AsyncClient() as client:
+        page = await client.get(stack.api.url, headers={"Accept": "text/html"})
+    assert page.status_code == 200 and "graphiql" in page.text.lower()
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def production(infra: Endpoints) -> AsyncIterator[Api]:
+    # A gateway whose views were never set up: any read is an internal error.
+    config = GatewayConfig(dsn=infra.database_url, kafka_bootstrap=infra.kafka_bootstrap,
+                           schema=f"gw_absent_{uuid.uuid4().hex[:8]}", environment=PRODUCTION)
+    gateway = await build_gateway(config, catalog=[], run_projector=False, pool_max_size=2)
+    try:
+        async with serve(gateway.app) as url:
+            yield Api(url)
+    finally:
+        await gateway.stop()
+
+
+async def test_production_hides_introspection_graphiql_and_internal_errors(production: Api, committee: str) -> None:
+    result = await production.run("{ __schema { queryType { name } } }")
+    assert result.errors and "introspection has been disabled" in result.errors[0]["message"]
+    async with httpx.AsyncClient() as client:
+        page = await client.get(production.url, headers={"Accept": "text/html"})
+    assert "graphiql" not in page.text.lower()
+    internal = await production.run("{ oversight(year: 2026) { overall { assigned } } }",
+                                    bearer=token(Role.leadership, committee))
+    assert [e["message"] for e in internal.errors] == ["Unexpected error."]
+    refused = await production.run("{ oversight(year: 2026) { overall { assigned } } }",
+                                   bearer=token(Role.member, committee, member="m1"))
+    assert refused.codes == ["FORBIDDEN"] and "not available to the member role" in refused.errors[0]["message"]
