@@ -34,6 +34,7 @@ from gateway.config import GatewayConfig
 from gateway.context import Context, Services
 from gateway.live import LiveHub
 from gateway.projector import Projector
+from gateway.read.contacts import ContactDirectory
 from gateway.schema.build import build_schema
 
 
@@ -98,7 +99,9 @@ async def build_gateway(config: GatewayConfig, *, catalog: Sequence[CommandInfo]
     projector = Projector(pool, config, hub)
     forwarder = Forwarder(config.service_urls, httpx.AsyncClient(timeout=config.command_timeout_seconds),
                           attempts=config.command_attempts)
-    services = Services(pool=pool, config=config, hub=hub, projector=projector, forwarder=forwarder)
+    contacts = ContactDirectory(forwarder.client, config.service_urls.get("members"))
+    services = Services(pool=pool, config=config, hub=hub, projector=projector, forwarder=forwarder,
+                        contacts=contacts)
     schema = build_schema(catalog, development=config.development)
     graphql = GatewayGraphQL(schema, services)
 

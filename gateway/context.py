@@ -12,6 +12,7 @@ import asyncpg
 from gateway.auth import ANONYMOUS, Viewer, from_connection_params
 from gateway.config import GatewayConfig
 from gateway.live import LiveHub
+from gateway.read.contacts import ContactDirectory
 from gateway.read.db import Db
 from gateway.read.loaders import Loaders
 from gateway.views.base import LOCAL_TZ
@@ -30,6 +31,7 @@ class Services:
     hub: LiveHub
     projector: Projector | None
     forwarder: Forwarder | None
+    contacts: ContactDirectory | None = None
 
 
 @dataclass
@@ -45,12 +47,12 @@ class Context:
 
     def __post_init__(self) -> None:
         self.db = Db(self.services.pool, self.services.config.schema)
-        self.loaders = Loaders(self.db, self.viewer)
+        self.loaders = Loaders(self.db, self.viewer, self.services.contacts)
 
     def authenticate_connection(self) -> Viewer:
         """For WebSockets: the caller comes from `connection_init`, after the context was made."""
         self.viewer = from_connection_params(self.connection_params)
-        self.loaders = Loaders(self.db, self.viewer)
+        self.loaders = Loaders(self.db, self.viewer, self.services.contacts)
         return self.viewer
 
     def fresh(self) -> Context:

@@ -13,7 +13,9 @@ committee; the rules here decide which roles may ask at all and how a list is na
 | meetings                 | invited to       | no                | yes                       | yes (no roll)  |
 | visits                   | made or received | no                | yes                       | no             |
 
-Personal contact data never reaches the gateway (public topics carry none), so no query exposes it.
+Personal contact data never reaches the gateway's views (public topics carry none). `Member.contact` is
+fetched per request from the members service's own endpoint, with the caller's token, for office staff,
+admin and the member themself only (`require_contact`).
 Mutations are forwarded with the caller's own token; the owning service decides (its refusal comes back as
 `CommandRefused { rule: "not_authorized" }`)."""
 
@@ -62,6 +64,14 @@ def require_own_card(viewer: Viewer, member_id: str) -> None:
     """A member reads only their own scorecard."""
     if viewer.role is Role.member and viewer.member_id != member_id:
         raise Forbidden("a member may read only their own scorecard")
+
+
+def require_contact(viewer: Viewer, member_id: str) -> None:
+    """Personal contact data: office staff and admin, or the member themself (the members service checks
+    again; the gateway does not even ask it for anyone else)."""
+    if viewer.role in (Role.office_staff, Role.admin) or viewer.is_member(member_id):
+        return
+    raise Forbidden("contact data is for office staff and the member themself")
 
 
 def sees_all_attendance(viewer: Viewer) -> bool:

@@ -46,10 +46,13 @@ def _specs(service: str, specs: Iterable[Any]) -> list[CommandInfo]:
 
 def _members() -> list[CommandInfo]:
     from members.handlers import MembersService
+    from members.roster_import import ImportRoster
 
     # `specs()` only pairs names with models and bound handlers; nothing is called, so no store is needed.
     service = MembersService.__new__(MembersService)
-    return _specs("members", service.specs())
+    # MembersApp (members/app.py) serves `import-roster` beside the service's own specs.
+    roster = CommandInfo("members", "import-roster", ImportRoster, "")
+    return [*_specs("members", service.specs()), roster]
 
 
 def _proposals() -> list[CommandInfo]:

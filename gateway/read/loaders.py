@@ -10,6 +10,8 @@ from typing import Any, TypeVar
 from strawberry.dataloader import DataLoader
 
 from gateway.auth import Viewer
+from gateway.errors import ServiceUnavailable
+from gateway.read.contacts import ContactDirectory
 from gateway.read.db import Db
 
 K = TypeVar("K", bound=Hashable)
@@ -17,9 +19,11 @@ Row = Any  # an asyncpg.Record (asyncpg ships no type information)
 
 
 class Loaders:
-    def __init__(self, db: Db, viewer: Viewer) -> None:
+    def __init__(self, db: Db, viewer: Viewer, contacts: ContactDirectory | None = None) -> None:
         self.db = db
         self.committee = viewer.committee_id if viewer.authenticated else ""
+        self.viewer = viewer
+        self.contact_directory = contacts
         one, many = self._one, self._many
         self.member = one("members", "member_id")
         self.unit = one("units", "unit_id")
@@ -45,6 +49,7 @@ class Loaders:
         self.activity = self._per_member_year("score_activity", "true", "kind, occurred_on, ref_id")
         self.grade: DataLoader[tuple[str, int], Row | None] = DataLoader(load_fn=self._load_grades)
         self.rulebook: DataLoader[int, Row | None] = DataLoader(load_fn=self._load_rulebooks)
+        self.contact: DataLoader[str, dict[str, Any] | None] = DataLoader(load_fn=self._load_contacts)
 
     # ---- builders ---------------------------------------------------------------------------------
 
@@ -90,6 +95,11 @@ class Loaders:
             self.committee, [k[0] for k in keys], [k[1] for k in keys])
         found = {(r["member_id"], r["year"]): r for r in rows}
         return [found.get(k) for k in keys]
+
+    async def _load_contacts(self, member_ids: Sequence[str]) -> list[dict[str, Any] | None]:
+        if self.contact_directory is None or self.viewer.token is None:
+            raise ServiceUnavailable("contact data is not available here")
+        return await self.contact_directory.fetch(member_ids, self.viewer.token)
 
     async def _load_rulebooks(self, years: Sequence[int]) -> list[Row | None]:
         """The rulebook in force for each year (the highest version in force)."""

@@ -46,6 +46,21 @@ class Member:
                    special_supervisor_unit_id=r["special_supervisor_unit_id"], term=r["term"],
                    joined_on=r["joined_on"], status=r["status"])
 
+    @strawberry.field(description="Phone and address (office staff, admin, or the member themself), from the "
+                                  "members service; the resident ID number is never exposed here.")
+    async def contact(self, info: strawberry.Info) -> MemberContact | None:
+        c = ctx(info)
+        policy.require_contact(c.viewer, str(self.id))
+        found = await c.loaders.contact.load(str(self.id))
+        return MemberContact(phone=found.get("phone"), address=found.get("address")) if found else None
+
+
+@strawberry.type(description="A member's private contact data, read from the members service for office staff, "
+                             "admin or the member themself; the gateway never stores it.")
+class MemberContact:
+    phone: str | None
+    address: str | None
+
 
 @strawberry.type(description="A handling unit (承办单位): a county government department.")
 class Unit:

@@ -3,9 +3,12 @@ narrow to the caller's scope, and that two committees never see each other's dat
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import pytest
+import pytest_asyncio
+from aiokafka import AIOKafkaProducer
 
 from contracts.envelope import Role
 from gateway.tests import events as ev
@@ -27,6 +30,7 @@ QUERIES = {
     "opinionReports": "{ opinionReports { totalCount } }",
     "meetings": "{ meetings { totalCount } }",
     "visits": "{ visits { totalCount } }",
+    "contact(own)": '{ member(id: "m1") { contact { phone } } }',
 }
 ROLES: dict[str, tuple[Role | None, dict[str, str]]] = {
     "member": (Role.member, {"member": "m1"}),
@@ -54,12 +58,24 @@ ALLOWED: dict[str, tuple[bool, ...]] = {
     "opinionReports":         (Y, N, Y, Y, Y, Y),
     "meetings":               (Y, N, Y, Y, Y, Y),
     "visits":                 (Y, N, Y, Y, Y, N),
+    "contact(own)":           (Y, N, Y, N, Y, N),
 }
 CASES = [(q, r) for q in QUERIES for r in ROLES]
 
 
+@pytest_asyncio.fixture(loop_scope="session", scope="module")
+async def registered(stack: Stack, producer: AIOKafkaProducer) -> str:
+    """A committee where m1 is registered (the table only reads, so its cases share it)."""
+    committee = f"c-table-{uuid.uuid4().hex[:8]}"
+    feed = stack.feed(producer, committee)
+    await feed.emit(*ev.member_registered("m1", "张一"))
+    await feed.settle(stack.gateway.projector)
+    return committee
+
+
 @pytest.mark.parametrize(("query", "role"), CASES, ids=[f"{q}-{r}" for q, r in CASES])
-async def test_every_query_against_every_role(stack: Stack, committee: str, query: str, role: str) -> None:
+async def test_every_query_against_every_role(stack: Stack, registered: str, query: str, role: str) -> None:
+    committee = registered
     parsed, extra = ROLES[role]
     bearer = token(parsed, committee, **extra) if parsed else None
     result = await stack.api.run(QUERIES[query], bearer=bearer)
@@ -67,7 +83,10 @@ async def test_every_query_against_every_role(stack: Stack, committee: str, quer
         assert result.codes == ["UNAUTHENTICATED"], result.errors
         return
     allowed = ALLOWED[query][list(ROLES).index(role)]
-    if allowed:
+    if allowed and query.startswith("contact"):
+        # allowed by the gateway, then asked of the members service (not running in this stack)
+        assert result.codes in ([], ["SERVICE_UNAVAILABLE"]), result.errors
+    elif allowed:
         assert not result.errors, result.errors
     else:
         assert result.codes == ["FORBIDDEN"], result.errors
