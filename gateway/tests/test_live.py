@@ -12,6 +12,7 @@ from gql import GraphQLRequest
 from gql.transport.exceptions import TransportClosed, TransportConnectionFailed, TransportQueryError
 
 from contracts.envelope import Role
+from gateway.live import LiveHub
 from gateway.tests import events as ev
 from gateway.tests.conftest import Stack
 from gateway.tests.harness import Api, token
@@ -50,8 +51,8 @@ class Subscriber:
         await asyncio.gather(self._task, return_exceptions=True)
 
 
-async def subscribed(stack: Stack, before: int) -> None:
-    await wait_until(lambda: stack.gateway.hub.subscriber_count > before, timeout=10,
+async def subscribed(hub: LiveHub, before: int) -> None:
+    await wait_until(lambda: hub.subscriber_count > before, timeout=10,
                      message="the subscription registered with the live hub")
 
 
@@ -59,7 +60,7 @@ async def test_the_oversight_feed_gets_the_event_within_a_second_of_the_command(
     before = stack.gateway.hub.subscriber_count
     async with Subscriber(stack.api, token(Role.leadership, committee), FEED) as lead, \
             Subscriber(stack.api, token(Role.leadership, f"{committee}-b"), FEED) as other:
-        await subscribed(stack, before + 1)
+        await subscribed(stack.gateway.hub, before + 1)
         loop = asyncio.get_running_loop()
         sent = loop.time()
         mutation = 'mutation { fakeSubmit(input: {proposalId: "L1", title: "实时"}) { __typename } }'
@@ -82,7 +83,7 @@ async def test_a_members_queue_changes_when_invited_to_cosign(stack: Stack, comm
     before = stack.gateway.hub.subscriber_count
     async with Subscriber(stack.api, token(Role.member, committee, member="m-9"), QUEUE) as member, \
             Subscriber(stack.api, token(Role.member, committee, member="m-10"), QUEUE) as bystander:
-        await subscribed(stack, before + 1)
+        await subscribed(stack.gateway.hub, before + 1)
         mutation = """mutation { fakeSubmit(input: {proposalId: "Q1", title: "联名", leadMemberId: "m-8",
                        cosignerMemberIds: ["m-9"]}) { __typename } }"""
         assert (await stack.api.run(mutation, bearer=token(Role.office_staff, committee))).ok()
@@ -102,7 +103,7 @@ async def test_a_members_queue_changes_when_invited_to_cosign(stack: Stack, comm
 async def test_a_units_queue_changes_when_a_proposal_is_assigned(stack: Stack, committee: str, feed: Any) -> None:
     before = stack.gateway.hub.subscriber_count
     async with Subscriber(stack.api, token(Role.unit_staff, committee, unit="U7"), QUEUE) as unit:
-        await subscribed(stack, before)
+        await subscribed(stack.gateway.hub, before)
         await feed.emit(*ev.proposal_submitted("A1", "交办", "m-1"))
         await feed.emit(*ev.proposal_accepted("A1", "2026-050", "m-1"))
         await feed.emit(*ev.proposal_assigned("A1", ["U7"], "2026-09-01"))
@@ -129,7 +130,7 @@ async def test_the_office_queue_changes_with_submissions(stack: Stack, committee
     before = stack.gateway.hub.subscriber_count
     query = "subscription { workQueueChanged { queue { toReview { id } } } }"
     async with Subscriber(stack.api, token(role, committee), query) as office:
-        await subscribed(stack, before)
+        await subscribed(stack.gateway.hub, before)
         mutation = 'mutation { fakeSubmit(input: {proposalId: "O1", title: "待审"}) { __typename } }'
         assert (await stack.api.run(mutation, bearer=token(Role.member, committee, member="m-3"))).ok()
         await wait_until(lambda: office.received, timeout=5, message="the office queue changed")
