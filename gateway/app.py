@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import asyncpg
 import httpx
@@ -36,6 +36,9 @@ from gateway.live import LiveHub
 from gateway.projector import Projector
 from gateway.read.contacts import ContactDirectory
 from gateway.schema.build import build_schema
+
+if TYPE_CHECKING:
+    from yizheng.serve import ProcessConfig
 
 
 class GatewayGraphQL(GraphQL):  # type: ignore[type-arg]
@@ -122,3 +125,15 @@ async def build_gateway(config: GatewayConfig, *, catalog: Sequence[CommandInfo]
         Route("/readyz", ready, methods=["GET"]),
     ])
     return Gateway(config, pool, projector, hub, forwarder, schema, app, run_projector)
+
+
+async def build_from_config(process: ProcessConfig) -> Gateway:
+    """The gateway as one process of the platform (`yizheng serve gateway`, `yizheng run`, Kubernetes)."""
+    import os
+
+    from gateway.config import environment
+
+    config = GatewayConfig(dsn=process.database_url, kafka_bootstrap=process.kafka_bootstrap,
+                           service_urls=dict(process.service_urls), topic_prefix=process.topic_prefix,
+                           schema=os.environ.get("YIZHENG_GATEWAY_SCHEMA", "gateway"), environment=environment())
+    return await build_gateway(config)
