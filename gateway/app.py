@@ -82,13 +82,11 @@ class Gateway:
     _started: bool = False
 
     async def start(self) -> None:
-        await self.projector.setup()
-        if self.run_projector:
-            await self.projector.start()
+        await self.projector.start(consume=self.run_projector)
         self._started = True
 
     async def stop(self) -> None:
-        if self._started and self.run_projector:
+        if self._started:
             await self.projector.stop()
         self._started = False
         await self.forwarder.aclose()

@@ -1,16 +1,24 @@
 """Live updates: after the projector applies an event, it is published to in-process queues, one per
-subscription, filtered by committee and by who the event concerns."""
+subscription, filtered by committee and by who the event concerns.
+
+Replicas: each gateway replica's projector applies only the partitions Kafka assigned to it, so the
+projector does not hand events to its own hub directly. It announces each applied event with
+`pg_notify(<schema>_live, …)` after its transaction commits, and every replica LISTENs (`LiveListener`) and
+feeds its hub — so a subscriber hears every event whichever replica applied it."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from uuid import UUID
+
+import asyncpg
 
 log = logging.getLogger("gateway.live")
 
@@ -91,3 +99,92 @@ class Pulse:
     async def wait(self, timeout: float) -> None:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._event.wait(), timeout)
+
+
+# NOTIFY payloads must stay under 8000 bytes; an event whose payload is larger is announced without `data`.
+MAX_PAYLOAD = 7500
+
+
+def channel_for(schema: str) -> str:
+    return f"{schema}_live"
+
+
+def encode(event: LiveEvent) -> str:
+    body: dict[str, Any] = {
+        "c": event.committee_id, "id": str(event.event_id), "t": event.type, "s": event.stream_id,
+        "at": event.occurred_at.isoformat(), "d": event.data,
+        "a": {"o": event.audience.office, "m": sorted(event.audience.members), "u": sorted(event.audience.units)},
+    }
+    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    if len(text.encode()) > MAX_PAYLOAD:
+        body["d"] = {"truncated": True}
+        text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    return text
+
+
+def decode(text: str) -> LiveEvent:
+    b = json.loads(text)
+    a = b.get("a") or {}
+    return LiveEvent(b["c"], UUID(b["id"]), b["t"], b["s"], datetime.fromisoformat(b["at"]), b.get("d") or {},
+                     Audience(bool(a.get("o")), frozenset(a.get("m") or ()), frozenset(a.get("u") or ())))
+
+
+class LiveListener:
+    """LISTENs on the views' channel with a connection of its own and feeds the hub (and wakes
+    read-your-writes waiters) for every event any replica applied. Reconnects if the connection drops."""
+
+    def __init__(self, dsn: str, schema: str, hub: LiveHub, pulse: Pulse) -> None:
+        self.dsn = dsn
+        self.channel = channel_for(schema)
+        self.hub = hub
+        self.pulse = pulse
+        self.received = 0
+        self._conn: asyncpg.Connection | None = None
+        self._stopping = False
+        self._reconnect: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self._stopping = False
+        await self._connect()
+
+    async def _connect(self) -> None:
+        conn = await asyncpg.connect(self.dsn)
+        await conn.add_listener(self.channel, self._on_notify)
+        conn.add_termination_listener(self._on_lost)
+        self._conn = conn
+
+    def _on_notify(self, conn: object, pid: int, channel: str, payload: str) -> None:
+        try:
+            event = decode(payload)
+        except (ValueError, KeyError) as err:
+            log.warning("unreadable live notification: %s", err)
+            return
+        self.received += 1
+        self.pulse.fire()
+        self.hub.publish(event)
+
+    def _on_lost(self, conn: object) -> None:
+        if not self._stopping:
+            log.warning("live listener lost its connection; reconnecting")
+            self._reconnect = asyncio.get_running_loop().create_task(self._reconnect_loop())
+
+    async def _reconnect_loop(self) -> None:
+        delay = 0.1
+        while not self._stopping:
+            try:
+                await self._connect()
+                return
+            except (OSError, asyncpg.PostgresError) as err:
+                log.warning("live listener reconnect failed: %s", err)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
+
+    async def stop(self) -> None:
+        self._stopping = True
+        if self._reconnect is not None:
+            self._reconnect.cancel()
+            await asyncio.gather(self._reconnect, return_exceptions=True)
+        if self._conn is not None:
+            with contextlib.suppress(Exception):
+                await self._conn.close(timeout=2)
+            self._conn = None

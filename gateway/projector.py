@@ -2,8 +2,8 @@
 
 Each view keeps its own inbox name (`gateway.<view>`), so one view can be rebuilt (`yizheng replay <view>`,
 which uses the kernel's `replay_from_topics` under that name) while the live projector keeps running. All
-views apply an event in ONE transaction with their inbox rows; after it commits the event goes to the live
-hub and wakes read-your-writes waiters."""
+views apply an event in ONE transaction with their inbox rows; after it commits the event is announced on
+the views' NOTIFY channel, from which every replica's live listener feeds its hub (see live.py)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from eventstore.install import install
 from eventstore.projection import Projection, replay_from_topics
 from gateway.audience import audience_of
 from gateway.config import GatewayConfig
-from gateway.live import LiveEvent, LiveHub, Pulse
+from gateway.live import LiveEvent, LiveHub, LiveListener, Pulse, channel_for, encode
 from gateway.views import View, all_views, view_named
 from gateway.views.base import Fact
 
@@ -40,6 +40,7 @@ class ViewsConsumer(IdempotentConsumer):
         self.hub = hub
         self.pulse = pulse
         self._view_schema = config.schema
+        self.channel = channel_for(config.schema)
         super().__init__("gateway", pool, config.schema, self._unused, topics=config.topics,
                          bootstrap=config.kafka_bootstrap, group_id=f"{config.topic_prefix}{config.consumer_group}")
 
@@ -64,8 +65,14 @@ class ViewsConsumer(IdempotentConsumer):
             audience = await audience_of(conn, self._view_schema, fact)
         self.handled += 1
         self.pulse.fire()
-        self.hub.publish(LiveEvent(fact.committee_id, fact.event_id, fact.type, fact.stream_id, fact.occurred_at,
-                                   fact.data, audience))
+        live = LiveEvent(fact.committee_id, fact.event_id, fact.type, fact.stream_id, fact.occurred_at, fact.data,
+                         audience)
+        # After the commit, not inside it: a NOTIFY in the transaction would serialize commits on PostgreSQL's
+        # notification queue. A crash between the two loses one live message, never a view row.
+        try:
+            await self.pool.execute("SELECT pg_notify($1, $2)", self.channel, encode(live))
+        except (OSError, asyncpg.PostgresError) as err:
+            log.warning("could not announce %s to live subscribers: %s", fact.type, err)
         return True
 
 
@@ -77,16 +84,26 @@ class Projector:
         self.pulse = Pulse()
         self.views = all_views(config.schema)
         self.consumer = ViewsConsumer(pool, config, self.views, self.hub, self.pulse)
+        self.listener = LiveListener(config.dsn, config.schema, self.hub, self.pulse)
+        self._consuming = False
 
     async def setup(self) -> None:
         await setup_views(self.pool, self.config.schema, self.views)
 
-    async def start(self) -> None:
+    async def start(self, *, consume: bool = True) -> None:
+        """Set up the views and listen for applied events; with `consume`, also apply the topics (a replica
+        that only serves reads and subscriptions passes False)."""
         await self.setup()
-        await self.consumer.start()
+        await self.listener.start()
+        if consume:
+            await self.consumer.start()
+        self._consuming = consume
 
     async def stop(self) -> None:
-        await self.consumer.stop()
+        if self._consuming:
+            await self.consumer.stop()
+            self._consuming = False
+        await self.listener.stop()
 
     async def applied(self, event_ids: Sequence[UUID | str]) -> bool:
         """True when every view has applied every one of these events (across gateway replicas: the

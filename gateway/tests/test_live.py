@@ -12,10 +12,11 @@ from gql import GraphQLRequest
 from gql.transport.exceptions import TransportClosed, TransportConnectionFailed, TransportQueryError
 
 from contracts.envelope import Role
+from gateway.app import build_gateway
 from gateway.live import LiveHub
 from gateway.tests import events as ev
 from gateway.tests.conftest import Stack
-from gateway.tests.harness import Api, token
+from gateway.tests.harness import Api, serve, token
 from yizheng.testing.wait import wait_until
 
 FEED = "subscription { oversightFeed { eventId type data } }"
@@ -135,3 +136,21 @@ async def test_the_office_queue_changes_with_submissions(stack: Stack, committee
         assert (await stack.api.run(mutation, bearer=token(Role.member, committee, member="m-3"))).ok()
         await wait_until(lambda: office.received, timeout=5, message="the office queue changed")
         assert office.received[0][1]["workQueueChanged"]["queue"]["toReview"] == [{"id": "O1"}]
+
+
+async def test_a_replica_that_does_not_project_still_hears_every_event(stack: Stack, committee: str) -> None:
+    # A second gateway on the same views, without a projector of its own (as another pod would be when
+    # Kafka assigned it no partition): its subscribers hear what the first replica applied.
+    replica = await build_gateway(stack.gateway.config, catalog=[], run_projector=False, pool_max_size=2)
+    await replica.start()
+    try:
+        async with serve(replica.app) as url:
+            api = Api(url)
+            async with Subscriber(api, token(Role.leadership, committee), FEED) as lead:
+                await subscribed(replica.hub, 0)
+                mutation = 'mutation { fakeSubmit(input: {proposalId: "RP1", title: "副本"}) { __typename } }'
+                assert (await stack.api.run(mutation, bearer=token(Role.member, committee, member="m-1"))).ok()
+                await wait_until(lambda: lead.received, timeout=5, message="the replica's subscriber heard it")
+                assert lead.received[0][1]["oversightFeed"]["data"]["proposal_id"] == "RP1"
+    finally:
+        await replica.stop()
