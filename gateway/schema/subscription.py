@@ -49,10 +49,8 @@ def concerns(viewer: Viewer, ev: LiveEvent) -> bool:
         return a.office
     if role is Role.unit_staff:
         return viewer.unit_id in a.units
-    if role is Role.member:
-        return viewer.member_id in a.members
-    if role is Role.leadership:
-        return ev.type.startswith("key-proposal") and viewer.member_id is not None
+    if role in (Role.member, Role.leadership):  # leadership: the key proposals they supervise
+        return viewer.member_id is not None and viewer.member_id in a.members
     return False
 
 

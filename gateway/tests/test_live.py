@@ -154,3 +154,25 @@ async def test_a_replica_that_does_not_project_still_hears_every_event(stack: St
                 assert lead.received[0][1]["oversightFeed"]["data"]["proposal_id"] == "RP1"
     finally:
         await replica.stop()
+
+
+async def test_a_reply_reaches_the_co_unit_and_the_proposer(stack: Stack, committee: str, feed: Any) -> None:
+    before = stack.gateway.hub.subscriber_count
+    unit_q = ("subscription { workQueueChanged { cause { type } "
+              "queue { repliesToCosign { handling { proposalId } } } } }")
+    member_q = "subscription { workQueueChanged { cause { type } queue { toEvaluate { proposalId unitId } } } }"
+    async with Subscriber(stack.api, token(Role.unit_staff, committee, unit="U9"), unit_q) as co, \
+            Subscriber(stack.api, token(Role.member, committee, member="m-5"), member_q) as proposer:
+        await subscribed(stack.gateway.hub, before + 1)
+        await feed.emit(*ev.proposal_submitted("B1", "协办", "m-5"))
+        await feed.emit(*ev.proposal_accepted("B1", "2026-060", "m-5"))
+        await feed.emit(*ev.proposal_assigned("B1", ["U8", "U9"], "2026-09-01"))
+        await feed.emit(*ev.replied("B1", "U8", "B", on_time=True, replied_on="2026-06-01", deadline="2026-09-01"))
+
+        def replied(sub: Subscriber) -> list[dict[str, Any]]:
+            return [i["workQueueChanged"] for _, i in sub.received
+                    if i["workQueueChanged"]["cause"]["type"] == "proposal-replied"]
+
+        await wait_until(lambda: replied(co) and replied(proposer), timeout=5, message="both queues changed")
+        assert replied(co)[0]["queue"]["repliesToCosign"] == [{"handling": {"proposalId": "B1"}}]
+        assert replied(proposer)[0]["queue"]["toEvaluate"] == [{"proposalId": "B1", "unitId": "U8"}]
