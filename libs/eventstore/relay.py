@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from faststream.kafka import KafkaBroker
 
 from eventstore.cloudevents import headers_for
+from eventstore.leadership import AdvisoryLeadership
 from eventstore.store import Checkpoint, EventStore, RawEvent
 from eventstore.tailing import StoreTailer
 
@@ -44,6 +45,7 @@ class Relay:
         # the window a crash test aims at.
         self._after_publish = after_publish
         self._batches = 0
+        self._leadership = AdvisoryLeadership(store.pool, f"{store.schema}:{name}")
         self._tailer = StoreTailer(store, self.publish_pending, label=f"relay:{topic}",
                                    safety_poll_seconds=safety_poll_seconds)
 
@@ -53,10 +55,14 @@ class Relay:
 
     async def stop(self) -> None:
         await self._tailer.stop()
+        await self._leadership.release()
         await self.broker.stop()
 
     async def publish_pending(self) -> int:
-        """Publish everything readable after the checkpoint; returns how many events went out."""
+        """Publish everything readable after the checkpoint; returns how many events went out.
+        Only the replica holding the store's relay lock publishes; the others stand by."""
+        if not await self._leadership.holds():
+            return 0
         total = 0
         checkpoint = await self.store.load_checkpoint(self.name)
         while True:

@@ -268,4 +268,7 @@ class EventStore:
             await c.execute(
                 f"INSERT INTO {self.schema}.checkpoints (name, tx_id, position) VALUES ($1, $2::xid8, $3) "
                 "ON CONFLICT (name) DO UPDATE SET tx_id = excluded.tx_id, position = excluded.position, "
-                "updated_at = now()", name, checkpoint.tx_id, checkpoint.position)
+                "updated_at = now() "
+                # never backwards: a late writer (a deposed relay) must not make readers repeat work
+                f"WHERE ({self.schema}.checkpoints.tx_id, {self.schema}.checkpoints.position) "
+                "< (excluded.tx_id, excluded.position)", name, checkpoint.tx_id, checkpoint.position)

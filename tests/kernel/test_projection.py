@@ -65,7 +65,7 @@ async def test_a_projection_fed_by_topics_rebuilds_from_the_first_offset(
     try:
         assert await relay.publish_pending() == 5
     finally:
-        await relay.broker.stop()
+        await relay.stop()
     projection = NoteTotals(store.schema)
     async with pg_pool.acquire() as conn:
         await projection.setup(conn)

@@ -152,4 +152,24 @@ async def test_a_relay_with_nothing_to_do_publishes_nothing(
         assert await relay.publish_pending() == 1
         assert await relay.publish_pending() == 0
     finally:
-        await relay.broker.stop()
+        await relay.stop()
+
+
+async def test_two_relay_replicas_publish_each_event_once(
+        store: EventStore, kafka_bootstrap: str, topic_prefix: str) -> None:
+    topic = f"{topic_prefix}samples.events"
+    replicas = [Relay(store, topic, kafka_bootstrap, batch_size=20) for _ in range(2)]
+    for relay in replicas:
+        await relay.start()
+    try:
+        written = []
+        for s in range(10):
+            result = await store.append(f"meeting-{s}", 0, [SampleNoted(n=i) for i in range(10)], ctx())
+            written.extend(str(e) for e in result.event_ids)
+        async with TopicReader(kafka_bootstrap, topic) as reader:
+            records = await reader.until(lambda rs: set(_ids(rs)) >= set(written))
+    finally:
+        for relay in replicas:
+            await relay.stop()
+    assert sorted(_ids(records)) == sorted(written), "a standby replica published too"
+    assert sorted(r.published for r in replicas) == [0, len(written)]
