@@ -162,7 +162,7 @@ async def test_two_relay_replicas_publish_each_event_once(
     for relay in replicas:
         await relay.start()
     try:
-        written = []
+        written: list[str] = []
         for s in range(10):
             result = await store.append(f"meeting-{s}", 0, [SampleNoted(n=i) for i in range(10)], ctx())
             written.extend(str(e) for e in result.event_ids)
