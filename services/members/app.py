@@ -34,6 +34,7 @@ from members.scoring.inputs import ForeignFactsProjection, OwnInputsProjection, 
 from members.scoring.scorecards import ScorecardProjection
 from members.scoring.scorer import Scorer
 from yizheng.auth import Principal, bearer
+from yizheng.serve import ProcessConfig
 
 SERVICE = "members"
 
@@ -174,3 +175,9 @@ def asgi() -> Starlette:
             await built.stop()
 
     return Starlette(lifespan=lifespan)
+
+
+async def build_from_config(config: ProcessConfig) -> MembersApp:
+    """What `yizheng serve members` runs."""
+    members = MembersConfig(dsn=config.database_url, kafka_bootstrap=config.kafka_bootstrap)
+    return await build(members.with_topic_prefix(config.topic_prefix) if config.topic_prefix else members)
