@@ -9,7 +9,17 @@ from __future__ import annotations
 
 import typer
 
-from yizheng import cli_contracts, cli_infra, cli_replay, cli_run, cli_serve, cli_token, cli_verify
+from yizheng import (
+    cli_bench,
+    cli_contracts,
+    cli_infra,
+    cli_migrate,
+    cli_replay,
+    cli_run,
+    cli_serve,
+    cli_token,
+    cli_verify,
+)
 
 app = typer.Typer(
     name="yizheng",
@@ -23,11 +33,13 @@ app = typer.Typer(
 #   a group of sub-commands:  app.add_typer(cli_<name>.app, name="<name>")   ->  yizheng <name> <sub>
 #   a single command:         app.command("<name>")(cli_<name>.<function>)   ->  yizheng <name>
 # ---------------------------------------------------------------------------------------------------
+app.add_typer(cli_bench.app, name="bench")
 app.add_typer(cli_infra.app, name="infra")
 app.command("run")(cli_run.run)
 app.add_typer(cli_contracts.app, name="contracts")
 app.command("verify")(cli_verify.verify)
 app.command("serve")(cli_serve.serve)
+app.command("migrate")(cli_migrate.migrate)
 app.command("replay")(cli_replay.replay)
 app.command("token")(cli_token.token)
 

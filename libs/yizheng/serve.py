@@ -28,6 +28,8 @@ class ProcessSpec:
     name: str
     factory: str  # "module:function"; the function takes a ProcessConfig and returns a Runnable
     port: int
+    # "module:function" taking a ProcessConfig: creates or upgrades the process's schema (idempotent)
+    migrate: str | None = None
 
 
 @dataclass(frozen=True)
@@ -41,9 +43,9 @@ class ProcessConfig:
 
 # The processes `yizheng run` starts, in start order; each listens on 127.0.0.1:<port> locally.
 PROCESSES: dict[str, ProcessSpec] = {
-    "proposals": ProcessSpec("proposals", "proposals.app:build_from_config", 8101),
-    "members": ProcessSpec("members", "members.app:build_from_config", 8102),
-    "gateway": ProcessSpec("gateway", "gateway.app:build_from_config", 8000),
+    "proposals": ProcessSpec("proposals", "proposals.app:build_from_config", 8101, "proposals.app:migrate"),
+    "members": ProcessSpec("members", "members.app:build_from_config", 8102, "members.app:migrate"),
+    "gateway": ProcessSpec("gateway", "gateway.app:build_from_config", 8000, "gateway.app:migrate"),
 }
 
 
@@ -54,15 +56,40 @@ def default_config() -> ProcessConfig:
     return ProcessConfig(database_url(), kafka_bootstrap(), urls)
 
 
-def load_factory(spec: ProcessSpec) -> Any:
-    module, function = spec.factory.split(":")
+def load(reference: str) -> Any:
+    module, function = reference.split(":")
     return getattr(importlib.import_module(module), function)
+
+
+async def migrate(names: list[str], *, config: ProcessConfig | None = None, wait_seconds: float = 60.0) -> list[str]:
+    """Create or upgrade the schemas of the named processes (all when empty). Waits, bounded, for the
+    database to answer first: in a cluster the migration may start before PostgreSQL is ready."""
+    import asyncpg
+
+    config = config or default_config()
+    deadline = asyncio.get_running_loop().time() + wait_seconds
+    while True:
+        try:
+            conn = await asyncpg.connect(config.database_url, timeout=5)
+            await conn.close()
+            break
+        except (OSError, asyncpg.PostgresError) as err:
+            if asyncio.get_running_loop().time() > deadline:
+                raise RuntimeError(f"the database did not answer within {wait_seconds:.0f} s: {err}") from err
+            await asyncio.sleep(1)  # waiting for a server to come up, not for consistency
+    done = []
+    for name in names or list(PROCESSES):
+        spec = PROCESSES[name]
+        if spec.migrate:
+            await load(spec.migrate)(config)
+            done.append(name)
+    return done
 
 
 async def serve(name: str, *, host: str = "127.0.0.1", port: int | None = None,
                 config: ProcessConfig | None = None) -> None:
     spec = PROCESSES[name]
-    runnable: Runnable = await load_factory(spec)(config or default_config())
+    runnable: Runnable = await load(spec.factory)(config or default_config())
     await runnable.start()
     server = uvicorn.Server(uvicorn.Config(runnable.app, host=host, port=port or spec.port, log_level="info",
                                            lifespan="off", access_log=False))

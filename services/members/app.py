@@ -181,3 +181,16 @@ async def build_from_config(config: ProcessConfig) -> MembersApp:
     """What `yizheng serve members` runs."""
     members = MembersConfig(dsn=config.database_url, kafka_bootstrap=config.kafka_bootstrap)
     return await build(members.with_topic_prefix(config.topic_prefix) if config.topic_prefix else members)
+
+
+async def migrate(config: ProcessConfig) -> None:
+    """What `yizheng migrate members` runs before a release serves: the store, private tables and read
+    models, created or brought up to date (idempotent)."""
+    built = await build(MembersConfig(dsn=config.database_url, kafka_bootstrap=config.kafka_bootstrap))
+    try:
+        async with built.pool.acquire() as conn:
+            await built.inputs.setup(conn)
+        for projector in (built.scoring_inputs, built.scorecards):
+            await projector.setup()
+    finally:
+        await built.pool.close()
