@@ -21,6 +21,7 @@ from contracts.proposals import (
     ProposalAssigned,
     ProposalDrafted,
     ProposalNumberAssigned,
+    ProposalResubmitted,
     ProposalRevised,
     ProposalSubmitted,
     ReassignmentGranted,
@@ -173,7 +174,7 @@ class ProposalsHandlers:
             events = p.PROPOSAL.decide(loaded.state, tx.issued(p.Submit(cmd, window)))
             tx.stage(loaded, events)
             title, body = proposal_text(loaded.history)
-            year = next(e.year for e in events if hasattr(e, "year"))
+            year = next(e.year for e in events if isinstance(e, ProposalSubmitted | ProposalResubmitted))
             cosign = next((e.cosign_deadline for e in events if isinstance(e, ProposalSubmitted)), None)
             return {"proposal_id": cmd.proposal_id, "events": _types(events), "year": year,
                     "cosign_deadline": cosign.isoformat() if cosign else None, "_text": (title, body)}

@@ -138,10 +138,6 @@ Events = list[DomainEvent]
 
 # ---- shared checks -----------------------------------------------------------------------------------------
 
-def _not_found(state: ProposalState) -> Exception:
-    return refuse("proposal_not_found", f"no proposal {state.proposal_id or ''!s}".strip())
-
-
 def _is_owner(state: ProposalState, issued: Issued[object]) -> bool:
     if issued.role is Role.member:
         return issued.actor.member_id is not None and issued.actor.member_id == state.owner_member_id
@@ -154,6 +150,9 @@ def _visible(state: ProposalState, issued: Issued[object]) -> None:
         raise refuse("proposal_not_found", "no such proposal in this committee")
     if state.status is Status.draft and not _is_owner(state, issued) and issued.role not in SYSTEM:
         raise refuse("proposal_not_found", "no such proposal in this committee")
+    # A handling unit's staff see only what is assigned to their unit.
+    if issued.role is Role.unit_staff and state.unit(issued.actor.unit_id) is None:
+        raise refuse("proposal_not_found", "no such proposal assigned to your unit")
 
 
 def _require_owner(state: ProposalState, issued: Issued[object], what: str) -> None:
@@ -169,11 +168,8 @@ def _require_status(state: ProposalState, allowed: set[Status], rule: str, what:
 def _acting_unit(state: ProposalState, issued: Issued[object]) -> UnitState:
     """The caller's unit on this proposal's slip; other units do not see the proposal's handling."""
     require_role(issued, frozenset({Role.unit_staff}), "handling")
-    if state.status is not Status.accepted or not state.assigned:
-        raise refuse("not_assigned", "the proposal has not been assigned")
     unit = state.unit(issued.actor.unit_id)
-    if unit is None:
-        raise NotAuthorized("the proposal is not assigned to your unit")
+    assert unit is not None, "_visible lets only units on the slip through"
     return unit
 
 

@@ -76,7 +76,7 @@ async def test_a_joint_proposal_from_draft_to_everyones_satisfaction(
         "proposal_id": pid, "result_class": "B", "text": "已列入2026年农村供水保障工程",
         "commitments": [{"text": "完成12个村管网改造", "due": "2026-09-30"}]}, WATER)
     assert reply["events"] == ["proposal-replied", "commitment-recorded"]
-    await api.refused("cosign_reply", {"proposal_id": pid}, HEALTH, "not_authorized")
+    await api.refused("cosign_reply", {"proposal_id": pid}, HEALTH, "proposal_not_found")  # released
     await api.do("cosign_reply", {"proposal_id": pid}, AGRI)
 
     form = {"proposal_id": pid, "unit_id": "u-water", "attitude": "satisfied", "contact": "satisfied"}

@@ -181,7 +181,7 @@ def test_a_unit_asks_within_five_working_days_and_the_office_decides() -> None:
     h.refused(c.RequestReassignment(proposal_id=P, reason="非本单位职责"), unit("u-health"),
               "reassignment_window_closed")
     h.advance(to=date(2026, 7, 8))
-    h.refused(c.RequestReassignment(proposal_id=P, reason="x"), unit("u-roads"), "not_authorized")
+    h.refused(c.RequestReassignment(proposal_id=P, reason="x"), unit("u-roads"), "proposal_not_found")
     h.run(c.RequestReassignment(proposal_id=P, reason="非本单位职责"), unit("u-water"))
     h.refused(c.RequestReassignment(proposal_id=P, reason="again"), unit("u-water"), "reassignment_already_requested")
     h.refused(c.GrantReassignment(proposal_id=P, unit_id="u-water", new_unit_id="u-x", reason="y"),
@@ -190,7 +190,7 @@ def test_a_unit_asks_within_five_working_days_and_the_office_decides() -> None:
               "unit_already_assigned")
     h.run(c.GrantReassignment(proposal_id=P, unit_id="u-water", new_unit_id="u-housing", reason="属住建职责"), OFFICE)
     assert h.state.lead_unit_id == "u-housing" and h.state.units["u-housing"].deadline == date(2026, 10, 8)
-    h.refused(c.ReplyToProposal(proposal_id=P, result_class="A", text="x"), unit("u-water"), "not_authorized")
+    h.refused(c.ReplyToProposal(proposal_id=P, result_class="A", text="x"), unit("u-water"), "proposal_not_found")
     h.refused(c.RefuseReassignment(proposal_id=P, unit_id="u-water", reason="z"), OFFICE, "no_reassignment_request")
 
 

@@ -33,7 +33,7 @@ async def test_every_refused_command_leaves_the_store_unchanged(api: Api, servic
         ("reply_to_proposal", {"proposal_id": pid, "result_class": "B", "text": "计划"}, unit("u-water"),
          "commitments_required"),
         ("reply_to_proposal", {"proposal_id": pid, "result_class": "A", "text": "x"}, unit("u-roads"),
-         "not_authorized"),
+         "proposal_not_found"),
         ("evaluate_reply", {"proposal_id": pid, "unit_id": "u-water", "rating": "satisfied", "attitude": "satisfied",
                             "contact": "satisfied"}, ZHANG, "no_reply_to_evaluate"),
         ("record_holiday_schedule", {"year": 2027, "days_off": ["2027-02-08"], "workdays": ["2027-02-08"]}, OFFICE,
