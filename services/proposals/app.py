@@ -11,6 +11,7 @@ command API, relay and deadline watcher; `start()` installs the schema and start
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import asyncpg
 from starlette.applications import Starlette
@@ -25,6 +26,9 @@ from eventstore.store import EventStore
 from proposals.handlers import Clock, ProposalsHandlers, system_clock
 from proposals.read_model import ProposalsReadModel
 from proposals.watcher import DeadlineWatcher
+
+if TYPE_CHECKING:
+    from yizheng.serve import ProcessConfig
 
 SERVICE = "proposals"
 
@@ -92,3 +96,25 @@ async def build_proposals(config: ProposalsConfig) -> ProposalsService:
     api = CommandAPI(SERVICE, store, handlers.specs())
     relay = Relay(store, config.topic, config.kafka_bootstrap) if config.kafka_bootstrap else None
     return ProposalsService(config, pool, store, read_model, projector, handlers, watcher, api, api.app(), relay)
+
+
+# ---- entry points of `yizheng serve proposals` / `yizheng migrate proposals` (yizheng.serve.PROCESSES) ----
+
+def config_from_process(config: ProcessConfig) -> ProposalsConfig:
+    return ProposalsConfig(dsn=config.database_url, kafka_bootstrap=config.kafka_bootstrap,
+                           topic=f"{config.topic_prefix}{topics.PROPOSALS}")
+
+
+async def build_from_config(config: ProcessConfig) -> ProposalsService:
+    """What `yizheng serve proposals` runs."""
+    return await build_proposals(config_from_process(config))
+
+
+async def migrate(config: ProcessConfig) -> None:
+    """What `yizheng migrate proposals` runs: the event store and the read model, created or brought up to
+    date (idempotent)."""
+    service = await build_proposals(config_from_process(config))
+    try:
+        await service.install()
+    finally:
+        await service.stop()

@@ -8,6 +8,7 @@ from typing import Any
 
 from contracts.envelope import Actor
 from eventstore.projection import replay_from_store
+from eventstore.store import Checkpoint
 from proposals.app import ProposalsService
 
 from .flows import ZHANG, accepted, assigned, draft_body, submitted
@@ -81,3 +82,27 @@ async def test_the_openapi_document_lists_every_command(api: Api) -> None:
     paths = response.json()["paths"]
     assert len(paths) == len(api.service.handlers.specs()) == 34
     assert "/commands/accept_proposal" in paths and "/commands/record_opinion_report_instruction" in paths
+
+
+async def test_the_replay_command_rebuilds_the_read_model(api: Api, service: ProposalsService, database_url: str,
+                                                          fresh_schema: str) -> None:
+    from proposals.replay import replay_read_model
+    from yizheng.cli_replay import ReplayOptions, resolve
+
+    await accepted(api)
+    applied = await replay_read_model(ReplayOptions(database_url, "unused:9092", schema=fresh_schema))
+    assert applied == len(await service.store.read_all(Checkpoint.zero()))
+    assert await service.read_model.numbers(service.pool, "cppcc-county-a", 2026) == ["2026-001"]
+    assert resolve("proposals.read_model").run is replay_read_model
+
+
+async def test_yizheng_serve_builds_the_service_from_the_process_config(database_url: str) -> None:
+    from proposals.app import build_from_config
+    from yizheng.serve import ProcessConfig
+
+    built = await build_from_config(ProcessConfig(database_url, "127.0.0.1:1", {}, topic_prefix="t-x."))
+    try:
+        assert built.config.topic == "t-x.proposals.events" and built.config.schema == "proposals"
+        assert built.relay is not None and built.relay.topic == "t-x.proposals.events"
+    finally:
+        await built.stop()
