@@ -278,7 +278,8 @@ class ProposalsReadModel:
         weights = similarity.vector(row["title"], row["body"])
         await conn.execute(
             f"INSERT INTO {self.s}.rm_bigram (committee_id, proposal_id, bigram, weight) "
-            "SELECT $1, $2, g, w FROM unnest($3::text[], $4::float8[]) AS t(g, w)",
+            "SELECT $1, $2, g, w FROM unnest($3::text[], $4::float8[]) AS t(g, w) "
+            "ON CONFLICT (committee_id, proposal_id, bigram) DO UPDATE SET weight = excluded.weight",
             committee, proposal_id, list(weights), list(weights.values()))
 
     # ---- queries -------------------------------------------------------------------------------------------
