@@ -15,14 +15,19 @@ from __future__ import annotations
 
 import asyncio
 import importlib
-from collections.abc import Awaitable, Callable
+import logging
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
+from typing import Any
 
 import typer
+
+log = logging.getLogger("yizheng.replay")
 
 # Modules that register replayable projections when imported (one line per provider).
 PROVIDERS: list[str] = [
     "gateway.replay",
+    "proposals.replay",
 ]
 
 
@@ -34,7 +39,7 @@ class ReplayOptions:
     schema: str | None = None  # None: the provider's default schema
 
 
-Runner = Callable[[ReplayOptions], Awaitable[int]]
+Runner = Callable[[ReplayOptions], Coroutine[Any, Any, int]]
 
 
 @dataclass(frozen=True)
@@ -63,8 +68,13 @@ def replayable(name: str, description: str) -> Callable[[Runner], Runner]:
 
 
 def load_providers() -> dict[str, Replayable]:
+    """Import every provider; one that cannot be imported (a service being built) is skipped with a warning,
+    so the others stay replayable."""
     for module in PROVIDERS:
-        importlib.import_module(module)
+        try:
+            importlib.import_module(module)
+        except Exception as err:
+            log.warning("replayable projections of %s are not available: %s", module, err)
     return REGISTRY
 
 
