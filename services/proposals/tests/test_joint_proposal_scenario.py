@@ -107,13 +107,17 @@ async def test_a_joint_proposal_from_draft_to_everyones_satisfaction(
 
     # Every fact went out on the topic, keyed by the proposal's stream, with CloudEvents headers.
     expected = [e.envelope.type for e in history]
+    key, numbering_key = streams.proposal(COMMITTEE, pid).encode(), streams.numbering(COMMITTEE, 2026).encode()
     async with TopicReader(kafka_bootstrap, service.config.topic) as reader:
+        # Two streams, so possibly two partitions arriving in any order: wait for both.
         records = await reader.until(
-            lambda rs: len([r for r in rs if r.key == streams.proposal(COMMITTEE, pid).encode()]) >= len(expected),
-            message="the proposal's events on the topic")
-        mine = [r for r in records if r.key == streams.proposal(COMMITTEE, pid).encode()]
+            lambda rs: len([r for r in rs if r.key == key]) >= len(expected) and any(r.key == numbering_key
+                                                                                      for r in rs),
+            message="the proposal's events and its number on the topic")
+        mine = [r for r in records if r.key == key]
         assert [json.loads(r.value or b"")["type"] for r in mine] == expected
         accepted_record = next(r for r in mine if reader.headers(r)["ce_type"] == "proposal-accepted.v1")
         body = json.loads(accepted_record.value or b"")
         assert body["data"]["number"] == "2026-001" and body["committee_id"] == COMMITTEE
-        assert {"proposal-number-assigned"} <= {json.loads(r.value or b"")["type"] for r in records}
+        (number,) = [json.loads(r.value or b"") for r in records if r.key == numbering_key]
+        assert (number["type"], number["data"]["number"]) == ("proposal-number-assigned", "2026-001")
