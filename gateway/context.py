@@ -55,10 +55,8 @@ class Context:
         self.loaders = Loaders(self.db, self.viewer, self.services.contacts)
         return self.viewer
 
-    def fresh(self) -> Context:
-        """A context with empty DataLoader caches, for each value a subscription yields."""
-        ctx = Context(self.services, self.viewer, self.request, self.response, self.connection_params)
-        return ctx
+    def refresh_loaders(self) -> None:
+        self.loaders = Loaders(self.db, self.viewer, self.services.contacts)
 
 
 def today() -> date:

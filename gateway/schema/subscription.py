@@ -79,6 +79,6 @@ class Subscription:
         async with c.services.hub.subscribe(lambda ev: concerns(viewer, ev)) as queue:
             while True:
                 ev = await queue.get()
-                fresh = c.fresh()  # new DataLoader caches for each value
-                q = await workqueue.load(fresh.db, viewer, now())
+                c.refresh_loaders()  # each value is read afresh, not from the previous value's caches
+                q = await workqueue.load(c.db, viewer, now())
                 yield WorkQueueChange(cause=FeedEvent.of(ev), queue=work_queue(q))

@@ -111,3 +111,14 @@ async def test_a_mutation_acts_as_the_caller(stack: Stack, committee: str, role:
         return
     out = result.ok()["fakeSubmit"]
     assert (out["__typename"] if expected == "CommandAccepted" else out["rule"]) == expected
+
+
+async def test_two_mutations_in_one_request_each_read_their_own_write(stack: Stack, committee: str) -> None:
+    query = """mutation {
+      a: fakeSubmit(input: {proposalId: "T1", title: "公交一"}) { ... on CommandAccepted { query { ...P } } }
+      b: fakeSubmit(input: {proposalId: "T2", title: "公交二"}) { ... on CommandAccepted { query { ...P } } }
+    }
+    fragment P on Query { proposals(filter: {search: "公交"}) { edges { node { id } } } }"""
+    out = (await stack.api.run(query, bearer=token(Role.member, committee, member="m-9"))).ok()
+    assert [e["node"]["id"] for e in out["a"]["query"]["proposals"]["edges"]] == ["T1"]
+    assert [e["node"]["id"] for e in out["b"]["query"]["proposals"]["edges"]] == ["T1", "T2"]
