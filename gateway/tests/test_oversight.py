@@ -200,3 +200,12 @@ async def test_overdue_proposals_list_uses_the_same_rule(stack: Stack, feed: Fee
     assert [e["node"]["id"] for e in data["proposals"]["edges"]] == ["P2", "P3"]
     data = (await stack.api.run(query, {"d": "2026-06-16"}, bearer=office)).ok()
     assert [e["node"]["id"] for e in data["proposals"]["edges"]] == ["P2"]
+    # on the deadline day itself nothing is late yet, in the list and in the figures alike
+    data = (await stack.api.run(query, {"d": "2026-06-15"}, bearer=office)).ok()
+    assert data["proposals"]["edges"] == []
+    figures = """query($d: Date) { oversight(year: 2026, asOf: $d) { overdueByUnit { unitId }
+                 byUnit { unitId overdue { proposalId } } } }"""
+    on_the_day = (await stack.api.run(figures, {"d": "2026-06-15"}, bearer=office)).ok()["oversight"]
+    assert on_the_day["overdueByUnit"] == [] and all(u["overdue"] == [] for u in on_the_day["byUnit"])
+    next_day = (await stack.api.run(figures, {"d": "2026-06-16"}, bearer=office)).ok()["oversight"]
+    assert next_day["overdueByUnit"] == [{"unitId": "U1"}]
