@@ -6,6 +6,7 @@ services' topics is run by an `IdempotentConsumer` whose inbox plays that role. 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -55,11 +56,16 @@ class StoreProjector:
         await self._tailer.stop()
 
     async def catch_up(self) -> int:
-        """Apply everything readable after the checkpoint; returns how many events were applied."""
+        """Apply everything readable after the checkpoint; returns how many events were applied.
+
+        Each batch holds a transaction lock on the projection, so concurrent passes (the tailer and an
+        explicit call, or two replicas) take turns instead of applying the same batch twice."""
         name = checkpoint_name(self.projection)
         applied = 0
         while True:
             async with self.store.pool.acquire() as conn, conn.transaction():
+                await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
+                                   f"{self.store.schema}:{name}")
                 checkpoint = await self.store.load_checkpoint(name, conn=conn)
                 batch = await self.store.read_all(checkpoint, self.batch_size, conn=conn)
                 for event in batch:
@@ -71,13 +77,34 @@ class StoreProjector:
                 return applied
 
 
-async def replay_from_store(store: EventStore, projection: Projection) -> int:
-    """Rebuild a projection of the service's own store from the first event."""
+async def replay_from_store(store: EventStore, projection: Projection, *, wait_seconds: float = 30.0) -> int:
+    """Rebuild a projection of the service's own store from the first event, up to every event committed
+    when the replay began. (Readers see nothing newer than the oldest transaction in flight anywhere in
+    the database, so a replay may have to wait, bounded, for such a transaction to end.)"""
+    name = checkpoint_name(projection)
     async with store.pool.acquire() as conn, conn.transaction():
+        await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", f"{store.schema}:{name}")
         await projection.setup(conn)
         await projection.reset(conn)
-        await conn.execute(f"DELETE FROM {store.schema}.checkpoints WHERE name = $1", checkpoint_name(projection))
-    return await StoreProjector(store, projection).catch_up()
+        await conn.execute(f"DELETE FROM {store.schema}.checkpoints WHERE name = $1", name)
+        target = await conn.fetchval(f"SELECT coalesce(max(position), 0) FROM {store.schema}.events")
+    projector = StoreProjector(store, projection)
+    applied = await projector.catch_up()
+    deadline = asyncio.get_running_loop().time() + wait_seconds
+    while await _unread_up_to(store, name, target):
+        if asyncio.get_running_loop().time() > deadline:
+            raise TimeoutError(f"replay of {projection.name} could not read up to position {target} within "
+                               f"{wait_seconds:.0f} s: a long transaction is holding readers back")
+        await asyncio.sleep(0.05)  # waiting for another session's transaction to end, not for our own writes
+        applied += await projector.catch_up()
+    return applied
+
+
+async def _unread_up_to(store: EventStore, name: str, target: int) -> bool:
+    checkpoint = await store.load_checkpoint(name)
+    return bool(await store.pool.fetchval(
+        f"SELECT EXISTS (SELECT 1 FROM {store.schema}.events WHERE position <= $1 "
+        "AND (tx_id, position) > ($2::xid8, $3::bigint))", target, checkpoint.tx_id, checkpoint.position))
 
 
 async def replay_from_topics(consumer: IdempotentConsumer, projection: Projection,

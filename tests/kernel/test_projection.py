@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import asyncpg
 
 from eventstore.consumer import Delivered, IdempotentConsumer, ReceivedEvent
@@ -89,3 +91,14 @@ async def test_a_projection_fed_by_topics_rebuilds_from_the_first_offset(
 
 async def _equals(awaitable: object, expected: dict[str, int]) -> bool:
     return await awaitable == expected  # type: ignore[misc]
+
+
+async def test_concurrent_catch_ups_apply_each_event_once(store: EventStore, pg_pool: asyncpg.Pool) -> None:
+    projection = NoteTotals(store.schema)
+    for i in range(30):
+        await store.append(f"s{i % 3}", await store.stream_version(f"s{i % 3}"), [SampleNoted(n=1)], ctx())
+    replicas = [StoreProjector(store, projection, batch_size=4) for _ in range(3)]
+    await replicas[0].setup()
+    applied = await asyncio.gather(*(r.catch_up() for r in replicas))
+    assert sum(applied) == 30
+    assert await projection.totals(pg_pool) == {"s0": 10, "s1": 10, "s2": 10}
