@@ -10,7 +10,6 @@ command API, relay and deadline watcher; `start()` installs the schema and start
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -32,19 +31,6 @@ if TYPE_CHECKING:
     from yizheng.serve import ProcessConfig
 
 SERVICE = "proposals"
-
-
-class SerializedProjector(StoreProjector):
-    """The read model is caught up by its tailer and, before each tick, by the watcher: one at a time, so
-    two passes never apply the same batch (the kernel's catch_up takes no lock of its own)."""
-
-    def __init__(self, store: EventStore, projection: ProposalsReadModel) -> None:
-        self._lock = asyncio.Lock()
-        super().__init__(store, projection)
-
-    async def catch_up(self) -> int:
-        async with self._lock:
-            return await super().catch_up()
 
 
 @dataclass(frozen=True)
@@ -101,7 +87,7 @@ async def build_proposals(config: ProposalsConfig) -> ProposalsService:
     pool = await create_pool(config.dsn, max_size=config.pool_max_size)
     store = EventStore(pool, config.schema, SERVICE)
     read_model = ProposalsReadModel(config.schema)
-    projector = SerializedProjector(store, read_model)
+    projector = StoreProjector(store, read_model)
     handlers = ProposalsHandlers(store, read_model, clock=config.clock)
     # The watcher brings the read model up to date first, so a tick sees every event committed before it.
     watcher = DeadlineWatcher(handlers, read_model, config.clock, before_tick=projector.catch_up,
