@@ -28,6 +28,7 @@ log = logging.getLogger("yizheng.replay")
 PROVIDERS: list[str] = [
     "gateway.replay",
     "proposals.replay",
+    "members.replay",
 ]
 
 
