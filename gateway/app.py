@@ -135,3 +135,18 @@ async def build_from_config(process: ProcessConfig) -> Gateway:
                            service_urls=dict(process.service_urls), topic_prefix=process.topic_prefix,
                            schema=os.environ.get("YIZHENG_GATEWAY_SCHEMA", "gateway"), environment=environment())
     return await build_gateway(config)
+
+
+async def migrate(process: ProcessConfig) -> None:
+    """What `yizheng migrate gateway` runs: the gateway's view tables and inbox (idempotent)."""
+    import os
+
+    from gateway.projector import setup_views
+    from gateway.views import all_views
+
+    schema = os.environ.get("YIZHENG_GATEWAY_SCHEMA", "gateway")
+    pool = await create_pool(process.database_url, max_size=2)
+    try:
+        await setup_views(pool, schema, all_views(schema))
+    finally:
+        await pool.close()
