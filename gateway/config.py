@@ -59,8 +59,7 @@ class GatewayConfig:
 
 
 def environment() -> str:
-    """`YIZHENG_ENV`: `development` (the local default) or `production`."""
-    value = os.environ.get("YIZHENG_ENV", DEVELOPMENT).strip().lower() or DEVELOPMENT
-    if value not in (DEVELOPMENT, PRODUCTION):
-        raise ValueError(f"YIZHENG_ENV={value!r}: use {DEVELOPMENT} or {PRODUCTION}")
-    return value
+    """`YIZHENG_ENV`: `development` (the local default) or `production` — one reading for every process."""
+    from yizheng.settings import environment as configured
+
+    return configured()

@@ -243,3 +243,17 @@ async def test_smtp_server_collects_messages(smtp_server: SmtpSink) -> None:
     (received,) = smtp_server.messages
     assert received["Subject"] == "提案已立案"
     assert smtp_server.received[0].rcpt_tos == ["member@cppcc.example"]
+
+
+def test_production_refuses_the_development_signing_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    from yizheng import settings
+
+    monkeypatch.delenv("YIZHENG_JWT_SECRET", raising=False)
+    monkeypatch.setenv("YIZHENG_ENV", "production")
+    with pytest.raises(RuntimeError, match="YIZHENG_JWT_SECRET is not set"):
+        settings.jwt_secret()
+    monkeypatch.setenv("YIZHENG_JWT_SECRET", "s3cret-from-the-cluster")
+    assert settings.jwt_secret() == "s3cret-from-the-cluster"
+    monkeypatch.setenv("YIZHENG_ENV", "staging")
+    with pytest.raises(ValueError, match="YIZHENG_ENV='staging'"):
+        settings.environment()

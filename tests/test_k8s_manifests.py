@@ -393,6 +393,19 @@ def test_autoscalers(objs: list[Obj]) -> None:
                       if so["spec"]["scaleTargetRef"]["name"] == "gateway"
                       for t in so["spec"]["triggers"] if t["type"] == "kafka"}
     assert gateway_topics in (set(), set(topics.ALL)), "the gateway projects every public topic"
+    # Lag is measured on the groups and topics the code really consumes.
+    from gateway.config import GatewayConfig
+    from members.app import MembersConfig
+
+    consumed = {"gateway": (GatewayConfig.consumer_group, set(topics.ALL)),
+                "members": (MembersConfig.consumer_group, set(MembersConfig.consumed_topics))}
+    for so in of_kind(objs, "ScaledObject"):
+        target = so["spec"]["scaleTargetRef"]["name"]
+        kafka = [t["metadata"] for t in so["spec"]["triggers"] if t["type"] == "kafka"]
+        if target in consumed:
+            group, wanted = consumed[target]
+            assert {m["consumerGroup"] for m in kafka} == {group}, target
+            assert {m["topic"] for m in kafka} == wanted, target
     for hpa in of_kind(objs, "HorizontalPodAutoscaler"):
         assert hpa["spec"]["scaleTargetRef"]["name"] in deployments
         assert 2 <= hpa["spec"]["minReplicas"] <= hpa["spec"]["maxReplicas"]

@@ -76,5 +76,19 @@ def kafka_bootstrap() -> str:
     return external_kafka_bootstrap() or local_kafka_bootstrap()
 
 
+def environment() -> str:
+    """`development` (default: GraphiQL, introspection, readable errors, the dev signing key) or `production`."""
+    value = os.environ.get("YIZHENG_ENV", "development").strip().lower() or "development"
+    if value not in ("development", "production"):
+        raise ValueError(f"YIZHENG_ENV={value!r}: use development or production")
+    return value
+
+
 def jwt_secret() -> str:
-    return os.environ.get("YIZHENG_JWT_SECRET") or DEV_JWT_SECRET
+    secret = os.environ.get("YIZHENG_JWT_SECRET")
+    if secret:
+        return secret
+    if environment() == "production":
+        # Anyone can read the dev key in this repository; a production process must never accept it.
+        raise RuntimeError("YIZHENG_JWT_SECRET is not set and YIZHENG_ENV=production: refusing the development key")
+    return DEV_JWT_SECRET
