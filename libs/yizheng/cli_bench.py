@@ -1,0 +1,76 @@
+"""`yizheng bench kernel`: the kernel's durable appends vs pgbench and its relay vs raw aiokafka
+(see yizheng.bench and bench/RESULTS.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+app = typer.Typer(help="Benchmarks against the local (or configured) PostgreSQL and Kafka.", no_args_is_help=True)
+
+
+def _say(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def _clients(raw: str | None) -> tuple[int, ...] | None:
+    if raw is None:
+        return None
+    try:
+        values = tuple(int(v) for v in raw.split(",") if v.strip())
+    except ValueError:
+        raise typer.BadParameter("a comma-separated list of client counts, e.g. 1,4") from None
+    if not values or min(values) < 1:
+        raise typer.BadParameter("client counts must be >= 1")
+    return values
+
+
+@app.command()
+def kernel(
+    json_file: Path | None = typer.Option(None, "--json", help="Write raw figures, ratios and machine info here."),
+    full: bool = typer.Option(False, "--full/--quick",
+                              help="--quick (default, < 3 min): 1 and 4 clients, 10 s phases, 50k relay events; "
+                                   "--full: 1, 4, 8 clients, 30 s phases, 200k relay events."),
+    seconds: int | None = typer.Option(None, min=1, help="Override the length of each timed phase."),
+    clients: str | None = typer.Option(None, help="Override the client counts, e.g. 1,4,16."),
+    relay_events: int | None = typer.Option(None, min=1, help="Override the number of events the relay drains."),
+) -> None:
+    """Durable appends next to pgbench, and the relay next to raw aiokafka, on the same server and broker."""
+    import asyncio
+    import dataclasses
+    from datetime import UTC, datetime
+
+    from yizheng.bench.kernel import BenchError, KernelBenchConfig, run_kernel_bench
+    from yizheng.bench.pgbench import PgbenchError
+    from yizheng.bench.report import document, machine_info, render, write_json
+    from yizheng.infra import InfraError, ensure_up
+
+    config = KernelBenchConfig.full() if full else KernelBenchConfig.quick()
+    overrides: dict[str, object] = {}
+    if seconds is not None:
+        overrides["seconds"] = seconds
+    if (counts := _clients(clients)) is not None:
+        overrides["clients"] = counts
+    if relay_events is not None:
+        overrides["relay_events"] = relay_events
+    config = dataclasses.replace(config, **overrides)  # type: ignore[arg-type]
+
+    try:
+        endpoints = ensure_up(say=_say)
+    except InfraError as exc:
+        typer.secho(f"infrastructure is not available:\n{exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(1) from None
+    started = datetime.now(UTC)
+    machine_start = machine_info(endpoints.database_url, endpoints.kafka_bootstrap, {})
+    try:
+        result = asyncio.run(run_kernel_bench(endpoints.database_url, endpoints.kafka_bootstrap, config, say=_say))
+    except (BenchError, PgbenchError) as exc:
+        typer.secho(f"benchmark failed: {exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(1) from None
+    machine = {**machine_start, "postgresql": result.server.get("server_version")}
+    doc = document(result, machine, started)
+    typer.echo(render(doc))
+    if json_file is not None:
+        write_json(json_file, doc)
+        typer.echo(f"\nwrote {json_file}", err=True)
