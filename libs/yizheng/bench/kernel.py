@@ -6,8 +6,9 @@
    wide as our event rows.
 2. Relay: a `Relay` draining a pre-filled store to a fresh topic (from start() until its checkpoint holds
    the last event: it checkpoints a batch only once the broker acknowledged all of it) — next to a plain
-   aiokafka producer loop with the relay's producer settings, sending the same bodies, keys and headers,
-   gathering the send() futures in batches of the relay's size, to another fresh topic.
+   aiokafka producer loop with the relay's producer settings, sending the very messages the relay sent
+   (read back from its topic: same bodies, keys, headers, order), gathering the send() futures in batches
+   of the relay's size, to another fresh topic.
 
 Noise. The machine is shared (other test runs, the broker's JVM), so each comparison runs in rounds that
 alternate kernel and baseline, and every ratio is the median of the per-round ratios. Each timed window
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import json
 import statistics
 import time
@@ -35,7 +37,6 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 from contracts.envelope import Actor, Role
 from contracts.registry import DomainEvent, EventRegistry, event_type
-from eventstore.cloudevents import headers_for
 from eventstore.db import create_pool
 from eventstore.install import install
 from eventstore.relay import Relay, public_broker
@@ -334,19 +335,26 @@ async def drain_with_relay(store: EventStore, topic: str, bootstrap: str, *, nam
 Message = tuple[bytes, bytes, list[tuple[str, bytes]]]
 
 
-async def relay_messages(store: EventStore, batch: int) -> list[Message]:
-    """Every stored event as the relay puts it on the wire: the same body, key and headers (FastStream puts
-    `content-type` first and adds a `correlation_id`; we send a fresh uuid in its place)."""
-    out: list[Message] = []
-    checkpoint = Checkpoint.zero()
-    while rows := await store.read_raw(checkpoint, batch):
-        for event in rows:
-            headers = {"content-type": "application/json", "correlation_id": str(uuid.uuid4()),
-                       **headers_for(event.envelope)}
-            out.append((event.stream_id.encode(), json.dumps(event.envelope, ensure_ascii=False).encode(),
-                        [(k, v.encode()) for k, v in headers.items()]))
-        checkpoint = rows[-1].checkpoint
-    return out
+async def published_messages(bootstrap: str, topic: str, expected: int, *, timeout: float = 60) -> list[Message]:
+    """What the relay put on the wire, byte for byte (body, key, headers), read back from its topic and put
+    back in the order it was sent (store position), so the raw loop sends exactly the same messages."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, max_poll_records=10_000)
+    await consumer.start()
+    records: list[Any] = []
+    try:
+        partitions = [TopicPartition(topic, p) for p in range(BENCH_PARTITIONS)]
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        deadline = time.monotonic() + timeout
+        while len(records) < expected:
+            if time.monotonic() > deadline:
+                raise BenchError(f"read {len(records)} of {expected} records back from {topic}")
+            for batch in (await consumer.getmany(timeout_ms=500)).values():
+                records.extend(batch)
+    finally:
+        await consumer.stop()
+    records.sort(key=lambda r: json.loads(r.value)["position"])
+    return [(r.key, r.value, list(r.headers)) for r in records]
 
 
 def producer_settings(bootstrap: str) -> dict[str, Any]:
@@ -537,8 +545,8 @@ async def run_kernel_bench(database_url: str, bootstrap: str, config: KernelBenc
         warm = await drain_with_relay(warm_store, topics["warm-relay"], bootstrap, name="bench-relay",
                                       events=config.relay_warmup_events, last=warm_last, timeout=timeout)
         batch = warm.batch_size  # the relay's own default
-        messages = await relay_messages(store, batch)
-        warm_messages = await relay_messages(warm_store, batch)
+        warm_messages = await published_messages(bootstrap, topics["warm-relay"], config.relay_warmup_events)
+        messages: list[Message] = []
         producer = AIOKafkaProducer(**producer_settings(bootstrap))
         relay_rounds: list[DrainWindow] = []
         raw_rounds: list[DrainWindow] = []
@@ -549,6 +557,12 @@ async def run_kernel_bench(database_url: str, bootstrap: str, config: KernelBenc
                 relay_rounds.append(await drain_with_relay(
                     store, topics[f"relay-{r}"], bootstrap, name=f"bench-relay-{r}", events=config.relay_events,
                     last=last, timeout=timeout, groups=groups))
+                if not messages:  # untimed: what the relay sent, to send again raw
+                    messages = await published_messages(bootstrap, topics["relay-0"], config.relay_events)
+                    # Keep the garbage collector from rescanning these ~10^6 objects during later rounds
+                    # (it would slow whichever allocates more, i.e. the relay, for the bench's own sake).
+                    gc.collect()
+                    gc.freeze()
                 raw_rounds.append(await send_raw(producer, topics[f"raw-{r}"], messages, batch, groups))
                 say(f"  round {r + 1}/{config.rounds}: relay {relay_rounds[-1].events_per_s:,.0f} events/s, "
                     f"aiokafka {raw_rounds[-1].events_per_s:,.0f} messages/s")
@@ -577,6 +591,7 @@ async def run_kernel_bench(database_url: str, bootstrap: str, config: KernelBenc
         return KernelBenchResult(config=config, server=server, appends=appends, event_row_width=event_width,
                                  pgbench_row_width=pg_width, relay=relay, producer=shown, checks=checks)
     finally:
+        gc.unfreeze()
         for schema in (append_schema, relay_schema, warm_schema):
             with contextlib.suppress(Exception):
                 await pool.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")

@@ -94,7 +94,7 @@ def document(result: KernelBenchResult, machine: dict[str, Any], started: dateti
         "machine": machine,
         "timestamp": started.isoformat(timespec="seconds"),
         "finished": datetime.now(UTC).isoformat(timespec="seconds"),
-        "command": shlex.join(sys.argv),
+        "command": shlex.join([Path(sys.argv[0]).name, *sys.argv[1:]]),
     }
 
 
