@@ -3,12 +3,13 @@ without parsing the body."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 SPEC_VERSION = "1.0"
 
 
-def headers_for(envelope: dict[str, Any]) -> dict[str, str]:
+def headers_for(envelope: Mapping[str, Any]) -> dict[str, str]:
     return {
         "ce_specversion": SPEC_VERSION,
         "ce_id": str(envelope["event_id"]),
@@ -19,3 +20,9 @@ def headers_for(envelope: dict[str, Any]) -> dict[str, str]:
         "ce_committee": str(envelope["committee_id"]),
         "content-type": "application/json",
     }
+
+
+def kafka_headers(event: Mapping[str, Any]) -> list[tuple[str, bytes]]:
+    """`headers_for` as aiokafka takes them, from any mapping with the envelope's fields (e.g. a row of
+    `EventStore.read_for_publishing`)."""
+    return [(k, v.encode()) for k, v in headers_for(event).items()]

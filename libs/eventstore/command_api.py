@@ -147,7 +147,10 @@ class CommandAPI:
                         scoped, spec.name, digest, bytes(response.body).decode())
                 return response
             finally:
-                await conn.execute("SELECT pg_advisory_unlock(hashtextextended($1, 0))", scoped)
+                try:
+                    await conn.execute("SELECT pg_advisory_unlock(hashtextextended($1, 0))", scoped)
+                except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
+                    conn.terminate()  # pools skip the session reset: never hand back a connection holding the lock
 
     async def openapi(self, request: Request) -> JSONResponse:
         return JSONResponse(self.openapi_document())

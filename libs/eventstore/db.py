@@ -16,7 +16,15 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
     await conn.set_type_codec("xid8", encoder=str, decoder=int, schema="pg_catalog", format="text")
 
 
+async def _keep_session(conn: asyncpg.Connection) -> None:
+    """Pool release without asyncpg's reset query (advisory unlock all, CLOSE ALL, UNLISTEN *, RESET ALL: a
+    full round trip per release). Kernel code leaves no session state on pooled connections: locks are
+    transaction-scoped or unlocked explicitly, listeners are removed before release, nothing is SET.
+    asyncpg still rolls back a transaction left open."""
+
+
 async def create_pool(dsn: str, *, min_size: int = 1, max_size: int = 10, **kwargs: Any) -> asyncpg.Pool:
+    kwargs.setdefault("reset", _keep_session)
     pool = await asyncpg.create_pool(dsn, min_size=min_size, max_size=max_size, init=_init_connection, **kwargs)
     assert pool is not None
     return pool

@@ -4,7 +4,6 @@ own. Whoever holds it works; the others check again now and then and take over w
 
 from __future__ import annotations
 
-import contextlib
 import time
 
 import asyncpg
@@ -41,7 +40,11 @@ class AdvisoryLeadership:
     async def release(self) -> None:
         if self._conn is None:
             return
-        with contextlib.suppress(asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
+        try:
             await self._conn.execute("SELECT pg_advisory_unlock(hashtextextended($1, 0))", self.key)
+        except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
+            # Pools skip the session reset (eventstore.db), so a connection still holding the lock must not
+            # go back to the pool: closing it ends the session and the lock with it.
+            self._conn.terminate()
         await self.pool.release(self._conn)
         self._conn = None

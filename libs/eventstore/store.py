@@ -93,6 +93,18 @@ _COLUMNS = ("position, tx_id, event_id, stream_id, stream_version, type, schema_
             "data, metadata, occurred_at, recorded_at")
 
 
+# The envelope as `_envelope_dict` builds it, rendered by the server (no jsonb decoding and re-encoding in
+# Python), with the attributes the CloudEvents headers need.
+_PUBLISH_COLUMNS = """tx_id, position, stream_id, event_id::text AS event_id, type, schema_version, committee_id,
+    coalesce(metadata->>'source', $4) AS source, to_json(occurred_at) #>> '{}' AS occurred_at,
+    json_build_object('event_id', event_id, 'type', type, 'schema_version', schema_version,
+        'stream_id', stream_id, 'stream_version', stream_version, 'position', position,
+        'occurred_at', occurred_at, 'recorded_at', recorded_at, 'actor', metadata->'actor',
+        'committee_id', committee_id, 'correlation_id', metadata->'correlation_id',
+        'causation_id', metadata->'causation_id', 'source', coalesce(metadata->>'source', $4),
+        'data', data)::text AS body"""
+
+
 def _json(value: Any) -> Any:
     # Pools made by `eventstore.db.create_pool` decode jsonb; a plain asyncpg pool hands back text.
     return json.loads(value) if isinstance(value, str) else value
@@ -103,6 +115,8 @@ class EventStore:
 
     # An append refused only because of transaction-id order is retried this many times.
     ORDER_RETRIES = 5
+    # At most one NOTIFY per this many seconds, however many appends commit (readers lag by at most this).
+    NOTIFY_INTERVAL = 0.005
 
     def __init__(self, pool: asyncpg.Pool, schema: str, source: str, registry: EventRegistry = REGISTRY) -> None:
         self.pool = pool
@@ -122,13 +136,13 @@ class EventStore:
         With `conn`, the append joins the caller's transaction (use `transaction()` so readers are woken
         after it commits); without, it is its own transaction. Raises ConcurrencyError and writes nothing
         when another writer got there first."""
-        payload = self._payload(events, ctx)
+        ids, payload = self._payload(events, ctx)
         if conn is not None:
-            return await self._append(conn, stream_id, expected_version, payload)
+            return await self._append(conn, stream_id, expected_version, ids, payload)
         for attempt in range(self.ORDER_RETRIES + 1):
             try:
                 async with self.pool.acquire() as c:
-                    result = await self._append(c, stream_id, expected_version, payload)
+                    result = await self._append(c, stream_id, expected_version, ids, payload)
                 self.wake_readers()
                 return result
             except TransactionOrderConflict:
@@ -136,7 +150,7 @@ class EventStore:
                     raise
         raise AssertionError("unreachable")
 
-    def _payload(self, events: Sequence[DomainEvent], ctx: CommandContext) -> str:
+    def _payload(self, events: Sequence[DomainEvent], ctx: CommandContext) -> tuple[list[UUID], str]:
         occurred = (ctx.occurred_at or datetime.now(UTC)).isoformat()
         metadata = {
             "actor": ctx.actor.model_dump(mode="json"),
@@ -144,15 +158,18 @@ class EventStore:
             "causation_id": str(ctx.causation_id) if ctx.causation_id else None,
             "source": self.source,
         }
+        ids: list[UUID] = []
         rows = []
         for event in events:
             name, version, data = self.registry.validate_new(event)
-            rows.append({"event_id": str(uuid4()), "type": name, "schema_version": version,
+            ids.append(uuid4())
+            rows.append({"event_id": str(ids[-1]), "type": name, "schema_version": version,
                          "committee_id": ctx.committee_id, "data": data, "metadata": metadata,
                          "occurred_at": occurred})
-        return json.dumps(rows, ensure_ascii=False)
+        return ids, json.dumps(rows, ensure_ascii=False)
 
-    async def _append(self, conn: asyncpg.Connection, stream_id: str, expected: int, payload: str) -> AppendResult:
+    async def _append(self, conn: asyncpg.Connection, stream_id: str, expected: int, ids: list[UUID],
+                      payload: str) -> AppendResult:
         try:
             rows = await conn.fetch(
                 f"SELECT out_position, out_version, out_tx FROM {self.schema}.append_events($1, $2, $3::text::jsonb)",
@@ -166,7 +183,6 @@ class EventStore:
             if err.sqlstate == "YZ002":
                 raise TransactionOrderConflict(stream_id, expected, str(err)) from err
             raise
-        ids = [UUID(e["event_id"]) for e in json.loads(payload)]
         if not rows:
             return AppendResult(stream_id, expected, [], [], Checkpoint.zero())
         last = rows[-1]
@@ -196,6 +212,8 @@ class EventStore:
             with contextlib.suppress(asyncpg.PostgresError, OSError, asyncpg.InterfaceError):
                 async with self.pool.acquire() as conn:
                     await conn.execute("SELECT pg_notify($1, '')", self.channel)
+            # Appends committing meanwhile set _wake again and share the next NOTIFY.
+            await asyncio.sleep(self.NOTIFY_INTERVAL)
 
     async def close(self) -> None:
         if self._notifier is not None:
@@ -228,6 +246,18 @@ class EventStore:
         """Events after `after` as stored (for publishing: subscribers upcast themselves)."""
         return [RawEvent(self._envelope_dict(r), Checkpoint(r["tx_id"], r["position"]))
                 for r in await self._fetch_after(after, limit, conn)]
+
+    async def read_for_publishing(self, after: Checkpoint, limit: int = 500, *,
+                                  conn: asyncpg.Connection | None = None) -> list[asyncpg.Record]:
+        """Events after `after` rendered by PostgreSQL for publishing: `body` (the envelope as JSON text, the
+        same fields as `read_raw`'s envelope), its CloudEvents attributes, `tx_id` and `position`."""
+        async with connection(conn or self.pool) as c:
+            rows: list[asyncpg.Record] = await c.fetch(
+                f"SELECT {_PUBLISH_COLUMNS} FROM {self.schema}.events "
+                "WHERE (tx_id, position) > ($1::xid8, $2::bigint) "
+                "AND tx_id < pg_snapshot_xmin(pg_current_snapshot()) "
+                "ORDER BY tx_id, position LIMIT $3", after.tx_id, after.position, limit, self.source)
+        return rows
 
     async def _fetch_after(self, after: Checkpoint, limit: int,
                            conn: asyncpg.Connection | None) -> list[asyncpg.Record]:
