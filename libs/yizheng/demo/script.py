@@ -1,0 +1,129 @@
+"""What the generator produces and the loader executes: an ordered script of commands, each with the
+service that owns it, who issues it, its JSON body and when it happens in the county's story, plus the
+figures the script implies (so a test can compare them with what the platform computed)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+MEMBERS = "members"
+PROPOSALS = "proposals"
+
+
+@dataclass(frozen=True)
+class Who:
+    """Who issues a command: the claims of the bearer token the loader signs for it."""
+
+    role: str  # contracts.envelope.Role value
+    subject: str
+    member_id: str | None = None
+    unit_id: str | None = None
+
+    def token(self, committee_id: str) -> str:
+        from yizheng.auth import issue_token
+
+        return issue_token(self.role, committee_id, subject=self.subject, member_id=self.member_id,
+                           unit_id=self.unit_id)
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A value of a body taken from the answer of an earlier step of the same lane (e.g. the check-in code
+    that `schedule-meeting` answers with)."""
+
+    step: int
+    key: str
+
+
+@dataclass(frozen=True)
+class Step:
+    index: int
+    service: str  # MEMBERS or PROPOSALS
+    command: str  # the command API's name, e.g. "register-member", "submit_proposal"
+    who: Who
+    body: dict[str, Any]
+    # When this happens in the county's story. The services stamp commands with their own clock; the
+    # bodies carry these dates wherever a command has a date field.
+    occurred_at: datetime
+    # Steps of one lane run in order; lanes of one phase run concurrently; phases run one after another.
+    lane: str
+    phase: int
+    # Refusals that mean "not yet" (e.g. a look-back the deadline watcher has not opened): retried.
+    retry_on: frozenset[str] = frozenset()
+
+    def refs(self) -> list[Ref]:
+        return [v for v in self.body.values() if isinstance(v, Ref)]
+
+
+@dataclass(frozen=True)
+class ExpectedCard:
+    """A member's scorecard as the default rulebook scores the script's facts."""
+
+    member_id: str
+    name: str
+    total: Decimal
+    by_category: dict[str, Decimal]
+    flags: tuple[str, ...]  # live flags (shown before the year is graded)
+    grade: str  # provisional: by points, capped by the live flags' ceilings
+    grade_by_points: str
+
+
+@dataclass(frozen=True)
+class UnitFigures:
+    assigned: int  # active rows (lead or separate) of the unit
+    replied: int
+    overdue: int  # as of `Expected.overdue_as_of`
+
+
+@dataclass(frozen=True)
+class Expected:
+    year: int
+    today: date
+    # The day the oversight view is asked about: after the shortest explicit deadlines have passed.
+    overdue_as_of: date
+    cards: dict[str, ExpectedCard]
+    featured_members: tuple[str, ...]
+    overdue_by_unit: dict[str, int]  # as of overdue_as_of
+    overdue_today: int  # as of today (no deadline can be in the past: see the README)
+    by_unit: dict[str, UnitFigures]
+    classes: dict[str, int]  # A/B/C of the latest reply of each replying row
+    satisfaction: tuple[int, int]  # (satisfied + basically satisfied, evaluations of the latest round)
+    reply_on_time: tuple[int, int]  # as of overdue_as_of
+    meeting: tuple[int, int]  # rows whose unit met the proposers / rows replied
+    dissatisfied: int  # evaluations rating a reply dissatisfied
+    key_proposals: int
+    lookbacks_due: int  # recommendation look-backs due and left open
+    lookbacks_concluded: dict[str, int]
+    proposals_by_status: dict[str, int]
+    counts: dict[str, int]
+
+
+@dataclass
+class Script:
+    seed: int
+    committee_id: str
+    year: int
+    anchor: datetime  # the moment the script was generated for ("now")
+    steps: list[Step]
+    expected: Expected
+    office: Who
+    leadership: Who
+    member: Who
+    unit: Who
+    labels: dict[str, str] = field(default_factory=dict)  # ids -> names, for the welcome text
+
+    def idempotency_key(self, step: Step) -> str:
+        # The same seed and step always use the same key, so a second load replays instead of writing.
+        return f"demo-{self.seed}-{step.index:06d}"
+
+    def command_counts(self) -> Counter[str]:
+        return Counter(s.command for s in self.steps)
+
+    def tokens(self) -> dict[str, str]:
+        return {label: who.token(self.committee_id) for label, who in
+                (("office", self.office), ("leadership", self.leadership), ("member", self.member),
+                 ("unit", self.unit))}
