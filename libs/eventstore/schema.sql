@@ -103,3 +103,35 @@ BEGIN
     END LOOP;
 END
 $$;
+
+-- Several streams' appends in one transaction and one round trip (the store's group commit). Each item
+-- keeps its own expected-version check in a subtransaction: a refused item writes nothing and is reported
+-- (error = its SQLSTATE) while the others commit.
+-- p_items: [{stream, expected, events: [...as append_events...]}, ...]
+CREATE OR REPLACE FUNCTION {schema}.append_batch(p_items jsonb)
+RETURNS TABLE (out_item integer, out_position bigint, out_version integer, out_tx xid8, out_error text,
+               out_detail text)
+LANGUAGE plpgsql AS $$
+DECLARE
+    v_item jsonb;
+    v_index integer := 0;
+    r record;
+BEGIN
+    FOR v_item IN SELECT * FROM jsonb_array_elements(p_items) LOOP
+        BEGIN
+            FOR r IN SELECT * FROM {schema}.append_events(v_item->>'stream', (v_item->>'expected')::integer,
+                                                          v_item->'events') LOOP
+                out_item := v_index; out_position := r.out_position; out_version := r.out_version;
+                out_tx := r.out_tx; out_error := NULL; out_detail := NULL;
+                RETURN NEXT;
+            END LOOP;
+        EXCEPTION WHEN SQLSTATE 'YZ001' OR SQLSTATE 'YZ002' OR unique_violation THEN
+            out_item := v_index; out_position := NULL; out_version := NULL; out_tx := NULL;
+            GET STACKED DIAGNOSTICS out_detail = PG_EXCEPTION_DETAIL;
+            out_error := SQLSTATE;
+            RETURN NEXT;
+        END;
+        v_index := v_index + 1;
+    END LOOP;
+END
+$$;

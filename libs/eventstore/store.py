@@ -26,6 +26,7 @@ from contracts.envelope import Actor, EventEnvelope
 from contracts.registry import REGISTRY, DomainEvent, EventRegistry
 from eventstore.db import connection, quote_ident
 from eventstore.errors import ConcurrencyError, TransactionOrderConflict
+from eventstore.group_commit import GroupCommit
 
 
 @dataclass(frozen=True)
@@ -126,6 +127,7 @@ class EventStore:
         self.channel = f"{self.schema}_events"
         self._wake = asyncio.Event()
         self._notifier: asyncio.Task[None] | None = None
+        self._group = GroupCommit(self)
 
     # ---- writing -------------------------------------------------------------------------------------
 
@@ -139,16 +141,7 @@ class EventStore:
         ids, payload = self._payload(events, ctx)
         if conn is not None:
             return await self._append(conn, stream_id, expected_version, ids, payload)
-        for attempt in range(self.ORDER_RETRIES + 1):
-            try:
-                async with self.pool.acquire() as c:
-                    result = await self._append(c, stream_id, expected_version, ids, payload)
-                self.wake_readers()
-                return result
-            except TransactionOrderConflict:
-                if attempt == self.ORDER_RETRIES:
-                    raise
-        raise AssertionError("unreachable")
+        return await self._group.append(stream_id, expected_version, ids, payload)
 
     def _payload(self, events: Sequence[DomainEvent], ctx: CommandContext) -> tuple[list[UUID], str]:
         occurred = (ctx.occurred_at or datetime.now(UTC)).isoformat()

@@ -52,7 +52,7 @@ async def test_a_store_projection_catches_up_and_rebuilds_to_the_same_result(
         await projector.stop()
     # Corrupt the read model, then rebuild it from the events.
     await pg_pool.execute(f"UPDATE {projection.table} SET total = -1")
-    assert await replay_from_store(store, projection) == 3
+    assert await replay_from_store(store, projection) == 3  # waits, bounded, for readability
     assert await projection.totals(pg_pool) == {"a": 3, "b": 10}
 
 
@@ -63,9 +63,15 @@ async def test_a_projection_fed_by_topics_rebuilds_from_the_first_offset(
     for i in range(5):
         await store.append(f"s{i % 2}", await store.stream_version(f"s{i % 2}"), [SampleNoted(n=i)], ctx())
     relay = Relay(store, topic, kafka_bootstrap)
-    await relay.broker.start()
+    published = 0
+
+    async def all_out() -> bool:
+        nonlocal published
+        published += await relay.publish_pending()
+        return published >= 5
+
     try:
-        assert await relay.publish_pending() == 5
+        await wait_until(all_out)
     finally:
         await relay.stop()
     projection = NoteTotals(store.schema)
@@ -93,12 +99,20 @@ async def _equals(awaitable: object, expected: dict[str, int]) -> bool:
     return await awaitable == expected  # type: ignore[misc]
 
 
-async def test_concurrent_catch_ups_apply_each_event_once(store: EventStore, pg_pool: asyncpg.Pool) -> None:
+async def test_concurrent_catch_ups_apply_each_event_once(
+        store: EventStore, pg_pool: asyncpg.Pool, wait_until: WaitUntil) -> None:
     projection = NoteTotals(store.schema)
     for i in range(30):
         await store.append(f"s{i % 3}", await store.stream_version(f"s{i % 3}"), [SampleNoted(n=1)], ctx())
     replicas = [StoreProjector(store, projection, batch_size=4) for _ in range(3)]
     await replicas[0].setup()
-    applied = await asyncio.gather(*(r.catch_up() for r in replicas))
-    assert sum(applied) == 30
+    applied = 0
+
+    async def caught_up() -> bool:
+        nonlocal applied
+        applied += sum(await asyncio.gather(*(r.catch_up() for r in replicas)))
+        return applied >= 30
+
+    await wait_until(caught_up, message="three replicas caught up together")
+    assert applied == 30
     assert await projection.totals(pg_pool) == {"s0": 10, "s1": 10, "s2": 10}
