@@ -39,6 +39,7 @@ class GroupCommit:
         self._queue: list[_Pending] = []
         self._running = 0
         self._tasks: set[asyncio.Task[None]] = set()  # the loop keeps only weak references to tasks
+        self.shared_commits = 0  # appends that travelled with others (for tests and metrics)
 
     async def append(self, stream_id: str, expected: int, ids: list[UUID], events_json: str) -> AppendResult:
         item = _Pending(stream_id, expected, ids, events_json)
@@ -60,6 +61,7 @@ class GroupCommit:
                 await self._one(batch[0])
             else:
                 await self._many(batch)
+                self.shared_commits += len(batch)
         except BaseException as err:  # the connection or server failed: every waiter hears it
             for item in batch:
                 if not item.done.done():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Awaitable
 
 import asyncpg
 import pytest
@@ -12,6 +13,7 @@ from contracts.errors import InvalidEventPayload, UnknownSchemaVersion
 from eventstore.errors import ConcurrencyError
 from eventstore.store import Checkpoint, EventStore
 from tests.kernel.sample_events import SampleNoted, VisitSampled, ctx
+from yizheng.testing.wait import WaitUntil
 
 
 async def test_two_concurrent_appends_at_the_same_version_exactly_one_wins(store: EventStore) -> None:
@@ -43,16 +45,21 @@ async def test_a_refused_append_writes_nothing(store: EventStore, pg_pool: async
     assert await pg_pool.fetchval(f"SELECT count(*) FROM {store.schema}.events") == before
 
 
+async def _has_both(pending: Awaitable[list[str]]) -> bool:
+    return len(await pending) >= 2
+
+
 async def test_a_tailing_reader_never_skips_a_transaction_still_in_flight(
-        store: EventStore, pg_pool: asyncpg.Pool) -> None:
+        store: EventStore, pg_pool: asyncpg.Pool, wait_until: WaitUntil) -> None:
     seen: list[str] = []
     checkpoint = Checkpoint.zero()
 
-    async def read() -> None:
+    async def read() -> list[str]:
         nonlocal checkpoint
         for e in await store.read_all(checkpoint):
             seen.append(e.envelope.stream_id)
             checkpoint = e.checkpoint
+        return seen
 
     async with pg_pool.acquire() as slow:
         tx = slow.transaction()
@@ -63,7 +70,8 @@ async def test_a_tailing_reader_never_skips_a_transaction_still_in_flight(
         await read()
         assert seen == [], "the reader went past a transaction that had not committed"
         await tx.commit()
-    await read()
+    # Other sessions' transactions on the server may hold readers back a moment longer.
+    await wait_until(lambda: _has_both(read()), message="both events readable after the commit")
     assert seen == ["slow", "fast"]
     await read()
     assert seen == ["slow", "fast"]
@@ -132,3 +140,16 @@ async def test_a_malformed_stored_payload_names_the_type_and_field(store: EventS
     with pytest.raises(InvalidEventPayload) as err:
         await store.read_stream("visit-3")
     assert err.value.event_type == "visit-sampled" and err.value.fields == ["visitor_id"]
+
+
+async def test_concurrent_appends_commit_together_and_a_conflict_is_refused_alone(store: EventStore) -> None:
+    await store.append("contested", 0, [SampleNoted(n=0)], ctx())
+    appends = [store.append(f"visit-{i}", 0, [SampleNoted(n=i)], ctx()) for i in range(18)]
+    appends += [store.append("contested", 1, [SampleNoted(n=100 + i)], ctx()) for i in range(2)]
+    results = await asyncio.gather(*appends, return_exceptions=True)
+    refused = [r for r in results if isinstance(r, BaseException)]
+    assert len(refused) == 1 and isinstance(refused[0], ConcurrencyError), refused
+    assert "'contested' was expected at version 1 but the stream is at version 2" in str(refused[0])
+    assert store._group.shared_commits > 0, "no appends shared a transaction"
+    assert [len(await store.read_stream(f"visit-{i}")) for i in range(18)] == [1] * 18
+    assert len(await store.read_stream("contested")) == 2
