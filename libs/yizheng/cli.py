@@ -12,6 +12,7 @@ import typer
 from yizheng import (
     cli_bench,
     cli_contracts,
+    cli_demo,
     cli_infra,
     cli_migrate,
     cli_replay,
@@ -34,6 +35,7 @@ app = typer.Typer(
 #   a single command:         app.command("<name>")(cli_<name>.<function>)   ->  yizheng <name>
 # ---------------------------------------------------------------------------------------------------
 app.add_typer(cli_bench.app, name="bench")
+app.add_typer(cli_demo.app, name="demo")
 app.add_typer(cli_infra.app, name="infra")
 app.command("run")(cli_run.run)
 app.add_typer(cli_contracts.app, name="contracts")
