@@ -243,6 +243,7 @@ class _County:
         self.lookbacks_due = 0
         self.lookbacks_concluded: dict[str, int] = defaultdict(int)
         self.dissatisfied = 0
+        self.titles: set[str] = set()
 
     # ---- helpers -------------------------------------------------------------------------------------
 
@@ -383,11 +384,14 @@ class _County:
     # ---- proposals ---------------------------------------------------------------------------------------
 
     def proposal_text(self, theme: texts.Theme, member: Member | None) -> dict[str, Any]:
-        subject = self.rng.choice(theme.subjects)
-        place = (member.township if member and member.township else self.townships[0]) if self.rng.random() < 0.5 \
-            else ""
-        pattern = self.rng.choice([p for p in texts.TITLE_PATTERNS if place or "{place}" not in p])
-        title = pattern.format(subject=subject, place=place)
+        for _ in range(20):  # a title of its own, if one is left
+            subject = self.rng.choice(theme.subjects)
+            place = (member.township if member and member.township else self.rng.choice(self.townships))
+            patterns = texts.VERB_TITLES if subject.startswith(texts.VERBS) else texts.NOUN_TITLES
+            title = self.rng.choice(patterns).format(subject=subject, place=place)
+            if title not in self.titles:
+                break
+        self.titles.add(title)
         problems = self.rng.sample(theme.problems, k=min(2, len(theme.problems)))
         case = "；".join(problems) + "。"
         analysis = "。".join(self.rng.sample(theme.causes, k=min(2, len(theme.causes)))) + "。"
