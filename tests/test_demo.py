@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
+import signal
 import socket
+import sys
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -29,10 +32,12 @@ from gateway.config import GatewayConfig
 from members.app import MembersApp, MembersConfig
 from members.app import build as build_members
 from proposals.app import ProposalsConfig, ProposalsService, build_proposals
+from yizheng.auth import issue_token
 from yizheng.demo.generator import Size, generate
 from yizheng.demo.load import REPLAYED, WRITTEN, Loader, LoadReport, ensure_script_loaded, load
 from yizheng.demo.script import Expected, Script
 from yizheng.infra import Endpoints
+from yizheng.serve import PROCESSES
 from yizheng.testing.wait import wait_until
 
 
@@ -324,3 +329,69 @@ async def test_the_full_county_loads_well_within_two_minutes(platform: Platform)
 
         await settled(card, expected_card(e, member_id), timeout=400, what=f"{member_id}'s scorecard")
     assert e.overdue_as_of == e.today + timedelta(days=8)
+
+
+def answers(port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(0.5)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+async def test_yizheng_run_serves_graphiql_and_stops_cleanly_on_ctrl_c(infra: Endpoints, pg_pool: asyncpg.Pool) -> None:
+    """`yizheng run` (what `make run` runs) as a user runs it, on a database of its own: every process
+    answers, GraphiQL is at :8000/graphql, and Ctrl-C — SIGINT to the foreground process group — stops every
+    process and exits 0. (The demo county is left out here; the tests above load it.)"""
+    ports = [spec.port for spec in PROCESSES.values()]
+    if any(answers(p) for p in ports):
+        pytest.skip(f"a platform is already running on the local ports {ports}")
+    database = f"yzrun_{uuid.uuid4().hex[:8]}"
+    await pg_pool.execute(f'CREATE DATABASE "{database}"')
+    env = {**os.environ, "DATABASE_URL": infra.database_url.rsplit("/", 1)[0] + f"/{database}",
+           "KAFKA_BOOTSTRAP_SERVERS": infra.kafka_bootstrap, "PYTHONUNBUFFERED": "1"}
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "yizheng.cli", "run", "--no-demo", stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT, env=env, start_new_session=True)
+    lines: list[str] = []
+
+    async def pump() -> None:
+        assert proc.stdout is not None
+        async for raw in proc.stdout:
+            lines.append(raw.decode(errors="replace").rstrip())
+
+    reader = asyncio.create_task(pump())
+    try:
+        await wait_until(lambda: any("all processes running" in x for x in lines) or reader.done(), timeout=180,
+                         message="yizheng run says every process is running")
+        assert any("all processes running" in x for x in lines), "\n".join(lines[-40:])
+        assert any("GraphiQL: http://127.0.0.1:8000/graphql" in x for x in lines)
+        children = [int(x.split("(pid ")[1].split(")")[0]) for x in lines if "(pid " in x]
+        assert len(children) == len(PROCESSES)
+        async with httpx.AsyncClient(timeout=10) as client:
+            page = await client.get("http://127.0.0.1:8000/graphql", headers={"Accept": "text/html"})
+            assert page.status_code == 200 and "graphiql" in page.text.lower()
+            token = issue_token("office_staff", "demo-county", subject="office-demo")
+            me = await client.post("http://127.0.0.1:8000/graphql", json={"query": "{ me { role } }"},
+                                   headers={"Authorization": f"Bearer {token}"})
+            assert me.json()["data"] == {"me": {"role": "office_staff"}}
+        os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in the terminal does
+        code = await asyncio.wait_for(proc.wait(), 60)
+        await asyncio.wait_for(reader, 10)
+        assert code == 0, "\n".join(lines[-40:])
+        assert "all stopped" in lines[-1]
+        assert not [pid for pid in children if alive(pid)]
+        assert not [p for p in ports if answers(p)]
+    finally:
+        if proc.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            await proc.wait()
+        reader.cancel()
+        await pg_pool.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
