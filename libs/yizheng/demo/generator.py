@@ -387,7 +387,9 @@ class _County:
         for _ in range(20):  # a title of its own, if one is left
             subject = self.rng.choice(theme.subjects)
             place = (member.township if member and member.township else self.rng.choice(self.townships))
-            patterns = texts.VERB_TITLES if subject.startswith(texts.VERBS) else texts.NOUN_TITLES
+            patterns: tuple[str, ...] = texts.VERB_TITLES if subject.startswith(texts.VERBS) else texts.NOUN_TITLES
+            if theme.key in texts.COUNTY_WIDE:
+                patterns = tuple(p for p in patterns if "{place}" not in p)
             title = self.rng.choice(patterns).format(subject=subject, place=place)
             if title not in self.titles:
                 break
@@ -649,7 +651,7 @@ class _County:
         row.result_class = cls
         if row.role == "lead" and not again:
             for co in p.rows:
-                if co.role == "co":
+                if co.role == "co" and self.rng.random() < 0.8:  # the others still have it in their queue
                     self.step(PROPOSALS, "cosign_reply", self.unit_staff(co.unit_id), {"proposal_id": p.proposal_id},
                               lane=p.proposal_id, phase=2)
 

@@ -247,6 +247,8 @@ VERBS = ("加强", "推进", "深化", "健全", "实施", "提升", "巩固", "
          "发展", "保护", "改善", "壮大", "培育", "缓解", "落实", "构建", "解决", "关爱", "强化", "做好", "铸牢",
          "减轻", "保障", "提高", "稳", "扶持", "打造", "建立", "防止")
 VERB_TITLES = ("关于{subject}的建议", "关于进一步{subject}的建议", "关于{subject}的提案", "关于{place}{subject}的建议")
+# Themes a township does not propose on its own (no "关于某镇…" titles).
+COUNTY_WIDE = frozenset({"budget", "digital", "business"})
 NOUN_TITLES = ("关于加强{subject}的建议", "关于做好{subject}工作的提案", "关于{subject}问题的建议",
                "关于{place}{subject}问题的建议")
 
