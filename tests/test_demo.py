@@ -24,6 +24,7 @@ import httpx
 import pytest
 import pytest_asyncio
 import uvicorn
+from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 from contracts import topics
@@ -345,6 +346,36 @@ def alive(pid: int) -> bool:
     return True
 
 
+async def unread_events(bootstrap: str) -> list[str]:
+    """Events on the default (unprefixed) topics that the default consumer groups have not read yet.
+
+    `yizheng run` has no topic prefix, so the processes the next test starts join the local platform's
+    consumer groups; were events waiting for them (a `make run` stopped mid-load), the test's throwaway
+    processes would read them instead of the local platform. The test runs only when none are waiting."""
+    groups = {GatewayConfig(dsn="", kafka_bootstrap="").consumer_group: list(topics.ALL),
+              MembersConfig(dsn="", kafka_bootstrap="").consumer_group: list(MembersConfig("", "").consumed_topics)}
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap)
+    await admin.start()
+    await consumer.start()
+    try:
+        waiting = []
+        existing = set(await admin.list_topics())
+        for group, names in groups.items():
+            committed = await admin.list_consumer_group_offsets(group)
+            described = await admin.describe_topics([t for t in names if t in existing]) if existing else []
+            partitions = [TopicPartition(d["topic"], p["partition"]) for d in described for p in d["partitions"]]
+            ends = await consumer.end_offsets(partitions) if partitions else {}
+            for tp in partitions:
+                done = committed[tp].offset if tp in committed else 0
+                if ends[tp] > done:
+                    waiting.append(f"{group} {tp.topic}[{tp.partition}]: {ends[tp] - done}")
+        return waiting
+    finally:
+        await consumer.stop()
+        await admin.close()
+
+
 async def test_yizheng_run_serves_graphiql_and_stops_cleanly_on_ctrl_c(infra: Endpoints, pg_pool: asyncpg.Pool) -> None:
     """`yizheng run` (what `make run` runs) as a user runs it, on a database of its own: every process
     answers, GraphiQL is at :8000/graphql, and Ctrl-C — SIGINT to the foreground process group — stops every
@@ -352,6 +383,10 @@ async def test_yizheng_run_serves_graphiql_and_stops_cleanly_on_ctrl_c(infra: En
     ports = [spec.port for spec in PROCESSES.values()]
     if any(answers(p) for p in ports):
         pytest.skip(f"a platform is already running on the local ports {ports}")
+    waiting = await unread_events(infra.kafka_bootstrap)
+    if waiting:
+        pytest.skip(f"the local platform's consumers have events to read ({'; '.join(waiting)}): "
+                    "a test process joining their groups would read them instead")
     database = f"yzrun_{uuid.uuid4().hex[:8]}"
     await pg_pool.execute(f'CREATE DATABASE "{database}"')
     env = {**os.environ, "DATABASE_URL": infra.database_url.rsplit("/", 1)[0] + f"/{database}",
