@@ -41,15 +41,11 @@ def load(
     urls = {"proposals": proposals_url, "members": members_url}
     summaries = asyncio.run(load_counties(committees, seed=seed, size=Size.small() if small else None, urls=urls,
                                           concurrency=concurrency, say=_say))
-    failed = 0
-    total_steps, total_seconds = 0, 0.0
-    for s in summaries:
-        if s.report is not None:
-            failed += len(s.report.failures)
-            total_steps += s.report.steps
-            total_seconds += s.report.seconds
-    if committees > 1 and total_seconds:
-        _say(f"{committees} counties: {total_steps} commands in {total_seconds:.1f} s "
+    loaded = [s.report for s in summaries if s.report is not None]
+    failed = sum(len(r.failures) for r in loaded)
+    total_steps, total_seconds = sum(r.steps for r in loaded), sum(r.seconds for r in loaded)
+    if len(loaded) > 1 and total_seconds:
+        _say(f"{len(loaded)} counties loaded now: {total_steps} commands in {total_seconds:.1f} s "
              f"({total_steps / total_seconds:.0f}/s)")
     if failed:
         _say(f"{failed} commands were refused (listed above)")
