@@ -190,6 +190,8 @@ class Proposal:
     confirmed: list[Member] = field(default_factory=list)
     rows: list[Row] = field(default_factory=list)
     key: bool = False
+    org: texts.OrganizationInfo | None = None  # an organization's proposal
+    pending_featured: bool = False  # the featured member has yet to answer the co-signing invitation
 
     @property
     def proposers(self) -> list[Member]:
@@ -417,6 +419,7 @@ class _County:
                 kind = "individual"
             lead: Member | None = None
             cosigners: list[Member] = []
+            org: texts.OrganizationInfo | None = None
             if kind in ("individual", "joint"):
                 lead = self.weighted_member(self.members)
                 owner = lead
@@ -432,9 +435,7 @@ class _County:
                 owner = self.weighted_member(grassroots)
             else:
                 owner = self.rng.choice([m for m in self.members if m.special_committee])
-            p = Proposal(f"p-{i + 1:04d}", fate, theme, kind, owner, lead, cosigners)
-            if kind == "organization":
-                p.org = org  # type: ignore[attr-defined]
+            p = Proposal(f"p-{i + 1:04d}", fate, theme, kind, owner, lead, cosigners, org=org)
             self.proposals.append(p)
         self.feature_member_work()
         for p in self.proposals:
@@ -462,7 +463,7 @@ class _County:
                     continue
                 p.kind = "joint"
                 p.cosigners = [f, *[c for c in p.cosigners if c.member_id != f.member_id]]
-                p.pending_featured = part == "pending"  # type: ignore[attr-defined]
+                p.pending_featured = part == "pending"
 
     def proposal_lane(self, p: Proposal) -> None:
         lane, pid, owner = p.proposal_id, p.proposal_id, p.owner
@@ -475,7 +476,8 @@ class _County:
             if p.cosigners:
                 body["cosigner_member_ids"] = [c.member_id for c in p.cosigners]
         elif p.kind == "organization":
-            body["organization_id"] = p.org.organization_id  # type: ignore[attr-defined]
+            assert p.org is not None
+            body["organization_id"] = p.org.organization_id
             body["title"] = body["title"].replace("的建议", "的提案")
         elif p.kind == "sector":
             body["sector"] = owner.sector
@@ -494,7 +496,7 @@ class _County:
             return
         self.step(PROPOSALS, "submit_proposal", drafter, {"proposal_id": pid}, lane=lane, phase=2)
         for c in p.cosigners:
-            if getattr(p, "pending_featured", False) and c is self.featured:
+            if p.pending_featured and c is self.featured:
                 continue  # left for the featured member's work queue
             if p.fate is Fate.UNDER_REVIEW and self.rng.random() < 0.3:
                 continue  # still pending: the co-signer has five working days
