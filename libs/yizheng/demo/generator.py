@@ -265,6 +265,14 @@ class _County:
     def fact(self, member_id: str, key: str, fact_kind: str, role: str = "participant", **attrs: str) -> None:
         self.facts[(member_id, key)] = (fact_kind, attrs, role)
 
+    def theme_for(self, member: Member | None, sector: str | None = None) -> texts.Theme:
+        """Mostly a theme of the member's sector, sometimes any."""
+        keys = texts.SECTOR_THEMES.get(sector or (member.sector if member else ""), ())
+        if keys and self.rng.random() < 0.75:
+            key = self.rng.choice(keys)
+            return next(t for t in texts.THEMES if t.key == key)
+        return self.rng.choice(texts.THEMES)
+
     def pick_units(self, theme: texts.Theme, n: int) -> list[str]:
         preferred = [u for u in theme.units if u in self.unit_ids]
         others = [u for u in self.unit_ids if u not in preferred]
@@ -411,7 +419,6 @@ class _County:
         self.rng.shuffle(plan)
         grassroots = [m for m in self.members if not m.chair_meeting]
         for i, fate in enumerate(plan):
-            theme = self.rng.choice(texts.THEMES)
             r = self.rng.random()
             kind = ("individual" if r < 0.55 else "joint" if r < 0.80 else "organization" if r < 0.92
                     else "sector" if r < 0.97 else "special_committee")
@@ -435,6 +442,7 @@ class _County:
                 owner = self.weighted_member(grassroots)
             else:
                 owner = self.rng.choice([m for m in self.members if m.special_committee])
+            theme = self.theme_for(owner, org.sector if org else None)
             p = Proposal(f"p-{i + 1:04d}", fate, theme, kind, owner, lead, cosigners, org=org)
             self.proposals.append(p)
         self.feature_member_work()
@@ -717,10 +725,10 @@ class _County:
         in_issue = 0
         for i in range(self.size.reports):
             rid = f"r-{i + 1:04d}"
-            theme = self.rng.choice(texts.THEMES)
-            problem = self.rng.choice(theme.problems)
             point = self.rng.random() < 0.1
             author = None if point else self.weighted_member(self.members)
+            theme = self.theme_for(author)
+            problem = self.rng.choice(theme.problems)
             place = (author.township if author and author.township else self.rng.choice(self.townships))
             title = self.rng.choice(texts.REPORT_TITLE_PATTERNS).format(problem=problem.split("，")[0], place=place)
             body_text = (f"{place}{problem}。{self.rng.choice(theme.causes)}。建议："
@@ -802,9 +810,17 @@ class _County:
         ]
         # The one member who missed two plenary sittings without leave (a live flag on their card).
         self.truant = self.rng.choice([m for m in self.members if not m.chair_meeting and m is not self.featured])
-        for meeting_id, kind, title, invited, minutes_ago in today_meetings:
-            starts = self.now - timedelta(minutes=minutes_ago)
-            ends = self.now + timedelta(hours=3 if kind != "plenary" else 6)
+        # In session today: begun (so attendance can be recorded) and not over (so members can still be
+        # invited and check in). In office hours they began this morning; otherwise a few hours ago.
+        local = self.now.astimezone(LOCAL_TZ).replace(second=0, microsecond=0)
+        office_hours = time(9, 30) <= local.time() <= time(16, 0)
+        for k, (meeting_id, kind, title, invited, minutes_ago) in enumerate(today_meetings):
+            if office_hours:
+                starts = min(at_local(self.today, 8, 30) + timedelta(minutes=15 * k), local - timedelta(minutes=5))
+                ends = max(at_local(self.today, 17, 30), local + timedelta(hours=1))
+            else:
+                starts = local - timedelta(minutes=minutes_ago)
+                ends = local + timedelta(hours=3 if kind != "plenary" else 6)
             self.meeting_today(meeting_id, kind, title, invited, starts, ends)
         # Upcoming: invitations out, a few have asked leave already.
         for meeting_id, kind, title, invited, days in (
@@ -911,12 +927,13 @@ class _County:
                 body: dict[str, Any] = {"visit_id": vid, "kind": "chair_visits_member",
                                         "visitor_member_id": chair.member_id, "visited_member_ids": visited}
                 township = by_member[visited[0]].township
+                theme = self.theme_for(by_member[visited[0]])
             else:
                 visitor = self.weighted_member(grassroots)
                 body = {"visit_id": vid, "kind": "member_visits_sector", "visitor_member_id": visitor.member_id,
                         "visited_sector": visitor.sector, "visited_group": texts.SECTOR_PEOPLE[visitor.sector]}
                 township = visitor.township
-            theme = self.rng.choice(texts.THEMES)
+                theme = self.theme_for(visitor)
             day = self.past_day()
             body.update(visited_on=day.isoformat(),
                         roles=sorted(self.rng.sample(roles, k=self.rng.randint(1, 3))),

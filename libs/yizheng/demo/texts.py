@@ -240,6 +240,21 @@ THEMES = (
 )
 
 
+# What each sector's members mostly propose, report and hear about (by Theme.key); the rest is drawn from all.
+SECTOR_THEMES = {
+    "cpc": ("poverty", "revitalize", "safety", "budget"), "rckmt": ("safety", "elderly", "tourism"),
+    "democratic_league": ("education", "employment"), "democratic_construction": ("business", "budget", "digital"),
+    "promoting_democracy": ("education", "tourism"), "peasants_workers": ("health", "elderly"),
+    "zhi_gong": ("business", "employment"), "jiusan": ("digital", "water", "revitalize"),
+    "non_party": ("budget", "safety", "digital"), "industry_commerce": ("business", "employment"),
+    "youth_league": ("employment", "digital"), "womens_federation": ("education", "elderly"),
+    "science_technology": ("digital", "revitalize", "water"), "education": ("education",),
+    "culture_arts": ("tourism",), "medicine_health": ("health", "elderly"),
+    "agriculture": ("revitalize", "poverty", "rural_env", "water"), "economy": ("business", "budget", "employment"),
+    "ethnic_minorities": ("ethnic", "poverty"), "religion": ("ethnic", "safety"),
+    "specially_invited": ("roads", "rural_env", "safety"),
+}
+
 # ---- words for other texts -----------------------------------------------------------------------------
 
 # A subject that starts with a verb reads "关于进一步加强…"; a noun phrase needs one: "关于加强…".
