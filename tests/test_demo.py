@@ -15,7 +15,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -150,6 +150,24 @@ async def loaded(platform: Platform) -> Loaded:
     return Loaded(script, report)
 
 
+def test_the_script_depends_on_the_seed_and_size_and_only_its_dates_on_the_day() -> None:
+    """Pure: the same seed and size give the same commands, issuers, lanes and ids on any day of the year
+    (so the idempotency keys stay valid); a different seed gives a different county."""
+    def shape(script: Script) -> list[tuple[Any, ...]]:
+        return [(s.index, s.service, s.command, s.who, s.lane, s.phase, s.body.get("proposal_id"),
+                 s.body.get("member_id"), s.body.get("report_id"), s.body.get("visit_id")) for s in script.steps]
+
+    spring = generate(5, now=datetime(2026, 4, 1, 2, tzinfo=UTC), size=Size.small())
+    autumn = generate(5, now=datetime(2026, 11, 20, 6, tzinfo=UTC), size=Size.small())
+    assert shape(spring) == shape(autumn)
+    assert [s.body for s in generate(5, now=spring.anchor, size=Size.small()).steps] == [s.body for s in spring.steps]
+    assert shape(generate(6, now=spring.anchor, size=Size.small())) != shape(spring)
+    dated = [s for s in autumn.steps if s.command == "log-visit"]
+    assert all(date(2026, 1, 1) <= date.fromisoformat(s.body["visited_on"]) <= autumn.expected.today for s in dated)
+    assert autumn.steps[0].command == "publish-rulebook"
+    assert len({autumn.idempotency_key(s) for s in autumn.steps}) == len(autumn.steps)
+
+
 CARD = """query($m: ID!, $y: Int!) { memberScorecard(memberId: $m, year: $y) {
     total grade gradeByPoints graded categories { category points } flags { flag } } }"""
 
@@ -241,7 +259,7 @@ async def test_scorecards_equal_what_the_script_implies(platform: Platform, load
             data = await platform.query(CARD, leadership, {"m": member_id, "y": e.year})
             return card_figures(data["memberScorecard"])
 
-        await settled(read, expected_card(e, member_id), timeout=60,
+        await settled(read, expected_card(e, member_id), timeout=120,
                       what=f"{member_id}'s scorecard through the gateway equals the generator's")
     # The members service's own read endpoint agrees, for every member of the county.
     async with httpx.AsyncClient(timeout=30) as client:
@@ -254,7 +272,7 @@ async def test_scorecards_equal_what_the_script_implies(platform: Platform, load
                 out[member_id] = Decimal(str(r.json()["total"])) if r.status_code == 200 else Decimal(-1)
             return out
 
-        await settled(totals, {m: c.total for m, c in e.cards.items()}, timeout=60,
+        await settled(totals, {m: c.total for m, c in e.cards.items()}, timeout=120,
                       what="every member's total in the members service equals the generator's")
 
 
@@ -266,7 +284,7 @@ async def test_oversight_figures_equal_what_the_script_implies(platform: Platfor
         data = await platform.query(OVERSIGHT, leadership, {"y": e.year, "asOf": e.overdue_as_of.isoformat()})
         return oversight_figures(data["oversight"])
 
-    await settled(read, expected_oversight(e), timeout=60,
+    await settled(read, expected_oversight(e), timeout=120,
                   what="the oversight view (as of the day after the short deadlines) equals the generator's figures")
     today = await platform.query(OVERSIGHT, leadership, {"y": e.year, "asOf": e.today.isoformat()})
     assert oversight_figures(today["oversight"])["overdue_by_unit"] == {}  # nothing can be overdue yet

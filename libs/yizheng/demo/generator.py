@@ -3,8 +3,9 @@ of a county committee's work, and the figures that script implies.
 
 Pure: `generate(seed, now=..., size=...)` reads no clock, no network and no database; the same arguments
 always give the same script. The structure (which commands, in which lanes, with which ids) depends only
-on the seed and the size, so the step numbers — and the idempotency keys derived from them — are stable
-from one day to the next; only the dates in the bodies follow `now`.
+on the seed, the size and the year (whose official holiday schedule may be known), so the step numbers — and
+the idempotency keys derived from them — are stable from one day of the year to the next; the dates in the
+bodies follow `now`.
 
 Time. The services stamp every command with their own clock and accept dates only where a command has a
 date field, never in the future. So everything with a date field (visits, training, charity, awards,
