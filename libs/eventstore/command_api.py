@@ -6,6 +6,7 @@ store checkpoint) so the caller can wait for its views to reach it. Refusals nam
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 from collections.abc import Awaitable, Callable, Sequence
@@ -122,35 +123,58 @@ class CommandAPI:
             return _error(status, err.rule, err.message, **({"details": err.details} if err.details else {}))
         return JSONResponse(_outcome_body(outcome))
 
+    # A claim whose attempt has not answered in this long is taken to have died with its process.
+    ABANDONED_AFTER_SECONDS = 60
+    # How long a concurrent retry waits for the first attempt's answer.
+    RETRY_WAIT_SECONDS = 10.0
+
     async def _idempotent(self, key: str, spec: CommandSpec[Any], command: BaseModel, ctx: CommandContext,
                           body: bytes) -> JSONResponse:
+        """The first request with a key claims it (a row with no answer yet), runs, then stores the answer;
+        a retry replays the answer, waiting (bounded) while the first attempt runs. No connection is held
+        while the command runs, so concurrent requests cannot exhaust the pool."""
         scoped = f"{ctx.committee_id}:{ctx.actor.id}:{key}"
         digest = hashlib.sha256(spec.name.encode() + b"\0" + body).digest()
         table = f"{self.store.schema}.idempotency"
-        async with self.store.pool.acquire() as conn:
-            # A session lock per key: a concurrent retry waits for the first attempt, then reads its answer.
-            await conn.execute("SELECT pg_advisory_lock(hashtextextended($1, 0))", scoped)
-            try:
-                row = await conn.fetchrow(f"SELECT command, request, response FROM {table} WHERE key = $1", scoped)
-                if row is not None:
-                    if bytes(row["request"]) != digest:
-                        return _error(422, "idempotency_key_reused",
-                                      f"idempotency key {key!r} was already used for a different request")
-                    replayed = row["response"]
-                    if isinstance(replayed, str):
-                        replayed = json.loads(replayed)
-                    return JSONResponse(replayed, headers={"Idempotent-Replay": "true"})
-                response = await self._run(spec, command, ctx)
-                if response.status_code == 200:
-                    await conn.execute(
-                        f"INSERT INTO {table} (key, command, request, response) VALUES ($1, $2, $3, $4::text::jsonb)",
-                        scoped, spec.name, digest, bytes(response.body).decode())
-                return response
-            finally:
-                try:
-                    await conn.execute("SELECT pg_advisory_unlock(hashtextextended($1, 0))", scoped)
-                except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError):
-                    conn.terminate()  # pools skip the session reset: never hand back a connection holding the lock
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.RETRY_WAIT_SECONDS
+        while True:
+            async with self.store.pool.acquire() as conn:
+                claimed = await conn.fetchval(
+                    f"INSERT INTO {table} (key, command, request, response) VALUES ($1, $2, $3, NULL) "
+                    "ON CONFLICT (key) DO UPDATE SET created_at = now() "
+                    f"WHERE {table}.response IS NULL AND {table}.request = excluded.request "
+                    f"AND {table}.created_at < now() - make_interval(secs => $4) RETURNING true",
+                    scoped, spec.name, digest, self.ABANDONED_AFTER_SECONDS)
+                row = None if claimed else await conn.fetchrow(
+                    f"SELECT request, response FROM {table} WHERE key = $1", scoped)
+            if claimed:
+                break
+            if row is not None and bytes(row["request"]) != digest:
+                return _error(422, "idempotency_key_reused",
+                              f"idempotency key {key!r} was already used for a different request")
+            if row is not None and row["response"] is not None:
+                replayed = row["response"]
+                if isinstance(replayed, str):
+                    replayed = json.loads(replayed)
+                return JSONResponse(replayed, headers={"Idempotent-Replay": "true"})
+            if loop.time() > deadline:
+                return _error(409, "request_in_progress", f"a request with idempotency key {key!r} is still running")
+            await asyncio.sleep(0.05)  # the first attempt is still running in another request
+        try:
+            response = await self._run(spec, command, ctx)
+        except BaseException:
+            await self._release_claim(table, scoped)
+            raise
+        if response.status_code == 200:
+            await self.store.pool.execute(f"UPDATE {table} SET response = $2::text::jsonb WHERE key = $1",
+                                          scoped, bytes(response.body).decode())
+        else:
+            await self._release_claim(table, scoped)  # refused: nothing was written, a retry may act
+        return response
+
+    async def _release_claim(self, table: str, scoped: str) -> None:
+        await self.store.pool.execute(f"DELETE FROM {table} WHERE key = $1 AND response IS NULL", scoped)
 
     async def openapi(self, request: Request) -> JSONResponse:
         return JSONResponse(self.openapi_document())

@@ -47,9 +47,10 @@ CREATE TABLE IF NOT EXISTS {schema}.idempotency (
     key         text        PRIMARY KEY,
     command     text        NOT NULL,
     request     bytea       NOT NULL,
-    response    jsonb       NOT NULL,
+    response    jsonb,  -- NULL while the first attempt runs
     created_at  timestamptz NOT NULL DEFAULT now()
 );
+ALTER TABLE {schema}.idempotency ALTER COLUMN response DROP NOT NULL;
 
 -- The content an event's hash covers. Shared by append and verify, so both hash the same bytes.
 CREATE OR REPLACE FUNCTION {schema}.event_hash(

@@ -101,4 +101,6 @@ async def serve(name: str, *, host: str = "127.0.0.1", port: int | None = None,
 
 def main(name: str, host: str, port: int | None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    # FastStream logs every message it handles at INFO: thousands of lines during a demo load.
+    logging.getLogger("faststream.access").setLevel(logging.WARNING)
     asyncio.run(serve(name, host=host, port=port))
