@@ -110,10 +110,11 @@ async def platform(infra: Endpoints, pg_pool: asyncpg.Pool) -> AsyncIterator[Pla
     schemas = {"proposals": f"demo_p_{tag}", "members": f"demo_m_{tag}", "gateway": f"demo_g_{tag}"}
     await create_topics(infra.kafka_bootstrap, [f"{prefix}{t}" for t in topics.ALL])
     # The deadline watcher runs as in `yizheng serve proposals`: recording the holiday schedule wakes it,
-    # and it opens the recommendation look-backs that are due.
+    # and it opens the recommendation look-backs that are due. It also ticks every 2 s here: on a busy
+    # machine the wake-up can come before its read model has the reports, and a 5-minute tick is too late.
     proposals = await build_proposals(ProposalsConfig(
         dsn=infra.database_url, kafka_bootstrap=infra.kafka_bootstrap, schema=schemas["proposals"],
-        topic=f"{prefix}{topics.PROPOSALS}", pool_max_size=10))
+        topic=f"{prefix}{topics.PROPOSALS}", pool_max_size=10, watcher_interval_seconds=2.0))
     members = await build_members(MembersConfig(infra.database_url, infra.kafka_bootstrap,
                                                 schema=schemas["members"]).with_topic_prefix(prefix))
     await proposals.start()
