@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from contracts.members.labels import LabeledEnum
+from contracts.labels import LabeledEnum
 
 
 class Sector(LabeledEnum):

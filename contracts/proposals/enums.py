@@ -3,25 +3,9 @@ can show the committee's own words; `labels_zh()` gives the whole mapping of one
 
 from __future__ import annotations
 
-from enum import StrEnum
-from typing import Self
+from contracts.labels import LabeledEnum
 
-
-class LabeledEnum(StrEnum):
-    """A string enum whose members are declared as `name = ("value", "中文")`."""
-
-    label_zh: str
-
-    # label_zh has a default only so that a lookup by value, `Category("economy")`, type-checks.
-    def __new__(cls, value: str, label_zh: str = "") -> Self:
-        member = str.__new__(cls, value)
-        member._value_ = value
-        member.label_zh = label_zh
-        return member
-
-    @classmethod
-    def labels_zh(cls) -> dict[str, str]:
-        return {m.value: m.label_zh for m in cls}
+__all__ = ["LabeledEnum"]
 
 
 class Category(LabeledEnum):

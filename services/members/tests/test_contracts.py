@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 
 from contracts import REGISTRY
+from contracts.labels import LabeledEnum
 from contracts.members import enums
-from contracts.members.labels import LabeledEnum
 from contracts.topics import MEMBERS
 from members.scoring.rulebook import default_rulebook
 

@@ -1,4 +1,5 @@
-"""Enums whose members carry a Chinese label (`label_zh`) for clients, next to an English value for code."""
+"""Shared by every service's contracts: enums whose members carry a Chinese label (`label_zh`) for
+clients, next to an English value for code."""
 
 from __future__ import annotations
 
@@ -31,5 +32,8 @@ class LabeledEnum(StrEnum):
         raise ValueError(f"{wanted!r} is not a {cls.__name__}")
 
     @classmethod
-    def labels(cls) -> dict[str, str]:
+    def labels_zh(cls) -> dict[str, str]:
+        """value -> Chinese label, for every member."""
         return {m.value: m.label_zh for m in cls}
+
+    labels = labels_zh
