@@ -3,25 +3,20 @@
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
 
 from pydantic import Field
 
+from contracts.labels import LabeledEnum
 from contracts.registry import DomainEvent, event_type
 from contracts.topics import SURVEYS
 
 
-class ConsultationKind(StrEnum):
-    topic = "topic"
-    counterpart = "counterpart"
-    sector = "sector"
-    proposal_handling = "proposal_handling"
-    grassroots = "grassroots"
-
-    @property
-    def label_zh(self) -> str:
-        return {"topic": "专题协商", "counterpart": "对口协商", "sector": "界别协商",
-                "proposal_handling": "提案办理协商", "grassroots": "基层协商"}[self.value]
+class ConsultationKind(LabeledEnum):
+    topic = ("topic", "专题协商")
+    counterpart = ("counterpart", "对口协商")
+    sector = ("sector", "界别协商")
+    proposal_handling = ("proposal_handling", "提案办理协商")
+    grassroots = ("grassroots", "基层协商")
 
 
 @event_type("consultation-outcome-recorded", version=1, topic=SURVEYS)

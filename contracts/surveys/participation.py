@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 from datetime import date
-from enum import StrEnum
 
 from pydantic import Field
 
+from contracts.labels import LabeledEnum
 from contracts.registry import DomainEvent, event_type
 from contracts.topics import SURVEYS
 
 
-class ResearchKind(StrEnum):
-    research = "research"
-    inspection = "inspection"
-
-    @property
-    def label_zh(self) -> str:
-        return {"research": "调查研究", "inspection": "委员视察"}[self.value]
+class ResearchKind(LabeledEnum):
+    research = ("research", "调查研究")
+    inspection = ("inspection", "委员视察")
 
 
 @event_type("research-participation-recorded", version=1, topic=SURVEYS)
