@@ -1,7 +1,11 @@
 """Group commit: appends that arrive while others are being written travel to the database together, in
 one transaction and one round trip, each keeping its own expected-version check. Under concurrency this
-shares the commit's flush and the round trip among writers (as pgbench's clients share a WAL flush); alone,
-a writer goes straight through. An append still returns only once it is durable."""
+shares the commit's flush and the round trip among writers (as pgbench's clients share a WAL flush). An
+append still returns only once it is durable.
+
+Appends queue; up to `lanes` writer tasks drain the queue, each on one pooled connection that it keeps
+while there is work and returns as soon as the queue is empty (holding it saves a pool acquire and release
+per batch, which cost as much as the batch's own round trip)."""
 
 from __future__ import annotations
 
@@ -18,6 +22,10 @@ from eventstore.errors import ConcurrencyError, TransactionOrderConflict
 if TYPE_CHECKING:
     from eventstore.store import AppendResult, EventStore
 
+# A batch fails as a whole only when a concurrent writer got in between its checks and its inserts; then
+# each item goes again on its own, so only the loser is refused.
+_WHOLE_BATCH_FAILURES = (asyncpg.UniqueViolationError, asyncpg.DeadlockDetectedError)
+
 
 @dataclass
 class _Pending:
@@ -27,77 +35,105 @@ class _Pending:
     events_json: str
     done: asyncio.Future[AppendResult] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
     attempts: int = 0
+    alone: bool = False  # resent on its own after its batch failed as a whole
+
+    def item_json(self) -> str:
+        # events_json is already JSON: splice it in rather than parse and re-encode it.
+        return f'{{"stream":{json.dumps(self.stream_id)},"expected":{self.expected},"events":{self.events_json}}}'
 
 
 class GroupCommit:
-    # Each item is a subtransaction; PostgreSQL tracks up to 64 per transaction cheaply.
-    MAX_BATCH = 32
+    MAX_BATCH = 64
 
-    def __init__(self, store: EventStore, *, in_flight: int = 2) -> None:
+    def __init__(self, store: EventStore, *, lanes: int = 2) -> None:
         self.store = store
-        self.in_flight = in_flight
+        self.lanes = lanes
         self._queue: list[_Pending] = []
         self._running = 0
         self._tasks: set[asyncio.Task[None]] = set()  # the loop keeps only weak references to tasks
         self.shared_commits = 0  # appends that travelled with others (for tests and metrics)
+        self.resent_alone = 0  # appends resent on their own after their batch failed as a whole
 
     async def append(self, stream_id: str, expected: int, ids: list[UUID], events_json: str) -> AppendResult:
         item = _Pending(stream_id, expected, ids, events_json)
         self._queue.append(item)
-        self._kick()
+        self._open_lane()
         return await item.done
 
-    def _kick(self) -> None:
-        while self._queue and self._running < self.in_flight:
-            batch, self._queue = self._queue[:self.MAX_BATCH], self._queue[self.MAX_BATCH:]
+    def _open_lane(self) -> None:
+        if self._queue and self._running < self.lanes:
             self._running += 1
-            task = asyncio.get_running_loop().create_task(self._flush(batch))
+            task = asyncio.get_running_loop().create_task(self._lane())
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
 
-    async def _flush(self, batch: list[_Pending]) -> None:
+    async def _lane(self) -> None:
         try:
-            if len(batch) == 1:
-                await self._one(batch[0])
-            else:
-                await self._many(batch)
-                self.shared_commits += len(batch)
-        except BaseException as err:  # the connection or server failed: every waiter hears it
-            for item in batch:
-                if not item.done.done():
-                    item.done.set_exception(err)
-            if not isinstance(err, Exception):
+            try:
+                conn = await self.store.pool.acquire()
+            except BaseException as err:  # no connection to be had: everyone waiting hears why
+                self._fail(self._queue, err)
+                self._queue = []
                 raise
+            try:
+                await self._drain(conn)
+            finally:
+                await self.store.pool.release(conn)
+        except Exception:  # already handed to the waiters
+            pass
         finally:
             self._running -= 1
-            self._kick()
+            self._open_lane()  # what a failed lane left behind gets a fresh connection
 
-    async def _one(self, item: _Pending) -> None:
-        try:
-            async with self.store.pool.acquire() as conn:
-                result = await self.store._append(conn, item.stream_id, item.expected, item.ids, item.events_json)
-        except TransactionOrderConflict:
-            self._retry(item)
-            return
-        except ConcurrencyError as err:
-            item.done.set_exception(err)
-            return
-        self.store.wake_readers()
-        item.done.set_result(result)
+    async def _drain(self, conn: asyncpg.Connection) -> None:
+        while self._queue:
+            batch = self._take()
+            try:
+                await self._write(conn, batch)
+            except _WHOLE_BATCH_FAILURES:
+                self._split(batch)
+            except BaseException as err:  # the connection or server failed: the batch's writers hear it
+                self._fail(batch, err)
+                raise
+            # Let the writers just answered queue their next appends, so they join this lane's next batch
+            # rather than finding it gone.
+            await asyncio.sleep(0)
 
-    async def _many(self, batch: list[_Pending]) -> None:
-        # events_json is already JSON: splice it in rather than parse and re-encode it.
-        items = ",".join(f'{{"stream":{json.dumps(i.stream_id)},"expected":{i.expected},"events":{i.events_json}}}'
-                         for i in batch)
-        async with self.store.pool.acquire() as conn:
-            rows = await conn.fetch(
-                f"SELECT * FROM {self.store.schema}.append_batch($1::text::jsonb)", f"[{items}]")
+    def _take(self) -> list[_Pending]:
+        # An item resent after its batch failed travels alone, so its own refusal is all it can meet.
+        if self._queue[0].alone:
+            return [self._queue.pop(0)]
+        size = next((i for i, item in enumerate(self._queue[:self.MAX_BATCH]) if item.alone),
+                    min(len(self._queue), self.MAX_BATCH))
+        batch, self._queue = self._queue[:size], self._queue[size:]
+        return batch
+
+    async def _write(self, conn: asyncpg.Connection, batch: list[_Pending]) -> None:
+        items = ",".join(item.item_json() for item in batch)
+        rows = await conn.fetch(f"SELECT * FROM {self.store.schema}.append_batch($1::text::jsonb)", f"[{items}]")
         self.store.wake_readers()
+        if len(batch) > 1:
+            self.shared_commits += len(batch)
         by_item: dict[int, list[asyncpg.Record]] = {}
         for row in rows:
             by_item.setdefault(row["out_item"], []).append(row)
         for index, item in enumerate(batch):
             self._settle(item, by_item.get(index, []))
+
+    def _split(self, batch: list[_Pending]) -> None:
+        if len(batch) == 1:
+            item = batch[0]
+            item.done.set_exception(ConcurrencyError(item.stream_id, item.expected, "another writer appended first"))
+            return
+        self.resent_alone += len(batch)
+        for item in reversed(batch):
+            item.alone = True
+            self._queue.insert(0, item)
+
+    def _fail(self, batch: list[_Pending], err: BaseException) -> None:
+        for item in batch:
+            if not item.done.done():
+                item.done.set_exception(err)
 
     def _settle(self, item: _Pending, rows: list[asyncpg.Record]) -> None:
         from eventstore.store import AppendResult, Checkpoint
@@ -106,12 +142,9 @@ class GroupCommit:
             code, detail = rows[0]["out_error"], rows[0]["out_detail"]
             if code == "YZ002":
                 self._retry(item)
-            elif code == "YZ001":
-                item.done.set_exception(ConcurrencyError(item.stream_id, item.expected,
-                                                         f"the stream is at version {detail}"))
             else:
                 item.done.set_exception(ConcurrencyError(item.stream_id, item.expected,
-                                                         "another writer appended first"))
+                                                         f"the stream is at version {detail}"))
             return
         if not rows:
             item.done.set_result(AppendResult(item.stream_id, item.expected, [], [], Checkpoint.zero()))

@@ -62,77 +62,85 @@ CREATE OR REPLACE FUNCTION {schema}.event_hash(
         p_data::text, p_metadata::text, (extract(epoch FROM p_occurred) * 1000000)::bigint), 'UTF8'))
 $$;
 
--- Append events to one stream at an expected version, in one round trip.
--- p_events: [{event_id, type, schema_version, committee_id, data, metadata, occurred_at}, ...]
--- Errors: YZ001 wrong expected version; YZ002 this transaction's id is older than the stream's last
--- writer's (it took its id before that writer committed); retrying the whole transaction resolves it.
-CREATE OR REPLACE FUNCTION {schema}.append_events(p_stream text, p_expected integer, p_events jsonb)
-RETURNS TABLE (out_position bigint, out_version integer, out_tx xid8)
-LANGUAGE plpgsql AS $$
-DECLARE
-    v_last    {schema}.events%ROWTYPE;
-    v_version integer;
-    v_hash    bytea;
-    v_tx      xid8 := pg_current_xact_id();
-    v_pos     bigint;
-    e         jsonb;
-BEGIN
-    SELECT * INTO v_last FROM {schema}.events
-     WHERE stream_id = p_stream ORDER BY stream_version DESC LIMIT 1;
-    v_version := coalesce(v_last.stream_version, 0);
-    IF v_version <> p_expected THEN
-        RAISE EXCEPTION 'stream is at version %', v_version USING ERRCODE = 'YZ001', DETAIL = v_version::text;
-    END IF;
-    IF v_last.tx_id IS NOT NULL AND v_last.tx_id > v_tx THEN
-        RAISE EXCEPTION 'stream % was written by a newer transaction; retry', p_stream
-            USING ERRCODE = 'YZ002';
-    END IF;
-    v_hash := v_last.hash;
-    FOR e IN SELECT * FROM jsonb_array_elements(p_events) LOOP
-        v_version := v_version + 1;
-        v_pos := nextval('{schema}.events_position_seq');
-        v_hash := {schema}.event_hash(v_hash, v_pos, (e->>'event_id')::uuid, p_stream, v_version,
-            e->>'type', (e->>'schema_version')::integer, e->>'committee_id', e->'data', e->'metadata',
-            (e->>'occurred_at')::timestamptz);
-        INSERT INTO {schema}.events (position, tx_id, event_id, stream_id, stream_version, type,
-            schema_version, committee_id, data, metadata, occurred_at, hash)
-        VALUES (v_pos, v_tx, (e->>'event_id')::uuid, p_stream, v_version, e->>'type',
-            (e->>'schema_version')::integer, e->>'committee_id', e->'data', e->'metadata',
-            (e->>'occurred_at')::timestamptz, v_hash);
-        out_position := v_pos; out_version := v_version; out_tx := v_tx;
-        RETURN NEXT;
-    END LOOP;
-END
-$$;
-
--- Several streams' appends in one transaction and one round trip (the store's group commit). Each item
--- keeps its own expected-version check in a subtransaction: a refused item writes nothing and is reported
--- (error = its SQLSTATE) while the others commit.
--- p_items: [{stream, expected, events: [...as append_events...]}, ...]
+-- Appends to one or more streams in one transaction and one round trip: the store's group commit sends the
+-- appends that arrived together, a lone append is a batch of one. Each item keeps its own expected-version
+-- check; a refused item writes nothing and is reported (out_error = its SQLSTATE: YZ001 wrong expected
+-- version, out_detail = the stream's version; YZ002 this transaction's id is older than the stream's last
+-- writer's, which retrying in a new transaction resolves) while the others are written. No subtransactions:
+-- the checks need no writes, and the one failure they cannot foresee (a concurrent writer inserting the
+-- same stream version, unique_violation) aborts the whole batch, which the caller then resends item by item.
+-- p_items: [{stream, expected, events: [{event_id, type, schema_version, committee_id, data, metadata,
+--            occurred_at}, ...]}, ...]
 CREATE OR REPLACE FUNCTION {schema}.append_batch(p_items jsonb)
 RETURNS TABLE (out_item integer, out_position bigint, out_version integer, out_tx xid8, out_error text,
                out_detail text)
 LANGUAGE plpgsql AS $$
 DECLARE
-    v_item jsonb;
-    v_index integer := 0;
+    v_tx      xid8 := pg_current_xact_id();
+    v_item    jsonb;
+    v_stream  text;
+    v_version integer;
+    v_last_tx xid8;
+    v_hash    bytea;
+    v_pos     bigint;
+    e         jsonb;
+BEGIN
+    out_item := -1;
+    FOR v_item IN SELECT * FROM jsonb_array_elements(p_items) LOOP
+        out_item := out_item + 1;
+        out_position := NULL; out_version := NULL; out_tx := NULL; out_error := NULL; out_detail := NULL;
+        v_stream := v_item->>'stream';
+        v_version := NULL; v_last_tx := NULL; v_hash := NULL;
+        SELECT stream_version, tx_id, hash INTO v_version, v_last_tx, v_hash FROM {schema}.events
+         WHERE stream_id = v_stream ORDER BY stream_version DESC LIMIT 1;
+        v_version := coalesce(v_version, 0);
+        IF v_version <> (v_item->>'expected')::integer THEN
+            out_error := 'YZ001'; out_detail := v_version::text;
+            RETURN NEXT;
+            CONTINUE;
+        END IF;
+        IF v_last_tx > v_tx THEN
+            out_error := 'YZ002';
+            RETURN NEXT;
+            CONTINUE;
+        END IF;
+        FOR e IN SELECT * FROM jsonb_array_elements(v_item->'events') LOOP
+            v_version := v_version + 1;
+            v_pos := nextval('{schema}.events_position_seq');
+            v_hash := {schema}.event_hash(v_hash, v_pos, (e->>'event_id')::uuid, v_stream, v_version,
+                e->>'type', (e->>'schema_version')::integer, e->>'committee_id', e->'data', e->'metadata',
+                (e->>'occurred_at')::timestamptz);
+            INSERT INTO {schema}.events (position, tx_id, event_id, stream_id, stream_version, type,
+                schema_version, committee_id, data, metadata, occurred_at, hash)
+            VALUES (v_pos, v_tx, (e->>'event_id')::uuid, v_stream, v_version, e->>'type',
+                (e->>'schema_version')::integer, e->>'committee_id', e->'data', e->'metadata',
+                (e->>'occurred_at')::timestamptz, v_hash);
+            out_position := v_pos; out_version := v_version; out_tx := v_tx;
+            RETURN NEXT;
+        END LOOP;
+    END LOOP;
+END
+$$;
+
+-- One stream's append inside a caller's transaction (a consumer's inbox row, a read model): as one item of
+-- append_batch, but a refusal raises (YZ001 with the stream's version as DETAIL, or YZ002), so the caller's
+-- transaction writes nothing.
+CREATE OR REPLACE FUNCTION {schema}.append_events(p_stream text, p_expected integer, p_events jsonb)
+RETURNS TABLE (out_position bigint, out_version integer, out_tx xid8)
+LANGUAGE plpgsql AS $$
+DECLARE
     r record;
 BEGIN
-    FOR v_item IN SELECT * FROM jsonb_array_elements(p_items) LOOP
-        BEGIN
-            FOR r IN SELECT * FROM {schema}.append_events(v_item->>'stream', (v_item->>'expected')::integer,
-                                                          v_item->'events') LOOP
-                out_item := v_index; out_position := r.out_position; out_version := r.out_version;
-                out_tx := r.out_tx; out_error := NULL; out_detail := NULL;
-                RETURN NEXT;
-            END LOOP;
-        EXCEPTION WHEN SQLSTATE 'YZ001' OR SQLSTATE 'YZ002' OR unique_violation THEN
-            out_item := v_index; out_position := NULL; out_version := NULL; out_tx := NULL;
-            GET STACKED DIAGNOSTICS out_detail = PG_EXCEPTION_DETAIL;
-            out_error := SQLSTATE;
-            RETURN NEXT;
-        END;
-        v_index := v_index + 1;
+    FOR r IN SELECT * FROM {schema}.append_batch(jsonb_build_array(jsonb_build_object(
+                 'stream', p_stream, 'expected', p_expected, 'events', p_events))) LOOP
+        IF r.out_error = 'YZ001' THEN
+            RAISE EXCEPTION 'stream is at version %', r.out_detail USING ERRCODE = 'YZ001', DETAIL = r.out_detail;
+        ELSIF r.out_error = 'YZ002' THEN
+            RAISE EXCEPTION 'stream % was written by a newer transaction; retry', p_stream
+                USING ERRCODE = 'YZ002';
+        END IF;
+        out_position := r.out_position; out_version := r.out_version; out_tx := r.out_tx;
+        RETURN NEXT;
     END LOOP;
 END
 $$;

@@ -153,3 +153,29 @@ async def test_concurrent_appends_commit_together_and_a_conflict_is_refused_alon
     assert store._group.shared_commits > 0, "no appends shared a transaction"
     assert [len(await store.read_stream(f"visit-{i}")) for i in range(18)] == [1] * 18
     assert len(await store.read_stream("contested")) == 2
+
+
+async def test_a_batch_that_meets_another_writers_claim_refuses_only_that_append(
+        store: EventStore, pg_pool: asyncpg.Pool, wait_until: WaitUntil) -> None:
+    """Another replica has claimed 'contested' version 2 but not yet committed. Our batch carries an append
+    claiming the same version among appends to other streams: only that one may be refused."""
+    await store.append("contested", 0, [SampleNoted(n=0)], ctx())
+    async with pg_pool.acquire() as other:
+        tx = other.transaction()
+        await tx.start()
+        await store.append("contested", 1, [SampleNoted(n=1, text="other replica")], ctx(), conn=other)
+        appends = [store.append(f"quiet-{i}", 0, [SampleNoted(n=i)], ctx()) for i in range(3)]
+        appends.append(store.append("contested", 1, [SampleNoted(n=1, text="ours")], ctx()))
+        appends += [store.append(f"quiet-{i}", 0, [SampleNoted(n=i)], ctx()) for i in range(3, 6)]
+        pending = asyncio.gather(*appends, return_exceptions=True)
+        await wait_until(lambda: other.fetchval(
+            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"),
+            message="our batch waiting on the other replica's row")
+        await tx.commit()
+        results = await pending
+    refused = [r for r in results if isinstance(r, BaseException)]
+    assert len(refused) == 1 and isinstance(refused[0], ConcurrencyError), refused
+    assert "'contested' was expected at version 1" in str(refused[0])
+    assert [e.event.text for e in await store.read_stream("contested")][1:] == ["other replica"]  # type: ignore[attr-defined]
+    assert [len(await store.read_stream(f"quiet-{i}")) for i in range(6)] == [1] * 6
+    assert store._group.resent_alone > 0, "the batch never met the other replica's claim"
