@@ -99,12 +99,12 @@ class EventRegistry:
             problems = [(".".join(str(p) for p in e["loc"]) or "(payload)", e["msg"]) for e in err.errors()]
             raise InvalidEventPayload(name, version, problems) from None
 
-    def validate_new(self, event: DomainEvent) -> tuple[str, int, dict[str, Any]]:
-        """(type, version, json-ready payload) of an event about to be stored."""
+    def validate_new(self, event: DomainEvent) -> tuple[str, int, str]:
+        """(type, version, payload as JSON text) of an event about to be stored."""
         entry = self._entry(type(event).event_type)
         if entry.model is not type(event):
             raise UnknownEventType(type(event).event_type)
-        return entry.model.event_type, entry.version, event.model_dump(mode="json")
+        return entry.model.event_type, entry.version, event.model_dump_json()
 
 
 REGISTRY = EventRegistry()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
@@ -106,6 +107,17 @@ _PUBLISH_COLUMNS = """tx_id, position, stream_id, event_id::text AS event_id, ty
         'data', data)::text AS body"""
 
 
+@functools.lru_cache(maxsize=256)
+def _metadata_json(ctx: CommandContext, source: str) -> str:
+    """The metadata every event of one command carries (the same context usually writes several)."""
+    return json.dumps({
+        "actor": ctx.actor.model_dump(mode="json"),
+        "correlation_id": str(ctx.correlation_id),
+        "causation_id": str(ctx.causation_id) if ctx.causation_id else None,
+        "source": source,
+    }, ensure_ascii=False)
+
+
 def _json(value: Any) -> Any:
     # Pools made by `eventstore.db.create_pool` decode jsonb; a plain asyncpg pool hands back text.
     return json.loads(value) if isinstance(value, str) else value
@@ -144,22 +156,18 @@ class EventStore:
         return await self._group.append(stream_id, expected_version, ids, payload)
 
     def _payload(self, events: Sequence[DomainEvent], ctx: CommandContext) -> tuple[list[UUID], str]:
-        occurred = (ctx.occurred_at or datetime.now(UTC)).isoformat()
-        metadata = {
-            "actor": ctx.actor.model_dump(mode="json"),
-            "correlation_id": str(ctx.correlation_id),
-            "causation_id": str(ctx.causation_id) if ctx.causation_id else None,
-            "source": self.source,
-        }
+        # Built as text: pydantic serializes each payload once, and nothing is parsed back.
+        occurred = json.dumps((ctx.occurred_at or datetime.now(UTC)).isoformat())
+        committee = json.dumps(ctx.committee_id, ensure_ascii=False)
+        metadata = _metadata_json(ctx, self.source)
         ids: list[UUID] = []
         rows = []
         for event in events:
             name, version, data = self.registry.validate_new(event)
             ids.append(uuid4())
-            rows.append({"event_id": str(ids[-1]), "type": name, "schema_version": version,
-                         "committee_id": ctx.committee_id, "data": data, "metadata": metadata,
-                         "occurred_at": occurred})
-        return ids, json.dumps(rows, ensure_ascii=False)
+            rows.append(f'{{"event_id":"{ids[-1]}","type":{json.dumps(name)},"schema_version":{version},'
+                        f'"committee_id":{committee},"data":{data},"metadata":{metadata},"occurred_at":{occurred}}}')
+        return ids, f"[{','.join(rows)}]"
 
     async def _append(self, conn: asyncpg.Connection, stream_id: str, expected: int, ids: list[UUID],
                       payload: str) -> AppendResult:
