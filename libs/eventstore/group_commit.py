@@ -121,6 +121,7 @@ class GroupCommit:
             self._settle(item, by_item.get(index, []))
 
     def _split(self, batch: list[_Pending]) -> None:
+        batch = [item for item in batch if not item.done.done()]
         if len(batch) == 1:
             item = batch[0]
             item.done.set_exception(ConcurrencyError(item.stream_id, item.expected, "another writer appended first"))
@@ -138,6 +139,8 @@ class GroupCommit:
     def _settle(self, item: _Pending, rows: list[asyncpg.Record]) -> None:
         from eventstore.store import AppendResult, Checkpoint
 
+        if item.done.done():  # its writer was cancelled while the batch was on its way; the others still hear
+            return
         if rows and rows[0]["out_error"] is not None:
             code, detail = rows[0]["out_error"], rows[0]["out_detail"]
             if code == "YZ002":

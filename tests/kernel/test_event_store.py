@@ -179,3 +179,15 @@ async def test_a_batch_that_meets_another_writers_claim_refuses_only_that_append
     assert [e.event.text for e in await store.read_stream("contested")][1:] == ["other replica"]  # type: ignore[attr-defined]
     assert [len(await store.read_stream(f"quiet-{i}")) for i in range(6)] == [1] * 6
     assert store._group.resent_alone > 0, "the batch never met the other replica's claim"
+
+
+async def test_a_writer_cancelled_while_its_batch_is_written_leaves_the_others_answered(store: EventStore) -> None:
+    appends = [asyncio.ensure_future(store.append(f"batch-{i}", 0, [SampleNoted(n=i)], ctx())) for i in range(6)]
+    await asyncio.sleep(0)  # all six are queued and the first batch is on its way
+    appends[2].cancel()
+    results = await asyncio.gather(*appends, return_exceptions=True)
+    assert isinstance(results[2], asyncio.CancelledError)
+    assert all(r.stream_version == 1 for i, r in enumerate(results) if i != 2), results  # type: ignore[union-attr]
+    assert [len(await store.read_stream(f"batch-{i}")) for i in range(6) if i != 2] == [1] * 5
+    # The group commit is still writing: a later append goes through.
+    assert (await store.append("after", 0, [SampleNoted(n=9)], ctx())).stream_version == 1
