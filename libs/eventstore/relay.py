@@ -50,10 +50,11 @@ class Relay:
         self.topic = topic
         self.name = name
         self.batch_size = batch_size
+        # The FastStream broker declares the topic (AsyncAPI) and is never started; the bare producer, with
+        # the same settings, sends.
         self.broker = public_broker(bootstrap, client_id=f"{store.source}-relay")
         self.publisher = self.broker.publisher(topic, title=topic,
                                                description=f"Public events of the {store.source} service")
-        # the broker declares the topic (AsyncAPI); this producer, with the same settings, sends
         self.producer = public_producer(bootstrap, client_id=f"{store.source}-relay")
         self._producing = False
         self.depth = depth
@@ -67,8 +68,7 @@ class Relay:
                                    safety_poll_seconds=safety_poll_seconds)
 
     async def start(self) -> None:
-        await self.broker.start()
-        await self._start_producer()
+        await self.connect()
         await self._tailer.start()
 
     async def stop(self) -> None:
@@ -77,9 +77,9 @@ class Relay:
         if self._producing:
             await self.producer.stop()
             self._producing = False
-        await self.broker.stop()
 
-    async def _start_producer(self) -> None:
+    async def connect(self) -> None:
+        """Connect the producer to the brokers (`start` does this too; a no-op once connected)."""
         if not self._producing:
             await self.producer.start()
             self._producing = True
@@ -89,7 +89,7 @@ class Relay:
         Only the replica holding the store's relay lock publishes; the others stand by."""
         if not await self._leadership.holds():
             return 0
-        await self._start_producer()
+        await self.connect()
         total = 0
         checkpoint = await self.store.load_checkpoint(self.name)
         # Reading and sending run ahead of acknowledgements: a committer awaits each batch's acks, then

@@ -314,7 +314,7 @@ async def drain_with_relay(store: EventStore, topic: str, bootstrap: str, *, nam
     """Time a fresh Relay from start() until it has checkpointed all `events` (its `published` counter moves
     only after a batch's acks and checkpoint). Its producer connects before the clock starts."""
     relay = Relay(store, topic, bootstrap, name=name)
-    await relay.broker.connect()
+    await relay.connect()
     first = cpu.sample(groups or {})
     await relay.start()
     try:
