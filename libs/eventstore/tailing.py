@@ -1,5 +1,6 @@
 """A loop that tails a store: runs a pass, then sleeps until NOTIFY (or a slow safety poll) says more
-may have committed. Shared by the relay and the local projectors."""
+may have committed. Shared by the relay, the local projectors, and work queues in a store's database
+that have a channel of their own (the members scorer)."""
 
 from __future__ import annotations
 
@@ -17,9 +18,12 @@ log = logging.getLogger("eventstore.tailing")
 
 class StoreTailer:
     def __init__(self, store: EventStore, step: Callable[[], Awaitable[int]], *, label: str,
-                 safety_poll_seconds: float = 1.0) -> None:
+                 safety_poll_seconds: float = 1.0, channel: str | None = None) -> None:
+        """`step` runs a pass and returns how much it moved (0: sleep until woken). `channel`: the NOTIFY
+        channel that wakes it, by default the store's (sent after appends commit)."""
         self.store = store
         self.step = step
+        self.channel = channel or store.channel
         self.label = label
         self.safety_poll_seconds = safety_poll_seconds
         self._wake = asyncio.Event()
@@ -29,7 +33,7 @@ class StoreTailer:
 
     async def start(self) -> None:
         self._listener = await self.store.pool.acquire()
-        await self._listener.add_listener(self.store.channel, self._on_notify)
+        await self._listener.add_listener(self.channel, self._on_notify)
         self._task = asyncio.create_task(self._run(), name=self.label)
 
     async def stop(self) -> None:
@@ -41,7 +45,7 @@ class StoreTailer:
             self._task = None
         if self._listener is not None:
             with contextlib.suppress(Exception):
-                await self._listener.remove_listener(self.store.channel, self._on_notify)
+                await self._listener.remove_listener(self.channel, self._on_notify)
             await self.store.pool.release(self._listener)
             self._listener = None
 

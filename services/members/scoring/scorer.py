@@ -6,16 +6,13 @@ taken with FOR UPDATE SKIP LOCKED, so replicas share the queue and never score o
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-
-import asyncpg
 
 from contracts.envelope import Actor, Role
 from contracts.members.enums import WithdrawalReason
 from eventstore.errors import ConcurrencyError
 from eventstore.store import CommandContext, EventStore
+from eventstore.tailing import StoreTailer
 from members.scoring.inputs import ScoringInputs
 from members.scoring.reconcile import Reconcile, ledger, ledger_stream
 from members.scoring.score import score_member
@@ -29,49 +26,17 @@ class Scorer:
     def __init__(self, store: EventStore, inputs: ScoringInputs, *, safety_poll_seconds: float = 1.0) -> None:
         self.store = store
         self.inputs = inputs
-        self.safety_poll_seconds = safety_poll_seconds
         self.scored = 0
-        self._wake = asyncio.Event()
-        self._stopping = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
-        self._listener: asyncpg.Connection | None = None
+        self._tailer = StoreTailer(store, self.run_pending, label="members-scorer", channel=inputs.channel,
+                                   safety_poll_seconds=safety_poll_seconds)
 
     async def start(self) -> None:
         async with self.store.pool.acquire() as conn:
             await self.inputs.setup(conn)
-        self._listener = await self.store.pool.acquire()
-        await self._listener.add_listener(self.inputs.channel, self._on_notify)
-        self._task = asyncio.create_task(self._run(), name="members-scorer")
+        await self._tailer.start()
 
     async def stop(self) -> None:
-        self._stopping.set()
-        self._wake.set()
-        if self._task is not None:
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-        if self._listener is not None:
-            with contextlib.suppress(Exception):
-                await self._listener.remove_listener(self.inputs.channel, self._on_notify)
-            await self.store.pool.release(self._listener)
-            self._listener = None
-
-    def _on_notify(self, *_: object) -> None:
-        self._wake.set()
-
-    async def _run(self) -> None:
-        while not self._stopping.is_set():
-            self._wake.clear()
-            try:
-                moved = await self.run_pending()
-            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as err:
-                log.warning("scorer: %s; retrying", err)
-                moved = 0
-                await asyncio.sleep(0.5)
-            if moved:
-                continue
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.safety_poll_seconds)
+        await self._tailer.stop()
 
     async def run_pending(self, limit: int = 10_000) -> int:
         """Score queued member-years until the queue is empty; returns how many were scored."""
