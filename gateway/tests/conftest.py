@@ -23,8 +23,9 @@ from gateway.app import Gateway, build_gateway
 from gateway.commands.catalog import load_catalog
 from gateway.config import GatewayConfig
 from gateway.tests import fake_service
-from gateway.tests.harness import Api, Feed, serve
+from gateway.tests.harness import Api, Feed
 from yizheng.infra import Endpoints
+from yizheng.testing.asgi_server import serve
 
 
 async def create_topics(bootstrap: str, names: list[str]) -> None:

@@ -1,19 +1,14 @@
-"""Test plumbing: serve an ASGI app with uvicorn on a free loopback port, talk GraphQL to it with gql (HTTP
-and graphql-transport-ws), and publish contract events to Kafka as the services' relays would."""
+"""Test plumbing: talk GraphQL to the gateway with gql (HTTP and graphql-transport-ws), and publish contract
+events to Kafka as the services' relays would. (Serving an app for real: yizheng.testing.asgi_server.)"""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
-import socket
 import uuid
-from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-import uvicorn
 from aiokafka import AIOKafkaProducer
 from gql import Client, GraphQLRequest
 from gql.transport.exceptions import TransportQueryError
@@ -25,28 +20,6 @@ from contracts.envelope import Role
 from gateway.projector import Projector
 from yizheng.auth import issue_token
 from yizheng.testing.wait import wait_until
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextlib.asynccontextmanager
-async def serve(app: Any) -> AsyncIterator[str]:
-    """Run `app` under uvicorn in this event loop; yields its base URL."""
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
-    task = asyncio.create_task(server.serve())
-    await wait_until(lambda: server.started or task.done(), timeout=10, message="uvicorn started")
-    if task.done():
-        task.result()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await asyncio.wait_for(task, 10)
 
 
 def token(role: Role | str, committee: str, *, member: str | None = None, unit: str | None = None) -> str:

@@ -13,8 +13,9 @@ from contracts.envelope import Role
 from gateway.app import build_gateway
 from gateway.config import PRODUCTION, GatewayConfig
 from gateway.tests.conftest import Stack
-from gateway.tests.harness import Api, serve, token
+from gateway.tests.harness import Api, token
 from yizheng.infra import Endpoints
+from yizheng.testing.asgi_server import serve
 
 
 async def test_depth_aliases_tokens_and_cost_are_limited(stack: Stack, committee: str) -> None:

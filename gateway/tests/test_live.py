@@ -16,7 +16,8 @@ from gateway.app import build_gateway
 from gateway.live import LiveHub
 from gateway.tests import events as ev
 from gateway.tests.conftest import Stack
-from gateway.tests.harness import Api, serve, token
+from gateway.tests.harness import Api, token
+from yizheng.testing.asgi_server import serve
 from yizheng.testing.wait import wait_until
 
 FEED = "subscription { oversightFeed { eventId type data } }"

@@ -20,13 +20,14 @@ from contracts.envelope import Role
 from gateway.app import Gateway, build_gateway
 from gateway.config import GatewayConfig
 from gateway.tests.conftest import create_topics
-from gateway.tests.harness import Api, serve, token
+from gateway.tests.harness import Api, token
 from gateway.tests.test_live import Subscriber, subscribed
 from members.app import MembersApp, MembersConfig
 from members.app import build as build_members
 from proposals.app import ProposalsConfig, ProposalsService, build_proposals
 from proposals.workdays import local_date
 from yizheng.infra import Endpoints
+from yizheng.testing.asgi_server import serve
 from yizheng.testing.wait import wait_until
 
 OUTCOME = """__typename
