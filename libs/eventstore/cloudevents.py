@@ -7,22 +7,14 @@ from collections.abc import Mapping
 from typing import Any
 
 SPEC_VERSION = "1.0"
+_SPEC_VERSION = SPEC_VERSION.encode()
+_CONTENT_TYPE = b"application/json"
 
 
-def headers_for(envelope: Mapping[str, Any]) -> dict[str, str]:
-    return {
-        "ce_specversion": SPEC_VERSION,
-        "ce_id": str(envelope["event_id"]),
-        "ce_type": f"{envelope['type']}.v{envelope['schema_version']}",
-        "ce_source": f"/yizheng/{envelope['source']}",
-        "ce_subject": str(envelope["stream_id"]),
-        "ce_time": str(envelope["occurred_at"]),
-        "ce_committee": str(envelope["committee_id"]),
-        "content-type": "application/json",
-    }
-
-
-def kafka_headers(event: Mapping[str, Any]) -> list[tuple[str, bytes]]:
-    """`headers_for` as aiokafka takes them, from any mapping with the envelope's fields (e.g. a row of
-    `EventStore.read_for_publishing`)."""
-    return [(k, v.encode()) for k, v in headers_for(event).items()]
+def kafka_headers(row: Mapping[str, Any]) -> list[tuple[str, bytes]]:
+    """The headers of one event, from a row of `EventStore.read_for_publishing` (PostgreSQL renders the
+    attribute values: ce_id the event id, ce_type `<type>.v<schema version>`, ce_source `/yizheng/<service>`,
+    ce_time when it occurred; ce_subject is the stream, ce_committee the tenant)."""
+    return [("ce_specversion", _SPEC_VERSION), ("ce_id", row["ce_id"]), ("ce_type", row["ce_type"]),
+            ("ce_source", row["ce_source"]), ("ce_subject", row["key"]), ("ce_time", row["ce_time"]),
+            ("ce_committee", row["ce_committee"]), ("content-type", _CONTENT_TYPE)]

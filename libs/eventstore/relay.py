@@ -107,8 +107,8 @@ class Relay:
                 batch = await self.store.read_for_publishing(checkpoint, self.batch_size)
                 if not batch:
                     break
-                futures = [await self.producer.send(self.topic, value=r["body"].encode(),
-                                                    key=r["stream_id"].encode(), headers=kafka_headers(r))
+                futures = [await self.producer.send(self.topic, value=r["body"], key=r["key"],
+                                                    headers=kafka_headers(r))
                            for r in batch]
                 checkpoint = Checkpoint(batch[-1]["tx_id"], batch[-1]["position"])
                 batches.put_nowait((futures, checkpoint, len(batch)))

@@ -96,15 +96,19 @@ _COLUMNS = ("position, tx_id, event_id, stream_id, stream_version, type, schema_
 
 
 # The envelope as `_envelope_dict` builds it, rendered by the server (no jsonb decoding and re-encoding in
-# Python), with the attributes the CloudEvents headers need.
-_PUBLISH_COLUMNS = """tx_id, position, stream_id, event_id::text AS event_id, type, schema_version, committee_id,
-    coalesce(metadata->>'source', $4) AS source, to_json(occurred_at) #>> '{}' AS occurred_at,
-    json_build_object('event_id', event_id, 'type', type, 'schema_version', schema_version,
+# Python), with the CloudEvents attributes as the bytes the Kafka headers carry (eventstore.cloudevents).
+_PUBLISH_COLUMNS = """tx_id, position, convert_to(stream_id, 'UTF8') AS key,
+    convert_to(event_id::text, 'UTF8') AS ce_id,
+    convert_to(type || '.v' || schema_version, 'UTF8') AS ce_type,
+    convert_to('/yizheng/' || coalesce(metadata->>'source', $4), 'UTF8') AS ce_source,
+    convert_to(to_json(occurred_at) #>> '{}', 'UTF8') AS ce_time,
+    convert_to(committee_id, 'UTF8') AS ce_committee,
+    convert_to(json_build_object('event_id', event_id, 'type', type, 'schema_version', schema_version,
         'stream_id', stream_id, 'stream_version', stream_version, 'position', position,
         'occurred_at', occurred_at, 'recorded_at', recorded_at, 'actor', metadata->'actor',
         'committee_id', committee_id, 'correlation_id', metadata->'correlation_id',
         'causation_id', metadata->'causation_id', 'source', coalesce(metadata->>'source', $4),
-        'data', data)::text AS body"""
+        'data', data)::text, 'UTF8') AS body"""
 
 
 @functools.lru_cache(maxsize=256)
@@ -250,8 +254,9 @@ class EventStore:
 
     async def read_for_publishing(self, after: Checkpoint, limit: int = 500, *,
                                   conn: asyncpg.Connection | None = None) -> list[asyncpg.Record]:
-        """Events after `after` rendered by PostgreSQL for publishing: `body` (the envelope as JSON text, the
-        same fields as `read_raw`'s envelope), its CloudEvents attributes, `tx_id` and `position`."""
+        """Events after `after` rendered by PostgreSQL for publishing, as bytes: `body` (the envelope as JSON,
+        the same fields as `read_raw`'s envelope), `key` (the stream id) and the CloudEvents attributes
+        (`ce_*`); and `tx_id` and `position`."""
         async with connection(conn or self.pool) as c:
             rows: list[asyncpg.Record] = await c.fetch(
                 f"SELECT {_PUBLISH_COLUMNS} FROM {self.schema}.events "
