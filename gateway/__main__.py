@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 
 import uvicorn
 
 from gateway.app import build_gateway
 from gateway.config import GatewayConfig
+from yizheng import event_loop
 
 
 async def serve(host: str, port: int) -> None:
@@ -29,7 +29,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8000)
     args = parser.parse_args()
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve(args.host, args.port))
+        event_loop.run(serve(args.host, args.port))
 
 
 if __name__ == "__main__":

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import typer
 
+from yizheng import event_loop
+
 app = typer.Typer(help="Benchmarks against the local (or configured) PostgreSQL and Kafka.", no_args_is_help=True)
 
 
@@ -37,7 +39,6 @@ def kernel(
     relay_events: int | None = typer.Option(None, min=1, help="Override the number of events the relay drains."),
 ) -> None:
     """Durable appends next to pgbench, and the relay next to raw aiokafka, on the same server and broker."""
-    import asyncio
     import dataclasses
     from datetime import UTC, datetime
 
@@ -64,7 +65,7 @@ def kernel(
     started = datetime.now(UTC)
     machine_start = machine_info(endpoints.database_url, endpoints.kafka_bootstrap, {})
     try:
-        result = asyncio.run(run_kernel_bench(endpoints.database_url, endpoints.kafka_bootstrap, config, say=_say))
+        result = event_loop.run(run_kernel_bench(endpoints.database_url, endpoints.kafka_bootstrap, config, say=_say))
     except (BenchError, PgbenchError) as exc:
         typer.secho(f"benchmark failed: {exc}", fg=typer.colors.RED, err=True)
         raise typer.Exit(1) from None

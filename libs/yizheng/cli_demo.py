@@ -3,7 +3,6 @@ the running platform, show what its script holds and the figures it implies, pri
 
 from __future__ import annotations
 
-import asyncio
 import json
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -11,6 +10,7 @@ from typing import Any
 
 import typer
 
+from yizheng import event_loop
 from yizheng.demo.generator import DEFAULT_SEED
 
 app = typer.Typer(help="The demo county: a generated year of a county committee's work.", no_args_is_help=True)
@@ -39,7 +39,7 @@ def load(
     from yizheng.demo.load import load_counties
 
     urls = {"proposals": proposals_url, "members": members_url}
-    summaries = asyncio.run(load_counties(committees, seed=seed, size=Size.small() if small else None, urls=urls,
+    summaries = event_loop.run(load_counties(committees, seed=seed, size=Size.small() if small else None, urls=urls,
                                           concurrency=concurrency, say=_say))
     loaded = [s.report for s in summaries if s.report is not None]
     failed = sum(len(r.failures) for r in loaded)

@@ -3,9 +3,9 @@ init container). Idempotent and serialised by the kernel's install lock; needs o
 
 from __future__ import annotations
 
-import asyncio
-
 import typer
+
+from yizheng import event_loop
 
 
 def migrate(
@@ -20,7 +20,7 @@ def migrate(
     if unknown:
         raise typer.BadParameter(f"unknown process {', '.join(unknown)}; choose from {', '.join(PROCESSES)}")
     try:
-        done = asyncio.run(run(list(names or []), wait_seconds=wait_seconds))
+        done = event_loop.run(run(list(names or []), wait_seconds=wait_seconds))
     except RuntimeError as err:
         typer.secho(str(err), fg=typer.colors.RED, err=True)
         raise typer.Exit(1) from None

@@ -13,7 +13,6 @@ and is listed once in PROVIDERS below. A name may be given by its last part when
 
 from __future__ import annotations
 
-import asyncio
 import importlib
 import logging
 from collections.abc import Callable, Coroutine
@@ -21,6 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import typer
+
+from yizheng import event_loop
 
 log = logging.getLogger("yizheng.replay")
 
@@ -112,5 +113,5 @@ def replay(
         raise typer.Exit(2) from None
     options = ReplayOptions(settings.database_url(), settings.kafka_bootstrap(), topic_prefix, schema)
     for target in targets:
-        applied = asyncio.run(target.run(options))
+        applied = event_loop.run(target.run(options))
         typer.echo(f"{target.name}: rebuilt from {applied} events")

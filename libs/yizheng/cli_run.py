@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import typer
+
+from yizheng import event_loop
 
 
 def run(
@@ -25,5 +25,5 @@ def run(
 
         await welcome(supervisor, endpoints.database_url, load_demo=demo)
 
-    code = asyncio.run(supervise(child_env(endpoints.database_url, endpoints.kafka_bootstrap), after_start))
+    code = event_loop.run(supervise(child_env(endpoints.database_url, endpoints.kafka_bootstrap), after_start))
     raise typer.Exit(code)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import typer
+
+from yizheng import event_loop
 
 
 async def _verify(database_url: str, schemas: list[str]) -> int:
@@ -32,5 +32,5 @@ def verify(
     """Recompute each store's hash chain; exit 1 if any event's content or order was changed."""
     from yizheng.settings import database_url
 
-    if asyncio.run(_verify(database_url(), schema)):
+    if event_loop.run(_verify(database_url(), schema)):
         raise typer.Exit(1)

@@ -12,6 +12,8 @@ from typing import Any, Protocol
 
 import uvicorn
 
+from yizheng import event_loop
+
 
 class Runnable(Protocol):
     """What a composition root builds: an ASGI app, and the background parts it starts and stops."""
@@ -103,4 +105,4 @@ def main(name: str, host: str, port: int | None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     # FastStream logs every message it handles at INFO: thousands of lines during a demo load.
     logging.getLogger("faststream.access").setLevel(logging.WARNING)
-    asyncio.run(serve(name, host=host, port=port))
+    event_loop.run(serve(name, host=host, port=port))

@@ -7,7 +7,6 @@ Headers may be Chinese or English (姓名/name, 界别/sector, …; see COLUMNS)
 from __future__ import annotations
 
 import argparse
-import asyncio
 import csv
 import io
 import json
@@ -27,6 +26,7 @@ from eventstore.command_api import CommandOutcome
 from eventstore.errors import DomainError
 from eventstore.store import AppendResult, CommandContext
 from members.domain.member import RegisterMember
+from yizheng import event_loop
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "member_id": ("编号", "委员编号", "member_id"),
@@ -281,7 +281,7 @@ def main(argv: list[str] | None = None) -> int:
     a = parser.parse_args(argv)
     with open(a.file, "rb") as fh:
         content = fh.read()
-    return asyncio.run(_main(a.file, content, a.committee, a.dsn or database_url(), a.schema, a.actor))
+    return event_loop.run(_main(a.file, content, a.committee, a.dsn or database_url(), a.schema, a.actor))
 
 
 if __name__ == "__main__":

@@ -444,6 +444,7 @@ class KernelBenchResult:
     relay: RelayComparison
     producer: dict[str, Any]
     checks: dict[str, Any]
+    event_loop: str = ""  # the loop this process ran on (the services run on yizheng.event_loop's)
 
     def ratios(self) -> dict[str, float]:
         out: dict[str, float] = {}
@@ -475,6 +476,7 @@ class KernelBenchResult:
                       "relay_rounds": [asdict(w) for w in self.relay.relay],
                       "aiokafka_rounds": [asdict(w) for w in self.relay.aiokafka]},
             "producer_settings": self.producer,
+            "event_loop": self.event_loop,
             "checks": self.checks,
             "server": self.server,
             "config": asdict(self.config),
@@ -589,7 +591,8 @@ async def run_kernel_bench(database_url: str, bootstrap: str, config: KernelBenc
                  if k in ("acks", "enable_idempotence", "linger_ms", "max_batch_size", "max_request_size",
                           "compression_type", "request_timeout_ms")}
         return KernelBenchResult(config=config, server=server, appends=appends, event_row_width=event_width,
-                                 pgbench_row_width=pg_width, relay=relay, producer=shown, checks=checks)
+                                 pgbench_row_width=pg_width, relay=relay, producer=shown, checks=checks,
+                                 event_loop=type(asyncio.get_running_loop()).__module__)
     finally:
         gc.unfreeze()
         for schema in (append_schema, relay_schema, warm_schema):

@@ -80,7 +80,7 @@ def machine_info(database_url: str, kafka_bootstrap: str, server: dict[str, Any]
         "python": platform.python_version(),
         "postgresql": server.get("server_version"),
         "kafka": kafka_version(),
-        "libraries": {d: _version(d) for d in ("asyncpg", "aiokafka", "faststream", "pydantic")},
+        "libraries": {d: _version(d) for d in ("asyncpg", "aiokafka", "faststream", "pydantic", "uvloop")},
         "database_url": database_url,
         "kafka_bootstrap": kafka_bootstrap,
         "load_average_at_start": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
@@ -138,7 +138,8 @@ def render(doc: dict[str, Any]) -> str:
     m, s, cfg = doc["machine"], doc["server"], doc["config"]
     lines = [
         f"Kernel benchmark ({cfg['mode']}), {doc['timestamp']}",
-        f"  machine: {m['cpu_count']} x {m['cpu_model']}, {m['memory_gib']} GiB; Python {m['python']}",
+        f"  machine: {m['cpu_count']} x {m['cpu_model']}, {m['memory_gib']} GiB; Python {m['python']} "
+        f"(event loop: {doc.get('event_loop') or '?'})",
         f"  PostgreSQL {s['server_version']} (synchronous_commit={s['synchronous_commit']}, fsync={s['fsync']}, "
         f"wal_sync_method={s['wal_sync_method']}); Kafka {m['kafka']}",
         f"  kernel: {m['kernel']['eventstore_path']} at {m['kernel']['git_head']}"

@@ -5,17 +5,25 @@ fresh schema and a fresh topic prefix per test, not from mocks."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 
 import asyncpg
 import pytest
 import pytest_asyncio
 
+from yizheng import event_loop
 from yizheng.infra import Endpoints, ensure_up
 from yizheng.testing.smtp import SmtpSink
 from yizheng.testing.wait import WaitUntil
 from yizheng.testing.wait import wait_until as _wait_until
+
+
+def pytest_asyncio_loop_factories(config: pytest.Config,
+                                   item: pytest.Item) -> Mapping[str, Callable[[], asyncio.AbstractEventLoop]]:
+    """Every async test runs on the event loop the platform's processes run on."""
+    return {"uvloop": event_loop.new_event_loop}
 
 
 @pytest.fixture(scope="session")
