@@ -9,6 +9,7 @@ from typing import Any, ClassVar, TypeVar
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from contracts.errors import InvalidEventPayload, UnknownEventType, UnknownSchemaVersion
+from contracts.storable_text import NUL_IN_JSON, NUL_PROBLEM, nul_paths
 
 Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
 
@@ -104,7 +105,10 @@ class EventRegistry:
         entry = self._entry(type(event).event_type)
         if entry.model is not type(event):
             raise UnknownEventType(type(event).event_type)
-        return entry.model.event_type, entry.version, event.model_dump_json()
+        data = event.model_dump_json()
+        if NUL_IN_JSON in data and (paths := nul_paths(event.model_dump(mode="json"))):
+            raise InvalidEventPayload(entry.model.event_type, entry.version, [(p, NUL_PROBLEM) for p in paths])
+        return entry.model.event_type, entry.version, data
 
 
 REGISTRY = EventRegistry()

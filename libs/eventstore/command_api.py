@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from contracts.storable_text import NUL_IN_JSON, NUL_PROBLEM, nul_paths
 from eventstore.errors import ConcurrencyError, DomainError
 from eventstore.store import AppendResult, CommandContext, EventStore
 
@@ -107,6 +108,9 @@ class CommandAPI:
             fields = [".".join(str(p) for p in e["loc"]) for e in err.errors()]
             detail = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in err.errors())
             return _error(400, "invalid_command", f"{name}: {detail}", fields=fields)
+        if NUL_IN_JSON.encode() in body and (paths := nul_paths(command.model_dump(mode="json"))):
+            detail = "; ".join(f"{p}: {NUL_PROBLEM}" for p in paths)
+            return _error(400, "invalid_command", f"{name}: {detail}", fields=paths)
         ctx = CommandContext(actor=principal.actor, committee_id=principal.committee_id)
         key = request.headers.get("idempotency-key")
         if key:

@@ -22,9 +22,11 @@ from eventstore.errors import ConcurrencyError, TransactionOrderConflict
 if TYPE_CHECKING:
     from eventstore.store import AppendResult, EventStore
 
-# A batch fails as a whole only when a concurrent writer got in between its checks and its inserts; then
-# each item goes again on its own, so only the loser is refused.
-_WHOLE_BATCH_FAILURES = (asyncpg.UniqueViolationError, asyncpg.DeadlockDetectedError)
+# A batch fails as a whole when a concurrent writer got in between its checks and its inserts, or when one
+# append carries data PostgreSQL refuses; then each append goes again on its own, so only the loser (or
+# the bad one) fails.
+_CLAIMED_FIRST = (asyncpg.UniqueViolationError, asyncpg.DeadlockDetectedError)
+_RESEND_ALONE = (*_CLAIMED_FIRST, asyncpg.DataError)
 
 
 @dataclass
@@ -90,8 +92,8 @@ class GroupCommit:
             batch = self._take()
             try:
                 await self._write(conn, batch)
-            except _WHOLE_BATCH_FAILURES:
-                self._split(batch)
+            except _RESEND_ALONE as err:
+                self._split(batch, err)
             except BaseException as err:  # the connection or server failed: the batch's writers hear it
                 self._fail(batch, err)
                 raise
@@ -120,11 +122,13 @@ class GroupCommit:
         for index, item in enumerate(batch):
             self._settle(item, by_item.get(index, []))
 
-    def _split(self, batch: list[_Pending]) -> None:
+    def _split(self, batch: list[_Pending], err: asyncpg.PostgresError) -> None:
         batch = [item for item in batch if not item.done.done()]
         if len(batch) == 1:
             item = batch[0]
-            item.done.set_exception(ConcurrencyError(item.stream_id, item.expected, "another writer appended first"))
+            item.done.set_exception(
+                ConcurrencyError(item.stream_id, item.expected, "another writer appended first")
+                if isinstance(err, _CLAIMED_FIRST) else err)
             return
         self.resent_alone += len(batch)
         for item in reversed(batch):

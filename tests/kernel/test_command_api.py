@@ -68,3 +68,16 @@ async def test_a_key_reused_for_another_request_is_refused(api: tuple[httpx.Asyn
     other = await client.post("/commands/note", json={"stream": "s", "n": 2}, headers={"Idempotency-Key": "x"})
     assert first.status_code == 200
     assert other.status_code == 422 and other.json()["error"]["code"] == "idempotency_key_reused"
+
+
+async def test_a_command_carrying_a_nul_character_is_refused_naming_the_field(
+        api: tuple[httpx.AsyncClient, EventStore]) -> None:
+    client, store = api
+    response = await client.post("/commands/note", content=b'{"stream": "s-\\u0000-1", "n": 1}')
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "invalid_command" and error["fields"] == ["stream"]
+    assert "stream: contains a NUL character" in error["message"]
+    # An escaped backslash before "u0000" is ordinary text.
+    assert (await client.post("/commands/note", content=b'{"stream": "s-\\\\u0000", "n": 1}')).status_code == 200
+    assert await store.pool.fetchval(f"SELECT array_agg(stream_id) FROM {store.schema}.events") == ["s-\\u0000"]

@@ -191,3 +191,21 @@ async def test_a_writer_cancelled_while_its_batch_is_written_leaves_the_others_a
     assert [len(await store.read_stream(f"batch-{i}")) for i in range(6) if i != 2] == [1] * 5
     # The group commit is still writing: a later append goes through.
     assert (await store.append("after", 0, [SampleNoted(n=9)], ctx())).stream_version == 1
+
+
+async def test_an_event_carrying_a_nul_character_is_refused_naming_the_field(
+        store: EventStore, pg_pool: asyncpg.Pool) -> None:
+    with pytest.raises(InvalidEventPayload) as err:
+        await store.append("nul", 0, [SampleNoted(n=1, text="a\x00b")], ctx())
+    assert err.value.fields == ["text"] and "cannot be stored" in str(err.value)
+    assert await pg_pool.fetchval(f"SELECT count(*) FROM {store.schema}.events") == 0
+
+
+async def test_an_append_the_database_refuses_fails_alone_not_its_batch(store: EventStore) -> None:
+    appends = [store.append("fine-1", 0, [SampleNoted(n=1)], ctx()),
+               store.append("refused-\x00", 0, [SampleNoted(n=2)], ctx()),  # PostgreSQL stores no NUL
+               store.append("fine-2", 0, [SampleNoted(n=3)], ctx())]
+    fine_1, refused, fine_2 = await asyncio.gather(*appends, return_exceptions=True)
+    assert isinstance(refused, asyncpg.DataError), refused
+    assert [getattr(r, "stream_version", r) for r in (fine_1, fine_2)] == [1, 1]
+    assert store._group.resent_alone == 3, "the three appends should have shared one batch"
