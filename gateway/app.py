@@ -18,6 +18,7 @@ import asyncpg
 import httpx
 import strawberry
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
@@ -26,6 +27,7 @@ from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
+from eventstore.body_limit import GRAPHQL_BODY_LIMIT, BodyLimit, graphql_error
 from eventstore.db import create_pool
 from gateway.auth import from_header
 from gateway.commands.catalog import CommandInfo
@@ -121,7 +123,7 @@ async def build_gateway(config: GatewayConfig, *, catalog: Sequence[CommandInfo]
         WebSocketRoute("/graphql", graphql),
         Route("/healthz", health, methods=["GET"]),
         Route("/readyz", ready, methods=["GET"]),
-    ])
+    ], middleware=[Middleware(BodyLimit, limit=GRAPHQL_BODY_LIMIT, error=graphql_error)])
     return Gateway(config, pool, projector, hub, forwarder, schema, app, run_projector)
 
 

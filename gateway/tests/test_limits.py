@@ -10,6 +10,7 @@ import httpx
 import pytest_asyncio
 
 from contracts.envelope import Role
+from eventstore.body_limit import GRAPHQL_BODY_LIMIT
 from gateway.app import build_gateway
 from gateway.config import PRODUCTION, GatewayConfig
 from gateway.tests.conftest import Stack
@@ -38,6 +39,16 @@ async def test_depth_aliases_tokens_and_cost_are_limited(stack: Stack, committee
     assert result.codes == ["QUERY_TOO_COSTLY"], result.errors
     cheap = costly.replace("first: 100", "first: 5")
     assert not (await stack.api.run(cheap, bearer=bearer)).errors
+
+
+async def test_a_request_body_over_a_megabyte_is_refused_before_it_is_parsed(stack: Stack, committee: str) -> None:
+    bearer = token(Role.office_staff, committee)
+    padding = "#" + "x" * GRAPHQL_BODY_LIMIT + "\n"  # a GraphQL comment: harmless, only large
+    async with httpx.AsyncClient(headers={"Authorization": f"Bearer {bearer}"}) as client:
+        response = await client.post(stack.api.url, json={"query": padding + "{ me { role } }"})
+    assert response.status_code == 413
+    assert response.json()["errors"][0]["extensions"]["code"] == "REQUEST_TOO_LARGE"
+    assert (await stack.api.run("{ me { role } }", bearer=bearer)).ok() == {"me": {"role": "office_staff"}}
 
 
 async def test_development_allows_introspection_and_graphiql(stack: Stack) -> None:

@@ -16,11 +16,13 @@ from typing import Any, Generic, TypeVar
 import asyncpg
 from pydantic import BaseModel, ValidationError
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from contracts.storable_text import NUL_IN_JSON, NUL_PROBLEM, nul_paths
+from eventstore.body_limit import COMMAND_BODY_LIMIT, BodyLimit
 from eventstore.errors import ConcurrencyError, DomainError
 from eventstore.store import AppendResult, CommandContext, EventStore
 
@@ -44,6 +46,11 @@ class CommandSpec(Generic[C]):
     model: type[C]
     handler: Handler[C]
     summary: str = ""
+
+
+def body_limit() -> Middleware:
+    """The command APIs' cap on request bodies."""
+    return Middleware(BodyLimit, limit=COMMAND_BODY_LIMIT)
 
 
 def _error(status: int, code: str, message: str, **extra: Any) -> JSONResponse:
@@ -74,12 +81,16 @@ class CommandAPI:
         self._authenticate = authenticate
 
     def app(self) -> Starlette:
-        return Starlette(routes=[
+        return Starlette(routes=self.routes(), middleware=[body_limit()])
+
+    def routes(self) -> list[Route]:
+        """For a service that serves more than commands on one app (give that app `body_limit()` too)."""
+        return [
             Route("/commands/{name}", self.handle, methods=["POST"]),
             Route("/openapi.json", self.openapi, methods=["GET"]),
             Route("/healthz", self.health, methods=["GET"]),
             Route("/readyz", self.ready, methods=["GET"]),
-        ])
+        ]
 
     async def health(self, request: Request) -> JSONResponse:
         return JSONResponse({"status": "ok", "service": self.service})

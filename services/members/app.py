@@ -16,7 +16,7 @@ from starlette.applications import Starlette
 
 import contracts  # noqa: F401 - registers every public event type
 from contracts import topics
-from eventstore.command_api import CommandAPI, CommandOutcome, CommandSpec
+from eventstore.command_api import CommandAPI, CommandOutcome, CommandSpec, body_limit
 from eventstore.consumer import IdempotentConsumer
 from eventstore.db import create_pool
 from eventstore.errors import DomainError
@@ -90,7 +90,8 @@ class MembersApp:
         specs = [*service.specs(), CommandSpec("import-roster", ImportRoster, self.import_roster)]
         self.api = CommandAPI(SERVICE, self.store, specs, authenticate=authenticate)
         self.queries = Queries(self.store, service.private, authenticate)
-        self.app = Starlette(routes=[*self.api.app().routes, *self.queries.routes()], lifespan=self._lifespan)
+        self.app = Starlette(routes=[*self.api.routes(), *self.queries.routes()], middleware=[body_limit()],
+                             lifespan=self._lifespan)
         self._started = False
         # Under `uvicorn members.app:asgi`, the ASGI lifespan starts and stops the background parts.
         self.background_in_lifespan = background_in_lifespan

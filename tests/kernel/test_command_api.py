@@ -10,6 +10,7 @@ import httpx
 import pytest_asyncio
 from pydantic import BaseModel
 
+from eventstore.body_limit import COMMAND_BODY_LIMIT
 from eventstore.command_api import CommandAPI, CommandOutcome, CommandSpec
 from eventstore.db import create_pool
 from eventstore.install import install
@@ -81,3 +82,22 @@ async def test_a_command_carrying_a_nul_character_is_refused_naming_the_field(
     # An escaped backslash before "u0000" is ordinary text.
     assert (await client.post("/commands/note", content=b'{"stream": "s-\\\\u0000", "n": 1}')).status_code == 200
     assert await store.pool.fetchval(f"SELECT array_agg(stream_id) FROM {store.schema}.events") == ["s-\\u0000"]
+
+
+async def test_a_body_over_the_limit_is_refused_before_it_is_read_whole(
+        api: tuple[httpx.AsyncClient, EventStore]) -> None:
+    client, store = api
+    too_large = b'{"stream": "s-big", "n": 1, "pad": "' + b"x" * COMMAND_BODY_LIMIT + b'"}'
+    declared = await client.post("/commands/note", content=too_large)
+
+    async def chunks() -> AsyncIterator[bytes]:  # no Content-Length: counted as it arrives
+        for start in range(0, len(too_large), 1 << 20):
+            yield too_large[start:start + (1 << 20)]
+
+    streamed = await client.post("/commands/note", content=chunks())
+    for response in (declared, streamed):
+        assert response.status_code == 413
+        assert response.json()["error"] == {"code": "request_too_large",
+                                             "message": f"the request body is over {COMMAND_BODY_LIMIT:,} bytes"}
+    assert await store.stream_version("s-big") == 0
+    assert (await client.post("/commands/note", json={"stream": "s-small", "n": 1})).status_code == 200

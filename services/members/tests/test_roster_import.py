@@ -9,6 +9,7 @@ from typing import Any
 
 from openpyxl import Workbook
 
+from eventstore.body_limit import COMMAND_BODY_LIMIT
 from members.app import MembersApp
 from members.domain.contact import _ID_CHECK, _ID_WEIGHTS, id_number_valid
 from members.tests.conftest import Client
@@ -104,6 +105,13 @@ async def test_a_file_without_the_required_columns_is_refused_as_a_whole(client:
     report = await _import(client, "roster.csv", content)
     assert report["rows"] == [{"row": 1, "status": "refused", "rule": "missing_columns",
                                "message": "the file needs at least the columns 姓名 (name) and 界别 (sector)"}]
+
+
+async def test_a_roster_file_over_the_size_limit_is_refused_before_it_is_read(client: Client) -> None:
+    oversized = base64.b64encode(b"x" * COMMAND_BODY_LIMIT).decode()
+    refused = await client.command("import-roster", {"filename": "roster.csv", "content_base64": oversized},
+                                   expect=413)
+    assert refused["error"]["code"] == "request_too_large"
 
 
 async def test_the_command_line_import_prints_the_report_and_fails_on_refusals(
