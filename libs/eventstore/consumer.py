@@ -1,11 +1,13 @@
 """The idempotent consumer of other services' public events.
 
 For each message: parse and upcast it, then in ONE transaction write the inbox row (consumer, event_id)
-and run the handler's writes; a duplicate (inbox row already there) is skipped. The Kafka offset is
-committed only after that transaction. A message that keeps failing is retried with backoff a bounded
-number of times, then goes to `<topic>.dlq` with the error and its origin in headers, and the partition
-moves on. A message that cannot be parsed (unknown type or version, invalid payload) is not retried: it
-goes straight to the DLQ, naming the type and field, and nothing is written."""
+and run the handler's writes; a duplicate (inbox row already there) is skipped. Kafka offsets are
+committed only after those transactions: every COMMIT_EVERY messages, COMMIT_IDLE_SECONDS after the last
+one, and on stop. (A commit is a broker round trip, ~6 ms here against ~1 ms for the transaction; a message
+delivered again after a crash finds its inbox row and is skipped.) A message that keeps failing is retried
+with backoff a bounded number of times, then goes to `<topic>.dlq` with the error and its origin in
+headers, and the partition moves on. A message that cannot be parsed (unknown type or version, invalid
+payload) is not retried: it goes straight to the DLQ, naming the type and field, and nothing is written."""
 
 from __future__ import annotations
 
@@ -18,7 +20,8 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 import asyncpg
-from aiokafka import ConsumerRecord
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
+from aiokafka.errors import IllegalStateError, KafkaError
 from faststream import AckPolicy
 from faststream.kafka import KafkaMessage
 from pydantic import ValidationError
@@ -84,6 +87,9 @@ async def _raw_body(msg: KafkaMessage) -> bytes:
 
 
 class IdempotentConsumer:
+    COMMIT_EVERY = 100
+    COMMIT_IDLE_SECONDS = 0.5
+
     def __init__(self, name: str, pool: asyncpg.Pool, schema: str, handler: Handler, *,
                  topics: Sequence[str], bootstrap: str, group_id: str | None = None,
                  max_attempts: int = 5, backoff_seconds: float = 0.05, registry: EventRegistry = REGISTRY,
@@ -107,6 +113,13 @@ class IdempotentConsumer:
         self.broker.subscriber(*self.topics, group_id=self.group_id, ack_policy=AckPolicy.MANUAL,
                                auto_offset_reset="earliest", title=name, decoder=_raw_body)(self._on_message)
         self._started = False
+        # Next offset per partition whose message is done (applied, skipped or dead-lettered), not yet committed.
+        self._done: dict[TopicPartition, int] = {}
+        self._uncommitted = 0
+        self._kafka: AIOKafkaConsumer | None = None
+        self._commit_lock = asyncio.Lock()
+        self._idle_flush: asyncio.TimerHandle | None = None
+        self._flushes: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
         await self.broker.start()
@@ -114,8 +127,44 @@ class IdempotentConsumer:
 
     async def stop(self) -> None:
         if self._started:
+            await self.commit_done()
             await self.broker.stop()
             self._started = False
+        if self._idle_flush is not None:
+            self._idle_flush.cancel()
+
+    async def _finished(self, msg: KafkaMessage, record: ConsumerRecord[bytes, bytes]) -> None:
+        """The message is done with: its offset may be committed."""
+        self._kafka = msg.consumer  # type: ignore[assignment]
+        self._done[TopicPartition(record.topic, record.partition)] = record.offset + 1
+        self._uncommitted += 1
+        if self._uncommitted >= self.COMMIT_EVERY:
+            await self.commit_done()
+            return
+        if self._idle_flush is not None:
+            self._idle_flush.cancel()
+        self._idle_flush = asyncio.get_running_loop().call_later(self.COMMIT_IDLE_SECONDS, self._flush_later)
+
+    def _flush_later(self) -> None:
+        task = asyncio.get_running_loop().create_task(self.commit_done())
+        self._flushes.add(task)
+        task.add_done_callback(self._flushes.discard)
+
+    async def commit_done(self) -> None:
+        """Commit the offsets of the messages done with. Explicit offsets, never the consumer's position, so
+        a message still being handled is never committed past, whenever this runs."""
+        async with self._commit_lock:
+            if not self._done or self._kafka is None:
+                return
+            assigned = self._kafka.assignment()
+            offsets = {tp: offset for tp, offset in self._done.items() if tp in assigned}
+            self._done, self._uncommitted = {}, 0
+            if not offsets:  # partitions taken away by a rebalance: their new reader dedups by inbox
+                return
+            try:
+                await self._kafka.commit(offsets)
+            except (KafkaError, IllegalStateError) as err:
+                log.warning("%s: committing offsets failed (%s); they will be read again and skipped", self.name, err)
 
     async def _on_message(self, body: Any, msg: KafkaMessage) -> None:
         record: ConsumerRecord[bytes, bytes] = msg.raw_message  # type: ignore[assignment]
@@ -123,10 +172,10 @@ class IdempotentConsumer:
             envelope, event = decode(record.value or b"", self.registry)
         except PoisonMessage as err:
             await self._dead_letter_or_rewind(msg, record, err, attempts=1)
-            await msg.ack()
+            await self._finished(msg, record)
             return
         if self.types is not None and envelope.type not in self.types:
-            await msg.ack()
+            await self._finished(msg, record)
             return
         received = ReceivedEvent(envelope, event, record.topic, record.partition, record.offset)
         for attempt in range(1, self.max_attempts + 1):
@@ -139,7 +188,7 @@ class IdempotentConsumer:
                     break
                 log.warning("%s: %s failed (attempt %d): %s", self.name, envelope.type, attempt, err)
                 await asyncio.sleep(self.backoff_seconds * 2 ** (attempt - 1))
-        await msg.ack()
+        await self._finished(msg, record)
 
     async def apply(self, received: ReceivedEvent) -> bool:
         """Apply one event exactly once; returns False when it had already been applied."""

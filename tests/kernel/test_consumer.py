@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 
 import asyncpg
 import pytest_asyncio
 from aiokafka import AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient
 
 from eventstore.consumer import IdempotentConsumer, ReceivedEvent
 from eventstore.install import install
@@ -144,3 +145,32 @@ async def test_offsets_are_committed_so_a_restarted_consumer_does_not_reapply(
         await second.stop()
     assert second.duplicates == 0, "the restarted consumer re-read committed messages"
     assert await pg_pool.fetchval(f"SELECT count(*) FROM {applied_table}") == 4
+
+
+async def test_offsets_are_committed_soon_after_the_last_message_even_while_running(
+        pg_pool: asyncpg.Pool, fresh_schema: str, applied_table: str, kafka_bootstrap: str, topic_prefix: str,
+        producer: AIOKafkaProducer, wait_until: WaitUntil) -> None:
+    topic = f"{topic_prefix}samples.events"
+    for n in range(3):
+        await producer.send_and_wait(topic, envelope(n), key=b"k")
+    consumer = consumer_for(pg_pool, fresh_schema, applied_table, topic, kafka_bootstrap)
+    admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap)
+    await admin.start()
+    await consumer.start()
+
+    async def committed() -> int:
+        offsets = await admin.list_consumer_group_offsets(consumer.group_id)
+        return sum(meta.offset for tp, meta in offsets.items() if tp.topic == topic)
+
+    try:
+        await wait_until(lambda: consumer.handled == 3)
+        # Fewer than COMMIT_EVERY messages: committed once the consumer has been idle a moment.
+        await wait_until(lambda: _equals(committed(), 3),
+                         message="the three offsets committed while the consumer keeps running")
+    finally:
+        await consumer.stop()
+        await admin.close()
+
+
+async def _equals(pending: Awaitable[int], expected: int) -> bool:
+    return await pending == expected
