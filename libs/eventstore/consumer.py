@@ -80,10 +80,11 @@ def decode(record_value: bytes, registry: EventRegistry = REGISTRY) -> tuple[Eve
     return envelope, event
 
 
-async def _raw_body(msg: KafkaMessage) -> bytes:
-    # The consumer decodes (and reports) bodies itself, so a malformed one reaches it instead of failing
-    # inside the framework.
-    return msg.body
+async def _the_message(msg: KafkaMessage) -> KafkaMessage:
+    # The handler gets the message itself as its "body": it decodes (and reports) bodies itself, so a
+    # malformed one reaches it instead of failing inside the framework, and it needs no context injection
+    # (FastStream runs that in a worker thread, one thread hop per message).
+    return msg
 
 
 class IdempotentConsumer:
@@ -111,7 +112,7 @@ class IdempotentConsumer:
         self.dead_lettered = 0
         self.broker = public_broker(bootstrap, client_id=name)
         self.broker.subscriber(*self.topics, group_id=self.group_id, ack_policy=AckPolicy.MANUAL,
-                               auto_offset_reset="earliest", title=name, decoder=_raw_body)(self._on_message)
+                               auto_offset_reset="earliest", title=name, decoder=_the_message)(self._on_message)
         self._started = False
         # Next offset per partition whose message is done (applied, skipped or dead-lettered), not yet committed.
         self._done: dict[TopicPartition, int] = {}
@@ -166,7 +167,8 @@ class IdempotentConsumer:
             except (KafkaError, IllegalStateError) as err:
                 log.warning("%s: committing offsets failed (%s); they will be read again and skipped", self.name, err)
 
-    async def _on_message(self, body: Any, msg: KafkaMessage) -> None:
+    async def _on_message(self, message: Any) -> None:
+        msg: KafkaMessage = message  # what `_the_message` hands over
         record: ConsumerRecord[bytes, bytes] = msg.raw_message  # type: ignore[assignment]
         try:
             envelope, event = decode(record.value or b"", self.registry)
