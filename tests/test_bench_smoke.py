@@ -11,7 +11,8 @@ from yizheng.bench.kernel import KernelBenchConfig, run_kernel_bench
 from yizheng.bench.report import document, machine_info, render, write_json
 
 TINY = KernelBenchConfig(mode="smoke", clients=(1, 2), rounds=1, seconds=1, warmup_seconds=0,
-                         relay_events=300, relay_warmup_events=100, relay_streams=20, streams_per_client=5)
+                         relay_events=300, relay_warmup_events=100, relay_streams=20, streams_per_client=5,
+                         consumer_events=200)
 
 
 async def test_kernel_bench_smoke(database_url: str, kafka_bootstrap: str, tmp_path: Path) -> None:
@@ -33,6 +34,8 @@ async def test_kernel_bench_smoke(database_url: str, kafka_bootstrap: str, tmp_p
     assert data["relay"]["relay_rounds"][0]["events"] == TINY.relay_events
     assert data["checks"]["relay_topic_records"] == data["checks"]["aiokafka_topic_records"] == TINY.relay_events
     assert data["checks"]["same_body_and_key"] and data["checks"]["same_header_names"]
+    assert data["consumer_vs_handwritten"] > 0
+    assert data["consumer"]["consumer_rounds"][0]["events"] == TINY.consumer_events
     assert data["server"]["synchronous_commit"] == "on"
     assert data["producer_settings"]["acks"] == "all" and data["producer_settings"]["enable_idempotence"] is True
     assert data["machine"]["cpu_count"] >= 1 and data["machine"]["postgresql"]

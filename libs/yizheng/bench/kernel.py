@@ -9,6 +9,8 @@
    aiokafka producer loop with the relay's producer settings, sending the very messages the relay sent
    (read back from its topic: same bodies, keys, headers, order), gathering the send() futures in batches
    of the relay's size, to another fresh topic.
+3. Consumer (no target; yizheng.bench.consumer): an `IdempotentConsumer` draining a topic, next to a
+   hand-written aiokafka + asyncpg loop doing the same work per message.
 
 Noise. The machine is shared (other test runs, the broker's JVM), so each comparison runs in rounds that
 alternate kernel and baseline, and every ratio is the median of the per-round ratios. Each timed window
@@ -29,7 +31,7 @@ import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
@@ -43,6 +45,9 @@ from eventstore.relay import Relay, public_broker
 from eventstore.store import Checkpoint, CommandContext, EventStore
 from yizheng.bench import cpu
 from yizheng.bench.pgbench import PgbenchResult, insert_script, run_pgbench
+
+if TYPE_CHECKING:
+    from yizheng.bench.consumer import ConsumerComparison
 
 Say = Callable[[str], None]
 
@@ -83,6 +88,7 @@ class KernelBenchConfig:
     relay_warmup_events: int
     relay_streams: int
     streams_per_client: int = 100
+    consumer_events: int = 3_000  # drained by the consumer (and by hand) in each round
 
     @classmethod
     def quick(cls) -> KernelBenchConfig:
@@ -92,7 +98,7 @@ class KernelBenchConfig:
     @classmethod
     def full(cls) -> KernelBenchConfig:
         return cls(mode="full", clients=(1, 4, 8), rounds=5, seconds=10, warmup_seconds=5,
-                   relay_events=200_000, relay_warmup_events=20_000, relay_streams=5_000)
+                   relay_events=200_000, relay_warmup_events=20_000, relay_streams=5_000, consumer_events=10_000)
 
 
 def _median(values: Sequence[float]) -> float:
@@ -445,6 +451,7 @@ class KernelBenchResult:
     producer: dict[str, Any]
     checks: dict[str, Any]
     event_loop: str = ""  # the loop this process ran on (the services run on yizheng.event_loop's)
+    consumers: ConsumerComparison | None = None
 
     def ratios(self) -> dict[str, float]:
         out: dict[str, float] = {}
@@ -452,6 +459,8 @@ class KernelBenchResult:
             out["append_vs_pgbench_1client" if a.clients == 1 else f"append_vs_pgbench_{a.clients}clients"] = a.ratio
         headline = next((a for a in self.appends if a.clients == HEADLINE_CLIENTS), self.appends[-1])
         out["append_vs_pgbench"] = headline.ratio
+        if self.consumers is not None:
+            out["consumer_vs_handwritten"] = self.consumers.ratio
         out["relay_vs_aiokafka"] = self.relay.ratio
         return out
 
@@ -475,6 +484,11 @@ class KernelBenchResult:
                       "aiokafka_events_per_s": self.relay.aiokafka_events_per_s, "ratio": self.relay.ratio,
                       "relay_rounds": [asdict(w) for w in self.relay.relay],
                       "aiokafka_rounds": [asdict(w) for w in self.relay.aiokafka]},
+            "consumer": None if self.consumers is None else {
+                "consumer_events_per_s": self.consumers.consumer_events_per_s,
+                "handwritten_events_per_s": self.consumers.handwritten_events_per_s, "ratio": self.consumers.ratio,
+                "consumer_rounds": [asdict(w) for w in self.consumers.consumer],
+                "handwritten_rounds": [asdict(w) for w in self.consumers.handwritten]},
             "producer_settings": self.producer,
             "event_loop": self.event_loop,
             "checks": self.checks,
@@ -500,6 +514,7 @@ async def run_kernel_bench(database_url: str, bootstrap: str, config: KernelBenc
     topics = {"warm-relay": f"bench.{run}.warm-relay", "warm-raw": f"bench.{run}.warm-raw"}
     for r in range(config.rounds):
         topics[f"relay-{r}"], topics[f"raw-{r}"] = f"bench.{run}.relay-{r}", f"bench.{run}.raw-{r}"
+    topics["consume"], topics["consume-warm"] = f"bench.{run}.consume", f"bench.{run}.consume-warm"
     pool = await create_pool(database_url, min_size=4, max_size=4)
     created_topics = False
     try:
@@ -586,13 +601,20 @@ async def run_kernel_bench(database_url: str, bootstrap: str, config: KernelBenc
         }
         if relay_count != config.relay_events or raw_count != config.relay_events:
             raise BenchError(f"expected {config.relay_events} records per topic, found {checks}")
+
+        # 3. the idempotent consumer next to a hand-written loop doing the same work (no target)
+        from yizheng.bench import consumer as consumer_bench  # it imports this module's types
+
+        consumers = await consumer_bench.compare(pool, relay_schema, bootstrap, topic=topics["consume"],
+                                                 warm_topic=topics["consume-warm"], count=config.consumer_events,
+                                                 rounds=config.rounds, groups=groups, say=say)
         settings = producer_settings(bootstrap)
         shown = {k: v for k, v in settings.items()
                  if k in ("acks", "enable_idempotence", "linger_ms", "max_batch_size", "max_request_size",
                           "compression_type", "request_timeout_ms")}
         return KernelBenchResult(config=config, server=server, appends=appends, event_row_width=event_width,
                                  pgbench_row_width=pg_width, relay=relay, producer=shown, checks=checks,
-                                 event_loop=type(asyncio.get_running_loop()).__module__)
+                                 event_loop=type(asyncio.get_running_loop()).__module__, consumers=consumers)
     finally:
         gc.unfreeze()
         for schema in (append_schema, relay_schema, warm_schema):

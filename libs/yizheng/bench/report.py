@@ -164,6 +164,12 @@ def render(doc: dict[str, Any]) -> str:
                       *_cpu_medians(r["relay_rounds"], "bench_process")))
     lines.append(_row("  raw aiokafka producer loop", "", "", "",
                       *_cpu_medians(r["aiokafka_rounds"], "bench_process")))
+    if c := doc.get("consumer"):
+        lines.append(_row("idempotent consumer from Kafka", f"{c['consumer_events_per_s']:,.0f} msg/s",
+                          f"{c['handwritten_events_per_s']:,.0f} msg/s", f"{c['ratio']:.2f}",
+                          *_cpu_medians(c["consumer_rounds"], "bench_process")))
+        lines.append(_row("  hand-written aiokafka+asyncpg loop", "", "", "",
+                          *_cpu_medians(c["handwritten_rounds"], "bench_process")))
     lines += [
         "  (client: this process, or pgbench; machine: all cores' busy time per operation, whatever ran;",
         "   busy cores: of the machine's, during the timed windows)",
@@ -175,6 +181,8 @@ def render(doc: dict[str, Any]) -> str:
     for key, value in doc.items():
         if key.startswith("append_vs_pgbench_") and key != "append_vs_pgbench_clients":
             lines.append(f"  {key:<31}{value:.2f}")
+    if "consumer_vs_handwritten" in doc:
+        lines.append(f"  consumer_vs_handwritten        {doc['consumer_vs_handwritten']:.2f}  (no target)")
     lines.append(f"  relay_vs_aiokafka              {doc['relay_vs_aiokafka']:.2f}  "
                  f"{_verdict(doc['relay_vs_aiokafka'], TARGET_RELAY)}")
     return "\n".join(lines)

@@ -1,0 +1,146 @@
+"""The consumer part of `yizheng bench kernel`: an `IdempotentConsumer` draining a topic, next to a
+hand-written aiokafka + asyncpg loop doing the same work per message (decode and validate the envelope and
+payload, one transaction with the inbox row and the handler's row, offsets committed every 100 messages),
+so the ratio shows what the kernel and FastStream add. No target: it guards against regressions."""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import asyncpg
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+
+from contracts.envelope import EventEnvelope
+from eventstore.consumer import IdempotentConsumer, ReceivedEvent, decode
+from yizheng.bench import cpu
+from yizheng.bench.kernel import BENCH_EVENTS, NOTE, SOURCE, BenchError, DrainWindow
+
+HANDLER_TABLE = "bench_applied"
+
+
+def envelope(n: int) -> bytes:
+    return EventEnvelope(
+        event_id=uuid.uuid4(), type="bench-noted", schema_version=1, stream_id=f"s-{n % 100}",
+        stream_version=n // 100 + 1, position=n + 1, occurred_at=datetime.now(UTC), recorded_at=datetime.now(UTC),
+        actor={"id": "bench-office-1", "role": "office_staff"}, committee_id="county-bench",
+        correlation_id=uuid.uuid4(), causation_id=None, source=SOURCE, data={"n": n, "note": NOTE},
+    ).model_dump_json().encode()
+
+
+async def produce(bootstrap: str, topic: str, count: int) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
+    await producer.start()
+    try:
+        sends = [await producer.send(topic, envelope(n), key=f"s-{n % 100}".encode()) for n in range(count)]
+        await asyncio.gather(*sends)
+    finally:
+        await producer.stop()
+
+
+async def setup(pool: asyncpg.Pool, schema: str) -> None:
+    await pool.execute(f"CREATE TABLE IF NOT EXISTS {schema}.{HANDLER_TABLE} (n integer, event_id uuid)")
+
+
+def _insert(schema: str) -> str:
+    return f"INSERT INTO {schema}.{HANDLER_TABLE} (n, event_id) VALUES ($1, $2)"
+
+
+async def drain_with_consumer(pool: asyncpg.Pool, schema: str, topic: str, bootstrap: str, *, group: str,
+                              count: int, timeout: float, groups: dict[str, list[int]]) -> DrainWindow:
+    """Time an IdempotentConsumer from start() until it has handled `count` messages."""
+    insert = _insert(schema)
+
+    async def handle(conn: asyncpg.Connection, received: ReceivedEvent) -> None:
+        await conn.execute(insert, received.event.n, received.envelope.event_id)  # type: ignore[attr-defined]
+
+    consumer = IdempotentConsumer(group, pool, schema, handle, topics=[topic], bootstrap=bootstrap, group_id=group,
+                                  registry=BENCH_EVENTS)
+    first = cpu.sample(groups)
+    await consumer.start()
+    try:
+        while consumer.handled < count:
+            if time.perf_counter() - first.wall > timeout:
+                raise BenchError(f"the consumer handled {consumer.handled} of {count} messages in {timeout:.0f} s")
+            await asyncio.sleep(0.001)
+        end = cpu.sample(groups)
+    finally:
+        await consumer.stop()
+    return _window(count, first, end)
+
+
+async def drain_by_hand(pool: asyncpg.Pool, schema: str, topic: str, bootstrap: str, *, group: str, count: int,
+                        groups: dict[str, list[int]]) -> DrainWindow:
+    """The same work without the kernel or FastStream: getone, decode, one transaction, offsets every 100."""
+    insert = _insert(schema)
+    inbox = (f"INSERT INTO {schema}.inbox (consumer, event_id, topic) VALUES ($1, $2, $3) "
+             "ON CONFLICT DO NOTHING RETURNING true")
+    reader = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False,
+                              auto_offset_reset="earliest")
+    first = cpu.sample(groups)
+    await reader.start()
+    try:
+        done: dict[TopicPartition, int] = {}
+        for handled in range(1, count + 1):
+            record = await reader.getone()
+            envelope, event = decode(record.value or b"", BENCH_EVENTS)
+            async with pool.acquire() as conn, conn.transaction():
+                if await conn.fetchval(inbox, group, envelope.event_id, record.topic):
+                    await conn.execute(insert, event.n, envelope.event_id)  # type: ignore[attr-defined]
+            done[TopicPartition(record.topic, record.partition)] = record.offset + 1
+            if handled % 100 == 0 or handled == count:
+                await reader.commit(done)
+                done = {}
+        end = cpu.sample(groups)
+    finally:
+        await reader.stop()
+    return _window(count, first, end)
+
+
+def _window(count: int, first: cpu.CpuSample, end: cpu.CpuSample) -> DrainWindow:
+    elapsed = end.wall - first.wall
+    return DrainWindow(events=count, seconds=round(elapsed, 3), events_per_s=count / elapsed, batch_size=1,
+                       cpu=cpu.usage(first, end, count))
+
+
+@dataclass
+class ConsumerComparison:
+    consumer_events_per_s: float  # medians over the rounds
+    handwritten_events_per_s: float
+    ratio: float  # median of the per-round ratios
+    consumer: list[DrainWindow]
+    handwritten: list[DrainWindow]
+
+
+async def compare(pool: asyncpg.Pool, schema: str, bootstrap: str, *, topic: str, warm_topic: str, count: int,
+                  rounds: int, groups: dict[str, list[int]], say: Callable[[str], None]) -> ConsumerComparison:
+    """`rounds` alternating drains of the same `count` messages, each side in a consumer group of its own."""
+    await setup(pool, schema)
+    warm = min(count, 300)
+    await produce(bootstrap, warm_topic, warm)
+    await produce(bootstrap, topic, count)
+    timeout = 60 + count / 50
+    run = uuid.uuid4().hex[:6]
+    await drain_with_consumer(pool, schema, warm_topic, bootstrap, group=f"bench-{run}-warm-k", count=warm,
+                              timeout=timeout, groups={})
+    await drain_by_hand(pool, schema, warm_topic, bootstrap, group=f"bench-{run}-warm-h", count=warm, groups={})
+    say(f"consumer vs a hand-written loop: {rounds} x {count:,} messages each")
+    kernel: list[DrainWindow] = []
+    by_hand: list[DrainWindow] = []
+    for r in range(rounds):
+        kernel.append(await drain_with_consumer(pool, schema, topic, bootstrap, group=f"bench-{run}-k{r}",
+                                                count=count, timeout=timeout, groups=groups))
+        by_hand.append(await drain_by_hand(pool, schema, topic, bootstrap, group=f"bench-{run}-h{r}", count=count,
+                                           groups=groups))
+        say(f"  round {r + 1}/{rounds}: consumer {kernel[-1].events_per_s:,.0f} messages/s, "
+            f"hand-written {by_hand[-1].events_per_s:,.0f} messages/s")
+    return ConsumerComparison(
+        consumer_events_per_s=statistics.median(w.events_per_s for w in kernel),
+        handwritten_events_per_s=statistics.median(w.events_per_s for w in by_hand),
+        ratio=statistics.median(a.events_per_s / b.events_per_s for a, b in zip(kernel, by_hand, strict=True)),
+        consumer=kernel, handwritten=by_hand)
