@@ -21,7 +21,7 @@ from typing import Any, Protocol
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
-from aiokafka.errors import IllegalStateError, KafkaError
+from aiokafka.errors import ConsumerStoppedError, KafkaError
 from faststream import AckPolicy
 from faststream.kafka import KafkaMessage
 from pydantic import ValidationError
@@ -127,12 +127,13 @@ class IdempotentConsumer:
         self._started = True
 
     async def stop(self) -> None:
+        if self._idle_flush is not None:
+            self._idle_flush.cancel()
+        await asyncio.gather(*self._flushes)
         if self._started:
             await self.commit_done()
             await self.broker.stop()
             self._started = False
-        if self._idle_flush is not None:
-            self._idle_flush.cancel()
 
     async def _finished(self, msg: KafkaMessage, record: ConsumerRecord[bytes, bytes]) -> None:
         """The message is done with: its offset may be committed."""
@@ -164,7 +165,7 @@ class IdempotentConsumer:
                 return
             try:
                 await self._kafka.commit(offsets)
-            except (KafkaError, IllegalStateError) as err:
+            except (KafkaError, ConsumerStoppedError) as err:
                 log.warning("%s: committing offsets failed (%s); they will be read again and skipped", self.name, err)
 
     async def _on_message(self, message: Any) -> None:
