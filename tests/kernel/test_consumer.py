@@ -124,12 +124,19 @@ async def test_a_handler_that_keeps_failing_is_retried_then_dead_lettered_writin
     assert [r[0] for r in await pg_pool.fetch(f"SELECT n FROM {applied_table}")] == [14]
 
 
-async def test_offsets_are_committed_so_a_restarted_consumer_does_not_reapply(
-        pg_pool: asyncpg.Pool, fresh_schema: str, applied_table: str, kafka_bootstrap: str, topic_prefix: str,
-        producer: AIOKafkaProducer, wait_until: WaitUntil) -> None:
+@pytest_asyncio.fixture(loop_scope="session")
+async def three_sent(producer: AIOKafkaProducer, topic_prefix: str) -> str:
+    """A topic holding three sample events, on one partition."""
     topic = f"{topic_prefix}samples.events"
     for n in range(3):
         await producer.send_and_wait(topic, envelope(n), key=b"k")
+    return topic
+
+
+async def test_offsets_are_committed_so_a_restarted_consumer_does_not_reapply(
+        pg_pool: asyncpg.Pool, fresh_schema: str, applied_table: str, kafka_bootstrap: str, three_sent: str,
+        producer: AIOKafkaProducer, wait_until: WaitUntil) -> None:
+    topic = three_sent
     first = consumer_for(pg_pool, fresh_schema, applied_table, topic, kafka_bootstrap)
     await first.start()
     try:
@@ -148,11 +155,9 @@ async def test_offsets_are_committed_so_a_restarted_consumer_does_not_reapply(
 
 
 async def test_offsets_are_committed_soon_after_the_last_message_even_while_running(
-        pg_pool: asyncpg.Pool, fresh_schema: str, applied_table: str, kafka_bootstrap: str, topic_prefix: str,
-        producer: AIOKafkaProducer, wait_until: WaitUntil) -> None:
-    topic = f"{topic_prefix}samples.events"
-    for n in range(3):
-        await producer.send_and_wait(topic, envelope(n), key=b"k")
+        pg_pool: asyncpg.Pool, fresh_schema: str, applied_table: str, kafka_bootstrap: str, three_sent: str,
+        wait_until: WaitUntil) -> None:
+    topic = three_sent
     consumer = consumer_for(pg_pool, fresh_schema, applied_table, topic, kafka_bootstrap)
     admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap)
     await admin.start()

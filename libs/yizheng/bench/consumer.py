@@ -6,11 +6,9 @@ so the ratio shows what the kernel and FastStream add. No target: it guards agai
 from __future__ import annotations
 
 import asyncio
-import statistics
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import asyncpg
@@ -19,7 +17,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from contracts.envelope import EventEnvelope
 from eventstore.consumer import IdempotentConsumer, ReceivedEvent, decode
 from yizheng.bench import cpu
-from yizheng.bench.kernel import BENCH_EVENTS, NOTE, SOURCE, BenchError, DrainWindow
+from yizheng.bench.kernel import BENCH_EVENTS, NOTE, SOURCE, BenchError, DrainComparison, DrainWindow
 
 HANDLER_TABLE = "bench_applied"
 
@@ -108,17 +106,8 @@ def _window(count: int, first: cpu.CpuSample, end: cpu.CpuSample) -> DrainWindow
                        cpu=cpu.usage(first, end, count))
 
 
-@dataclass
-class ConsumerComparison:
-    consumer_events_per_s: float  # medians over the rounds
-    handwritten_events_per_s: float
-    ratio: float  # median of the per-round ratios
-    consumer: list[DrainWindow]
-    handwritten: list[DrainWindow]
-
-
 async def compare(pool: asyncpg.Pool, schema: str, bootstrap: str, *, topic: str, warm_topic: str, count: int,
-                  rounds: int, groups: dict[str, list[int]], say: Callable[[str], None]) -> ConsumerComparison:
+                  rounds: int, groups: dict[str, list[int]], say: Callable[[str], None]) -> DrainComparison:
     """`rounds` alternating drains of the same `count` messages, each side in a consumer group of its own."""
     await setup(pool, schema)
     warm = min(count, 300)
@@ -139,8 +128,4 @@ async def compare(pool: asyncpg.Pool, schema: str, bootstrap: str, *, topic: str
                                            groups=groups))
         say(f"  round {r + 1}/{rounds}: consumer {kernel[-1].events_per_s:,.0f} messages/s, "
             f"hand-written {by_hand[-1].events_per_s:,.0f} messages/s")
-    return ConsumerComparison(
-        consumer_events_per_s=statistics.median(w.events_per_s for w in kernel),
-        handwritten_events_per_s=statistics.median(w.events_per_s for w in by_hand),
-        ratio=statistics.median(a.events_per_s / b.events_per_s for a, b in zip(kernel, by_hand, strict=True)),
-        consumer=kernel, handwritten=by_hand)
+    return DrainComparison(kernel=kernel, baseline=by_hand)

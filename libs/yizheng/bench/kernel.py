@@ -31,7 +31,7 @@ import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
@@ -45,9 +45,6 @@ from eventstore.relay import Relay, public_broker
 from eventstore.store import Checkpoint, CommandContext, EventStore
 from yizheng.bench import cpu
 from yizheng.bench.pgbench import PgbenchResult, insert_script, run_pgbench
-
-if TYPE_CHECKING:
-    from yizheng.bench.consumer import ConsumerComparison
 
 Say = Callable[[str], None]
 
@@ -429,12 +426,29 @@ def kafka_broker_pids(bootstrap: str) -> list[int]:
 
 
 @dataclass
-class RelayComparison:
-    relay_events_per_s: float  # medians over the rounds
-    aiokafka_events_per_s: float
-    ratio: float  # median of the per-round ratios
-    relay: list[DrainWindow]
-    aiokafka: list[DrainWindow]
+class DrainComparison:
+    """Alternating rounds of a kernel part and its baseline draining the same messages."""
+
+    kernel: list[DrainWindow]
+    baseline: list[DrainWindow]
+
+    @property
+    def kernel_per_s(self) -> float:  # median over the rounds
+        return _median([w.events_per_s for w in self.kernel])
+
+    @property
+    def baseline_per_s(self) -> float:
+        return _median([w.events_per_s for w in self.baseline])
+
+    @property
+    def ratio(self) -> float:  # median of the per-round ratios
+        return _median([k.events_per_s / b.events_per_s for k, b in zip(self.kernel, self.baseline, strict=True)])
+
+    def as_dict(self, kernel: str, baseline: str) -> dict[str, Any]:
+        """Under the JSON document's names for the two sides (e.g. relay / aiokafka)."""
+        return {f"{kernel}_events_per_s": self.kernel_per_s, f"{baseline}_events_per_s": self.baseline_per_s,
+                "ratio": self.ratio, f"{kernel}_rounds": [asdict(w) for w in self.kernel],
+                f"{baseline}_rounds": [asdict(w) for w in self.baseline]}
 
 
 # ---- the whole run -----------------------------------------------------------------------------------
@@ -447,11 +461,11 @@ class KernelBenchResult:
     appends: list[AppendComparison]
     event_row_width: int
     pgbench_row_width: int
-    relay: RelayComparison
+    relay: DrainComparison
     producer: dict[str, Any]
     checks: dict[str, Any]
     event_loop: str = ""  # the loop this process ran on (the services run on yizheng.event_loop's)
-    consumers: ConsumerComparison | None = None
+    consumers: DrainComparison | None = None
 
     def ratios(self) -> dict[str, float]:
         out: dict[str, float] = {}
@@ -480,15 +494,8 @@ class KernelBenchResult:
                 for a in self.appends
             ],
             "row_width_bytes": {"event": self.event_row_width, "pgbench": self.pgbench_row_width},
-            "relay": {"relay_events_per_s": self.relay.relay_events_per_s,
-                      "aiokafka_events_per_s": self.relay.aiokafka_events_per_s, "ratio": self.relay.ratio,
-                      "relay_rounds": [asdict(w) for w in self.relay.relay],
-                      "aiokafka_rounds": [asdict(w) for w in self.relay.aiokafka]},
-            "consumer": None if self.consumers is None else {
-                "consumer_events_per_s": self.consumers.consumer_events_per_s,
-                "handwritten_events_per_s": self.consumers.handwritten_events_per_s, "ratio": self.consumers.ratio,
-                "consumer_rounds": [asdict(w) for w in self.consumers.consumer],
-                "handwritten_rounds": [asdict(w) for w in self.consumers.handwritten]},
+            "relay": self.relay.as_dict("relay", "aiokafka"),
+            "consumer": None if self.consumers is None else self.consumers.as_dict("consumer", "handwritten"),
             "producer_settings": self.producer,
             "event_loop": self.event_loop,
             "checks": self.checks,
@@ -585,11 +592,7 @@ async def run_kernel_bench(database_url: str, bootstrap: str, config: KernelBenc
                     f"aiokafka {raw_rounds[-1].events_per_s:,.0f} messages/s")
         finally:
             await producer.stop()
-        relay = RelayComparison(
-            relay_events_per_s=_median([w.events_per_s for w in relay_rounds]),
-            aiokafka_events_per_s=_median([w.events_per_s for w in raw_rounds]),
-            ratio=_median([a.events_per_s / b.events_per_s for a, b in zip(relay_rounds, raw_rounds, strict=True)]),
-            relay=relay_rounds, aiokafka=raw_rounds)
+        relay = DrainComparison(kernel=relay_rounds, baseline=raw_rounds)
 
         relay_count, relay_first = await topic_contents(bootstrap, topics["relay-0"])
         raw_count, raw_first = await topic_contents(bootstrap, topics["raw-0"])
