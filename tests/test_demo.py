@@ -24,31 +24,21 @@ import httpx
 import pytest
 import pytest_asyncio
 from aiokafka import AIOKafkaConsumer, TopicPartition
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.admin import AIOKafkaAdminClient
 
 from contracts import topics
-from gateway.app import Gateway, build_gateway
+from gateway.app import Gateway
 from gateway.config import GatewayConfig
 from members.app import MembersApp, MembersConfig
-from members.app import build as build_members
-from proposals.app import ProposalsConfig, ProposalsService, build_proposals
+from proposals.app import ProposalsService
 from yizheng.auth import issue_token
 from yizheng.demo.generator import Size, generate
 from yizheng.demo.load import REPLAYED, WRITTEN, Loader, LoadReport, ensure_script_loaded, load
 from yizheng.demo.script import Expected, Script
 from yizheng.infra import Endpoints
 from yizheng.serve import PROCESSES
-from yizheng.testing.asgi_server import serve
+from yizheng.testing.platform import in_process_platform
 from yizheng.testing.wait import wait_until
-
-
-async def create_topics(bootstrap: str, names: list[str]) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    await admin.start()
-    try:
-        await admin.create_topics([NewTopic(n, num_partitions=3, replication_factor=1) for n in names])
-    finally:
-        await admin.close()
 
 
 @dataclass
@@ -83,37 +73,12 @@ class Platform:
 
 @pytest_asyncio.fixture(loop_scope="session", scope="module")
 async def platform(infra: Endpoints, pg_pool: asyncpg.Pool) -> AsyncIterator[Platform]:
-    tag = uuid.uuid4().hex[:8]
-    prefix = f"tdemo{tag}."
-    schemas = {"proposals": f"demo_p_{tag}", "members": f"demo_m_{tag}", "gateway": f"demo_g_{tag}"}
-    await create_topics(infra.kafka_bootstrap, [f"{prefix}{t}" for t in topics.ALL])
     # The deadline watcher runs as in `yizheng serve proposals`: recording the holiday schedule wakes it,
     # and it opens the recommendation look-backs that are due. It also ticks every 2 s here: on a busy
     # machine the wake-up can come before its read model has the reports, and a 5-minute tick is too late.
-    proposals = await build_proposals(ProposalsConfig(
-        dsn=infra.database_url, kafka_bootstrap=infra.kafka_bootstrap, schema=schemas["proposals"],
-        topic=f"{prefix}{topics.PROPOSALS}", pool_max_size=10, watcher_interval_seconds=2.0))
-    members = await build_members(MembersConfig(infra.database_url, infra.kafka_bootstrap,
-                                                schema=schemas["members"]).with_topic_prefix(prefix))
-    await proposals.start()
-    await members.start()
-    try:
-        async with serve(proposals.app) as p_url, serve(members.app) as m_url:
-            urls = {"proposals": p_url, "members": m_url}
-            gateway = await build_gateway(GatewayConfig(
-                dsn=infra.database_url, kafka_bootstrap=infra.kafka_bootstrap, schema=schemas["gateway"],
-                topic_prefix=prefix, service_urls=urls))
-            await gateway.start()
-            try:
-                async with serve(gateway.app) as g_url:
-                    yield Platform(urls, f"{g_url}/graphql", proposals, members, gateway, schemas, pg_pool)
-            finally:
-                await gateway.stop()
-    finally:
-        await members.stop()
-        await proposals.stop()
-        for schema in schemas.values():
-            await pg_pool.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+    async with in_process_platform(infra, pg_pool, label="demo", pool_max_size=10,
+                                   watcher_interval_seconds=2.0) as p:
+        yield Platform(p.urls, f"{p.gateway_url}/graphql", p.proposals, p.members, p.gateway, p.schemas, pg_pool)
 
 
 @dataclass

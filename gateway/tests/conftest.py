@@ -12,7 +12,6 @@ import asyncpg
 import pytest
 import pytest_asyncio
 from aiokafka import AIOKafkaProducer
-from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 from contracts import topics
 from eventstore.db import create_pool
@@ -26,18 +25,7 @@ from gateway.tests import fake_service
 from gateway.tests.harness import Api, Feed
 from yizheng.infra import Endpoints
 from yizheng.testing.asgi_server import serve
-
-
-async def create_topics(bootstrap: str, names: list[str]) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    await admin.start()
-    try:
-        existing = set(await admin.list_topics())
-        wanted = [NewTopic(n, num_partitions=3, replication_factor=1) for n in names if n not in existing]
-        if wanted:
-            await admin.create_topics(wanted)
-    finally:
-        await admin.close()
+from yizheng.testing.platform import create_topics
 
 
 @dataclass

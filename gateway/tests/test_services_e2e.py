@@ -15,19 +15,15 @@ import asyncpg
 import pytest
 import pytest_asyncio
 
-from contracts import topics
 from contracts.envelope import Role
-from gateway.app import Gateway, build_gateway
-from gateway.config import GatewayConfig
-from gateway.tests.conftest import create_topics
+from gateway.app import Gateway
 from gateway.tests.harness import Api, token
 from gateway.tests.test_live import Subscriber, subscribed
-from members.app import MembersApp, MembersConfig
-from members.app import build as build_members
-from proposals.app import ProposalsConfig, ProposalsService, build_proposals
+from members.app import MembersApp
+from proposals.app import ProposalsService
 from proposals.workdays import local_date
 from yizheng.infra import Endpoints
-from yizheng.testing.asgi_server import serve
+from yizheng.testing.platform import in_process_platform
 from yizheng.testing.wait import wait_until
 
 OUTCOME = """__typename
@@ -65,36 +61,9 @@ class Services:
 
 @pytest_asyncio.fixture(loop_scope="session", scope="module")
 async def services(infra: Endpoints, pg_pool: asyncpg.Pool) -> AsyncIterator[Services]:
-    tag = uuid.uuid4().hex[:8]
-    prefix = f"te2e{tag}."
-    schemas = {"proposals": f"e2e_p_{tag}", "members": f"e2e_m_{tag}", "gateway": f"e2e_g_{tag}"}
-    await create_topics(infra.kafka_bootstrap, [f"{prefix}{t}" for t in topics.ALL])
-    proposals = await build_proposals(ProposalsConfig(
-        dsn=infra.database_url, kafka_bootstrap=infra.kafka_bootstrap, schema=schemas["proposals"],
-        topic=f"{prefix}{topics.PROPOSALS}", run_watcher=False, pool_max_size=5))
-    members = await build_members(MembersConfig(infra.database_url, infra.kafka_bootstrap,
-                                                schema=schemas["members"]).with_topic_prefix(prefix))
-    await proposals.start()
-    await members.start()
-    try:
-        async with serve(proposals.app) as p_url, serve(members.app) as m_url:
-            config = GatewayConfig(dsn=infra.database_url, kafka_bootstrap=infra.kafka_bootstrap,
-                                   schema=schemas["gateway"], topic_prefix=prefix,
-                                   service_urls={"proposals": p_url, "members": m_url})
-            gateway = await build_gateway(config)
-            await gateway.start()
-            try:
-                async with serve(gateway.app) as url:
-                    yield Services(Api(url), gateway, proposals, members, f"county-{tag}")
-            finally:
-                await gateway.stop()
-    finally:
-        await members.stop()
-        await proposals.stop()
-        if members.owns_pool is False:
-            await members.pool.close()
-        for schema in schemas.values():
-            await pg_pool.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+    async with in_process_platform(infra, pg_pool, label="e2e", run_watcher=False, pool_max_size=5) as platform:
+        yield Services(Api(platform.gateway_url), platform.gateway, platform.proposals, platform.members,
+                       f"county-{platform.tag}")
 
 
 DRAFT = {"submitterKind": "joint", "cosignerMemberIds": ["m-li"], "category": "society",

@@ -967,12 +967,11 @@ class _County:
             k = len(active) if kind == "theory_study" and i == 0 else max(5, len(active) * self.rng.randint(2, 5) // 10)
             people = sorted(self.rng.sample(active, k=min(k, len(active))), key=lambda m: m.member_id)
             day = self.past_day(0.05, 0.95)
-            self.step(MEMBERS, "record-training", OFFICE,
-                      {"training_id": f"t-{i + 1:02d}", "kind": kind, "title": title, "held_on": day.isoformat(),
-                       "member_ids": [m.member_id for m in people]}, lane=f"training-{i}", phase=2, at=at_local(day, 9))
-            for m in people:
-                self.fact(m.member_id, f"training:t-{i + 1:02d}", "training", kind=kind)
-            self.counts["trainings"] += 1
+            ids = [m.member_id for m in people]
+            self.group_record("record-training", {"training_id": f"t-{i + 1:02d}", "kind": kind, "title": title,
+                                                  "held_on": day.isoformat(), "member_ids": ids},
+                              people, lane=f"training-{i}", at=at_local(day, 9), fact_key=f"training:t-{i + 1:02d}",
+                              fact_kind="training", count="trainings", kind=kind)
         n_charity = max(3, len(self.members) // 8)
         for i in range(n_charity):
             kind, title = self.rng.choice(texts.CHARITIES)
@@ -984,21 +983,27 @@ class _County:
                                     "done_on": day.isoformat(), "member_ids": [m.member_id for m in people]}
             if kind != "three_to_countryside":
                 body["amount_yuan"] = self.rng.randint(5, 200) * 100
-            self.step(MEMBERS, "record-charity", OFFICE, body, lane=f"charity-{i}", phase=2, at=at_local(day, 10))
-            for m in people:
-                self.fact(m.member_id, f"charity:c-{i + 1:03d}", "charity", kind=kind)
-            self.counts["charity"] += 1
+            self.group_record("record-charity", body, people, lane=f"charity-{i}", at=at_local(day, 10),
+                              fact_key=f"charity:c-{i + 1:03d}", fact_kind="charity", count="charity", kind=kind)
         for i, (level, title) in enumerate(texts.AWARDS):
             k = max(1, len(active) // (20 if level == "county" else 60))
             people = sorted(self.rng.sample(active, k=k), key=lambda m: m.member_id)
             day = self.past_day(0.1, 0.4)
-            self.step(MEMBERS, "grant-award", OFFICE,
-                      {"award_id": f"a-{i + 1:02d}", "title": title, "level": level, "granted_on": day.isoformat(),
-                       "member_ids": [m.member_id for m in people]}, lane=f"award-{i}", phase=2, at=at_local(day, 10))
-            for m in people:
-                self.fact(m.member_id, f"award:a-{i + 1:02d}", "award", level=level)
-            self.counts["awards"] += 1
+            ids = [m.member_id for m in people]
+            self.group_record("grant-award", {"award_id": f"a-{i + 1:02d}", "title": title, "level": level,
+                                              "granted_on": day.isoformat(), "member_ids": ids},
+                              people, lane=f"award-{i}", at=at_local(day, 10), fact_key=f"award:a-{i + 1:02d}",
+                              fact_kind="award", count="awards", level=level)
         self.liaison()
+
+    def group_record(self, command: str, body: dict[str, Any], people: list[Any], *, lane: str, at: Any,
+                     fact_key: str, fact_kind: str, count: str, **fact: Any) -> None:
+        """An office record naming several members (a training, a charity act, an award): the command, a
+        duty fact for each member named, and the count."""
+        self.step(MEMBERS, command, OFFICE, body, lane=lane, phase=2, at=at)
+        for m in people:
+            self.fact(m.member_id, fact_key, fact_kind, **fact)
+        self.counts[count] += 1
 
     def liaison(self) -> None:
         contacts: list[str] = []
