@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class DomainError(Exception):
-    """A command refused by a business rule. `rule` is a stable code clients can switch on."""
+    """A command refused by a business rule. `rule` is a stable code clients can switch on; `fields` names
+    the command's fields the refusal is about (dotted paths, as a 400's `fields`)."""
 
-    def __init__(self, rule: str, message: str, **details: object) -> None:
+    def __init__(self, rule: str, message: str, *, fields: Sequence[str] = (), **details: object) -> None:
         super().__init__(message)
         self.rule = rule
         self.message = message
+        self.fields = list(fields)
         self.details = details
 
     def __str__(self) -> str:

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import asyncpg
 
+from contracts.members.contact_details import ContactDetails
 from eventstore.db import quote_ident
-from members.domain.contact import ContactDetails
 
 
 class PrivateData:

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 
 from contracts.envelope import Actor, Role
 from contracts.members.enums import ChairRole, Sector
@@ -87,14 +87,6 @@ class ImportReport:
     def as_dict(self) -> dict[str, Any]:
         return {"registered": self.registered, "refused": self.refused,
                 "rows": [{k: v for k, v in asdict(r).items() if v not in (None, [])} for r in self.rows]}
-
-
-class ImportRoster(BaseModel):
-    """Import a roster file (CSV or XLSX, base64) as one register-member command per row (office staff)."""
-
-    model_config = ConfigDict(extra="forbid")
-    filename: str = Field(pattern=r"(?i)\.(csv|xlsx)$")
-    content_base64: str = Field(min_length=1)
 
 
 # ---- reading files -----------------------------------------------------------------------------------------

@@ -26,12 +26,12 @@ from contracts.proposals import (
     ProposalSubmitted,
     ReassignmentGranted,
 )
+from contracts.proposals import commands as c
 from contracts.registry import DomainEvent
 from eventstore.command_api import CommandOutcome, CommandSpec
 from eventstore.decider import Decider
 from eventstore.store import AppendResult, CommandContext, EventStore, StoredEvent
 from proposals import streams
-from proposals.domain import commands as c
 from proposals.domain import opinion_report as report
 from proposals.domain import proposal as p
 from proposals.domain import recommendation as rec

@@ -10,10 +10,18 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
 from contracts.envelope import Role
-from contracts.members.enums import AttendanceSource, AttendanceStatus, LeaveReason, MeetingKind
+from contracts.members.commands import (
+    CloseAttendance,
+    DecideLeave,
+    InviteToMeeting,
+    RecordAttendance,
+    RequestLeave,
+    ScheduleMeeting,
+)
+from contracts.members.enums import AttendanceSource, AttendanceStatus, MeetingKind
 from contracts.members.meeting import (
     LeaveDecided,
     LeaveRequested,
@@ -42,51 +50,6 @@ def meeting_stream(committee_id: str, meeting_id: str) -> str:
     return f"meeting:{committee_id}:{meeting_id}"
 
 
-class ScheduleMeeting(BaseModel):
-    """Schedule a meeting (office staff); the answer carries the check-in code, which is never published."""
-
-    model_config = ConfigDict(extra="forbid")
-    meeting_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")
-    kind: MeetingKind
-    title: str = Field(min_length=1, max_length=120)
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
-    venue: str = Field(default="", max_length=80)
-    term: int | None = Field(default=None, ge=1)
-    session: int | None = Field(default=None, ge=1)
-
-
-class InviteToMeeting(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    meeting_id: str
-    member_ids: list[str] = Field(min_length=1)
-
-
-class RequestLeave(BaseModel):
-    """A member asks leave of a meeting they are invited to (or office staff record it for them)."""
-
-    model_config = ConfigDict(extra="forbid")
-    meeting_id: str
-    member_id: str
-    reason: LeaveReason
-
-
-class DecideLeave(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    meeting_id: str
-    member_id: str
-    approved: bool
-    note: str = Field(default="", max_length=200)
-
-
-class CheckInWithCode(BaseModel):
-    """A member checks in with the meeting's code."""
-
-    model_config = ConfigDict(extra="forbid")
-    meeting_id: str
-    code: str = Field(min_length=4, max_length=12)
-
-
 class CheckIn(BaseModel):
     """The decider's view of a check-in: the handler compared the code with the private one."""
 
@@ -94,22 +57,6 @@ class CheckIn(BaseModel):
     meeting_id: str
     member_id: str
     code_matches: bool
-
-
-class RecordAttendance(BaseModel):
-    """Office staff record (or correct) a member's attendance."""
-
-    model_config = ConfigDict(extra="forbid")
-    meeting_id: str
-    member_id: str
-    status: AttendanceStatus
-
-
-class CloseAttendance(BaseModel):
-    """Close the roll: invitees without a record are on leave (approved) or absent."""
-
-    model_config = ConfigDict(extra="forbid")
-    meeting_id: str
 
 
 LeaveState = Literal["pending", "approved", "refused"]

@@ -8,15 +8,13 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from contracts.members.enums import ChairRole, MemberStatus, Sector
+from contracts.members.commands import ChangeMemberStatus, RegisterMember, UpdateMember
+from contracts.members.enums import MemberStatus
 from contracts.members.member import MemberRegistered, MemberStatusChanged, MemberUpdated, family_name_of
 from contracts.registry import DomainEvent
 from eventstore.decider import Decider
 from eventstore.errors import DomainError
 from members.domain.common import Command, MemberView, require_office
-from members.domain.contact import ContactDetails
 
 FINAL = frozenset({MemberStatus.resigned, MemberStatus.removed, MemberStatus.deceased, MemberStatus.term_ended})
 PUBLIC_FIELDS = ("name", "sector", "township_id", "special_committee_id", "standing_committee", "chair_role",
@@ -25,53 +23,6 @@ PUBLIC_FIELDS = ("name", "sector", "township_id", "special_committee_id", "stand
 
 def member_stream(committee_id: str, member_id: str) -> str:
     return f"member:{committee_id}:{member_id}"
-
-
-class RegisterMember(BaseModel):
-    """Register a member (office staff). Contact data is kept privately."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    member_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")
-    name: str = Field(min_length=1, max_length=40)
-    sector: Sector
-    township_id: str | None = None
-    special_committee_id: str | None = None
-    standing_committee: bool = False
-    chair_role: ChairRole | None = None
-    special_supervisor_unit_id: str | None = None
-    term: int = Field(ge=1)
-    session: int = Field(default=1, ge=1)
-    joined_on: date
-    contact: ContactDetails | None = None
-
-
-class UpdateMember(BaseModel):
-    """Change registry fields (only those given) and/or the private contact data (office staff)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    member_id: str
-    name: str | None = Field(default=None, min_length=1, max_length=40)
-    sector: Sector | None = None
-    township_id: str | None = None
-    special_committee_id: str | None = None
-    standing_committee: bool | None = None
-    chair_role: ChairRole | None = None
-    special_supervisor_unit_id: str | None = None
-    clear: list[str] = Field(default_factory=list, description="optional fields to empty, e.g. chair_role")
-    contact: ContactDetails | None = None
-
-
-class ChangeMemberStatus(BaseModel):
-    """Record a status change over time (suspension, resignation, removal, death, end of term)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    member_id: str
-    status: MemberStatus
-    effective_on: date
-    reason: str = Field(default="", max_length=200)
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel
 
+from contracts.members.commands import GrantAward, RecordCharity, RecordLiaisonVisit, RecordTraining
 from contracts.members.duty import AwardGranted, CharityRecorded, TrainingRecorded
-from contracts.members.enums import AwardLevel, CharityKind, TrainingKind
 from contracts.members.organization import LiaisonVisitRecorded
 from contracts.registry import DomainEvent
 from eventstore.decider import Decider
@@ -18,45 +18,6 @@ from eventstore.errors import DomainError
 from members.domain.common import Command, no_duplicates, require_active_members, require_office
 
 _ID = r"^[A-Za-z0-9_.\-]+$"
-
-
-class RecordTraining(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    training_id: str = Field(min_length=1, max_length=64, pattern=_ID)
-    kind: TrainingKind
-    title: str = Field(min_length=1, max_length=120)
-    held_on: date
-    member_ids: list[str] = Field(min_length=1)
-
-
-class RecordCharity(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    charity_id: str = Field(min_length=1, max_length=64, pattern=_ID)
-    kind: CharityKind
-    title: str = Field(min_length=1, max_length=120)
-    done_on: date
-    member_ids: list[str] = Field(min_length=1)
-    amount_yuan: int | None = Field(default=None, ge=0)
-
-
-class GrantAward(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    award_id: str = Field(min_length=1, max_length=64, pattern=_ID)
-    title: str = Field(min_length=1, max_length=120)
-    level: AwardLevel
-    granted_on: date
-    member_ids: list[str] = Field(default_factory=list)
-    organization_ids: list[str] = Field(default_factory=list)
-
-
-class RecordLiaisonVisit(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    liaison_visit_id: str = Field(min_length=1, max_length=64, pattern=_ID)
-    contact_id: str | None = None
-    visited_member_id: str | None = None
-    visitor_member_ids: list[str] = Field(default_factory=list)
-    visited_on: date
-    purpose: str = Field(default="", max_length=200)
 
 
 def record_stream(committee_id: str, body: BaseModel) -> str:

@@ -7,9 +7,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from contracts.members.enums import LiaisonContactKind, OrganizationKind, Sector
+from contracts.members.commands import (
+    AddLiaisonContact,
+    AddOrganizationMember,
+    AddUnitStaff,
+    RegisterOrganization,
+    RegisterUnit,
+)
+from contracts.members.enums import LiaisonContactKind
 from contracts.members.organization import (
     LiaisonContactAdded,
     OrganizationMemberAdded,
@@ -35,55 +40,6 @@ def unit_stream(committee_id: str, unit_id: str) -> str:
 
 def contact_stream(committee_id: str, contact_id: str) -> str:
     return f"liaison-contact:{committee_id}:{contact_id}"
-
-
-class RegisterOrganization(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    organization_id: str = Field(min_length=1, max_length=64, pattern=_ID)
-    name: str = Field(min_length=1, max_length=80)
-    kind: OrganizationKind
-    sector: Sector | None = None
-
-
-class AddOrganizationMember(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    organization_id: str
-    member_id: str
-    position: str | None = Field(default=None, max_length=40)
-
-
-class RegisterUnit(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    unit_id: str = Field(min_length=1, max_length=64, pattern=_ID)
-    name: str = Field(min_length=1, max_length=80)
-
-
-class AddUnitStaff(BaseModel):
-    """A staff account of a handling unit; the phone is kept privately."""
-
-    model_config = ConfigDict(extra="forbid")
-    unit_id: str
-    staff_id: str = Field(min_length=1, max_length=64, pattern=_ID)
-    name: str = Field(min_length=1, max_length=40)
-    title: str | None = Field(default=None, max_length=40)
-    is_liaison: bool = False
-    phone: str | None = Field(default=None, max_length=20)
-
-
-class AddLiaisonContact(BaseModel):
-    """A hometown talent, private-economy person, new-social-strata person or member enterprise; phone and
-    address are kept privately."""
-
-    model_config = ConfigDict(extra="forbid")
-    contact_id: str = Field(min_length=1, max_length=64, pattern=_ID)
-    kind: LiaisonContactKind
-    name: str = Field(min_length=1, max_length=80)
-    township_id: str | None = None
-    sector: Sector | None = None
-    member_id: str | None = None
-    based_in: str | None = Field(default=None, max_length=40)
-    phone: str | None = Field(default=None, max_length=20)
-    address: str | None = Field(default=None, max_length=200)
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
-
+from contracts.members.commands import GradeYear, PublishRulebook, RescoreYear
 from contracts.members.rulebook import Rulebook
 from contracts.members.scoring import RulebookPublished, YearGraded, YearRescored
 from contracts.registry import DomainEvent
@@ -21,31 +20,6 @@ from members.scoring.rulebook import default_rulebook
 
 def rulebook_stream(committee_id: str, year: int) -> str:
     return f"rulebook:{committee_id}:{year}"
-
-
-class PublishRulebook(BaseModel):
-    """Publish a version of the year's rulebook; without `rulebook`, the shipped default for that year."""
-
-    model_config = ConfigDict(extra="forbid")
-    year: int = Field(ge=2000, le=2200)
-    rulebook: Rulebook | None = None
-    note: str = Field(default="", max_length=500)
-
-
-class RescoreYear(BaseModel):
-    """Re-score the year under a rulebook version (a correction), saying why."""
-
-    model_config = ConfigDict(extra="forbid")
-    year: int
-    to_version: int = Field(ge=1)
-    reason: str = Field(min_length=1, max_length=500)
-
-
-class GradeYear(BaseModel):
-    """Run the year's evaluation: grade every member in office."""
-
-    model_config = ConfigDict(extra="forbid")
-    year: int
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from contracts.members.enums import Sector, VisitKind, VisitOutcomeKind, VisitRole
+from contracts.members.commands import LinkVisitOutcome, LogVisit, SetVisitPlan
+from contracts.members.enums import VisitKind, VisitOutcomeKind
 from contracts.members.visit import VisitLogged, VisitOutcomeLinked, VisitPlanSet
 from contracts.registry import DomainEvent
 from eventstore.decider import Decider
@@ -31,43 +30,6 @@ def visit_stream(committee_id: str, visit_id: str) -> str:
 
 def visit_plan_stream(committee_id: str, year: int) -> str:
     return f"visit-plan:{committee_id}:{year}"
-
-
-class LogVisit(BaseModel):
-    """Log a visit: a member logs their own (office staff may log for them)."""
-
-    model_config = ConfigDict(extra="forbid")
-    visit_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")
-    kind: VisitKind
-    visitor_member_id: str
-    visited_member_ids: list[str] = Field(default_factory=list)
-    visited_sector: Sector | None = None
-    visited_group: str | None = Field(default=None, max_length=80)
-    township_id: str | None = None
-    visited_on: date
-    roles: list[VisitRole] = Field(min_length=1)
-    people_reached: int = Field(ge=0)
-    issues_heard: list[str] = Field(default_factory=list, max_length=50)
-    follow_up: str | None = Field(default=None, max_length=500)
-
-
-class LinkVisitOutcome(BaseModel):
-    """Link a visit to the proposal or public-opinion report it led to."""
-
-    model_config = ConfigDict(extra="forbid")
-    visit_id: str
-    outcome_kind: VisitOutcomeKind
-    outcome_id: str = Field(min_length=1, max_length=64)
-
-
-class SetVisitPlan(BaseModel):
-    """The year's visit plan (office staff): coverage targets and optional chair-member pairings."""
-
-    model_config = ConfigDict(extra="forbid")
-    year: int = Field(ge=2000, le=2200)
-    grassroots_visited_by_chair: bool = True
-    sector_visits_per_member: int = Field(default=1, ge=0, le=50)
-    pairings: dict[str, list[str]] = Field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,9 @@ from typing import Any
 
 from openpyxl import Workbook
 
+from contracts.members.contact_details import _ID_CHECK, _ID_WEIGHTS, id_number_valid
 from eventstore.body_limit import COMMAND_BODY_LIMIT
 from members.app import MembersApp
-from members.domain.contact import _ID_CHECK, _ID_WEIGHTS, id_number_valid
 from members.tests.conftest import Client
 
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from contracts.envelope import Role
 from contracts.proposals import HolidayScheduleRecorded
+from contracts.proposals import commands as c
 from contracts.registry import DomainEvent
 from eventstore.decider import Decider
-from proposals.domain import commands as c
 from proposals.domain.issued import Issued, refuse, require_role
 from proposals.workdays import DEFAULT_CALENDAR, WorkCalendar
 

@@ -19,10 +19,10 @@ from contracts.proposals import (
     OpinionReportSubmitted,
     ReportLevel,
 )
+from contracts.proposals import commands as c
 from contracts.registry import DomainEvent
 from eventstore.decider import Decider
 from eventstore.errors import NotAuthorized
-from proposals.domain import commands as c
 from proposals.domain.issued import OFFICE, Issued, refuse, require_role
 
 

@@ -58,11 +58,11 @@ from contracts.proposals import (
     SubmitterKind,
     UnitRole,
 )
+from contracts.proposals import commands as c
 from contracts.registry import DomainEvent
 from eventstore.decider import Decider
 from eventstore.errors import NotAuthorized
 from proposals import deadlines
-from proposals.domain import commands as c
 from proposals.domain.issued import OFFICE, OFFICE_OR_LEADERSHIP, SYSTEM, Issued, refuse, require_reason, require_role
 from proposals.domain.proposal_state import ProposalState, Status, UnitState, evolve
 

@@ -15,9 +15,9 @@ from contracts.proposals import (
     RecommendationFollowupReopened,
     RecommendationReportRecorded,
 )
+from contracts.proposals import commands as c
 from contracts.registry import DomainEvent
 from eventstore.decider import Decider
-from proposals.domain import commands as c
 from proposals.domain.issued import OFFICE, SYSTEM, Issued, refuse, require_role
 
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from contracts.proposals import SolicitationPublished
+from contracts.proposals import commands as c
 from contracts.registry import DomainEvent
 from eventstore.decider import Decider
-from proposals.domain import commands as c
 from proposals.domain.issued import OFFICE, Issued, refuse, require_role
 
 

@@ -11,10 +11,10 @@ from typing import Any, Generic, TypeVar
 import pytest
 
 from contracts.envelope import Actor, Role
+from contracts.proposals import commands as c
 from contracts.registry import DomainEvent
 from eventstore.decider import Decider
 from eventstore.errors import DomainError
-from proposals.domain import commands as c
 from proposals.domain import numbering
 from proposals.domain.issued import Issued
 from proposals.domain.numbering import NumberingState, ReserveNumber

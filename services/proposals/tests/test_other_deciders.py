@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from proposals.domain import commands as c
+from contracts.proposals import commands as c
 from proposals.domain.holiday_schedule import HOLIDAY_SCHEDULE
 from proposals.domain.numbering import NUMBERING, ReserveNumber
 from proposals.domain.opinion_report import OPINION_REPORT, ConvertFromProposal, ReportState, Submit

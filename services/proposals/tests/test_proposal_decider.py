@@ -16,7 +16,7 @@ from contracts.proposals import (
     ProposalSubmitted,
     ReopenReason,
 )
-from proposals.domain import commands as c
+from contracts.proposals import commands as c
 from proposals.domain.proposal import ApplyDeadlines, MergeInto, NotAccept, ReceiveMerge, RecordResult, Submit
 from proposals.domain.proposal_state import Status
 from proposals.workdays import WorkCalendar

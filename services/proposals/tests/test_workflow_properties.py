@@ -33,9 +33,9 @@ from contracts.proposals import (
     ReopenReason,
     UnitRole,
 )
+from contracts.proposals import commands as c
 from contracts.registry import DomainEvent
 from eventstore.errors import DomainError
-from proposals.domain import commands as c
 from proposals.domain import numbering
 from proposals.domain.issued import Issued
 from proposals.domain.proposal import (
