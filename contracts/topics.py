@@ -1,10 +1,9 @@
-"""Public topic names, one per service. Tests and tenants of a shared cluster may prefix them."""
+"""Topic names, one per service (each service's contract names its own: `contracts/<svc>/service.py`).
+Tests and tenants of a shared cluster may prefix them."""
 
 PROPOSALS = "proposals.events"
 MEMBERS = "members.events"
 SURVEYS = "surveys.events"
-
-ALL = (PROPOSALS, MEMBERS, SURVEYS)
 
 
 def dlq(topic: str) -> str:

@@ -9,7 +9,7 @@ import uvicorn
 
 from gateway.app import build_gateway
 from gateway.config import GatewayConfig
-from yizheng import event_loop
+from runtime import event_loop
 
 
 async def serve(host: str, port: int) -> None:

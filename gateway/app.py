@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import asyncpg
 import httpx
@@ -38,9 +38,6 @@ from gateway.live import LiveHub
 from gateway.projector import Projector
 from gateway.read.contacts import ContactDirectory
 from gateway.schema.build import build_schema
-
-if TYPE_CHECKING:
-    from yizheng.serve import ProcessConfig
 
 
 class GatewayGraphQL(GraphQL):  # type: ignore[type-arg]
@@ -127,28 +124,13 @@ async def build_gateway(config: GatewayConfig, *, catalog: Sequence[CommandInfo]
     return Gateway(config, pool, projector, hub, forwarder, schema, app, run_projector)
 
 
-async def build_from_config(process: ProcessConfig) -> Gateway:
-    """The gateway as one process of the platform (`yizheng serve gateway`, `yizheng run`, Kubernetes)."""
-    import os
-
-    from gateway.config import environment
-
-    config = GatewayConfig(dsn=process.database_url, kafka_bootstrap=process.kafka_bootstrap,
-                           service_urls=dict(process.service_urls), topic_prefix=process.topic_prefix,
-                           schema=os.environ.get("YIZHENG_GATEWAY_SCHEMA", "gateway"), environment=environment())
-    return await build_gateway(config)
-
-
-async def migrate(process: ProcessConfig) -> None:
+async def migrate(config: GatewayConfig) -> None:
     """What `yizheng migrate gateway` runs: the gateway's view tables and inbox (idempotent)."""
-    import os
-
     from gateway.projector import setup_views
     from gateway.views import all_views
 
-    schema = os.environ.get("YIZHENG_GATEWAY_SCHEMA", "gateway")
-    pool = await create_pool(process.database_url, max_size=2)
+    pool = await create_pool(config.dsn, max_size=2)
     try:
-        await setup_views(pool, schema, all_views(schema))
+        await setup_views(pool, config.schema, all_views(config.schema))
     finally:
         await pool.close()

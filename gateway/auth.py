@@ -1,6 +1,6 @@
 """Who is calling: the bearer token of an HTTP request or of a WebSocket's `connection_init`.
 
-Verification is `yizheng.auth` (HS256 with the local secret in development, RS256 against a JWKS URL in
+Verification is `runtime.auth` (HS256 with the local secret in development, RS256 against a JWKS URL in
 production). The gateway only adds the notion of an anonymous caller, so that introspection in
 development works without a token while every data field still demands one."""
 
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from contracts.envelope import Role
-from yizheng.auth import InvalidToken, Principal, bearer
+from runtime.auth import InvalidToken, Principal, bearer
 
 
 @dataclass(frozen=True)

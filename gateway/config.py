@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from contracts import topics
+from contracts import platform
 
 DEVELOPMENT = "development"
 PRODUCTION = "production"
@@ -38,20 +38,17 @@ class GatewayConfig:
 
     @property
     def topics(self) -> list[str]:
-        return [self.topic(t) for t in topics.ALL]
+        """Every topic the platform's services publish (`contracts.platform`)."""
+        return [self.topic(t) for t in platform.published_topics()]
 
     @classmethod
     def from_env(cls) -> GatewayConfig:
-        from yizheng import settings
+        from runtime import settings
 
-        urls = {
-            "proposals": os.environ.get("YIZHENG_PROPOSALS_URL", "http://127.0.0.1:8101"),
-            "members": os.environ.get("YIZHENG_MEMBERS_URL", "http://127.0.0.1:8102"),
-        }
         return cls(
             dsn=settings.database_url(),
             kafka_bootstrap=settings.kafka_bootstrap(),
-            service_urls=urls,
+            service_urls=service_urls(),
             schema=os.environ.get("YIZHENG_GATEWAY_SCHEMA", "gateway"),
             topic_prefix=os.environ.get("YIZHENG_TOPIC_PREFIX", ""),
             environment=environment(),
@@ -60,6 +57,12 @@ class GatewayConfig:
 
 def environment() -> str:
     """`YIZHENG_ENV`: `development` (the local default) or `production` — one reading for every process."""
-    from yizheng.settings import environment as configured
+    from runtime.settings import environment as configured
 
     return configured()
+
+
+def service_urls() -> dict[str, str]:
+    """Each service's command API: `YIZHENG_<NAME>_URL`, else its local port on loopback."""
+    return {c.name: os.environ.get(f"YIZHENG_{c.name.upper()}_URL", f"http://127.0.0.1:{c.port}")
+            for c in platform.contracts()}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from gateway.config import GatewayConfig
 from gateway.views import VIEW_CLASSES
-from yizheng.cli_replay import ReplayOptions, Runner, register
+from runtime.replay import Replayable, ReplayOptions, Runner
 
 
 def _config(options: ReplayOptions) -> GatewayConfig:
@@ -37,6 +37,6 @@ def _runner(names: list[str]) -> Runner:
     return run
 
 
-for _cls in VIEW_CLASSES:
-    register(f"gateway.{_cls.name}", f"gateway view: {_cls.description}", _runner([_cls.name]))
-register("gateway.all", "every gateway view", _runner([c.name for c in VIEW_CLASSES]))
+def replayables() -> list[Replayable]:
+    views = [Replayable(f"gateway.{c.name}", f"gateway view: {c.description}", _runner([c.name])) for c in VIEW_CLASSES]
+    return [*views, Replayable("gateway.all", "every gateway view", _runner([c.name for c in VIEW_CLASSES]))]

@@ -26,17 +26,15 @@ import pytest_asyncio
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
-from contracts import topics
 from gateway.app import Gateway
 from gateway.config import GatewayConfig
-from members.app import MembersApp, MembersConfig
-from proposals.app import ProposalsService
-from yizheng.auth import issue_token
+from runtime.auth import issue_token
+from runtime.service_host import ServiceHost
 from yizheng.demo.generator import Size, generate
 from yizheng.demo.load import REPLAYED, WRITTEN, Loader, LoadReport, ensure_script_loaded, load
 from yizheng.demo.script import Expected, Script
 from yizheng.infra import Endpoints
-from yizheng.serve import PROCESSES
+from yizheng.serve import definitions, processes
 from yizheng.testing.platform import in_process_platform
 from yizheng.testing.wait import wait_until
 
@@ -45,8 +43,8 @@ from yizheng.testing.wait import wait_until
 class Platform:
     urls: dict[str, str]
     graphql: str
-    proposals: ProposalsService
-    members: MembersApp
+    proposals: ServiceHost[Any]
+    members: ServiceHost[Any]
     gateway: Gateway
     schemas: dict[str, str]
     pool: asyncpg.Pool
@@ -193,7 +191,7 @@ async def test_the_small_county_loads_through_the_command_apis_without_a_refusal
     assert set(e.proposals_by_status) == {"draft", "submitted", "returned", "withdrawn", "accepted", "not_accepted",
                                           "merged", "assigned"}
     assert e.overdue_by_unit and e.dissatisfied and e.key_proposals and e.lookbacks_due
-    assert any(s.command == "submit_proposal" and s.body.get("proposal_id") for s in loaded.script.steps)
+    assert any(s.command == "submit-proposal" and s.body.get("proposal_id") for s in loaded.script.steps)
 
 
 async def test_scorecards_equal_what_the_script_implies(platform: Platform, loaded: Loaded) -> None:
@@ -316,8 +314,9 @@ async def unread_events(bootstrap: str) -> list[str]:
     `yizheng run` has no topic prefix, so the processes the next test starts join the local platform's
     consumer groups; were events waiting for them (a `make run` stopped mid-load), the test's throwaway
     processes would read them instead of the local platform. The test runs only when none are waiting."""
-    groups = {GatewayConfig(dsn="", kafka_bootstrap="").consumer_group: list(topics.ALL),
-              MembersConfig(dsn="", kafka_bootstrap="").consumer_group: list(MembersConfig("", "").consumed_topics)}
+    gateway = GatewayConfig(dsn="", kafka_bootstrap="")
+    groups = {gateway.consumer_group: gateway.topics,
+              **{f"{d.name}-{c.name}": list(c.topics) for d in definitions() for c in d.consumers}}
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap)
     await admin.start()
@@ -344,7 +343,7 @@ async def test_yizheng_run_serves_graphiql_and_stops_cleanly_on_ctrl_c(infra: En
     """`yizheng run` (what `make run` runs) as a user runs it, on a database of its own: every process
     answers, GraphiQL is at :8000/graphql, and Ctrl-C — SIGINT to the foreground process group — stops every
     process and exits 0. (The demo county is left out here; the tests above load it.)"""
-    ports = [spec.port for spec in PROCESSES.values()]
+    ports = [spec.port for spec in processes().values()]
     if any(answers(p) for p in ports):
         pytest.skip(f"a platform is already running on the local ports {ports}")
     waiting = await unread_events(infra.kafka_bootstrap)
@@ -372,7 +371,7 @@ async def test_yizheng_run_serves_graphiql_and_stops_cleanly_on_ctrl_c(infra: En
         assert any("all processes running" in x for x in lines), "\n".join(lines[-40:])
         assert any("GraphiQL: http://127.0.0.1:8000/graphql" in x for x in lines)
         children = [int(x.split("(pid ")[1].split(")")[0]) for x in lines if "(pid " in x]
-        assert len(children) == len(PROCESSES)
+        assert len(children) == len(processes())
         async with httpx.AsyncClient(timeout=10) as client:
             page = await client.get("http://127.0.0.1:8000/graphql", headers={"Accept": "text/html"})
             assert page.status_code == 200 and "graphiql" in page.text.lower()

@@ -19,7 +19,7 @@ import asyncpg
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
-from yizheng import settings
+from runtime import settings
 from yizheng.infra import Endpoints, InfraError, Layout, down, ensure_up, kafka, postgres, status
 from yizheng.infra.ports import is_listening, port_owner, process_alive
 from yizheng.testing import wait_until
@@ -246,7 +246,7 @@ async def test_smtp_server_collects_messages(smtp_server: SmtpSink) -> None:
 
 
 def test_production_refuses_the_development_signing_key(monkeypatch: pytest.MonkeyPatch) -> None:
-    from yizheng import settings
+    from runtime import settings
 
     monkeypatch.delenv("YIZHENG_JWT_SECRET", raising=False)
     monkeypatch.setenv("YIZHENG_ENV", "production")

@@ -23,7 +23,10 @@ from typing import Any
 import pytest
 import yaml
 
-from contracts import topics
+from contracts import platform, topics
+from gateway.config import GatewayConfig
+from yizheng.serve import definitions, processes
+from yizheng.testing.platform import platform_topics
 
 ROOT = Path(__file__).resolve().parents[1]
 K8S = ROOT / "deploy" / "k8s"
@@ -35,7 +38,8 @@ TOOLS_BIN = ROOT / ".yizheng" / "tools" / "bin"
 INSTALL_TIMEOUT_S = 240
 
 # The processes and what each serves (libs/yizheng/serve.py): services have a command API with /readyz.
-PROCESSES = {"proposals": "/readyz", "members": "/readyz", "gateway": "/healthz"}
+PROCESSES = {name: "/readyz" if spec.is_service else "/healthz" for name, spec in processes().items()}
+TOPICS = platform_topics()
 IMAGE = "yizheng"
 IMAGE_TAGS = {"dev": "dev", "production": "0.1.0"}
 RUN_AS_USER = 10001
@@ -270,7 +274,7 @@ def test_settings_and_secrets_reach_every_process(objs: list[Obj], overlay: str)
     assert data["YIZHENG_ENV"] == ("development" if overlay == "dev" else "production")
     kafka = named(objs, "Kafka", "yizheng")["metadata"]["name"]
     assert data["KAFKA_BOOTSTRAP_SERVERS"] == f"{kafka}-kafka-bootstrap:9092"  # Strimzi's bootstrap Service
-    for service in ("proposals", "members"):
+    for service in platform.SERVICES:
         url = data[f"YIZHENG_{service.upper()}_URL"]
         svc = named(objs, "Service", service)
         assert url == f"http://{service}:{svc['spec']['ports'][0]['port']}"
@@ -332,7 +336,7 @@ def test_kafka_runs_kraft_with_node_pools(objs: list[Obj], overlay: str) -> None
 
 def test_a_topic_and_its_dlq_for_every_public_topic(objs: list[Obj], overlay: str) -> None:
     by_name = topics_by_name(objs)
-    expected = set(topics.ALL) | {topics.dlq(t) for t in topics.ALL}
+    expected = set(TOPICS) | {topics.dlq(t) for t in TOPICS}
     assert set(by_name) == expected
     replicas = 3 if overlay == "production" else 1
     brokers = sum(int(p["spec"]["replicas"]) for p in of_kind(objs, "KafkaNodePool"))
@@ -342,7 +346,7 @@ def test_a_topic_and_its_dlq_for_every_public_topic(objs: list[Obj], overlay: st
         assert spec["replicas"] == replicas <= brokers, name
         assert int(spec["config"]["min.insync.replicas"]) == (2 if replicas == 3 else 1), name
         assert spec["config"]["cleanup.policy"] == "delete", name  # never compact: keys are stream ids
-    for name in topics.ALL:
+    for name in TOPICS:
         config = by_name[name]["spec"]["config"]
         # The log subscribers replay from: kept forever.
         assert int(config["retention.ms"]) == -1, name
@@ -392,19 +396,19 @@ def test_autoscalers(objs: list[Obj]) -> None:
     gateway_topics = {t["metadata"]["topic"] for so in of_kind(objs, "ScaledObject")
                       if so["spec"]["scaleTargetRef"]["name"] == "gateway"
                       for t in so["spec"]["triggers"] if t["type"] == "kafka"}
-    assert gateway_topics in (set(), set(topics.ALL)), "the gateway projects every public topic"
+    gateway = GatewayConfig(dsn="", kafka_bootstrap="")
+    assert gateway_topics in (set(), set(gateway.topics)), "the gateway projects every public topic"
     # Lag is measured on the groups and topics the code really consumes.
-    from gateway.config import GatewayConfig
-    from members.app import MembersConfig
-
-    consumed = {"gateway": (GatewayConfig.consumer_group, set(topics.ALL)),
-                "members": (MembersConfig.consumer_group, set(MembersConfig.consumed_topics))}
+    consumed = {"gateway": ({gateway.consumer_group}, set(gateway.topics))}
+    for d in definitions():
+        if d.consumers:
+            consumed[d.name] = ({f"{d.name}-{c.name}" for c in d.consumers}, set(d.consumed_topics))
     for so in of_kind(objs, "ScaledObject"):
         target = so["spec"]["scaleTargetRef"]["name"]
         kafka = [t["metadata"] for t in so["spec"]["triggers"] if t["type"] == "kafka"]
         if target in consumed:
             group, wanted = consumed[target]
-            assert {m["consumerGroup"] for m in kafka} == {group}, target
+            assert {m["consumerGroup"] for m in kafka} == group, target
             assert {m["topic"] for m in kafka} == wanted, target
     for hpa in of_kind(objs, "HorizontalPodAutoscaler"):
         assert hpa["spec"]["scaleTargetRef"]["name"] in deployments

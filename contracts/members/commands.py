@@ -28,6 +28,7 @@ from contracts.members.enums import (
     VisitRole,
 )
 from contracts.members.rulebook import Rulebook
+from contracts.service import CommandContract, command
 
 _ID = r"^[A-Za-z0-9_.\-]+$"
 
@@ -310,3 +311,33 @@ class ImportRoster(BaseModel):
     model_config = ConfigDict(extra="forbid")
     filename: str = Field(pattern=r"(?i)\.(csv|xlsx)$")
     content_base64: str = Field(min_length=1)
+
+
+COMMANDS: tuple[CommandContract, ...] = (
+    command("register-member", RegisterMember),
+    command("update-member", UpdateMember),
+    command("change-member-status", ChangeMemberStatus),
+    command("register-organization", RegisterOrganization),
+    command("add-organization-member", AddOrganizationMember),
+    command("register-unit", RegisterUnit),
+    command("add-unit-staff", AddUnitStaff),
+    command("add-liaison-contact", AddLiaisonContact),
+    command("record-liaison-visit", RecordLiaisonVisit),
+    command("schedule-meeting", ScheduleMeeting),
+    command("invite-to-meeting", InviteToMeeting),
+    command("request-leave", RequestLeave),
+    command("decide-leave", DecideLeave),
+    command("check-in", CheckInWithCode),
+    command("record-attendance", RecordAttendance),
+    command("close-attendance", CloseAttendance),
+    command("log-visit", LogVisit),
+    command("link-visit-outcome", LinkVisitOutcome),
+    command("set-visit-plan", SetVisitPlan),
+    command("record-training", RecordTraining),
+    command("record-charity", RecordCharity),
+    command("grant-award", GrantAward),
+    command("publish-rulebook", PublishRulebook),
+    command("rescore-year", RescoreYear),
+    command("grade-year", GradeYear),
+    command("import-roster", ImportRoster),
+)

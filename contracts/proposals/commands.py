@@ -23,6 +23,7 @@ from contracts.proposals import (
     ResultClass,
     SubmitterKind,
 )
+from contracts.service import CommandContract, command
 
 NewId = Field(default=None, pattern=r"^[A-Za-z0-9_.-]{1,64}$", description="optional; generated if absent")
 Reason = Field(min_length=1, description="always kept with the decision")
@@ -339,3 +340,41 @@ class RecordOpinionReportInstruction(Command):
 class PublishOpinionReport(Command):
     report_id: str = RefId
     issue: str = Field(min_length=1, description="e.g. 2026年第5期")
+
+
+COMMANDS: tuple[CommandContract, ...] = (
+    command("publish-solicitation", PublishSolicitation),
+    command("record-holiday-schedule", RecordHolidaySchedule),
+    command("draft-proposal", DraftProposal),
+    command("revise-proposal", ReviseProposal),
+    command("submit-proposal", SubmitProposal),
+    command("withdraw-proposal", WithdrawProposal),
+    command("confirm-cosignature", ConfirmCosignature),
+    command("decline-cosignature", DeclineCosignature),
+    command("accept-proposal", AcceptProposal),
+    command("not-accept-proposal", NotAcceptProposal),
+    command("merge-proposal", MergeProposal),
+    command("return-proposal", ReturnProposal),
+    command("assign-proposal", AssignProposal),
+    command("request-reassignment", RequestReassignment),
+    command("grant-reassignment", GrantReassignment),
+    command("refuse-reassignment", RefuseReassignment),
+    command("record-handling-contact", RecordHandlingContact),
+    command("reply-to-proposal", ReplyToProposal),
+    command("cosign-reply", CosignReply),
+    command("evaluate-reply", EvaluateReply),
+    command("reopen-handling", ReopenHandling),
+    command("revise-reply-class", ReviseReplyClass),
+    command("designate-key-proposal", DesignateKeyProposal),
+    command("report-key-proposal-progress", ReportKeyProposalProgress),
+    command("conclude-commitment-lookback", ConcludeCommitmentLookback),
+    command("record-proposal-result", RecordProposalResult),
+    command("record-recommendation-report", RecordRecommendationReport),
+    command("conclude-recommendation-lookback", ConcludeRecommendationLookback),
+    command("submit-opinion-report", SubmitOpinionReport),
+    command("edit-opinion-report", EditOpinionReport),
+    command("forward-opinion-report", ForwardOpinionReport),
+    command("record-opinion-report-adoption", RecordOpinionReportAdoption),
+    command("record-opinion-report-instruction", RecordOpinionReportInstruction),
+    command("publish-opinion-report", PublishOpinionReport),
+)

@@ -1,19 +1,17 @@
-"""Every command of the services the gateway fronts, read from the services' own `CommandSpec` lists so
-that a new command is a new mutation without touching the gateway. Only names, pydantic models and
-summaries are read; no handler runs here."""
+"""Every command of the services the gateway fronts, read from their contracts (`contracts.platform`, each
+service's `contracts/<svc>/service.py`), so that a new command is a new mutation without touching the
+gateway. The gateway imports no service code."""
 
 from __future__ import annotations
 
 import inspect
-import logging
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from pydantic import BaseModel
 
-log = logging.getLogger("gateway.commands")
+from contracts import platform
 
 
 @dataclass(frozen=True)
@@ -40,43 +38,10 @@ class CommandInfo:
         return f"{text}\n\n(`{self.service}` command `{self.name}`)".strip()
 
 
-def _specs(service: str, specs: Iterable[Any]) -> list[CommandInfo]:
-    return [CommandInfo(service, s.name, s.model, getattr(s, "summary", "") or "") for s in specs]
-
-
-def _members() -> list[CommandInfo]:
-    from members.handlers import MembersService
-    from members.roster_import import ImportRoster
-
-    # `specs()` only pairs names with models and bound handlers; nothing is called, so no store is needed.
-    service = MembersService.__new__(MembersService)
-    # MembersApp (members/app.py) serves `import-roster` beside the service's own specs.
-    roster = CommandInfo("members", "import-roster", ImportRoster, "")
-    return [*_specs("members", service.specs()), roster]
-
-
-def _proposals() -> list[CommandInfo]:
-    from proposals.handlers import ProposalsHandlers
-
-    handlers = ProposalsHandlers.__new__(ProposalsHandlers)
-    return _specs("proposals", handlers.specs())
-
-
-# Each service's loader, by service name. A service that adds a command needs no change here.
-LOADERS: dict[str, Callable[[], list[CommandInfo]]] = {"proposals": _proposals, "members": _members}
-
-
-def load_catalog(services: Iterable[str] | None = None, *, strict: bool = False) -> list[CommandInfo]:
-    """The commands of the named services (default: all known). A service whose code cannot be imported is
-    left out with a warning (strict: raise), so the gateway still starts while a service is being built."""
-    found: list[CommandInfo] = []
-    for name in services or LOADERS:
-        try:
-            found.extend(LOADERS[name]())
-        except Exception as err:
-            if strict:
-                raise
-            log.warning("commands of %s are not available: %s", name, err)
+def load_catalog(services: Iterable[str] | None = None) -> list[CommandInfo]:
+    """The commands of the named services (default: every service of the platform)."""
+    found = [CommandInfo(name, c.name, c.model, c.summary)
+             for name in services or platform.SERVICES for c in platform.contract(name).commands]
     names = [c.field_name for c in found]
     clashes = sorted({n for n in names if names.count(n) > 1})
     if clashes:

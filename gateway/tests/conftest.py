@@ -25,7 +25,7 @@ from gateway.tests import fake_service
 from gateway.tests.harness import Api, Feed
 from yizheng.infra import Endpoints
 from yizheng.testing.asgi_server import serve
-from yizheng.testing.platform import create_topics
+from yizheng.testing.platform import create_topics, platform_topics
 
 
 @dataclass
@@ -54,7 +54,7 @@ async def producer(infra: Endpoints) -> AsyncIterator[AIOKafkaProducer]:
 async def stack(infra: Endpoints, pg_pool: asyncpg.Pool) -> AsyncIterator[Stack]:
     tag = uuid.uuid4().hex[:10]
     prefix, schema, fake_schema = f"tgw{tag}.", f"gw_{tag}", f"gwfake_{tag}"
-    await create_topics(infra.kafka_bootstrap, [f"{prefix}{t}" for t in topics.ALL])
+    await create_topics(infra.kafka_bootstrap, [f"{prefix}{t}" for t in platform_topics()])
     fake_pool = await create_pool(infra.database_url, max_size=5)
     await install(fake_pool, fake_schema)
     store = EventStore(fake_pool, fake_schema, "fake")

@@ -18,7 +18,7 @@ from gql.transport.websockets import WebsocketsTransport
 from contracts import REGISTRY
 from contracts.envelope import Role
 from gateway.projector import Projector
-from yizheng.auth import issue_token
+from runtime.auth import issue_token
 from yizheng.testing.wait import wait_until
 
 

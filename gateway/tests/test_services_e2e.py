@@ -15,13 +15,12 @@ import asyncpg
 import pytest
 import pytest_asyncio
 
+from contracts.clock import local_date
 from contracts.envelope import Role
 from gateway.app import Gateway
 from gateway.tests.harness import Api, token
 from gateway.tests.test_live import Subscriber, subscribed
-from members.app import MembersApp
-from proposals.app import ProposalsService
-from proposals.workdays import local_date
+from runtime.service_host import ServiceHost
 from yizheng.infra import Endpoints
 from yizheng.testing.platform import in_process_platform
 from yizheng.testing.wait import wait_until
@@ -36,8 +35,8 @@ OUTCOME = """__typename
 class Services:
     api: Api
     gateway: Gateway
-    proposals: ProposalsService
-    members: MembersApp
+    proposals: ServiceHost[Any]
+    members: ServiceHost[Any]
     committee: str
 
     async def do(self, command: str, body: dict[str, Any], bearer: str, *, key: str | None = None) -> dict[str, Any]:
@@ -61,7 +60,7 @@ class Services:
 
 @pytest_asyncio.fixture(loop_scope="session", scope="module")
 async def services(infra: Endpoints, pg_pool: asyncpg.Pool) -> AsyncIterator[Services]:
-    async with in_process_platform(infra, pg_pool, label="e2e", run_watcher=False, pool_max_size=5) as platform:
+    async with in_process_platform(infra, pg_pool, label="e2e", run_workers=False, pool_max_size=5) as platform:
         yield Services(Api(platform.gateway_url), platform.gateway, platform.proposals, platform.members,
                        f"county-{platform.tag}")
 
@@ -172,7 +171,7 @@ async def test_a_retried_mutation_acts_once_against_the_real_service(services: S
     second = await services.do("registerUnit", body, office, key=key)
     assert first["__typename"] == second["__typename"] == "CommandAccepted"
     assert second["replayed"] is True and second["eventIds"] == first["eventIds"]
-    schema = services.members.config.schema
+    schema = services.members.schema
     count = await services.members.pool.fetchval(f"SELECT count(*) FROM {schema}.events WHERE type = "
                                                  "'unit-registered' AND data->>'unit_id' = $1", body["unitId"])
     assert count == 1

@@ -9,8 +9,9 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import re
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 import asyncpg
@@ -23,18 +24,15 @@ from starlette.routing import Route
 
 from contracts.storable_text import NUL_IN_JSON, NUL_PROBLEM, nul_paths
 from eventstore.body_limit import COMMAND_BODY_LIMIT, BodyLimit
+from eventstore.command_outcome import CommandOutcome
 from eventstore.errors import ConcurrencyError, DomainError
-from eventstore.store import AppendResult, CommandContext, EventStore
+from eventstore.store import CommandContext, EventStore
 
 C = TypeVar("C", bound=BaseModel)
 
-
-@dataclass(frozen=True)
-class CommandOutcome:
-    """What a command handler returns: what it wrote, plus anything the caller should see (e.g. a number)."""
-
-    written: AppendResult | None
-    result: dict[str, Any] = field(default_factory=dict)
+# Printable ASCII, bounded: the key is stored scoped by committee and caller, and echoed in errors.
+IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,200}")
+IDEMPOTENCY_KEY_RULE = "1 to 200 printable ASCII characters, no spaces"
 
 
 Handler = Callable[[C, CommandContext], Awaitable[CommandOutcome]]
@@ -71,13 +69,12 @@ def _outcome_body(outcome: CommandOutcome) -> dict[str, Any]:
 
 class CommandAPI:
     def __init__(self, service: str, store: EventStore, commands: Sequence[CommandSpec[Any]],
-                 authenticate: Callable[[str | None], Any] | None = None) -> None:
+                 authenticate: Callable[[str | None], Any]) -> None:
+        """`authenticate` turns the Authorization header into a principal (`actor`, `committee_id`) or
+        raises; the runtime passes its bearer-token check."""
         self.service = service
         self.store = store
         self.commands = {c.name: c for c in commands}
-        if authenticate is None:
-            from yizheng.auth import bearer
-            authenticate = bearer
         self._authenticate = authenticate
 
     def app(self) -> Starlette:
@@ -124,6 +121,9 @@ class CommandAPI:
             return _error(400, "invalid_command", f"{name}: {detail}", fields=paths)
         ctx = CommandContext(actor=principal.actor, committee_id=principal.committee_id)
         key = request.headers.get("idempotency-key")
+        if key is not None and not IDEMPOTENCY_KEY.fullmatch(key):
+            return _error(400, "invalid_command", f"{name}: Idempotency-Key: {IDEMPOTENCY_KEY_RULE}",
+                          fields=["Idempotency-Key"])
         if key:
             return await self._idempotent(key, spec, command, ctx, body)
         return await self._run(spec, command, ctx)
@@ -135,7 +135,10 @@ class CommandAPI:
             return _error(409, "concurrent_change", str(err))
         except DomainError as err:
             status = 403 if err.rule == "not_authorized" else 422
-            return _error(status, err.rule, err.message, **({"details": err.details} if err.details else {}))
+            extra: dict[str, Any] = {"fields": err.fields} if err.fields else {}
+            if err.details:
+                extra["details"] = err.details
+            return _error(status, err.rule, err.message, **extra)
         return JSONResponse(_outcome_body(outcome))
 
     # A claim whose attempt has not answered in this long is taken to have died with its process.
@@ -204,7 +207,7 @@ class CommandAPI:
             paths[f"/commands/{name}"] = {"post": {
                 "operationId": name, "summary": spec.summary or (spec.model.__doc__ or name).strip(),
                 "parameters": [{"name": "Idempotency-Key", "in": "header", "required": False,
-                                "schema": {"type": "string"}}],
+                                "schema": {"type": "string", "pattern": "^[\\x21-\\x7e]{1,200}$"}}],
                 "requestBody": {"required": True, "content": {"application/json": {
                     "schema": {"$ref": f"#/components/schemas/{spec.model.__name__}"}}}},
                 "responses": {

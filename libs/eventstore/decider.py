@@ -1,14 +1,14 @@
-"""Aggregates as plain functions: decide(state, command) -> events, evolve(state, event) -> state."""
+"""Aggregates as plain functions: decide(state, issued) -> events, evolve(state, event) -> state.
+
+A handler runs a decider through the unit of work (`eventstore.unit_of_work`), which gives it an `Issued`."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from contracts.registry import DomainEvent
-from eventstore.errors import ConcurrencyError
-from eventstore.store import AppendResult, CommandContext, EventStore
 
 S = TypeVar("S")
 C = TypeVar("C")
@@ -27,28 +27,3 @@ class Decider(Generic[S, C]):
         for event in events:
             current = self.evolve(current, event)
         return current
-
-
-@dataclass(frozen=True)
-class Decision(Generic[S]):
-    result: AppendResult
-    state: S
-    events: Sequence[DomainEvent]
-
-
-async def execute(store: EventStore, stream_id: str, decider: Decider[S, Any], command: Any,
-                  ctx: CommandContext, *, attempts: int = 3) -> Decision[S]:
-    """Load the stream, decide, append at the version loaded; on a concurrent write, decide again on the
-    newer state (the command may now be refused)."""
-    for attempt in range(attempts):
-        history = await store.read_stream(stream_id)
-        state = decider.fold(e.event for e in history)
-        events = decider.decide(state, command)
-        try:
-            result = await store.append(stream_id, len(history), events, ctx)
-        except ConcurrencyError:
-            if attempt == attempts - 1:
-                raise
-            continue
-        return Decision(result, decider.fold(events, state), events)
-    raise AssertionError("unreachable")

@@ -67,18 +67,6 @@ class StoredEvent:
 
 
 @dataclass(frozen=True)
-class RawEvent:
-    """A stored row as the relay publishes it: no parsing, the envelope as JSON-ready dict."""
-
-    envelope: dict[str, Any]
-    checkpoint: Checkpoint
-
-    @property
-    def stream_id(self) -> str:
-        return str(self.envelope["stream_id"])
-
-
-@dataclass(frozen=True)
 class AppendResult:
     stream_id: str
     stream_version: int
@@ -246,16 +234,10 @@ class EventStore:
         """Events after `after` in reading order, parsed and upcast to their current contract."""
         return [self._parse(r) for r in await self._fetch_after(after, limit, conn)]
 
-    async def read_raw(self, after: Checkpoint, limit: int = 500, *,
-                       conn: asyncpg.Connection | None = None) -> list[RawEvent]:
-        """Events after `after` as stored (for publishing: subscribers upcast themselves)."""
-        return [RawEvent(self._envelope_dict(r), Checkpoint(r["tx_id"], r["position"]))
-                for r in await self._fetch_after(after, limit, conn)]
-
     async def read_for_publishing(self, after: Checkpoint, limit: int = 500, *,
                                   conn: asyncpg.Connection | None = None) -> list[asyncpg.Record]:
         """Events after `after` rendered by PostgreSQL for publishing, as bytes: `body` (the envelope as JSON,
-        the same fields as `read_raw`'s envelope), `key` (the stream id) and the CloudEvents attributes
+        the envelope's fields), `key` (the stream id) and the CloudEvents attributes
         (`ce_*`); and `tx_id` and `position`."""
         async with connection(conn or self.pool) as c:
             rows: list[asyncpg.Record] = await c.fetch(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from yizheng import event_loop
+from runtime import event_loop
 
 app = typer.Typer(help="Benchmarks against the local (or configured) PostgreSQL and Kafka.", no_args_is_help=True)
 

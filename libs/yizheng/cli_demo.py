@@ -10,7 +10,7 @@ from typing import Any
 
 import typer
 
-from yizheng import event_loop
+from runtime import event_loop
 from yizheng.demo.generator import DEFAULT_SEED
 
 app = typer.Typer(help="The demo county: a generated year of a county committee's work.", no_args_is_help=True)

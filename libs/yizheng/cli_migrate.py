@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import typer
 
-from yizheng import event_loop
+from runtime import event_loop
 
 
 def migrate(
@@ -13,12 +13,13 @@ def migrate(
     wait_seconds: float = typer.Option(60.0, help="how long to wait for the database to answer"),
 ) -> None:
     """Install or upgrade each process's schema (event store, private tables, read models)."""
-    from yizheng.serve import PROCESSES
     from yizheng.serve import migrate as run
+    from yizheng.serve import processes
 
-    unknown = [n for n in names or [] if n not in PROCESSES]
+    known = processes()
+    unknown = [n for n in names or [] if n not in known]
     if unknown:
-        raise typer.BadParameter(f"unknown process {', '.join(unknown)}; choose from {', '.join(PROCESSES)}")
+        raise typer.BadParameter(f"unknown process {', '.join(unknown)}; choose from {', '.join(known)}")
     try:
         done = event_loop.run(run(list(names or []), wait_seconds=wait_seconds))
     except RuntimeError as err:

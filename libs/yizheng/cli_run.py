@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from yizheng import event_loop
+from runtime import event_loop
 
 
 def run(

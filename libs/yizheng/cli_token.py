@@ -21,7 +21,7 @@ def token(
 ) -> None:
     """Print a development bearer token for ROLE in COMMITTEE."""
     from contracts.envelope import Role
-    from yizheng.auth import issue_token
+    from runtime.auth import issue_token
 
     try:
         parsed = Role(role)

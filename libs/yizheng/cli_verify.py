@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from yizheng import event_loop
+from runtime import event_loop
 
 
 async def _verify(database_url: str, schemas: list[str]) -> int:
@@ -30,7 +30,7 @@ def verify(
     schema: list[str] = typer.Option([], "--schema", "-s", help="a store's schema (default: every store)"),
 ) -> None:
     """Recompute each store's hash chain; exit 1 if any event's content or order was changed."""
-    from yizheng.settings import database_url
+    from runtime.settings import database_url
 
     if event_loop.run(_verify(database_url(), schema)):
         raise typer.Exit(1)

@@ -1,22 +1,30 @@
-"""Runs one process of the platform: a service (command API + relay + consumers + projectors) or the
-gateway, by name. The supervisor (`yizheng run`) and Kubernetes both start processes this way, so what
-runs locally is what runs in the cluster."""
+"""Runs one process of the platform by name: a service of `contracts.platform.SERVICES` (its command API,
+relay, consumers, projections and workers, as its `ServiceDefinition` declares them) or the gateway. The
+supervisor (`yizheng run`) and Kubernetes both start processes this way, so what runs locally is what runs
+in the cluster."""
 
 from __future__ import annotations
 
 import asyncio
 import importlib
 import logging
+import os
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 import uvicorn
 
-from yizheng import event_loop
+from contracts import platform
+from eventstore.service import ServiceDefinition
+from runtime import event_loop
+from runtime.service_host import HostConfig, build_service
+
+GATEWAY = "gateway"
+GATEWAY_PORT = 8000
 
 
 class Runnable(Protocol):
-    """What a composition root builds: an ASGI app, and the background parts it starts and stops."""
+    """What a process builds: an ASGI app, and the background parts it starts and stops."""
 
     app: Any
 
@@ -28,39 +36,63 @@ class Runnable(Protocol):
 @dataclass(frozen=True)
 class ProcessSpec:
     name: str
-    factory: str  # "module:function"; the function takes a ProcessConfig and returns a Runnable
-    port: int
-    # "module:function" taking a ProcessConfig: creates or upgrades the process's schema (idempotent)
-    migrate: str | None = None
+    port: int  # where it listens on 127.0.0.1 locally
+
+    @property
+    def is_service(self) -> bool:
+        return self.name != GATEWAY
 
 
 @dataclass(frozen=True)
 class ProcessConfig:
     database_url: str
     kafka_bootstrap: str
-    # URLs of the services' command APIs, for the gateway.
-    service_urls: dict[str, str]
     topic_prefix: str = ""
 
 
-# The processes `yizheng run` starts, in start order; each listens on 127.0.0.1:<port> locally.
-PROCESSES: dict[str, ProcessSpec] = {
-    "proposals": ProcessSpec("proposals", "proposals.app:build_from_config", 8101, "proposals.app:migrate"),
-    "members": ProcessSpec("members", "members.app:build_from_config", 8102, "members.app:migrate"),
-    "gateway": ProcessSpec("gateway", "gateway.app:build_from_config", 8000, "gateway.app:migrate"),
-}
+def definition(name: str) -> ServiceDefinition[Any]:
+    """The declaration of a listed service (`services/<name>/service.py`)."""
+    declared = getattr(importlib.import_module(f"{name}.service"), "DEFINITION", None)
+    if not isinstance(declared, ServiceDefinition):
+        raise LookupError(f"{name}.service declares no DEFINITION (an eventstore.service.ServiceDefinition)")
+    return declared
+
+
+def definitions() -> list[ServiceDefinition[Any]]:
+    return [definition(name) for name in platform.SERVICES]
+
+
+def processes() -> dict[str, ProcessSpec]:
+    """The processes `yizheng run` starts, in start order: every listed service, then the gateway."""
+    specs = [ProcessSpec(c.name, c.port) for c in platform.contracts()]
+    return {s.name: s for s in [*specs, ProcessSpec(GATEWAY, GATEWAY_PORT)]}
 
 
 def default_config() -> ProcessConfig:
-    from yizheng.settings import database_url, kafka_bootstrap
+    from runtime.settings import database_url, kafka_bootstrap
 
-    urls = {name: f"http://127.0.0.1:{spec.port}" for name, spec in PROCESSES.items() if name != "gateway"}
-    return ProcessConfig(database_url(), kafka_bootstrap(), urls)
+    return ProcessConfig(database_url(), kafka_bootstrap(), os.environ.get("YIZHENG_TOPIC_PREFIX", ""))
 
 
-def load(reference: str) -> Any:
-    module, function = reference.split(":")
-    return getattr(importlib.import_module(module), function)
+def host_config(config: ProcessConfig) -> HostConfig:
+    return HostConfig(dsn=config.database_url, kafka_bootstrap=config.kafka_bootstrap,
+                      topic_prefix=config.topic_prefix)
+
+
+def gateway_config(config: ProcessConfig) -> Any:
+    from gateway.config import GatewayConfig, environment, service_urls
+
+    return GatewayConfig(dsn=config.database_url, kafka_bootstrap=config.kafka_bootstrap,
+                         service_urls=service_urls(), topic_prefix=config.topic_prefix,
+                         schema=os.environ.get("YIZHENG_GATEWAY_SCHEMA", "gateway"), environment=environment())
+
+
+async def build(name: str, config: ProcessConfig) -> Runnable:
+    if name == GATEWAY:
+        from gateway.app import build_gateway
+
+        return await build_gateway(gateway_config(config))
+    return await build_service(definition(name), host_config(config))
 
 
 async def migrate(names: list[str], *, config: ProcessConfig | None = None, wait_seconds: float = 60.0) -> list[str]:
@@ -80,18 +112,26 @@ async def migrate(names: list[str], *, config: ProcessConfig | None = None, wait
                 raise RuntimeError(f"the database did not answer within {wait_seconds:.0f} s: {err}") from err
             await asyncio.sleep(1)  # waiting for a server to come up, not for consistency
     done = []
-    for name in names or list(PROCESSES):
-        spec = PROCESSES[name]
-        if spec.migrate:
-            await load(spec.migrate)(config)
-            done.append(name)
+    for name in names or list(processes()):
+        if name == GATEWAY:
+            from gateway.app import migrate as migrate_gateway
+
+            await migrate_gateway(gateway_config(config))
+        else:
+            # Installing needs no broker: nothing is started.
+            host = await build_service(definition(name), HostConfig(dsn=config.database_url, pool_max_size=2))
+            try:
+                await host.install()
+            finally:
+                await host.stop()
+        done.append(name)
     return done
 
 
 async def serve(name: str, *, host: str = "127.0.0.1", port: int | None = None,
                 config: ProcessConfig | None = None) -> None:
-    spec = PROCESSES[name]
-    runnable: Runnable = await load(spec.factory)(config or default_config())
+    spec = processes()[name]
+    runnable = await build(name, config or default_config())
     await runnable.start()
     server = uvicorn.Server(uvicorn.Config(runnable.app, host=host, port=port or spec.port, log_level="info",
                                            lifespan="off", access_log=False))

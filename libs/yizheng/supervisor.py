@@ -1,6 +1,6 @@
 """`yizheng run`: every process of the platform under one supervisor, with prefixed, coloured logs.
 
-Starts each process of `yizheng.serve.PROCESSES` as a child (`yizheng serve NAME`), waits until each
+Starts each process of `yizheng.serve.processes()` as a child (`yizheng serve NAME`), waits until each
 answers its health check, loads the demo county into an empty database, prints the GraphiQL address and
 a token per role, and on Ctrl-C (or a child dying) stops every child: SIGTERM, then SIGKILL after a grace
 period."""
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from yizheng.serve import PROCESSES, ProcessSpec
+from yizheng.serve import ProcessSpec, processes
 
 COLOURS = ["\033[36m", "\033[35m", "\033[33m", "\033[32m", "\033[34m", "\033[31m"]
 RESET = "\033[0m"
@@ -38,9 +38,10 @@ class Supervisor:
         self.env = env
         self.colour = colour and sys.stdout.isatty()
         self.grace_seconds = grace_seconds
-        width = max(len(n) for n in PROCESSES)
+        specs = processes()
+        width = max(len(n) for n in specs)
         self.width = max(width, len("run"))
-        self.children = [Child(spec, COLOURS[i % len(COLOURS)]) for i, spec in enumerate(PROCESSES.values())]
+        self.children = [Child(spec, COLOURS[i % len(COLOURS)]) for i, spec in enumerate(specs.values())]
 
     def say(self, name: str, line: str, colour: str = "\033[1m") -> None:
         prefix = f"{name:<{self.width}} |"

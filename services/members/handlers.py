@@ -1,252 +1,294 @@
-"""Command handlers: load the aggregate, look up what the decider needs, decide, append — and write the
-private data the command carries — in one transaction. Each handler is a `CommandSpec` of the HTTP
-command API; the roster import calls the same handlers row by row."""
+"""Command handlers of the members service: one small function per contract command
+(`contracts.members.commands`), over the service's parts, the validated command and who sent it.
+
+Each runs one transaction of the kernel's unit of work (`eventstore.unit_of_work`): load the stream it
+decides on, look up the members the command names (read from their streams in the same transaction),
+decide, and append — with the private data the command carries (contact data, check-in codes) written
+through `tx.conn` in that same transaction, so a refusal or a retry leaves neither events nor private
+rows behind. A concurrent writer makes the whole transaction run again on the newer state.
+
+Handlers can be driven without HTTP: `await register_member(parts, RegisterMember(...), ctx)`."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hmac
 import secrets
-from collections.abc import Awaitable, Callable, Iterable, Sequence
-from datetime import UTC, datetime
+from collections.abc import Awaitable, Callable, Iterable
 from typing import Any
 
 import asyncpg
-from pydantic import BaseModel
 
-from eventstore.command_api import CommandOutcome, CommandSpec
+from contracts.members.commands import (
+    AddLiaisonContact,
+    AddOrganizationMember,
+    AddUnitStaff,
+    ChangeMemberStatus,
+    CheckInWithCode,
+    CloseAttendance,
+    DecideLeave,
+    GradeYear,
+    GrantAward,
+    ImportRoster,
+    InviteToMeeting,
+    LinkVisitOutcome,
+    LogVisit,
+    PublishRulebook,
+    RecordAttendance,
+    RecordCharity,
+    RecordLiaisonVisit,
+    RecordTraining,
+    RegisterMember,
+    RegisterOrganization,
+    RegisterUnit,
+    RequestLeave,
+    RescoreYear,
+    ScheduleMeeting,
+    SetVisitPlan,
+    UpdateMember,
+)
+from contracts.members.contact_details import ContactDetails
+from contracts.members.member_view import MemberView
+from eventstore.command_outcome import CommandOutcome
 from eventstore.decider import Decider
-from eventstore.errors import ConcurrencyError, DomainError, NotAuthorized
-from eventstore.store import CommandContext, EventStore
+from eventstore.errors import DomainError, NotAuthorized
+from eventstore.issued import Issued, require_role
+from eventstore.store import CommandContext
+from eventstore.unit_of_work import Tx
+from members import roster_import, streams
 from members.domain import meeting as mtg
 from members.domain import member as mem
 from members.domain import records as rec
 from members.domain import registry as reg
 from members.domain import scoring_year as yr
 from members.domain import visit as vis
-from members.domain.common import Command, MemberView
-from members.private import PrivateData
+from members.domain.common import REGISTRY_KEEPERS
+from members.parts import MembersParts
 
-Clock = Callable[[], datetime]
-AfterAppend = Callable[[asyncpg.Connection], Awaitable[None]]
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
+# Private writes that commit with the command's events (run after the decider accepted the command).
+PrivateWrite = Callable[[Tx], Awaitable[None]]
 
 
-class MembersService:
-    """The write side of the members service."""
+# ---- the one way a command runs ---------------------------------------------------------------------------
 
-    ATTEMPTS = 4
+async def named_members(tx: Tx, member_ids: Iterable[str]) -> dict[str, MemberView]:
+    """The members of the caller's committee among `member_ids` that are registered, read from their streams
+    in the command's transaction (an id registered only in another committee names nobody here)."""
+    out: dict[str, MemberView] = {}
+    for member_id in sorted(set(member_ids)):
+        history = await tx.store.read_stream(streams.member(tx.committee_id, member_id), conn=tx.conn)
+        state = mem.member.fold(e.event for e in history)
+        if state.registered:
+            out[member_id] = state.view()
+    return out
 
-    def __init__(self, store: EventStore, private: PrivateData, *, clock: Clock = _utcnow) -> None:
-        self.store = store
-        self.private = private
-        self.clock = clock
 
-    # ---- the one way a command runs ---------------------------------------------------------------------
+async def decide(parts: MembersParts, ctx: CommandContext, stream_id: str, decider: Decider[Any, Any],
+                 command: object, *, member_ids: Iterable[str] = (), private: PrivateWrite | None = None,
+                 result: dict[str, Any] | None = None) -> CommandOutcome:
+    """A command on one stream that names members and/or carries private data."""
+    ids = list(member_ids)
 
-    async def members(self, conn: asyncpg.Connection, committee_id: str, ids: Iterable[str]) -> dict[str, MemberView]:
-        out: dict[str, MemberView] = {}
-        for member_id in sorted(set(ids)):
-            history = await self.store.read_stream(mem.member_stream(committee_id, member_id), conn=conn)
-            state = mem.member.fold(e.event for e in history)
-            if state.registered:
-                out[member_id] = state.view()
-        return out
+    async def work(tx: Tx) -> dict[str, Any]:
+        loaded = await tx.load(stream_id, decider)
+        tx.decide(loaded, decider, command, members=await named_members(tx, ids) if ids else None)
+        if private is not None:
+            await private(tx)
+        return dict(result or {})
 
-    async def run(self, stream_id: str, decider: Decider[Any, Any], body: BaseModel, ctx: CommandContext, *,
-                  member_ids: Iterable[str] = (), after: AfterAppend | None = None,
-                  result: dict[str, Any] | None = None) -> CommandOutcome:
-        ids = list(member_ids)
-        for attempt in range(self.ATTEMPTS):
-            try:
-                async with self.store.transaction() as conn:
-                    history = await self.store.read_stream(stream_id, conn=conn)
-                    state = decider.fold(e.event for e in history)
-                    cmd = Command(body, ctx.actor, ctx.committee_id, ctx.occurred_at or self.clock(),
-                                  await self.members(conn, ctx.committee_id, ids))
-                    events = decider.decide(state, cmd)
-                    written = await self.store.append(stream_id, len(history), events, ctx, conn=conn)
-                    if after is not None:
-                        await after(conn)
-                return CommandOutcome(written, result or {})
-            except ConcurrencyError:
-                if attempt == self.ATTEMPTS - 1:
-                    raise
-        raise AssertionError("unreachable")
+    return await parts.uow.run(ctx, work)
 
-    # ---- registry ----------------------------------------------------------------------------------------
 
-    async def register_member(self, body: mem.RegisterMember, ctx: CommandContext) -> CommandOutcome:
-        contact = body.contact
+async def _save_member_contact(parts: MembersParts, tx: Tx, member_id: str, contact: ContactDetails) -> None:
+    """Keep a member's contact data privately; an ID number belongs to one member of the committee."""
+    if contact.id_number:
+        holder = await parts.private.id_number_holder(tx.conn, tx.committee_id, contact.id_number)
+        if holder not in (None, member_id):
+            raise _duplicate_id_number(holder)
+    try:
+        await parts.private.save_member_contact(tx.conn, tx.committee_id, member_id, contact, tx.ctx.actor.id)
+    except asyncpg.UniqueViolationError:  # registered by a transaction that committed meanwhile
+        raise _duplicate_id_number("by another member") from None
 
-        async def save_contact(conn: asyncpg.Connection) -> None:
-            if contact is None or contact.is_empty():
-                return
-            if contact.id_number:
-                holder = await self.private.id_number_holder(conn, ctx.committee_id, contact.id_number)
-                if holder is not None:
-                    raise DomainError("duplicate_id_number", f"this ID number is already registered ({holder})")
-            await self.private.save_member_contact(conn, ctx.committee_id, body.member_id, contact, ctx.actor.id)
 
-        return await self.run(mem.member_stream(ctx.committee_id, body.member_id), mem.member, body, ctx,
-                              after=save_contact, result={"member_id": body.member_id})
+def _duplicate_id_number(holder: str) -> DomainError:
+    return DomainError("duplicate_id_number", f"this ID number is already registered ({holder})",
+                       fields=["contact.id_number"])
 
-    async def update_member(self, body: mem.UpdateMember, ctx: CommandContext) -> CommandOutcome:
-        contact = body.contact
 
-        async def save_contact(conn: asyncpg.Connection) -> None:
-            if contact is None:
-                return
-            if contact.id_number:
-                holder = await self.private.id_number_holder(conn, ctx.committee_id, contact.id_number)
-                if holder not in (None, body.member_id):
-                    raise DomainError("duplicate_id_number", f"this ID number is already registered ({holder})")
-            await self.private.save_member_contact(conn, ctx.committee_id, body.member_id, contact, ctx.actor.id)
+# ---- registry ---------------------------------------------------------------------------------------------
 
-        return await self.run(mem.member_stream(ctx.committee_id, body.member_id), mem.member, body, ctx,
-                              after=save_contact)
+async def register_member(parts: MembersParts, cmd: RegisterMember, ctx: CommandContext) -> CommandOutcome:
+    contact = cmd.contact
 
-    async def change_member_status(self, body: mem.ChangeMemberStatus, ctx: CommandContext) -> CommandOutcome:
-        return await self.run(mem.member_stream(ctx.committee_id, body.member_id), mem.member, body, ctx)
+    async def save_contact(tx: Tx) -> None:
+        if contact is not None and not contact.is_empty():
+            await _save_member_contact(parts, tx, cmd.member_id, contact)
 
-    async def register_organization(self, body: reg.RegisterOrganization, ctx: CommandContext) -> CommandOutcome:
-        return await self.run(reg.organization_stream(ctx.committee_id, body.organization_id), reg.organization,
-                              body, ctx)
+    return await decide(parts, ctx, streams.member(ctx.committee_id, cmd.member_id), mem.member, cmd,
+                        private=save_contact, result={"member_id": cmd.member_id})
 
-    async def add_organization_member(self, body: reg.AddOrganizationMember, ctx: CommandContext) -> CommandOutcome:
-        return await self.run(reg.organization_stream(ctx.committee_id, body.organization_id), reg.organization,
-                              body, ctx, member_ids=[body.member_id])
 
-    async def register_unit(self, body: reg.RegisterUnit, ctx: CommandContext) -> CommandOutcome:
-        return await self.run(reg.unit_stream(ctx.committee_id, body.unit_id), reg.unit, body, ctx)
+async def update_member(parts: MembersParts, cmd: UpdateMember, ctx: CommandContext) -> CommandOutcome:
+    contact = cmd.contact
 
-    async def add_unit_staff(self, body: reg.AddUnitStaff, ctx: CommandContext) -> CommandOutcome:
-        async def save_phone(conn: asyncpg.Connection) -> None:
-            await self.private.save_person_contact(conn, ctx.committee_id, "unit_staff", body.staff_id, body.phone,
-                                                   None, ctx.actor.id)
+    async def save_contact(tx: Tx) -> None:
+        if contact is not None:
+            await _save_member_contact(parts, tx, cmd.member_id, contact)
 
-        return await self.run(reg.unit_stream(ctx.committee_id, body.unit_id), reg.unit, body, ctx, after=save_phone)
+    return await decide(parts, ctx, streams.member(ctx.committee_id, cmd.member_id), mem.member, cmd,
+                        private=save_contact)
 
-    async def add_liaison_contact(self, body: reg.AddLiaisonContact, ctx: CommandContext) -> CommandOutcome:
-        async def save_contact(conn: asyncpg.Connection) -> None:
-            await self.private.save_person_contact(conn, ctx.committee_id, "liaison_contact", body.contact_id,
-                                                   body.phone, body.address, ctx.actor.id)
 
-        return await self.run(reg.contact_stream(ctx.committee_id, body.contact_id), reg.liaison_contact, body, ctx,
-                              member_ids=[body.member_id] if body.member_id else [], after=save_contact)
+async def change_member_status(parts: MembersParts, cmd: ChangeMemberStatus, ctx: CommandContext) -> CommandOutcome:
+    return await parts.uow.decide(ctx, streams.member(ctx.committee_id, cmd.member_id), mem.member, cmd)
 
-    # ---- meetings ----------------------------------------------------------------------------------------
 
-    async def schedule_meeting(self, body: mtg.ScheduleMeeting, ctx: CommandContext) -> CommandOutcome:
-        code = f"{secrets.randbelow(10**6):06d}"
+async def register_organization(parts: MembersParts, cmd: RegisterOrganization,
+                                ctx: CommandContext) -> CommandOutcome:
+    return await parts.uow.decide(ctx, streams.organization(ctx.committee_id, cmd.organization_id),
+                                  reg.organization, cmd)
 
-        async def save_code(conn: asyncpg.Connection) -> None:
-            await self.private.set_meeting_code(conn, ctx.committee_id, body.meeting_id, code)
 
-        return await self.run(mtg.meeting_stream(ctx.committee_id, body.meeting_id), mtg.meeting, body, ctx,
-                              after=save_code, result={"check_in_code": code})
+async def add_organization_member(parts: MembersParts, cmd: AddOrganizationMember,
+                                  ctx: CommandContext) -> CommandOutcome:
+    return await decide(parts, ctx, streams.organization(ctx.committee_id, cmd.organization_id), reg.organization,
+                        cmd, member_ids=[cmd.member_id])
 
-    async def _meeting(self, body: BaseModel, meeting_id: str, ctx: CommandContext,
-                       member_ids: Sequence[str] = ()) -> CommandOutcome:
-        return await self.run(mtg.meeting_stream(ctx.committee_id, meeting_id), mtg.meeting, body, ctx,
-                              member_ids=member_ids)
 
-    async def invite_to_meeting(self, body: mtg.InviteToMeeting, ctx: CommandContext) -> CommandOutcome:
-        return await self._meeting(body, body.meeting_id, ctx, body.member_ids)
+async def register_unit(parts: MembersParts, cmd: RegisterUnit, ctx: CommandContext) -> CommandOutcome:
+    return await parts.uow.decide(ctx, streams.unit(ctx.committee_id, cmd.unit_id), reg.unit, cmd)
 
-    async def request_leave(self, body: mtg.RequestLeave, ctx: CommandContext) -> CommandOutcome:
-        return await self._meeting(body, body.meeting_id, ctx)
 
-    async def decide_leave(self, body: mtg.DecideLeave, ctx: CommandContext) -> CommandOutcome:
-        return await self._meeting(body, body.meeting_id, ctx)
+async def add_unit_staff(parts: MembersParts, cmd: AddUnitStaff, ctx: CommandContext) -> CommandOutcome:
+    async def save_phone(tx: Tx) -> None:
+        await parts.private.save_person_contact(tx.conn, tx.committee_id, "unit_staff", cmd.staff_id, cmd.phone,
+                                                None, ctx.actor.id)
 
-    async def check_in(self, body: mtg.CheckInWithCode, ctx: CommandContext) -> CommandOutcome:
-        member_id = ctx.actor.member_id
-        if member_id is None:
-            raise NotAuthorized("members check themselves in; office staff record attendance instead")
-        async with self.store.pool.acquire() as conn:
-            code = await self.private.meeting_code(conn, ctx.committee_id, body.meeting_id)
-        matches = code is not None and hmac.compare_digest(code, body.code.strip())
-        check = mtg.CheckIn(meeting_id=body.meeting_id, member_id=member_id, code_matches=matches)
-        return await self._meeting(check, body.meeting_id, ctx)
+    return await decide(parts, ctx, streams.unit(ctx.committee_id, cmd.unit_id), reg.unit, cmd, private=save_phone)
 
-    async def record_attendance(self, body: mtg.RecordAttendance, ctx: CommandContext) -> CommandOutcome:
-        return await self._meeting(body, body.meeting_id, ctx)
 
-    async def close_attendance(self, body: mtg.CloseAttendance, ctx: CommandContext) -> CommandOutcome:
-        return await self._meeting(body, body.meeting_id, ctx)
+async def add_liaison_contact(parts: MembersParts, cmd: AddLiaisonContact, ctx: CommandContext) -> CommandOutcome:
+    async def save_contact(tx: Tx) -> None:
+        await parts.private.save_person_contact(tx.conn, tx.committee_id, "liaison_contact", cmd.contact_id,
+                                                cmd.phone, cmd.address, ctx.actor.id)
 
-    # ---- visits ------------------------------------------------------------------------------------------
+    return await decide(parts, ctx, streams.liaison_contact(ctx.committee_id, cmd.contact_id), reg.liaison_contact,
+                        cmd, member_ids=[cmd.member_id] if cmd.member_id else [], private=save_contact)
 
-    async def log_visit(self, body: vis.LogVisit, ctx: CommandContext) -> CommandOutcome:
-        return await self.run(vis.visit_stream(ctx.committee_id, body.visit_id), vis.visit, body, ctx,
-                              member_ids=[body.visitor_member_id, *body.visited_member_ids])
 
-    async def link_visit_outcome(self, body: vis.LinkVisitOutcome, ctx: CommandContext) -> CommandOutcome:
-        return await self.run(vis.visit_stream(ctx.committee_id, body.visit_id), vis.visit, body, ctx)
+async def import_roster(parts: MembersParts, cmd: ImportRoster, ctx: CommandContext) -> CommandOutcome:
+    """One register-member command per row of the file, each its own transaction; the answer is the per-row
+    report (what was registered, what was refused and why)."""
+    require_role(Issued(cmd, ctx.actor, ctx.committee_id, ctx.occurred_at or parts.clock()), REGISTRY_KEEPERS,
+                 "importing a roster")
+    try:
+        content = base64.b64decode(cmd.content_base64, validate=True)
+    except (binascii.Error, ValueError) as err:
+        raise DomainError("invalid_file", f"content_base64 is not base64: {err}", fields=["content_base64"]) from None
 
-    async def set_visit_plan(self, body: vis.SetVisitPlan, ctx: CommandContext) -> CommandOutcome:
-        ids = [*body.pairings, *(m for ms in body.pairings.values() for m in ms)]
-        return await self.run(vis.visit_plan_stream(ctx.committee_id, body.year), vis.visit_plan, body, ctx,
-                              member_ids=ids)
+    async def register(row: RegisterMember, row_ctx: CommandContext) -> CommandOutcome:
+        return await register_member(parts, row, row_ctx)
 
-    # ---- other duty records --------------------------------------------------------------------------------
+    report = await roster_import.import_roster(register, cmd.filename, content, ctx)
+    return CommandOutcome(report.last_written, report.as_dict())
 
-    async def _record(self, body: BaseModel, ids: Sequence[str], ctx: CommandContext) -> CommandOutcome:
-        return await self.run(rec.record_stream(ctx.committee_id, body), rec.record, body, ctx, member_ids=ids)
 
-    async def record_training(self, body: rec.RecordTraining, ctx: CommandContext) -> CommandOutcome:
-        return await self._record(body, body.member_ids, ctx)
+# ---- meetings ---------------------------------------------------------------------------------------------
 
-    async def record_charity(self, body: rec.RecordCharity, ctx: CommandContext) -> CommandOutcome:
-        return await self._record(body, body.member_ids, ctx)
+async def schedule_meeting(parts: MembersParts, cmd: ScheduleMeeting, ctx: CommandContext) -> CommandOutcome:
+    code = f"{secrets.randbelow(10**6):06d}"
 
-    async def grant_award(self, body: rec.GrantAward, ctx: CommandContext) -> CommandOutcome:
-        return await self._record(body, body.member_ids, ctx)
+    async def save_code(tx: Tx) -> None:
+        await parts.private.set_meeting_code(tx.conn, tx.committee_id, cmd.meeting_id, code)
 
-    async def record_liaison_visit(self, body: rec.RecordLiaisonVisit, ctx: CommandContext) -> CommandOutcome:
-        return await self._record(body, body.visitor_member_ids, ctx)
+    return await decide(parts, ctx, streams.meeting(ctx.committee_id, cmd.meeting_id), mtg.meeting, cmd,
+                        private=save_code, result={"check_in_code": code})
 
-    # ---- the scored year ---------------------------------------------------------------------------------
 
-    async def publish_rulebook(self, body: yr.PublishRulebook, ctx: CommandContext) -> CommandOutcome:
-        return await self.run(yr.rulebook_stream(ctx.committee_id, body.year), yr.scoring_year, body, ctx)
+async def invite_to_meeting(parts: MembersParts, cmd: InviteToMeeting, ctx: CommandContext) -> CommandOutcome:
+    return await decide(parts, ctx, streams.meeting(ctx.committee_id, cmd.meeting_id), mtg.meeting, cmd,
+                        member_ids=cmd.member_ids)
 
-    async def rescore_year(self, body: yr.RescoreYear, ctx: CommandContext) -> CommandOutcome:
-        return await self.run(yr.rulebook_stream(ctx.committee_id, body.year), yr.scoring_year, body, ctx)
 
-    async def grade_year(self, body: yr.GradeYear, ctx: CommandContext) -> CommandOutcome:
-        return await self.run(yr.rulebook_stream(ctx.committee_id, body.year), yr.scoring_year, body, ctx)
+async def request_leave(parts: MembersParts, cmd: RequestLeave, ctx: CommandContext) -> CommandOutcome:
+    return await parts.uow.decide(ctx, streams.meeting(ctx.committee_id, cmd.meeting_id), mtg.meeting, cmd)
 
-    # ---- the command API -----------------------------------------------------------------------------------
 
-    def specs(self) -> list[CommandSpec[Any]]:
-        return [
-            CommandSpec("register-member", mem.RegisterMember, self.register_member),
-            CommandSpec("update-member", mem.UpdateMember, self.update_member),
-            CommandSpec("change-member-status", mem.ChangeMemberStatus, self.change_member_status),
-            CommandSpec("register-organization", reg.RegisterOrganization, self.register_organization),
-            CommandSpec("add-organization-member", reg.AddOrganizationMember, self.add_organization_member),
-            CommandSpec("register-unit", reg.RegisterUnit, self.register_unit),
-            CommandSpec("add-unit-staff", reg.AddUnitStaff, self.add_unit_staff),
-            CommandSpec("add-liaison-contact", reg.AddLiaisonContact, self.add_liaison_contact),
-            CommandSpec("record-liaison-visit", rec.RecordLiaisonVisit, self.record_liaison_visit),
-            CommandSpec("schedule-meeting", mtg.ScheduleMeeting, self.schedule_meeting),
-            CommandSpec("invite-to-meeting", mtg.InviteToMeeting, self.invite_to_meeting),
-            CommandSpec("request-leave", mtg.RequestLeave, self.request_leave),
-            CommandSpec("decide-leave", mtg.DecideLeave, self.decide_leave),
-            CommandSpec("check-in", mtg.CheckInWithCode, self.check_in),
-            CommandSpec("record-attendance", mtg.RecordAttendance, self.record_attendance),
-            CommandSpec("close-attendance", mtg.CloseAttendance, self.close_attendance),
-            CommandSpec("log-visit", vis.LogVisit, self.log_visit),
-            CommandSpec("link-visit-outcome", vis.LinkVisitOutcome, self.link_visit_outcome),
-            CommandSpec("set-visit-plan", vis.SetVisitPlan, self.set_visit_plan),
-            CommandSpec("record-training", rec.RecordTraining, self.record_training),
-            CommandSpec("record-charity", rec.RecordCharity, self.record_charity),
-            CommandSpec("grant-award", rec.GrantAward, self.grant_award),
-            CommandSpec("publish-rulebook", yr.PublishRulebook, self.publish_rulebook),
-            CommandSpec("rescore-year", yr.RescoreYear, self.rescore_year),
-            CommandSpec("grade-year", yr.GradeYear, self.grade_year),
-        ]
+async def decide_leave(parts: MembersParts, cmd: DecideLeave, ctx: CommandContext) -> CommandOutcome:
+    return await parts.uow.decide(ctx, streams.meeting(ctx.committee_id, cmd.meeting_id), mtg.meeting, cmd)
+
+
+async def check_in(parts: MembersParts, cmd: CheckInWithCode, ctx: CommandContext) -> CommandOutcome:
+    member_id = ctx.actor.member_id
+    if member_id is None:
+        raise NotAuthorized("members check themselves in; office staff record attendance instead")
+    stream_id = streams.meeting(ctx.committee_id, cmd.meeting_id)
+
+    async def work(tx: Tx) -> dict[str, Any]:
+        code = await parts.private.meeting_code(tx.conn, tx.committee_id, cmd.meeting_id)
+        matches = code is not None and hmac.compare_digest(code, cmd.code.strip())
+        check = mtg.CheckIn(meeting_id=cmd.meeting_id, member_id=member_id, code_matches=matches)
+        tx.decide(await tx.load(stream_id, mtg.meeting), mtg.meeting, check)
+        return {}
+
+    return await parts.uow.run(ctx, work)
+
+
+async def record_attendance(parts: MembersParts, cmd: RecordAttendance, ctx: CommandContext) -> CommandOutcome:
+    return await parts.uow.decide(ctx, streams.meeting(ctx.committee_id, cmd.meeting_id), mtg.meeting, cmd)
+
+
+async def close_attendance(parts: MembersParts, cmd: CloseAttendance, ctx: CommandContext) -> CommandOutcome:
+    return await parts.uow.decide(ctx, streams.meeting(ctx.committee_id, cmd.meeting_id), mtg.meeting, cmd)
+
+
+# ---- visits -----------------------------------------------------------------------------------------------
+
+async def log_visit(parts: MembersParts, cmd: LogVisit, ctx: CommandContext) -> CommandOutcome:
+    return await decide(parts, ctx, streams.visit(ctx.committee_id, cmd.visit_id), vis.visit, cmd,
+                        member_ids=[cmd.visitor_member_id, *cmd.visited_member_ids])
+
+
+async def link_visit_outcome(parts: MembersParts, cmd: LinkVisitOutcome, ctx: CommandContext) -> CommandOutcome:
+    return await parts.uow.decide(ctx, streams.visit(ctx.committee_id, cmd.visit_id), vis.visit, cmd)
+
+
+async def set_visit_plan(parts: MembersParts, cmd: SetVisitPlan, ctx: CommandContext) -> CommandOutcome:
+    ids = [*cmd.pairings, *(m for ms in cmd.pairings.values() for m in ms)]
+    return await decide(parts, ctx, streams.visit_plan(ctx.committee_id, cmd.year), vis.visit_plan, cmd,
+                        member_ids=ids)
+
+
+# ---- other duty records -----------------------------------------------------------------------------------
+
+async def record_training(parts: MembersParts, cmd: RecordTraining, ctx: CommandContext) -> CommandOutcome:
+    return await decide(parts, ctx, streams.record(ctx.committee_id, cmd), rec.record, cmd, member_ids=cmd.member_ids)
+
+
+async def record_charity(parts: MembersParts, cmd: RecordCharity, ctx: CommandContext) -> CommandOutcome:
+    return await decide(parts, ctx, streams.record(ctx.committee_id, cmd), rec.record, cmd, member_ids=cmd.member_ids)
+
+
+async def grant_award(parts: MembersParts, cmd: GrantAward, ctx: CommandContext) -> CommandOutcome:
+    return await decide(parts, ctx, streams.record(ctx.committee_id, cmd), rec.record, cmd, member_ids=cmd.member_ids)
+
+
+async def record_liaison_visit(parts: MembersParts, cmd: RecordLiaisonVisit, ctx: CommandContext) -> CommandOutcome:
+    return await decide(parts, ctx, streams.record(ctx.committee_id, cmd), rec.record, cmd,
+                        member_ids=cmd.visitor_member_ids)
+
+
+# ---- the scored year --------------------------------------------------------------------------------------
+
+async def publish_rulebook(parts: MembersParts, cmd: PublishRulebook, ctx: CommandContext) -> CommandOutcome:
+    return await parts.uow.decide(ctx, streams.rulebook(ctx.committee_id, cmd.year), yr.scoring_year, cmd)
+
+
+async def rescore_year(parts: MembersParts, cmd: RescoreYear, ctx: CommandContext) -> CommandOutcome:
+    return await parts.uow.decide(ctx, streams.rulebook(ctx.committee_id, cmd.year), yr.scoring_year, cmd)
+
+
+async def grade_year(parts: MembersParts, cmd: GradeYear, ctx: CommandContext) -> CommandOutcome:
+    return await parts.uow.decide(ctx, streams.rulebook(ctx.committee_id, cmd.year), yr.scoring_year, cmd)

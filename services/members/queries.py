@@ -15,14 +15,15 @@ from starlette.routing import Route
 
 from contracts.envelope import Role
 from contracts.members.enums import ChairRole, MemberStatus, Sector, VisitKind
+from contracts.members.member_view import MemberView
 from contracts.members.visit import VisitPlanSet
 from eventstore.db import quote_ident
 from eventstore.store import EventStore
-from members.domain.common import MemberView
-from members.domain.visit import VisitRecord, plan_progress, visit_plan_stream
+from members import streams
+from members.domain.visit import VisitRecord, plan_progress
 from members.private import PrivateData
 from members.scoring.scorecards import read_card
-from yizheng.auth import Principal
+from runtime.auth import Principal
 
 READERS = frozenset({Role.office_staff, Role.leadership, Role.admin, Role.service})
 
@@ -98,14 +99,14 @@ class Queries:
         if who.role not in READERS:
             return _error(403, "not_authorized", "only office staff and leadership see the plan's progress")
         year = request.path_params["year"]
-        history = await self.store.read_stream(visit_plan_stream(who.committee_id, year))
+        history = await self.store.read_stream(streams.visit_plan(who.committee_id, year))
         plans = [e.event for e in history if isinstance(e.event, VisitPlanSet)]
         if not plans:
             return _error(404, "no_visit_plan", f"no visit plan for {year}")
         async with self.store.pool.acquire() as conn:
             roster = await conn.fetch(
-                f"SELECT member_id, status, sector, chair_role, standing_committee, township_id FROM {self.s}.roster "
-                "WHERE committee_id = $1", who.committee_id)
+                f"SELECT member_id, status, sector, chair_role, standing_committee, township_id, joined_on "
+                f"FROM {self.s}.roster WHERE committee_id = $1", who.committee_id)
             visits = await conn.fetch(
                 f"SELECT visitor_member_id, kind, visited_member_ids, visited_on FROM {self.s}.visits "
                 "WHERE committee_id = $1", who.committee_id)
@@ -113,7 +114,7 @@ class Queries:
             plans[-1],
             [MemberView(r["member_id"], MemberStatus(r["status"]), Sector(r["sector"]),
                         ChairRole(r["chair_role"]) if r["chair_role"] else None, r["standing_committee"],
-                        r["township_id"]) for r in roster],
+                        r["township_id"], r["joined_on"]) for r in roster],
             [VisitRecord(v["visitor_member_id"], VisitKind(v["kind"]), tuple(v["visited_member_ids"]), v["visited_on"])
              for v in visits])
         body = {**progress.__dict__, "grassroots_coverage": progress.grassroots_coverage,

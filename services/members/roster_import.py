@@ -1,7 +1,9 @@
 """Import a member roster from a CSV or XLSX file: one `register-member` command per row, through the same
 handler as the HTTP API, with a per-row report of what was registered and what was refused and why.
 
-Headers may be Chinese or English (姓名/name, 界别/sector, …; see COLUMNS). Run from a shell:
+Headers may be Chinese or English (姓名/name, 界别/sector, …; see COLUMNS). Over HTTP it is the
+`import-roster` command (`members.handlers.import_roster`); from a shell, the same handler on the service
+built by the runtime (no Kafka needed: the events wait in the store for the relay):
     python -m members.roster_import roster.xlsx --committee county-a [--dsn …] [--schema members]"""
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import json
 import re
 import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -21,12 +23,14 @@ from typing import Any
 from pydantic import ValidationError
 
 from contracts.envelope import Actor, Role
+from contracts.members.commands import ImportRoster, RegisterMember  # noqa: F401 - ImportRoster: the command, as before
 from contracts.members.enums import ChairRole, Sector
-from eventstore.command_api import CommandOutcome
+from eventstore.command_outcome import CommandOutcome
 from eventstore.errors import DomainError
 from eventstore.store import AppendResult, CommandContext
-from members.domain.member import RegisterMember
-from yizheng import event_loop
+from runtime import event_loop
+
+Register = Callable[[RegisterMember, CommandContext], Awaitable[CommandOutcome]]
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "member_id": ("编号", "委员编号", "member_id"),
@@ -201,7 +205,7 @@ def row_command(values: dict[str, str]) -> RegisterMember:
         raise RowRefused(rule, detail, fields) from None
 
 
-async def import_roster(register: Any, filename: str, content: bytes, ctx: CommandContext) -> ImportReport:
+async def import_roster(register: Register, filename: str, content: bytes, ctx: CommandContext) -> ImportReport:
     """Run one register-member command per row with `register(command, ctx)`; never stops at a bad row."""
     report = ImportReport()
     try:
@@ -228,7 +232,7 @@ async def import_roster(register: Any, filename: str, content: bytes, ctx: Comma
             result.rule, result.message, result.fields = err.rule, err.message, err.fields
             continue
         except DomainError as err:
-            result.rule, result.message = err.rule, err.message
+            result.rule, result.message, result.fields = err.rule, err.message, err.fields
             continue
         result.status = "registered"
         if outcome.written is not None and outcome.written.positions:
@@ -246,23 +250,28 @@ def _not_repeated(seen: dict[str, int], value: str, row: int, what: str) -> None
 # ---- command line ----------------------------------------------------------------------------------------
 
 async def _main(path: str, content: bytes, committee: str, dsn: str, schema: str, actor: str) -> int:
-    from eventstore.db import create_pool
-    from members.app import build_write_side
+    from members.handlers import register_member
+    from members.service import DEFINITION
+    from runtime.service_host import HostConfig, build_service
 
-    pool = await create_pool(dsn, max_size=2)
+    host = await build_service(DEFINITION, HostConfig(dsn=dsn, schema=schema, run_workers=False, pool_max_size=2))
     try:
-        service = await build_write_side(pool, schema)
+        await host.install()
         ctx = CommandContext(actor=Actor(id=actor, role=Role.office_staff), committee_id=committee)
-        report = await import_roster(service.register_member, path, content, ctx)
+
+        async def register(command: RegisterMember, row_ctx: CommandContext) -> CommandOutcome:
+            return await register_member(host.parts, command, row_ctx)
+
+        report = await import_roster(register, path, content, ctx)
     finally:
-        await pool.close()
+        await host.stop()
     json.dump(report.as_dict(), sys.stdout, ensure_ascii=False, indent=2)
     print()
     return 0 if report.refused == 0 else 1
 
 
 def main(argv: list[str] | None = None) -> int:
-    from yizheng.settings import database_url
+    from runtime.settings import database_url
 
     parser = argparse.ArgumentParser(description="Import a member roster (CSV or XLSX), one command per row.")
     parser.add_argument("file")

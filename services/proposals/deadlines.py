@@ -20,7 +20,7 @@ import calendar as _gregorian
 from datetime import date
 
 from contracts.proposals import DeadlineRule
-from proposals.workdays import WorkCalendar
+from eventstore.workdays import WorkCalendar
 
 HANDLING_MONTHS = 3
 REHANDLING_MONTHS = 1

@@ -44,6 +44,7 @@ from contracts.proposals import (
 from eventstore.consumer import Delivered
 from eventstore.db import quote_ident
 from proposals import similarity
+from proposals.domain.proposal_text import proposal_body
 
 NAME = "proposals-read-model"
 REVIEWED = ("accepted", "merged", "not_accepted")
@@ -109,10 +110,6 @@ CREATE TABLE IF NOT EXISTS {s}.rm_recommendation (
 """
 
 _TABLE_NAMES = ("rm_proposal", "rm_bigram", "rm_number", "rm_handling", "rm_commitment", "rm_recommendation")
-
-
-def proposal_body(case: str, analysis: str, suggestions: list[str]) -> str:
-    return "\n".join([case, analysis, *suggestions])
 
 
 @dataclass(frozen=True)

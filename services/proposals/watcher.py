@@ -13,21 +13,30 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
+import asyncpg
+
+from contracts.clock import local_date
 from contracts.proposals import DeadlineRule
 from eventstore.store import AppendResult
+from eventstore.unit_of_work import Clock
+from eventstore.workdays import WorkCalendar
 from proposals import deadlines
-from proposals.handlers import Clock, ProposalsHandlers
 from proposals.read_model import DueItem, ProposalsReadModel
-from proposals.workdays import WorkCalendar, local_date
+
+# Applies what is due on one aggregate (committee, kind, id); None when nothing was written.
+Sweep = Callable[[str, str, str], Awaitable[AppendResult | None]]
+CalendarOf = Callable[[str], Awaitable[WorkCalendar]]
 
 log = logging.getLogger("proposals.watcher")
 
 
 class DeadlineWatcher:
-    def __init__(self, handlers: ProposalsHandlers, read_model: ProposalsReadModel, clock: Clock, *,
-                 before_tick: Callable[[], Awaitable[object]] | None = None,
+    def __init__(self, pool: asyncpg.Pool, read_model: ProposalsReadModel, clock: Clock, *, sweep: Sweep,
+                 calendar: CalendarOf, before_tick: Callable[[], Awaitable[object]] | None = None,
                  interval_seconds: float = 300.0) -> None:
-        self.handlers = handlers
+        self.pool = pool
+        self.sweep = sweep
+        self.calendar = calendar
         self.read_model = read_model
         self.clock = clock
         self.before_tick = before_tick
@@ -36,13 +45,13 @@ class DeadlineWatcher:
         self._task: asyncio.Task[None] | None = None
 
     async def due(self) -> list[DueItem]:
-        pool = self.handlers.store.pool
+        pool = self.pool
         today = local_date(self.clock())
         items = set(await self.read_model.due(pool, today))
         calendars: dict[str, WorkCalendar] = {}
         for h in await self.read_model.open_computed_deadlines(pool, today):
             if h.committee_id not in calendars:
-                calendars[h.committee_id] = await self.handlers.calendar(h.committee_id)
+                calendars[h.committee_id] = await self.calendar(h.committee_id)
             rule = DeadlineRule(h.deadline_rule)
             if deadlines.deadline_by_rule(rule, h.basis, calendars[h.committee_id]) != h.deadline:
                 items.add(DueItem(h.committee_id, "proposal", h.proposal_id))
@@ -55,7 +64,7 @@ class DeadlineWatcher:
         written: list[AppendResult] = []
         for item in await self.due():
             try:
-                result = await self.handlers.sweep(item.committee_id, item.kind, item.aggregate_id)
+                result = await self.sweep(item.committee_id, item.kind, item.aggregate_id)
             except Exception:  # one broken aggregate must not stop the others' deadlines
                 log.exception("deadline sweep of %s %s failed", item.kind, item.aggregate_id)
                 continue

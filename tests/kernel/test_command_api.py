@@ -15,8 +15,8 @@ from eventstore.command_api import CommandAPI, CommandOutcome, CommandSpec
 from eventstore.db import create_pool
 from eventstore.install import install
 from eventstore.store import CommandContext, EventStore
+from runtime.auth import issue_token
 from tests.kernel.sample_events import SAMPLES, SampleNoted
-from yizheng.auth import issue_token
 
 
 class Note(BaseModel):

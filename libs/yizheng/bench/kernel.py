@@ -415,7 +415,7 @@ async def topic_contents(bootstrap: str, topic: str) -> tuple[int, Any]:
 
 def kafka_broker_pids(bootstrap: str) -> list[int]:
     """The local broker's pid when `bootstrap` is the broker `yizheng infra` runs (for its CPU figures)."""
-    from yizheng import settings
+    from runtime import settings
     from yizheng.infra import kafka
     from yizheng.infra.paths import Layout
 
@@ -464,7 +464,7 @@ class KernelBenchResult:
     relay: DrainComparison
     producer: dict[str, Any]
     checks: dict[str, Any]
-    event_loop: str = ""  # the loop this process ran on (the services run on yizheng.event_loop's)
+    event_loop: str = ""  # the loop this process ran on (the services run on runtime.event_loop's)
     consumers: DrainComparison | None = None
 
     def ratios(self) -> dict[str, float]:

@@ -14,7 +14,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from yizheng import settings
+from runtime import settings
 from yizheng.bench.kernel import TARGET_APPEND, TARGET_RELAY, KernelBenchResult
 from yizheng.infra.paths import Layout
 

@@ -357,7 +357,7 @@ class _County:
                       lane=f"org-{o.organization_id}", phase=0)
         topics = [{"title": t.topic, "category": t.category, "description": "、".join(t.subjects[:2])}
                   for t in texts.THEMES]
-        self.step(PROPOSALS, "publish_solicitation", OFFICE, {
+        self.step(PROPOSALS, "publish-solicitation", OFFICE, {
             "solicitation_id": f"sol-{self.year}", "year": self.year,
             "title": f"县政协{self.year}年度提案征集参考要目", "topics": topics,
             "opens_on": date(self.year - 1, 12, 1).isoformat(), "closes_on": date(self.year, 12, 31).isoformat(),
@@ -499,41 +499,41 @@ class _County:
             body["solicitation_id"] = f"sol-{self.year}"
             body["reference_topic"] = p.theme.topic
         self.labels[pid] = body["title"]
-        self.step(PROPOSALS, "draft_proposal", drafter, body, lane=lane, phase=2)
+        self.step(PROPOSALS, "draft-proposal", drafter, body, lane=lane, phase=2)
         self.counts["proposals"] += 1
         if p.fate is Fate.DRAFT:
             return
-        self.step(PROPOSALS, "submit_proposal", drafter, {"proposal_id": pid}, lane=lane, phase=2)
+        self.step(PROPOSALS, "submit-proposal", drafter, {"proposal_id": pid}, lane=lane, phase=2)
         for c in p.cosigners:
             if p.pending_featured and c is self.featured:
                 continue  # left for the featured member's work queue
             if p.fate is Fate.UNDER_REVIEW and self.rng.random() < 0.3:
                 continue  # still pending: the co-signer has five working days
             if self.rng.random() < 0.85 or c is self.featured:
-                self.step(PROPOSALS, "confirm_cosignature", c.who, {"proposal_id": pid}, lane=lane, phase=2)
+                self.step(PROPOSALS, "confirm-cosignature", c.who, {"proposal_id": pid}, lane=lane, phase=2)
                 p.confirmed.append(c)
             else:
-                self.step(PROPOSALS, "decline_cosignature", c.who, {"proposal_id": pid}, lane=lane, phase=2)
+                self.step(PROPOSALS, "decline-cosignature", c.who, {"proposal_id": pid}, lane=lane, phase=2)
         fate = p.fate
         reasons = texts.REVIEW_REASONS
         if fate is Fate.WITHDRAWN:
-            self.step(PROPOSALS, "withdraw_proposal", drafter,
+            self.step(PROPOSALS, "withdraw-proposal", drafter,
                       {"proposal_id": pid, "reason": "经与有关部门沟通，所提问题已在推进解决，申请撤回"},
                       lane=lane, phase=2)
             return
         if fate in (Fate.UNDER_REVIEW, Fate.MERGED):
             return  # merged later (phase 3), into a proposal accepted by then
         if fate in (Fate.RETURNED, Fate.RESUBMITTED):
-            self.step(PROPOSALS, "return_proposal", OFFICE,
+            self.step(PROPOSALS, "return-proposal", OFFICE,
                       {"proposal_id": pid, "reason": self.rng.choice(reasons["return"])}, lane=lane, phase=2)
             if fate is Fate.RESUBMITTED:
                 revised = {"proposal_id": pid, **self.proposal_text(p.theme, p.lead)}
-                self.step(PROPOSALS, "revise_proposal", drafter, revised, lane=lane, phase=2)
-                self.step(PROPOSALS, "submit_proposal", drafter, {"proposal_id": pid}, lane=lane, phase=2)
+                self.step(PROPOSALS, "revise-proposal", drafter, revised, lane=lane, phase=2)
+                self.step(PROPOSALS, "submit-proposal", drafter, {"proposal_id": pid}, lane=lane, phase=2)
             return
         if fate in (Fate.LETTER, Fate.CONVERTED):
             conversion = "opinion_letter" if fate is Fate.LETTER else "opinion_report"
-            self.step(PROPOSALS, "not_accept_proposal", OFFICE,
+            self.step(PROPOSALS, "not-accept-proposal", OFFICE,
                       {"proposal_id": pid, "converted_to": conversion,
                        "reason": self.rng.choice(reasons["letter" if fate is Fate.LETTER else "report"])},
                       lane=lane, phase=2)
@@ -544,7 +544,7 @@ class _County:
                           "author")
                 self.counts["reports_from_proposals"] += 1
             return
-        self.step(PROPOSALS, "accept_proposal", OFFICE,
+        self.step(PROPOSALS, "accept-proposal", OFFICE,
                   {"proposal_id": pid, "reason": self.rng.choice(reasons["accept"])}, lane=lane, phase=2)
         if p.lead is not None:
             self.fact(p.lead.member_id, f"proposal-accepted:{pid}", "proposal_accepted", "lead")
@@ -576,23 +576,23 @@ class _County:
             if len(units) > 1:
                 slip["co_unit_ids"] = units[1:]
             p.rows = [Row(pid, units[0], "lead", deadline), *[Row(pid, u, "co", deadline) for u in units[1:]]]
-        self.step(PROPOSALS, "assign_proposal", OFFICE, slip, lane=lane, phase=2)
+        self.step(PROPOSALS, "assign-proposal", OFFICE, slip, lane=lane, phase=2)
         lead_row = p.rows[0]
         if fate in (Fate.REASSIGN_PENDING, Fate.REASSIGN_GRANTED, Fate.REASSIGN_REFUSED):
             others = [u for u in self.unit_ids if u != lead_row.unit_id]
             suggested = self.rng.choice(others)
-            self.step(PROPOSALS, "request_reassignment", self.unit_staff(lead_row.unit_id),
+            self.step(PROPOSALS, "request-reassignment", self.unit_staff(lead_row.unit_id),
                       {"proposal_id": pid, "reason": "该事项主要职责不在我单位，申请调整承办单位",
                        "suggested_unit_id": suggested}, lane=lane, phase=2)
             if fate is Fate.REASSIGN_GRANTED:
-                self.step(PROPOSALS, "grant_reassignment", OFFICE,
+                self.step(PROPOSALS, "grant-reassignment", OFFICE,
                           {"proposal_id": pid, "unit_id": lead_row.unit_id, "new_unit_id": suggested,
                            "reason": "经核实职责分工，同意调整"}, lane=lane, phase=2)
                 lead_row.active = False
                 p.rows.append(Row(pid, suggested, "lead", self.three_months()))
                 return
             if fate is Fate.REASSIGN_REFUSED:
-                self.step(PROPOSALS, "refuse_reassignment", OFFICE,
+                self.step(PROPOSALS, "refuse-reassignment", OFFICE,
                           {"proposal_id": pid, "unit_id": lead_row.unit_id,
                            "reason": "该事项属你单位职责范围，请认真办理"}, lane=lane, phase=2)
             else:
@@ -618,14 +618,14 @@ class _County:
         if fate is Fate.EVALUATED:
             row = p.rows[0]
             if row.result_class == "A" and self.rng.random() < 0.25:
-                self.step(PROPOSALS, "record_proposal_result", OFFICE, {
+                self.step(PROPOSALS, "record-proposal-result", OFFICE, {
                     "proposal_id": pid, "result_id": f"{pid}-r1",
                     "description": f"提案建议被{self.labels[row.unit_id]}采纳，写入年度工作实施方案",
                     "document_ref": f"县政办发〔{self.year}〕{self.rng.randint(10, 99)}号",
                     "adopted_on": self.today.isoformat(), "suggestion_indexes": [0]}, lane=pid, phase=2)
                 self.counts["proposal_results"] += 1
             elif row.result_class == "B" and self.rng.random() < 0.08:
-                self.step(PROPOSALS, "revise_reply_class", OFFICE, {
+                self.step(PROPOSALS, "revise-reply-class", OFFICE, {
                     "proposal_id": pid, "unit_id": row.unit_id, "result_class": "A",
                     "reason": "经提案委核查，承诺事项已基本落实，调整为A类"}, lane=pid, phase=2)
                 row.result_class = "A"
@@ -640,7 +640,7 @@ class _County:
         body = {"proposal_id": p.proposal_id, "kind": "meeting" if meeting else "contact",
                 "held_on": self.today.isoformat(), "member_ids": [m.member_id for m in p.proposers[:2]],
                 "summary": "与提案人见面沟通办理思路" if meeting else "电话联系提案人了解具体诉求"}
-        self.step(PROPOSALS, "record_handling_contact", self.unit_staff(row.unit_id), body, lane=p.proposal_id,
+        self.step(PROPOSALS, "record-handling-contact", self.unit_staff(row.unit_id), body, lane=p.proposal_id,
                   phase=2)
         row.met = row.met or meeting
 
@@ -657,13 +657,13 @@ class _County:
             promises = self.rng.sample(texts.COMMITMENTS, k=self.rng.randint(1, 2))
             body["commitments"] = [{"text": t, "due": (self.today + timedelta(days=self.rng.randint(30, 240)))
                                     .isoformat()} for t in promises]
-        self.step(PROPOSALS, "reply_to_proposal", self.unit_staff(row.unit_id), body, lane=p.proposal_id, phase=2)
+        self.step(PROPOSALS, "reply-to-proposal", self.unit_staff(row.unit_id), body, lane=p.proposal_id, phase=2)
         row.replied_round = row.round
         row.result_class = cls
         if row.role == "lead" and not again:
             for co in p.rows:
                 if co.role == "co" and self.rng.random() < 0.8:  # the others still have it in their queue
-                    self.step(PROPOSALS, "cosign_reply", self.unit_staff(co.unit_id), {"proposal_id": p.proposal_id},
+                    self.step(PROPOSALS, "cosign-reply", self.unit_staff(co.unit_id), {"proposal_id": p.proposal_id},
                               lane=p.proposal_id, phase=2)
 
     def evaluate(self, p: Proposal, row: Row, *, dissatisfied: bool) -> None:
@@ -678,7 +678,7 @@ class _County:
             body = {"proposal_id": p.proposal_id, "unit_id": row.unit_id, "rating": rating, "attitude": attitude,
                     "contact": "satisfied" if row.met else "basically_satisfied",
                     "comment": self.rng.choice(texts.EVALUATION_COMMENTS[rating])}
-            self.step(PROPOSALS, "evaluate_reply", m.who, body, lane=p.proposal_id, phase=2)
+            self.step(PROPOSALS, "evaluate-reply", m.who, body, lane=p.proposal_id, phase=2)
             ratings[m.member_id] = rating
         row.evaluations[row.replied_round] = ratings
 
@@ -693,14 +693,14 @@ class _County:
             leaders = self.rng.sample([m.member_id for m in chairs], k=2)
             if chair.member_id not in leaders and self.rng.random() < 0.5:
                 leaders[0] = chair.member_id
-            self.step(PROPOSALS, "designate_key_proposal", self.leadership,
+            self.step(PROPOSALS, "designate-key-proposal", self.leadership,
                       {"proposal_id": p.proposal_id, "supervising_leaders": leaders,
                        "reason": "经主席会议研究，确定为年度重点提案，由主席会议成员领衔督办"},
                       lane=p.proposal_id, phase=2)
             row = p.rows[0]
             progress = ("已召开专题推进会，制定办理工作方案", "已完成实地调研，正在协调落实项目资金")
             for text in progress[: self.rng.randint(1, 2)]:
-                self.step(PROPOSALS, "report_key_proposal_progress", self.unit_staff(row.unit_id),
+                self.step(PROPOSALS, "report-key-proposal-progress", self.unit_staff(row.unit_id),
                           {"proposal_id": p.proposal_id, "text": text}, lane=p.proposal_id, phase=2)
             if p.lead is not None:
                 self.fact(p.lead.member_id, f"key-proposal:{p.proposal_id}", "key_proposal", "lead")
@@ -715,7 +715,7 @@ class _County:
                 continue
             same = [t for t in targets if t.theme.key == p.theme.key] or targets
             target = self.rng.choice(same)
-            self.step(PROPOSALS, "merge_proposal", OFFICE,
+            self.step(PROPOSALS, "merge-proposal", OFFICE,
                       {"proposal_id": p.proposal_id, "into_proposal_id": target.proposal_id,
                        "reason": texts.REVIEW_REASONS["merge"][0]}, lane=f"merge-{p.proposal_id}", phase=3)
 
@@ -743,10 +743,10 @@ class _County:
                 assert author is not None
                 who = author.who
                 self.fact(author.member_id, f"opinion-report-submitted:{rid}", "opinion_report_submitted", "author")
-            self.step(PROPOSALS, "submit_opinion_report", who, body, lane=rid, phase=2)
+            self.step(PROPOSALS, "submit-opinion-report", who, body, lane=rid, phase=2)
             self.counts["reports"] += 1
             if self.rng.random() < 0.1:
-                self.step(PROPOSALS, "edit_opinion_report", OFFICE,
+                self.step(PROPOSALS, "edit-opinion-report", OFFICE,
                           {"report_id": rid, "title": title[:60], "body": body_text + "（经编辑）",
                            "note": "精简文字，补充数据"}, lane=rid, phase=2)
             for level, forward_p, adopt_p, instruct_p in (("county", 0.6, 0.55, 0.15), ("city", 0.25, 0.4, 0.15),
@@ -755,11 +755,11 @@ class _County:
                     break
                 recipient = {"county": "县委办公室、县政府办公室", "city": "市政协办公室",
                              "province": "省政协办公厅"}[level]
-                self.step(PROPOSALS, "forward_opinion_report", OFFICE,
+                self.step(PROPOSALS, "forward-opinion-report", OFFICE,
                           {"report_id": rid, "level": level, "recipient": recipient}, lane=rid, phase=2)
                 self.counts[f"reports_forwarded_{level}"] += 1
                 if self.rng.random() < adopt_p:
-                    self.step(PROPOSALS, "record_opinion_report_adoption", OFFICE,
+                    self.step(PROPOSALS, "record-opinion-report-adoption", OFFICE,
                               {"report_id": rid, "level": level, "adopted_by": recipient.split("、")[0]},
                               lane=rid, phase=2)
                     self.counts[f"reports_adopted_{level}"] += 1
@@ -770,7 +770,7 @@ class _County:
                     leaders = self.rng.sample(texts.LEADER_TITLES[level],
                                               k=min(len(texts.LEADER_TITLES[level]), self.rng.randint(1, 2)))
                     for leader in leaders:
-                        self.step(PROPOSALS, "record_opinion_report_instruction", OFFICE,
+                        self.step(PROPOSALS, "record-opinion-report-instruction", OFFICE,
                                   {"report_id": rid, "leader": leader, "level": level,
                                    "instruction": "请相关部门认真研究，提出解决办法"}, lane=rid, phase=2)
                     self.counts["report_instructions"] += len(leaders)
@@ -778,7 +778,7 @@ class _County:
                         self.fact(author.member_id, f"opinion-report-instructed:{rid}:{level}",
                                   "opinion_report_instructed", "author", level=level)
             if self.rng.random() < 0.15:
-                self.step(PROPOSALS, "publish_opinion_report", OFFICE,
+                self.step(PROPOSALS, "publish-opinion-report", OFFICE,
                           {"report_id": rid, "issue": f"{self.year}年第{issue}期"}, lane=rid, phase=2)
                 self.counts["reports_published"] += 1
                 in_issue += 1
@@ -952,7 +952,7 @@ class _County:
             self.visit_ids.append((vid, visitor))
             self.counts["visits"] += 1
         # Some visits led to a proposal or a report (linked once both exist).
-        reports = [s for s in self.steps if s.command == "submit_opinion_report" and s.who.member_id]
+        reports = [s for s in self.steps if s.command == "submit-opinion-report" and s.who.member_id]
         for vid, visitor in self.visit_ids:
             mine = [s for s in reports if s.who.member_id == visitor.member_id]
             if mine and self.rng.random() < 0.08:
@@ -1054,7 +1054,7 @@ class _County:
             else:
                 lookback_due = min(sent + timedelta(days=self.rng.randint(90, 150)), self.today)
                 lookback_due = max(lookback_due, sent + timedelta(days=1))
-            self.step(PROPOSALS, "record_recommendation_report", OFFICE, {
+            self.step(PROPOSALS, "record-recommendation-report", OFFICE, {
                 "recommendation_id": rid, "title": title,
                 "summary": title.removeprefix("关于").removesuffix("的建议案"),
                 "addressed_to": addressed_to, "sent_on": sent.isoformat(), "lookback_due": lookback_due.isoformat()},
@@ -1069,7 +1069,7 @@ class _County:
             self.lookbacks_due = len(due)
             return
         days_off, workdays = schedule
-        self.step(PROPOSALS, "record_holiday_schedule", OFFICE,
+        self.step(PROPOSALS, "record-holiday-schedule", OFFICE,
                   {"year": self.year, "days_off": list(days_off), "workdays": list(workdays),
                    "source": f"国务院办公厅关于{self.year}年部分节假日安排的通知"}, lane="holidays", phase=3)
         outcomes = ["implemented", "partly", "not"]
@@ -1081,7 +1081,7 @@ class _County:
                                               "not": "主要建议尚未落实，继续跟踪督办"}[outcome]}
             if outcome == "not":
                 body["next_lookback_due"] = (self.today + timedelta(days=90)).isoformat()
-            self.step(PROPOSALS, "conclude_recommendation_lookback", OFFICE, body, lane=rid, phase=4,
+            self.step(PROPOSALS, "conclude-recommendation-lookback", OFFICE, body, lane=rid, phase=4,
                       retry_on={"lookback_not_found"})
             self.lookbacks_concluded[outcome] += 1
         self.lookbacks_due = 1 if due else 0

@@ -39,9 +39,9 @@ PER_SERVICE = 4
 
 def default_urls() -> dict[str, str]:
     """The services' command APIs where `yizheng run` serves them."""
-    from yizheng.serve import PROCESSES
+    from yizheng.serve import processes
 
-    return {name: f"http://127.0.0.1:{spec.port}" for name, spec in PROCESSES.items() if name != "gateway"}
+    return {name: f"http://127.0.0.1:{spec.port}" for name, spec in processes().items() if spec.is_service}
 
 
 @dataclass(frozen=True)

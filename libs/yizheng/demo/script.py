@@ -24,7 +24,7 @@ class Who:
     unit_id: str | None = None
 
     def token(self, committee_id: str) -> str:
-        from yizheng.auth import issue_token
+        from runtime.auth import issue_token
 
         return issue_token(self.role, committee_id, subject=self.subject, member_id=self.member_id,
                            unit_id=self.unit_id)
@@ -43,7 +43,7 @@ class Ref:
 class Step:
     index: int
     service: str  # MEMBERS or PROPOSALS
-    command: str  # the command API's name, e.g. "register-member", "submit_proposal"
+    command: str  # the command API's name, e.g. "register-member", "submit-proposal"
     who: Who
     body: dict[str, Any]
     # When this happens in the county's story. The services stamp commands with their own clock; the

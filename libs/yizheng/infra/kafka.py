@@ -14,7 +14,7 @@ import time
 import uuid
 from collections.abc import Callable
 
-from yizheng import settings
+from runtime import settings
 from yizheng.infra.errors import InfraError, log_tail
 from yizheng.infra.model import ComponentStatus
 from yizheng.infra.paths import Layout

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from yizheng import settings
+from runtime import settings
 from yizheng.infra.errors import InfraError, log_tail
 from yizheng.infra.model import ComponentStatus
 from yizheng.infra.paths import Layout

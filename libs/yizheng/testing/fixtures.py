@@ -13,7 +13,7 @@ import asyncpg
 import pytest
 import pytest_asyncio
 
-from yizheng import event_loop
+from runtime import event_loop
 from yizheng.infra import Endpoints, ensure_up
 from yizheng.testing.smtp import SmtpSink
 from yizheng.testing.wait import WaitUntil

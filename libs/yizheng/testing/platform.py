@@ -1,5 +1,5 @@
-"""The whole platform in the test's event loop: both services and the gateway, each served for real
-(uvicorn on a free loopback port), on schemas and Kafka topics of their own, removed afterwards."""
+"""The whole platform in the test's event loop: every listed service and the gateway, each served for
+real (uvicorn on a free loopback port), on schemas and Kafka topics of their own, removed afterwards."""
 
 from __future__ import annotations
 
@@ -12,13 +12,12 @@ from typing import Any
 import asyncpg
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
-from contracts import topics
+from contracts import platform
 from gateway.app import Gateway, build_gateway
 from gateway.config import GatewayConfig
-from members.app import MembersApp, MembersConfig
-from members.app import build as build_members
-from proposals.app import ProposalsConfig, ProposalsService, build_proposals
+from runtime.service_host import HostConfig, ServiceHost, build_service
 from yizheng.infra import Endpoints
+from yizheng.serve import definitions
 from yizheng.testing.asgi_server import serve
 
 
@@ -35,47 +34,58 @@ async def create_topics(bootstrap: str, names: list[str]) -> None:
         await admin.close()
 
 
+def platform_topics() -> list[str]:
+    """Every topic the platform publishes or consumes (unprefixed)."""
+    consumed = [t for d in definitions() for t in d.consumed_topics]
+    return sorted({*platform.published_topics(), *consumed})
+
+
 @dataclass
 class InProcessPlatform:
     tag: str  # unique to this platform: in its schemas and topic prefix
-    schemas: dict[str, str]  # proposals, members, gateway
-    urls: dict[str, str]  # the services' command APIs: proposals, members
+    schemas: dict[str, str]  # by service name, and "gateway"
+    urls: dict[str, str]  # the services' command APIs, by service name
     gateway_url: str
-    proposals: ProposalsService
-    members: MembersApp
+    services: dict[str, ServiceHost[Any]]
     gateway: Gateway
+
+    def __getattr__(self, name: str) -> ServiceHost[Any]:
+        """`platform.proposals`, `platform.members`, …: a listed service's host."""
+        services = self.__dict__.get("services", {})
+        if name in services:
+            return services[name]
+        raise AttributeError(name)
 
 
 @contextlib.asynccontextmanager
-async def in_process_platform(infra: Endpoints, pg_pool: asyncpg.Pool, *, label: str,
-                              **proposals_options: Any) -> AsyncIterator[InProcessPlatform]:
-    """`label` names its schemas (`<label>_p_<tag>`, ...) and topics (`t<label><tag>.`); `proposals_options`
-    go to ProposalsConfig (e.g. whether the deadline watcher runs, and how often it ticks)."""
+async def in_process_platform(infra: Endpoints, pg_pool: asyncpg.Pool, *, label: str, run_workers: bool = True,
+                              pool_max_size: int = 10, **options: Any) -> AsyncIterator[InProcessPlatform]:
+    """`label` names its schemas (`<label>_<service>_<tag>`) and topics (`t<label><tag>.`); `options` go to
+    every service's build (e.g. the proposals watcher's `watcher_interval_seconds`)."""
     tag = uuid.uuid4().hex[:8]
     prefix = f"t{label}{tag}."
-    schemas = {"proposals": f"{label}_p_{tag}", "members": f"{label}_m_{tag}", "gateway": f"{label}_g_{tag}"}
-    await create_topics(infra.kafka_bootstrap, [f"{prefix}{t}" for t in topics.ALL])
-    proposals = await build_proposals(ProposalsConfig(
-        dsn=infra.database_url, kafka_bootstrap=infra.kafka_bootstrap, schema=schemas["proposals"],
-        topic=f"{prefix}{topics.PROPOSALS}", **proposals_options))
-    members = await build_members(MembersConfig(infra.database_url, infra.kafka_bootstrap,
-                                                schema=schemas["members"]).with_topic_prefix(prefix))
-    await proposals.start()
-    await members.start()
+    schemas = {name: f"{label}_{name}_{tag}" for name in [*platform.SERVICES, "gateway"]}
+    await create_topics(infra.kafka_bootstrap, [f"{prefix}{t}" for t in platform_topics()])
+    hosts: dict[str, ServiceHost[Any]] = {}
     try:
-        async with serve(proposals.app) as p_url, serve(members.app) as m_url:
-            urls = {"proposals": p_url, "members": m_url}
+        for d in definitions():
+            hosts[d.name] = await build_service(d, HostConfig(
+                dsn=infra.database_url, kafka_bootstrap=infra.kafka_bootstrap, schema=schemas[d.name],
+                topic_prefix=prefix, run_workers=run_workers, options=options, pool_max_size=pool_max_size))
+            await hosts[d.name].start()
+        async with contextlib.AsyncExitStack() as served:
+            urls = {name: await served.enter_async_context(serve(host.app)) for name, host in hosts.items()}
             gateway = await build_gateway(GatewayConfig(
                 dsn=infra.database_url, kafka_bootstrap=infra.kafka_bootstrap, schema=schemas["gateway"],
                 topic_prefix=prefix, service_urls=urls))
             await gateway.start()
             try:
                 async with serve(gateway.app) as g_url:
-                    yield InProcessPlatform(tag, schemas, urls, g_url, proposals, members, gateway)
+                    yield InProcessPlatform(tag, schemas, urls, g_url, hosts, gateway)
             finally:
                 await gateway.stop()
     finally:
-        await members.stop()
-        await proposals.stop()
+        for host in reversed(list(hosts.values())):
+            await host.stop()
         for schema in schemas.values():
             await pg_pool.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")

@@ -1,4 +1,4 @@
-"""The meeting aggregate (stream `meeting:{committee}:{meeting_id}`): schedule, invite, leave, attendance.
+"""The meeting aggregate (stream `meeting-{committee}-{meeting_id}`): schedule, invite, leave, attendance.
 
 Attendance is present (checked in with the meeting's code, or on the roll), on leave (an approved request)
 or absent without leave; closing the roll records everyone invited who has no record yet."""
@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from contracts.clock import local_date
 from contracts.envelope import Role
 from contracts.members.commands import (
     CloseAttendance,
@@ -33,21 +34,16 @@ from contracts.members.meeting import (
 from contracts.registry import DomainEvent
 from eventstore.decider import Decider
 from eventstore.errors import DomainError, NotAuthorized
+from eventstore.issued import Issued
 from members.domain.common import (
-    Command,
     no_duplicates,
     require_active_members,
     require_office,
     require_self_or_office,
 )
-from members.scoring.facts import local_date
 
 # Members may check in from this long before the start until the end.
 CHECK_IN_OPENS = timedelta(hours=2)
-
-
-def meeting_stream(committee_id: str, meeting_id: str) -> str:
-    return f"meeting:{committee_id}:{meeting_id}"
 
 
 class CheckIn(BaseModel):
@@ -92,13 +88,13 @@ def evolve(state: MeetingState, event: DomainEvent) -> MeetingState:
 
 def _existing(state: MeetingState, meeting_id: str) -> tuple[datetime, datetime]:
     if not state.exists or state.starts_at is None or state.ends_at is None:
-        raise DomainError("unknown_meeting", f"no meeting {meeting_id}")
+        raise DomainError("unknown_meeting", f"no meeting {meeting_id}", fields=["meeting_id"])
     return state.starts_at, state.ends_at
 
 
-def _invited(state: MeetingState, member_id: str) -> None:
+def _invited(state: MeetingState, member_id: str, fields: Sequence[str] = ("member_id",)) -> None:
     if member_id not in state.invited:
-        raise DomainError("not_invited", f"{member_id} is not invited to this meeting")
+        raise DomainError("not_invited", f"{member_id} is not invited to this meeting", fields=fields)
 
 
 def _record(state: MeetingState, meeting_id: str, member_id: str, status: AttendanceStatus,
@@ -109,68 +105,74 @@ def _record(state: MeetingState, meeting_id: str, member_id: str, status: Attend
         held_on=local_date(state.starts_at), source=source, corrects_previous=member_id in state.attendance)
 
 
-def decide(state: MeetingState, cmd: Command[Any]) -> Sequence[DomainEvent]:
-    b = cmd.body
+def decide(state: MeetingState, issued: Issued[Any]) -> Sequence[DomainEvent]:
+    b = issued.command
     if isinstance(b, ScheduleMeeting):
-        require_office(cmd, "schedule meetings")
+        require_office(issued, "scheduling meetings")
         if state.exists:
-            raise DomainError("meeting_already_scheduled", f"meeting {b.meeting_id} exists")
+            raise DomainError("meeting_already_scheduled", f"meeting {b.meeting_id} exists", fields=["meeting_id"])
         if b.ends_at <= b.starts_at:
-            raise DomainError("meeting_ends_before_start", "a meeting ends after it starts")
+            raise DomainError("meeting_ends_before_start", "a meeting ends after it starts", fields=["ends_at"])
         return [MeetingScheduled(**b.model_dump())]
     starts, ends = _existing(state, b.meeting_id)
     if isinstance(b, InviteToMeeting):
-        require_office(cmd, "invite members")
-        ids = no_duplicates(b.member_ids, "member")
-        if cmd.now >= ends:
-            raise DomainError("meeting_over", "the meeting is over")
+        require_office(issued, "inviting members")
+        ids = no_duplicates(b.member_ids, "member", "member_ids")
+        if issued.now >= ends:
+            raise DomainError("meeting_over", "the meeting is over", fields=["meeting_id"])
         fresh = [m for m in ids if m not in state.invited]
         if not fresh:
-            raise DomainError("already_invited", "every member named is already invited")
-        require_active_members(cmd, fresh)
+            raise DomainError("already_invited", "every member named is already invited", fields=["member_ids"])
+        require_active_members(issued, fresh, "member_ids")
         return [MeetingInvitationSent(meeting_id=b.meeting_id, meeting_kind=state.kind, member_ids=fresh)]
     if isinstance(b, RequestLeave):
-        require_self_or_office(cmd, b.member_id, "ask leave")
+        require_self_or_office(issued, b.member_id, "asking leave")
         _invited(state, b.member_id)
-        if cmd.now >= ends or state.closed:
-            raise DomainError("meeting_over", "leave is asked before the meeting ends")
+        if issued.now >= ends or state.closed:
+            raise DomainError("meeting_over", "leave is asked before the meeting ends", fields=["meeting_id"])
         if state.attendance.get(b.member_id) is AttendanceStatus.present:
-            raise DomainError("already_checked_in", f"{b.member_id} is already present")
+            raise DomainError("already_checked_in", f"{b.member_id} is already present", fields=["member_id"])
         if state.leave.get(b.member_id) in ("pending", "approved"):
-            raise DomainError("leave_already_requested", f"{b.member_id} has already asked leave")
+            raise DomainError("leave_already_requested", f"{b.member_id} has already asked leave",
+                              fields=["member_id"])
         return [LeaveRequested(meeting_id=b.meeting_id, member_id=b.member_id, reason=b.reason)]
     if isinstance(b, DecideLeave):
-        require_office(cmd, "decide leave requests")
+        require_office(issued, "deciding leave requests")
         if state.leave.get(b.member_id) != "pending":
-            raise DomainError("no_pending_leave", f"{b.member_id} has no pending leave request")
+            raise DomainError("no_pending_leave", f"{b.member_id} has no pending leave request", fields=["member_id"])
         return [LeaveDecided(meeting_id=b.meeting_id, member_id=b.member_id, approved=b.approved, note=b.note)]
     if isinstance(b, CheckIn):
-        if cmd.actor.role is not Role.member or cmd.actor.member_id != b.member_id:
+        if issued.role is not Role.member or issued.actor.member_id != b.member_id:
             raise NotAuthorized("members check themselves in; office staff record attendance instead")
-        _invited(state, b.member_id)
+        # The member is the caller, not a field of the check-in: the refusal names the meeting.
+        _invited(state, b.member_id, fields=["meeting_id"])
         if not b.code_matches:
-            raise DomainError("wrong_check_in_code", "the check-in code does not match this meeting")
-        if not starts - CHECK_IN_OPENS <= cmd.now <= ends or state.closed:
-            raise DomainError("check_in_closed", "check-in is open from two hours before the start to the end")
+            raise DomainError("wrong_check_in_code", "the check-in code does not match this meeting", fields=["code"])
+        if not starts - CHECK_IN_OPENS <= issued.now <= ends or state.closed:
+            raise DomainError("check_in_closed", "check-in is open from two hours before the start to the end",
+                              fields=["meeting_id"])
         if state.attendance.get(b.member_id) is AttendanceStatus.present:
-            raise DomainError("already_checked_in", f"{b.member_id} is already present")
+            raise DomainError("already_checked_in", f"{b.member_id} is already present", fields=["meeting_id"])
         return [_record(state, b.meeting_id, b.member_id, AttendanceStatus.present, AttendanceSource.check_in)]
     if isinstance(b, RecordAttendance):
-        require_office(cmd, "record attendance")
+        require_office(issued, "recording attendance")
         _invited(state, b.member_id)
-        if cmd.now < starts:
-            raise DomainError("meeting_not_started", "attendance is recorded once the meeting has started")
+        if issued.now < starts:
+            raise DomainError("meeting_not_started", "attendance is recorded once the meeting has started",
+                              fields=["meeting_id"])
         if state.attendance.get(b.member_id) is b.status:
-            raise DomainError("attendance_unchanged", f"{b.member_id} is already recorded {b.status.value}")
+            raise DomainError("attendance_unchanged", f"{b.member_id} is already recorded {b.status.value}",
+                              fields=["status"])
         if b.status is AttendanceStatus.on_leave and state.leave.get(b.member_id) != "approved":
-            raise DomainError("leave_not_approved", f"{b.member_id} has no approved leave")
+            raise DomainError("leave_not_approved", f"{b.member_id} has no approved leave", fields=["status"])
         return [_record(state, b.meeting_id, b.member_id, b.status, AttendanceSource.roll_call)]
     if isinstance(b, CloseAttendance):
-        require_office(cmd, "close the roll")
-        if cmd.now < starts:
-            raise DomainError("meeting_not_started", "the roll is closed once the meeting has started")
+        require_office(issued, "closing the roll")
+        if issued.now < starts:
+            raise DomainError("meeting_not_started", "the roll is closed once the meeting has started",
+                              fields=["meeting_id"])
         if state.closed:
-            raise DomainError("attendance_already_closed", "the roll is already closed")
+            raise DomainError("attendance_already_closed", "the roll is already closed", fields=["meeting_id"])
         events: list[DomainEvent] = []
         statuses = dict(state.attendance)
         for member_id in sorted(state.invited - set(state.attendance)):
@@ -185,4 +187,4 @@ def decide(state: MeetingState, cmd: Command[Any]) -> Sequence[DomainEvent]:
     raise TypeError(f"meeting aggregate has no command {type(b).__name__}")
 
 
-meeting = Decider[MeetingState, Command[Any]](initial=MeetingState, decide=decide, evolve=evolve)
+meeting = Decider[MeetingState, Issued[Any]](initial=MeetingState, decide=decide, evolve=evolve)

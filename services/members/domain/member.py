@@ -1,4 +1,4 @@
-"""The member aggregate (stream `member:{committee}:{member_id}`): registration, registry changes, status
+"""The member aggregate (stream `member-{committee}-{member_id}`): registration, registry changes, status
 over time. Contact data travels in the commands but is stored privately by the handler, never in events."""
 
 from __future__ import annotations
@@ -11,18 +11,16 @@ from typing import Any
 from contracts.members.commands import ChangeMemberStatus, RegisterMember, UpdateMember
 from contracts.members.enums import MemberStatus
 from contracts.members.member import MemberRegistered, MemberStatusChanged, MemberUpdated, family_name_of
+from contracts.members.member_view import MemberView
 from contracts.registry import DomainEvent
 from eventstore.decider import Decider
 from eventstore.errors import DomainError
-from members.domain.common import Command, MemberView, require_office
+from eventstore.issued import Issued
+from members.domain.common import require_office
 
 FINAL = frozenset({MemberStatus.resigned, MemberStatus.removed, MemberStatus.deceased, MemberStatus.term_ended})
 PUBLIC_FIELDS = ("name", "sector", "township_id", "special_committee_id", "standing_committee", "chair_role",
                  "special_supervisor_unit_id")
-
-
-def member_stream(committee_id: str, member_id: str) -> str:
-    return f"member:{committee_id}:{member_id}"
 
 
 @dataclass(frozen=True)
@@ -36,7 +34,8 @@ class MemberState:
 
     def view(self) -> MemberView:
         return MemberView(self.member_id, self.status, self.fields["sector"], self.fields.get("chair_role"),
-                          bool(self.fields.get("standing_committee")), self.fields.get("township_id"))
+                          bool(self.fields.get("standing_committee")), self.fields.get("township_id"),
+                          self.joined_on)
 
     def left_on(self) -> date | None:
         return self.history[-1][1] if self.history and self.status in FINAL else None
@@ -55,13 +54,15 @@ def evolve(state: MemberState, event: DomainEvent) -> MemberState:
     return state
 
 
-def _register(state: MemberState, cmd: Command[RegisterMember]) -> list[DomainEvent]:
-    require_office(cmd, "register members")
-    b = cmd.body
+def _register(state: MemberState, issued: Issued[RegisterMember]) -> list[DomainEvent]:
+    require_office(issued, "registering members")
+    b = issued.command
     if state.registered:
-        raise DomainError("member_already_registered", f"member {b.member_id} is already registered")
+        raise DomainError("member_already_registered", f"member {b.member_id} is already registered",
+                          fields=["member_id"])
     if b.chair_role is not None and not b.standing_committee:
-        raise DomainError("chair_must_be_standing", "chair-meeting members are standing-committee members")
+        raise DomainError("chair_must_be_standing", "chair-meeting members are standing-committee members",
+                          fields=["chair_role", "standing_committee"])
     return [MemberRegistered(
         member_id=b.member_id, name=b.name.strip(), family_name=family_name_of(b.name), sector=b.sector,
         township_id=b.township_id, special_committee_id=b.special_committee_id,
@@ -70,20 +71,23 @@ def _register(state: MemberState, cmd: Command[RegisterMember]) -> list[DomainEv
         joined_on=b.joined_on, contact_on_file=b.contact is not None and not b.contact.is_empty())]
 
 
-def _update(state: MemberState, cmd: Command[UpdateMember]) -> list[DomainEvent]:
-    require_office(cmd, "update the registry")
-    b = cmd.body
+def _update(state: MemberState, issued: Issued[UpdateMember]) -> list[DomainEvent]:
+    require_office(issued, "updating the registry")
+    b = issued.command
     if not state.registered:
-        raise DomainError("unknown_member", f"no member {b.member_id}")
+        raise DomainError("unknown_member", f"no member {b.member_id}", fields=["member_id"])
     unknown_clear = [f for f in b.clear if f not in PUBLIC_FIELDS or f in ("name", "sector", "standing_committee")]
     if unknown_clear:
-        raise DomainError("cannot_clear", f"these fields cannot be cleared: {', '.join(unknown_clear)}")
+        raise DomainError("cannot_clear", f"these fields cannot be cleared: {', '.join(unknown_clear)}",
+                          fields=["clear"])
     given = {f: getattr(b, f) for f in PUBLIC_FIELDS if getattr(b, f) is not None}
     given.update({f: None for f in b.clear})
     changes = {f: v for f, v in given.items() if state.fields.get(f) != v}
     after = {**state.fields, **changes}
     if after.get("chair_role") is not None and not after.get("standing_committee"):
-        raise DomainError("chair_must_be_standing", "chair-meeting members are standing-committee members")
+        named = [f for f in ("chair_role", "standing_committee") if f in changes]
+        raise DomainError("chair_must_be_standing", "chair-meeting members are standing-committee members",
+                          fields=named)
     changed = sorted(changes) + (["contact"] if b.contact is not None else [])
     if not changed:
         raise DomainError("nothing_to_change", "the update changes nothing")
@@ -93,32 +97,36 @@ def _update(state: MemberState, cmd: Command[UpdateMember]) -> list[DomainEvent]
     return [MemberUpdated(member_id=b.member_id, changed=changed, **extra)]
 
 
-def _change_status(state: MemberState, cmd: Command[ChangeMemberStatus]) -> list[DomainEvent]:
-    require_office(cmd, "change a member's status")
-    b = cmd.body
+def _change_status(state: MemberState, issued: Issued[ChangeMemberStatus]) -> list[DomainEvent]:
+    require_office(issued, "changing a member's status")
+    b = issued.command
     if not state.registered:
-        raise DomainError("unknown_member", f"no member {b.member_id}")
+        raise DomainError("unknown_member", f"no member {b.member_id}", fields=["member_id"])
     if state.status is b.status:
-        raise DomainError("status_unchanged", f"member {b.member_id} is already {b.status.value}")
+        raise DomainError("status_unchanged", f"member {b.member_id} is already {b.status.value}",
+                          fields=["status"])
     if state.status in FINAL:
-        raise DomainError("status_final", f"member {b.member_id} has left ({state.status.value}); the status is final")
+        raise DomainError("status_final", f"member {b.member_id} has left ({state.status.value}); the status is final",
+                          fields=["status"])
     if state.joined_on is not None and b.effective_on < state.joined_on:
-        raise DomainError("effective_before_joining", "a status cannot change before the member joined")
+        raise DomainError("effective_before_joining", "a status cannot change before the member joined",
+                          fields=["effective_on"])
     if state.history and b.effective_on < state.history[-1][1]:
-        raise DomainError("effective_before_last_change", "status changes are recorded in date order")
+        raise DomainError("effective_before_last_change", "status changes are recorded in date order",
+                          fields=["effective_on"])
     return [MemberStatusChanged(member_id=b.member_id, status=b.status, previous_status=state.status,
                                 effective_on=b.effective_on, reason=b.reason)]
 
 
-def decide(state: MemberState, cmd: Command[Any]) -> Sequence[DomainEvent]:
-    body = cmd.body
+def decide(state: MemberState, issued: Issued[Any]) -> Sequence[DomainEvent]:
+    body = issued.command
     if isinstance(body, RegisterMember):
-        return _register(state, cmd)
+        return _register(state, issued)
     if isinstance(body, UpdateMember):
-        return _update(state, cmd)
+        return _update(state, issued)
     if isinstance(body, ChangeMemberStatus):
-        return _change_status(state, cmd)
+        return _change_status(state, issued)
     raise TypeError(f"member aggregate has no command {type(body).__name__}")
 
 
-member = Decider[MemberState, Command[Any]](initial=MemberState, decide=decide, evolve=evolve)
+member = Decider[MemberState, Issued[Any]](initial=MemberState, decide=decide, evolve=evolve)

@@ -1,5 +1,5 @@
 """Organizations, handling units with their staff, and liaison contacts: small registry aggregates
-(streams `organization:…`, `unit:…`, `liaison-contact:…`)."""
+(streams `organization-{committee}-{id}`, `unit-…`, `liaisonContact-…`)."""
 
 from __future__ import annotations
 
@@ -25,21 +25,8 @@ from contracts.members.organization import (
 from contracts.registry import DomainEvent
 from eventstore.decider import Decider
 from eventstore.errors import DomainError
-from members.domain.common import Command, require_active_members, require_office
-
-_ID = r"^[A-Za-z0-9_.\-]+$"
-
-
-def organization_stream(committee_id: str, organization_id: str) -> str:
-    return f"organization:{committee_id}:{organization_id}"
-
-
-def unit_stream(committee_id: str, unit_id: str) -> str:
-    return f"unit:{committee_id}:{unit_id}"
-
-
-def contact_stream(committee_id: str, contact_id: str) -> str:
-    return f"liaison-contact:{committee_id}:{contact_id}"
+from eventstore.issued import Issued
+from members.domain.common import require_active_members, require_office
 
 
 @dataclass(frozen=True)
@@ -56,24 +43,27 @@ def _org_evolve(state: OrganizationState, event: DomainEvent) -> OrganizationSta
     return state
 
 
-def _org_decide(state: OrganizationState, cmd: Command[Any]) -> Sequence[DomainEvent]:
-    b = cmd.body
-    require_office(cmd, "manage organizations")
+def _org_decide(state: OrganizationState, issued: Issued[Any]) -> Sequence[DomainEvent]:
+    b = issued.command
+    require_office(issued, "managing organizations")
     if isinstance(b, RegisterOrganization):
         if state.exists:
-            raise DomainError("organization_already_registered", f"organization {b.organization_id} exists")
+            raise DomainError("organization_already_registered", f"organization {b.organization_id} exists",
+                              fields=["organization_id"])
         return [OrganizationRegistered(organization_id=b.organization_id, name=b.name, kind=b.kind, sector=b.sector)]
     if isinstance(b, AddOrganizationMember):
         if not state.exists:
-            raise DomainError("unknown_organization", f"no organization {b.organization_id}")
-        require_active_members(cmd, [b.member_id])
+            raise DomainError("unknown_organization", f"no organization {b.organization_id}",
+                              fields=["organization_id"])
+        require_active_members(issued, [b.member_id], "member_id")
         if b.member_id in state.members:
-            raise DomainError("already_a_member", f"{b.member_id} already belongs to {b.organization_id}")
+            raise DomainError("already_a_member", f"{b.member_id} already belongs to {b.organization_id}",
+                              fields=["member_id"])
         return [OrganizationMemberAdded(organization_id=b.organization_id, member_id=b.member_id, position=b.position)]
     raise TypeError(type(b).__name__)
 
 
-organization = Decider[OrganizationState, Command[Any]](OrganizationState, _org_decide, _org_evolve)
+organization = Decider[OrganizationState, Issued[Any]](OrganizationState, _org_decide, _org_evolve)
 
 
 @dataclass(frozen=True)
@@ -90,43 +80,45 @@ def _unit_evolve(state: UnitState, event: DomainEvent) -> UnitState:
     return state
 
 
-def _unit_decide(state: UnitState, cmd: Command[Any]) -> Sequence[DomainEvent]:
-    b = cmd.body
-    require_office(cmd, "manage handling units")
+def _unit_decide(state: UnitState, issued: Issued[Any]) -> Sequence[DomainEvent]:
+    b = issued.command
+    require_office(issued, "managing handling units")
     if isinstance(b, RegisterUnit):
         if state.exists:
-            raise DomainError("unit_already_registered", f"unit {b.unit_id} exists")
+            raise DomainError("unit_already_registered", f"unit {b.unit_id} exists", fields=["unit_id"])
         return [UnitRegistered(unit_id=b.unit_id, name=b.name)]
     if isinstance(b, AddUnitStaff):
         if not state.exists:
-            raise DomainError("unknown_unit", f"no unit {b.unit_id}")
+            raise DomainError("unknown_unit", f"no unit {b.unit_id}", fields=["unit_id"])
         if b.staff_id in state.staff:
-            raise DomainError("staff_already_added", f"{b.staff_id} is already staff of {b.unit_id}")
+            raise DomainError("staff_already_added", f"{b.staff_id} is already staff of {b.unit_id}",
+                              fields=["staff_id"])
         return [UnitStaffAdded(unit_id=b.unit_id, staff_id=b.staff_id, name=b.name, title=b.title,
                                is_liaison=b.is_liaison)]
     raise TypeError(type(b).__name__)
 
 
-unit = Decider[UnitState, Command[Any]](UnitState, _unit_decide, _unit_evolve)
+unit = Decider[UnitState, Issued[Any]](UnitState, _unit_decide, _unit_evolve)
 
 
 def _contact_evolve(state: bool, event: DomainEvent) -> bool:
     return state or isinstance(event, LiaisonContactAdded)
 
 
-def _contact_decide(exists: bool, cmd: Command[Any]) -> Sequence[DomainEvent]:
-    b = cmd.body
-    require_office(cmd, "manage liaison contacts")
+def _contact_decide(exists: bool, issued: Issued[Any]) -> Sequence[DomainEvent]:
+    b = issued.command
+    require_office(issued, "managing liaison contacts")
     if not isinstance(b, AddLiaisonContact):
         raise TypeError(type(b).__name__)
     if exists:
-        raise DomainError("contact_already_added", f"liaison contact {b.contact_id} exists")
+        raise DomainError("contact_already_added", f"liaison contact {b.contact_id} exists", fields=["contact_id"])
     if b.kind is LiaisonContactKind.member_enterprise:
         if b.member_id is None:
-            raise DomainError("enterprise_needs_member", "a member enterprise names the member")
-        require_active_members(cmd, [b.member_id])
+            raise DomainError("enterprise_needs_member", "a member enterprise names the member",
+                              fields=["member_id"])
+        require_active_members(issued, [b.member_id], "member_id")
     return [LiaisonContactAdded(contact_id=b.contact_id, kind=b.kind, name=b.name, township_id=b.township_id,
                                 sector=b.sector, member_id=b.member_id, based_in=b.based_in)]
 
 
-liaison_contact = Decider[bool, Command[Any]](lambda: False, _contact_decide, _contact_evolve)
+liaison_contact = Decider[bool, Issued[Any]](lambda: False, _contact_decide, _contact_evolve)

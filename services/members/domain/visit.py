@@ -1,5 +1,5 @@
-"""两访三做: the visit aggregate (stream `visit:{committee}:{visit_id}`), the yearly visit plan (stream
-`visit-plan:{committee}:{year}`) and the plan's progress (a pure function of plan, roster and visits)."""
+"""两访三做: the visit aggregate (stream `visit-{committee}-{visit_id}`), the yearly visit plan (stream
+`visitPlan-{committee}-{year}`) and the plan's progress (a pure function of plan, roster and visits)."""
 
 from __future__ import annotations
 
@@ -10,26 +10,20 @@ from typing import Any
 
 from contracts.members.commands import LinkVisitOutcome, LogVisit, SetVisitPlan
 from contracts.members.enums import VisitKind, VisitOutcomeKind
+from contracts.members.member_view import MemberView
 from contracts.members.visit import VisitLogged, VisitOutcomeLinked, VisitPlanSet
 from contracts.registry import DomainEvent
 from eventstore.decider import Decider
 from eventstore.errors import DomainError
+from eventstore.issued import Issued
 from members.domain.common import (
-    Command,
-    MemberView,
     no_duplicates,
     require_active_members,
+    require_joined_by,
+    require_not_future,
     require_office,
     require_self_or_office,
 )
-
-
-def visit_stream(committee_id: str, visit_id: str) -> str:
-    return f"visit:{committee_id}:{visit_id}"
-
-
-def visit_plan_stream(committee_id: str, year: int) -> str:
-    return f"visit-plan:{committee_id}:{year}"
 
 
 @dataclass(frozen=True)
@@ -46,68 +40,73 @@ def _visit_evolve(state: VisitState, event: DomainEvent) -> VisitState:
     return state
 
 
-def _log(state: VisitState, cmd: Command[LogVisit]) -> list[DomainEvent]:
-    b = cmd.body
-    require_self_or_office(cmd, b.visitor_member_id, "log this visit")
+def _log(state: VisitState, issued: Issued[LogVisit]) -> list[DomainEvent]:
+    b = issued.command
+    require_self_or_office(issued, b.visitor_member_id, "logging this visit")
     if state.logged is not None:
-        raise DomainError("visit_already_logged", f"visit {b.visit_id} is already logged")
-    if b.visited_on > cmd.today:
-        raise DomainError("date_in_future", "a visit is logged once it has happened")
-    require_active_members(cmd, [b.visitor_member_id])
-    visitor = cmd.members[b.visitor_member_id]
-    visited = no_duplicates(b.visited_member_ids, "visited member")
-    no_duplicates([r.value for r in b.roles], "role")
+        raise DomainError("visit_already_logged", f"visit {b.visit_id} is already logged", fields=["visit_id"])
+    require_not_future(issued, b.visited_on, "visited_on", "a visit")
+    require_active_members(issued, [b.visitor_member_id], "visitor_member_id")
+    require_joined_by(issued, [b.visitor_member_id], b.visited_on, "visited_on", "visitor_member_id")
+    visitor = issued.members[b.visitor_member_id]
+    visited = no_duplicates(b.visited_member_ids, "visited member", "visited_member_ids")
+    no_duplicates([r.value for r in b.roles], "role", "roles")
     if b.kind is VisitKind.chair_visits_member:
         if visitor.chair_role is None:
-            raise DomainError("visitor_not_chair_meeting_member", "only chair-meeting members visit grassroots members")
+            raise DomainError("visitor_not_chair_meeting_member", "only chair-meeting members visit grassroots members",
+                              fields=["visitor_member_id"])
         if not visited:
-            raise DomainError("visit_needs_members", "name the members visited")
-        require_active_members(cmd, visited)
-        not_grassroots = [m for m in visited if cmd.members[m].chair_role is not None]
+            raise DomainError("visit_needs_members", "name the members visited", fields=["visited_member_ids"])
+        require_active_members(issued, visited, "visited_member_ids")
+        require_joined_by(issued, visited, b.visited_on, "visited_on", "visited_member_ids")
+        not_grassroots = [m for m in visited if issued.members[m].chair_role is not None]
         if not_grassroots:
             raise DomainError("visited_not_grassroots", f"chair-meeting members are not grassroots members: "
-                              f"{', '.join(not_grassroots)}")
+                              f"{', '.join(not_grassroots)}", fields=["visited_member_ids"])
     else:
         if b.visited_sector is None:
-            raise DomainError("visit_needs_sector", "name the sector whose people were visited")
+            raise DomainError("visit_needs_sector", "name the sector whose people were visited",
+                              fields=["visited_sector"])
         if b.visited_sector is not visitor.sector:
             raise DomainError("not_own_sector", f"members visit the people of their own sector "
-                              f"({visitor.sector.label_zh})")
+                              f"({visitor.sector.label_zh})", fields=["visited_sector"])
     return [VisitLogged(**b.model_dump())]
 
 
-def _visit_decide(state: VisitState, cmd: Command[Any]) -> Sequence[DomainEvent]:
-    b = cmd.body
+def _visit_decide(state: VisitState, issued: Issued[Any]) -> Sequence[DomainEvent]:
+    b = issued.command
     if isinstance(b, LogVisit):
-        return _log(state, cmd)
+        return _log(state, issued)
     if isinstance(b, LinkVisitOutcome):
         if state.logged is None:
-            raise DomainError("unknown_visit", f"no visit {b.visit_id}")
-        require_self_or_office(cmd, state.logged.visitor_member_id, "link this visit")
+            raise DomainError("unknown_visit", f"no visit {b.visit_id}", fields=["visit_id"])
+        require_self_or_office(issued, state.logged.visitor_member_id, "linking this visit")
         if (b.outcome_kind, b.outcome_id) in state.outcomes:
-            raise DomainError("outcome_already_linked", "the visit is already linked to it")
+            raise DomainError("outcome_already_linked", "the visit is already linked to it", fields=["outcome_id"])
         return [VisitOutcomeLinked(visit_id=b.visit_id, outcome_kind=b.outcome_kind, outcome_id=b.outcome_id)]
     raise TypeError(type(b).__name__)
 
 
-visit = Decider[VisitState, Command[Any]](VisitState, _visit_decide, _visit_evolve)
+visit = Decider[VisitState, Issued[Any]](VisitState, _visit_decide, _visit_evolve)
 
 
-def _plan_decide(version: int, cmd: Command[Any]) -> Sequence[DomainEvent]:
-    b = cmd.body
+def _plan_decide(version: int, issued: Issued[Any]) -> Sequence[DomainEvent]:
+    b = issued.command
     if not isinstance(b, SetVisitPlan):
         raise TypeError(type(b).__name__)
-    require_office(cmd, "set the visit plan")
+    require_office(issued, "setting the visit plan")
     chairs = list(b.pairings)
-    require_active_members(cmd, chairs)
-    not_chair = [c for c in chairs if cmd.members[c].chair_role is None]
+    require_active_members(issued, chairs, "pairings")
+    not_chair = [c for c in chairs if issued.members[c].chair_role is None]
     if not_chair:
-        raise DomainError("pairing_needs_chair_member", f"not chair-meeting members: {', '.join(not_chair)}")
+        raise DomainError("pairing_needs_chair_member", f"not chair-meeting members: {', '.join(not_chair)}",
+                          fields=[f"pairings.{c}" for c in not_chair])
     paired = [m for ms in b.pairings.values() for m in ms]
     twice = sorted({m for m in paired if paired.count(m) > 1})
     if twice:
-        raise DomainError("member_paired_twice", f"paired with more than one chair member: {', '.join(twice)}")
-    require_active_members(cmd, paired)
+        raise DomainError("member_paired_twice", f"paired with more than one chair member: {', '.join(twice)}",
+                          fields=["pairings"])
+    require_active_members(issued, paired, "pairings")
     return [VisitPlanSet(year=b.year, plan_version=version + 1,
                          grassroots_visited_by_chair=b.grassroots_visited_by_chair,
                          sector_visits_per_member=b.sector_visits_per_member, pairings=b.pairings)]
@@ -117,7 +116,7 @@ def _plan_evolve(version: int, event: DomainEvent) -> int:
     return event.plan_version if isinstance(event, VisitPlanSet) else version
 
 
-visit_plan = Decider[int, Command[Any]](lambda: 0, _plan_decide, _plan_evolve)
+visit_plan = Decider[int, Issued[Any]](lambda: 0, _plan_decide, _plan_evolve)
 
 
 @dataclass(frozen=True)

@@ -7,18 +7,17 @@ one: attendance is keyed by meeting and member, a proposal's acceptance by propo
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from contracts.clock import local_date
 from contracts.envelope import EventEnvelope
 from contracts.members.enums import FactKind
 
-# The committee's calendar: a fact's year is the local (China Standard Time) year.
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+# The committee's calendar (contracts.clock): a fact's year is the year in China on its day.
 
 
 class DutyFact(BaseModel):
@@ -49,10 +48,6 @@ class RosterEntry(BaseModel):
 
     def in_office(self, year: int) -> bool:
         return self.joined_on.year <= year and (self.left_on is None or self.left_on.year >= year)
-
-
-def local_date(moment: datetime) -> date:
-    return moment.astimezone(LOCAL_TZ).date()
 
 
 def _day(data: Mapping[str, Any], name: str, envelope: EventEnvelope) -> date:

@@ -246,9 +246,10 @@ class OwnInputsProjection:
 
 
 class ForeignFactsProjection:
-    """Duty facts from other services' topics; fed by an IdempotentConsumer (its inbox is the progress)."""
+    """Duty facts from other services' topics (the `duty-facts` consumer); fed by an IdempotentConsumer (its
+    inbox is the progress)."""
 
-    name = "foreign-duty-facts"
+    name = "duty-facts"
 
     def __init__(self, inputs: ScoringInputs) -> None:
         self.inputs = inputs
@@ -261,7 +262,3 @@ class ForeignFactsProjection:
 
     async def apply(self, conn: asyncpg.Connection, delivered: Delivered) -> None:
         await self.inputs.apply_foreign(conn, delivered)
-
-    async def handle(self, conn: asyncpg.Connection, received: Delivered) -> None:
-        """The IdempotentConsumer handler."""
-        await self.inputs.apply_foreign(conn, received)

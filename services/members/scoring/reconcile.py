@@ -1,5 +1,6 @@
-"""A member's ledger stream as a decider: its state is what was published, the command is the card the
-scoring function computes now, and the events are the difference (awards, withdrawals, flags, grade).
+"""A member's ledger stream (`ledger-{committee}-{year}-{member_id}`, see `members.streams`) as a decider:
+its state is what was published, the command is the card the scoring function computes now, and the
+events are the difference (awards, withdrawals, flags, grade).
 
 Reconciling the same card twice yields nothing the second time, so re-scoring is idempotent, and the
 ledger's total always equals the card's total."""
@@ -21,10 +22,6 @@ from contracts.members.scoring import (
 from contracts.registry import DomainEvent
 from eventstore.decider import Decider
 from members.scoring.score import CardItem, MemberCard
-
-
-def ledger_stream(committee_id: str, year: int, member_id: str) -> str:
-    return f"ledger:{committee_id}:{year}:{member_id}"
 
 
 @dataclass(frozen=True)

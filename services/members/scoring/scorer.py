@@ -13,8 +13,9 @@ from contracts.members.enums import WithdrawalReason
 from eventstore.errors import ConcurrencyError
 from eventstore.store import CommandContext, EventStore
 from eventstore.tailing import StoreTailer
+from members import streams
 from members.scoring.inputs import ScoringInputs
-from members.scoring.reconcile import Reconcile, ledger, ledger_stream
+from members.scoring.reconcile import Reconcile, ledger
 from members.scoring.score import score_member
 
 log = logging.getLogger("members.scorer")
@@ -70,7 +71,7 @@ class Scorer:
             roster = await self.inputs.roster_entry(conn, committee_id, member_id)
             facts = await self.inputs.facts_of(conn, committee_id, year, member_id)
             card = score_member(rulebook, version, member_id, roster, facts)
-            stream = ledger_stream(committee_id, year, member_id)
+            stream = streams.ledger(committee_id, year, member_id)
             history = await self.store.read_stream(stream, conn=conn)
             state = ledger.fold(e.event for e in history)
             events = ledger.decide(state, Reconcile(card, graded, WithdrawalReason(row["reason"])))

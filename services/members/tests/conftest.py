@@ -1,5 +1,6 @@
-"""The members service running for real: its own schema, prefixed Kafka topics, relay, consumer,
-projections and scorer started; commands sent over HTTP through the command API."""
+"""The members service running for real, as the runtime builds it from its declaration
+(`members.service.DEFINITION`): its own schema, prefixed Kafka topics, relay, consumer, projections and
+scorer started; commands sent over HTTP through the command API, or to the handlers directly."""
 
 from __future__ import annotations
 
@@ -8,19 +9,21 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
-import asyncpg
 import httpx
 import pytest_asyncio
 
-from contracts.envelope import Role
-from eventstore.db import create_pool
-from members.app import MembersApp, MembersConfig, build
-from yizheng.auth import issue_token
-from yizheng.infra import Endpoints
+from contracts.envelope import Actor, Role
+from eventstore.store import CommandContext
+from members.parts import MembersParts
+from members.service import DEFINITION
+from runtime.auth import issue_token
+from runtime.service_host import HostConfig, ServiceHost, build_service
 
 COMMITTEE = "county-a"
 # The service's clock in these tests: late in the scored year, so every 2025 record is in the past.
 NOW = datetime(2025, 12, 20, 2, 0, tzinfo=UTC)
+
+MembersHost = ServiceHost[MembersParts]
 
 
 def token(role: Role | str, committee: str = COMMITTEE, **claims: Any) -> dict[str, str]:
@@ -28,6 +31,12 @@ def token(role: Role | str, committee: str = COMMITTEE, **claims: Any) -> dict[s
 
 
 OFFICE = token(Role.office_staff, subject="office-zhang")
+
+
+def context(role: Role = Role.office_staff, actor_id: str = "office-zhang", *, member_id: str | None = None,
+            committee: str = COMMITTEE) -> CommandContext:
+    """Who sends a command to a handler called directly (what the bearer token says over HTTP)."""
+    return CommandContext(actor=Actor(id=actor_id, role=role, member_id=member_id), committee_id=committee)
 
 
 class Client:
@@ -48,31 +57,41 @@ class Client:
         return await self.http.get(path, headers=OFFICE if headers is None else headers)
 
 
+def config(database_url: str, schema: str, *, kafka_bootstrap: str | None = None, topic_prefix: str = "",
+           **extra: Any) -> HostConfig:
+    return HostConfig(dsn=database_url, kafka_bootstrap=kafka_bootstrap, schema=schema, topic_prefix=topic_prefix,
+                      clock=lambda: NOW, **extra)
+
+
 @pytest_asyncio.fixture(loop_scope="session")
-async def pool(infra: Endpoints) -> AsyncIterator[asyncpg.Pool]:
-    pool = await create_pool(infra.database_url, max_size=12)
+async def host(database_url: str, fresh_schema: str, topic_prefix: str,
+               kafka_bootstrap: str) -> AsyncIterator[MembersHost]:
+    """The whole service, started: relay, consumer, projections, scorer."""
+    built = await build_service(DEFINITION, config(database_url, fresh_schema, kafka_bootstrap=kafka_bootstrap,
+                                                   topic_prefix=topic_prefix))
+    await built.start()
     try:
-        yield pool
+        yield built
     finally:
-        await pool.close()
+        await built.stop()
 
 
 @pytest_asyncio.fixture(loop_scope="session")
-async def service(pool: asyncpg.Pool, fresh_schema: str, topic_prefix: str,
-                  kafka_bootstrap: str) -> AsyncIterator[MembersApp]:
-    config = MembersConfig(dsn="", kafka_bootstrap=kafka_bootstrap, schema=fresh_schema).with_topic_prefix(topic_prefix)
-    app = await build(config, pool=pool, clock=lambda: NOW)
-    await app.start()
-    try:
-        yield app
-    finally:
-        await app.stop()
-
-
-@pytest_asyncio.fixture(loop_scope="session")
-async def client(service: MembersApp) -> AsyncIterator[Client]:
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=service.app), base_url="http://members") as http:
+async def client(host: MembersHost) -> AsyncIterator[Client]:
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=host.app), base_url="http://members") as http:
         yield Client(http)
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def parts(database_url: str, fresh_schema: str) -> AsyncIterator[MembersParts]:
+    """The write side alone, installed but not started (no Kafka, no background parts): for handlers
+    called directly."""
+    built = await build_service(DEFINITION, config(database_url, fresh_schema, run_workers=False))
+    await built.install()
+    try:
+        yield built.parts
+    finally:
+        await built.stop()
 
 
 def member_body(member_id: str, name: str, sector: str = "education", **extra: Any) -> dict[str, Any]:

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from contracts.envelope import Role
 from contracts.proposals import HolidayScheduleRecorded
 from contracts.proposals import commands as c
 from contracts.registry import DomainEvent
+from contracts.roles import OFFICE_OR_ADMIN
 from eventstore.decider import Decider
-from proposals.domain.issued import Issued, refuse, require_role
-from proposals.workdays import DEFAULT_CALENDAR, WorkCalendar
+from eventstore.issued import Issued, require_role
+from eventstore.workdays import DEFAULT_CALENDAR, WorkCalendar
+from proposals.domain.refusals import refuse
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,7 @@ class ScheduleState:
 
 
 def decide(state: ScheduleState, issued: Issued[c.RecordHolidaySchedule]) -> Sequence[DomainEvent]:
-    require_role(issued, frozenset({Role.office_staff, Role.admin}), "recording the holiday schedule")
+    require_role(issued, OFFICE_OR_ADMIN, "recording the holiday schedule")
     cmd = issued.command
     days_off, workdays = set(cmd.days_off), set(cmd.workdays)
     if days_off & workdays:

@@ -12,7 +12,8 @@ from dataclasses import dataclass, replace
 from contracts.proposals import ProposalNumberAssigned
 from contracts.registry import DomainEvent
 from eventstore.decider import Decider
-from proposals.domain.issued import Issued, refuse
+from eventstore.issued import Issued
+from proposals.domain.refusals import refuse
 
 
 @dataclass(frozen=True)

@@ -21,9 +21,11 @@ from contracts.proposals import (
 )
 from contracts.proposals import commands as c
 from contracts.registry import DomainEvent
+from contracts.roles import OFFICE
 from eventstore.decider import Decider
 from eventstore.errors import NotAuthorized
-from proposals.domain.issued import OFFICE, Issued, refuse, require_role
+from eventstore.issued import Issued, require_role
+from proposals.domain.refusals import refuse
 
 
 @dataclass(frozen=True)

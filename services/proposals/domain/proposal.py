@@ -60,11 +60,13 @@ from contracts.proposals import (
 )
 from contracts.proposals import commands as c
 from contracts.registry import DomainEvent
+from contracts.roles import OFFICE, OFFICE_OR_LEADERSHIP, SYSTEM
 from eventstore.decider import Decider
 from eventstore.errors import NotAuthorized
+from eventstore.issued import Issued, require_role
 from proposals import deadlines
-from proposals.domain.issued import OFFICE, OFFICE_OR_LEADERSHIP, SYSTEM, Issued, refuse, require_reason, require_role
 from proposals.domain.proposal_state import ProposalState, Status, UnitState, evolve
+from proposals.domain.refusals import refuse, require_reason
 
 # ---- commands the handler completes with facts from elsewhere ---------------------------------------------
 

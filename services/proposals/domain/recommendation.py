@@ -17,8 +17,10 @@ from contracts.proposals import (
 )
 from contracts.proposals import commands as c
 from contracts.registry import DomainEvent
+from contracts.roles import OFFICE, SYSTEM
 from eventstore.decider import Decider
-from proposals.domain.issued import OFFICE, SYSTEM, Issued, refuse, require_role
+from eventstore.issued import Issued, require_role
+from proposals.domain.refusals import refuse
 
 
 @dataclass(frozen=True)

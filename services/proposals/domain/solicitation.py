@@ -9,8 +9,10 @@ from datetime import date
 from contracts.proposals import SolicitationPublished
 from contracts.proposals import commands as c
 from contracts.registry import DomainEvent
+from contracts.roles import OFFICE
 from eventstore.decider import Decider
-from proposals.domain.issued import OFFICE, Issued, refuse, require_role
+from eventstore.issued import Issued, require_role
+from proposals.domain.refusals import refuse
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,10 @@ from collections.abc import AsyncIterator
 import pytest
 import pytest_asyncio
 
-from contracts import topics
-from proposals.app import ProposalsConfig, ProposalsService, build_proposals
+from proposals.service import DEFINITION
+from runtime.service_host import HostConfig, build_service
 
-from .integration_kit import Api, FakeClock
+from .integration_kit import Api, FakeClock, ProposalsService
 
 
 @pytest.fixture
@@ -20,9 +20,10 @@ def clock() -> FakeClock:
 
 
 async def _service(dsn: str, schema: str, clock: FakeClock, bootstrap: str | None,
-                   topic: str) -> AsyncIterator[ProposalsService]:
-    service = await build_proposals(ProposalsConfig(dsn=dsn, schema=schema, kafka_bootstrap=bootstrap, topic=topic,
-                                                    clock=clock, run_watcher=False, pool_max_size=5))
+                   prefix: str) -> AsyncIterator[ProposalsService]:
+    service = await build_service(DEFINITION, HostConfig(dsn=dsn, schema=schema, kafka_bootstrap=bootstrap,
+                                                         topic_prefix=prefix, clock=clock, run_workers=False,
+                                                         pool_max_size=5))
     await service.start()
     try:
         yield service
@@ -33,7 +34,7 @@ async def _service(dsn: str, schema: str, clock: FakeClock, bootstrap: str | Non
 @pytest_asyncio.fixture(loop_scope="session")
 async def service(database_url: str, fresh_schema: str, clock: FakeClock) -> AsyncIterator[ProposalsService]:
     """The service without a relay (for tests that look only at the store and the read model)."""
-    async for s in _service(database_url, fresh_schema, clock, None, topics.PROPOSALS):
+    async for s in _service(database_url, fresh_schema, clock, None, ""):
         yield s
 
 
@@ -41,7 +42,7 @@ async def service(database_url: str, fresh_schema: str, clock: FakeClock) -> Asy
 async def kafka_service(database_url: str, fresh_schema: str, clock: FakeClock, kafka_bootstrap: str,
                         topic_prefix: str) -> AsyncIterator[ProposalsService]:
     """The service with its relay publishing to this test's own topic."""
-    async for s in _service(database_url, fresh_schema, clock, kafka_bootstrap, topic_prefix + topics.PROPOSALS):
+    async for s in _service(database_url, fresh_schema, clock, kafka_bootstrap, topic_prefix):
         yield s
 
 

@@ -17,19 +17,19 @@ def draft_body(title: str = "关于加强农村饮用水安全保障的建议", 
 
 
 async def submitted(api: Api, title: str = "关于加强农村饮用水安全保障的建议", **extra: Any) -> str:
-    pid: str = (await api.do("draft_proposal", draft_body(title, **extra), ZHANG))["proposal_id"]
-    await api.do("submit_proposal", {"proposal_id": pid}, ZHANG)
+    pid: str = (await api.do("draft-proposal", draft_body(title, **extra), ZHANG))["proposal_id"]
+    await api.do("submit-proposal", {"proposal_id": pid}, ZHANG)
     return pid
 
 
 async def accepted(api: Api, title: str = "关于加强农村饮用水安全保障的建议", **extra: Any) -> str:
     pid = await submitted(api, title, **extra)
-    await api.do("accept_proposal", {"proposal_id": pid, "reason": "符合立案标准"}, OFFICE)
+    await api.do("accept-proposal", {"proposal_id": pid, "reason": "符合立案标准"}, OFFICE)
     return pid
 
 
 async def assigned(api: Api, **slip: Any) -> str:
     pid = await accepted(api)
-    await api.do("assign_proposal", {"proposal_id": pid, **(slip or {"mode": "separate", "unit_ids": ["u-water"]})},
+    await api.do("assign-proposal", {"proposal_id": pid, **(slip or {"mode": "separate", "unit_ids": ["u-water"]})},
                  OFFICE)
     return pid

@@ -13,11 +13,14 @@ import httpx
 from contracts.envelope import Actor
 from eventstore.projection import checkpoint_name
 from eventstore.store import Checkpoint
-from proposals.app import ProposalsService
-from yizheng.auth import issue_token
+from proposals.parts import ProposalsParts
+from runtime.auth import issue_token
+from runtime.service_host import ServiceHost
 from yizheng.testing import wait_until
 
 from .kit import on
+
+ProposalsService = ServiceHost[ProposalsParts]
 
 COMMITTEE = "cppcc-county-a"
 OTHER_COMMITTEE = "cppcc-county-b"
@@ -38,7 +41,7 @@ class FakeClock:
 
     @property
     def today(self) -> date:
-        from proposals.workdays import local_date
+        from contracts.clock import local_date
         return local_date(self.now)
 
 
@@ -95,8 +98,8 @@ class Api:
 
 async def caught_up(service: ProposalsService, checkpoint: Checkpoint) -> None:
     async def reached() -> bool:
-        await service.projector.catch_up()
-        return await service.store.load_checkpoint(checkpoint_name(service.read_model)) >= checkpoint
+        await service.projectors["read_model"].catch_up()
+        return await service.store.load_checkpoint(checkpoint_name(service.projectors["read_model"].projection)) >= checkpoint
 
     await wait_until(reached, message=f"read model at {checkpoint}")
 

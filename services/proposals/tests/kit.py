@@ -10,17 +10,18 @@ from typing import Any, Generic, TypeVar
 
 import pytest
 
+from contracts.clock import CHINA_TZ
 from contracts.envelope import Actor, Role
 from contracts.proposals import commands as c
 from contracts.registry import DomainEvent
 from eventstore.decider import Decider
 from eventstore.errors import DomainError
+from eventstore.issued import Issued
+from eventstore.workdays import DEFAULT_CALENDAR, WorkCalendar
 from proposals.domain import numbering
-from proposals.domain.issued import Issued
 from proposals.domain.numbering import NumberingState, ReserveNumber
 from proposals.domain.proposal import PROPOSAL, AcceptNumbered, Draft
 from proposals.domain.proposal_state import ProposalState
-from proposals.workdays import CHINA_TZ, DEFAULT_CALENDAR, WorkCalendar
 
 OFFICE = Actor(id="office-li", role=Role.office_staff)
 LEADER = Actor(id="leader-wang", role=Role.leadership)
@@ -56,7 +57,7 @@ class Harness(Generic[S]):
         return self.decider.fold(self.events)
 
     def issued(self, command: object, actor: Actor) -> Issued[object]:
-        return Issued(command, actor, on(self.today), self.calendar)
+        return Issued(command, actor, "cppcc-county-a", on(self.today), self.calendar)
 
     def run(self, command: object, actor: Actor) -> Sequence[DomainEvent]:
         new = self.decider.decide(self.state, self.issued(command, actor))
@@ -98,7 +99,7 @@ class ProposalHarness(Harness[ProposalState]):
     def accept_cmd(self, reason: str = "符合立案标准") -> AcceptNumbered:
         year = self.state.year or self.today.year
         numbering_state = numbering.NUMBERING.fold(self.numbers, NumberingState())
-        issued = Issued(ReserveNumber(self.proposal_id, year), OFFICE, on(self.today), self.calendar)
+        issued = Issued(ReserveNumber(self.proposal_id, year), OFFICE, "cppcc-county-a", on(self.today), self.calendar)
         (assigned,) = numbering.decide(numbering_state, issued)
         assert isinstance(assigned, numbering.ProposalNumberAssigned)
         return AcceptNumbered(c.AcceptProposal(proposal_id=self.proposal_id, reason=reason), year,

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from contracts.clock import local_date
 from contracts.proposals import HolidayScheduleRecorded
+from eventstore.workdays import DEFAULT_CALENDAR as CAL
+from eventstore.workdays import OfficialSchedule, WorkCalendar
 from proposals import deadlines
-from proposals.workdays import DEFAULT_CALENDAR as CAL
-from proposals.workdays import OfficialSchedule, WorkCalendar, local_date
 
 # A plausible official 2027 schedule (not yet published when the holidays package was released): the
 # Spring Festival break runs 5-13 February, with Sunday 31 January and Saturday 20 February worked.

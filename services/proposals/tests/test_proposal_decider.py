@@ -17,9 +17,9 @@ from contracts.proposals import (
     ReopenReason,
 )
 from contracts.proposals import commands as c
+from eventstore.workdays import WorkCalendar
 from proposals.domain.proposal import ApplyDeadlines, MergeInto, NotAccept, ReceiveMerge, RecordResult, Submit
 from proposals.domain.proposal_state import Status
-from proposals.workdays import WorkCalendar
 
 from .kit import LEADER, OFFICE, WATCHER, ProposalHarness, member, types, unit
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from proposals import streams
-from proposals.app import ProposalsService
 
 from .flows import ZHANG, draft_body
-from .integration_kit import COMMITTEE, Api, FakeClock, event_types, token
+from .integration_kit import COMMITTEE, Api, FakeClock, ProposalsService, event_types, token
 from .kit import OFFICE
 
 SOLICITATION = {
@@ -21,24 +20,24 @@ SOLICITATION = {
 async def test_proposals_answer_a_solicitation_within_its_window(api: Api, service: ProposalsService,
                                                                  clock: FakeClock) -> None:
     clock.set(date(2026, 11, 20))
-    sid = (await api.do("publish_solicitation", SOLICITATION, OFFICE))["solicitation_id"]
-    await api.refused("draft_proposal", draft_body(solicitation_id=sid, reference_topic="教育"), ZHANG,
+    sid = (await api.do("publish-solicitation", SOLICITATION, OFFICE))["solicitation_id"]
+    await api.refused("draft-proposal", draft_body(solicitation_id=sid, reference_topic="教育"), ZHANG,
                       "unknown_reference_topic")
-    await api.refused("draft_proposal", draft_body(solicitation_id="no-such"), ZHANG, "solicitation_not_found")
-    pid = (await api.do("draft_proposal", draft_body(solicitation_id=sid, reference_topic="农村人居环境整治"),
+    await api.refused("draft-proposal", draft_body(solicitation_id="no-such"), ZHANG, "solicitation_not_found")
+    pid = (await api.do("draft-proposal", draft_body(solicitation_id=sid, reference_topic="农村人居环境整治"),
                         ZHANG))["proposal_id"]
-    await api.refused("submit_proposal", {"proposal_id": pid}, ZHANG, "outside_submission_window")
+    await api.refused("submit-proposal", {"proposal_id": pid}, ZHANG, "outside_submission_window")
     clock.set(date(2026, 12, 3))
-    submitted = await api.do("submit_proposal", {"proposal_id": pid}, ZHANG)
+    submitted = await api.do("submit-proposal", {"proposal_id": pid}, ZHANG)
     assert submitted["year"] == 2027, "a proposal for next year's session belongs to that year"
-    accepted = await api.do("accept_proposal", {"proposal_id": pid, "reason": "立案"}, OFFICE)
+    accepted = await api.do("accept-proposal", {"proposal_id": pid, "reason": "立案"}, OFFICE)
     assert accepted["number"] == "2027-001"
 
 
 async def test_a_retried_command_with_the_same_idempotency_key_acts_once(api: Api, service: ProposalsService) -> None:
     headers = {"Authorization": f"Bearer {token(ZHANG)}", "Idempotency-Key": "draft-zhang-001"}
-    first = await api.http.post("/commands/draft_proposal", json=draft_body(), headers=headers)
-    again = await api.http.post("/commands/draft_proposal", json=draft_body(), headers=headers)
+    first = await api.http.post("/commands/draft-proposal", json=draft_body(), headers=headers)
+    again = await api.http.post("/commands/draft-proposal", json=draft_body(), headers=headers)
     assert first.status_code == again.status_code == 200
     assert again.headers.get("Idempotent-Replay") == "true"
     pid = first.json()["result"]["proposal_id"]
@@ -47,8 +46,8 @@ async def test_a_retried_command_with_the_same_idempotency_key_acts_once(api: Ap
 
 
 async def test_malformed_and_unauthenticated_commands_are_turned_away(api: Api) -> None:
-    no_token = await api.http.post("/commands/draft_proposal", json=draft_body())
+    no_token = await api.http.post("/commands/draft-proposal", json=draft_body())
     assert no_token.status_code == 401
-    bad = await api.http.post("/commands/assign_proposal", json={"proposal_id": "p", "mode": "separate"},
+    bad = await api.http.post("/commands/assign-proposal", json={"proposal_id": "p", "mode": "separate"},
                               headers={"Authorization": f"Bearer {token(OFFICE)}"})
     assert bad.status_code == 400 and bad.json()["error"]["code"] == "invalid_command"

@@ -9,38 +9,37 @@ from typing import Any
 from contracts.envelope import Actor
 from eventstore.projection import replay_from_store
 from eventstore.store import Checkpoint
-from proposals.app import ProposalsService
 
 from .flows import ZHANG, accepted, assigned, draft_body, submitted
-from .integration_kit import COMMITTEE, OTHER_COMMITTEE, Api, FakeClock, count_events
+from .integration_kit import COMMITTEE, OTHER_COMMITTEE, Api, FakeClock, ProposalsService, count_events
 from .kit import OFFICE, member, unit
 
 
 async def test_every_refused_command_leaves_the_store_unchanged(api: Api, service: ProposalsService,
                                                                 clock: FakeClock) -> None:
     pid = await assigned(api)
-    joint = (await api.do("draft_proposal", draft_body(submitter_kind="joint", cosigner_member_ids=["m-li"]),
+    joint = (await api.do("draft-proposal", draft_body(submitter_kind="joint", cosigner_member_ids=["m-li"]),
                           ZHANG))["proposal_id"]
-    await api.do("submit_proposal", {"proposal_id": joint}, ZHANG)
+    await api.do("submit-proposal", {"proposal_id": joint}, ZHANG)
     before = await count_events(service)
     refusals: list[tuple[str, dict[str, Any], Actor, str] | tuple[str, dict[str, Any], Actor, str, str]] = [
-        ("accept_proposal", {"proposal_id": joint, "reason": "立案"}, OFFICE, "cosigners_pending"),  # two streams
-        ("not_accept_proposal", {"proposal_id": joint, "converted_to": "opinion_report", "reason": "x"}, ZHANG,
+        ("accept-proposal", {"proposal_id": joint, "reason": "立案"}, OFFICE, "cosigners_pending"),  # two streams
+        ("not-accept-proposal", {"proposal_id": joint, "converted_to": "opinion_report", "reason": "x"}, ZHANG,
          "not_authorized"),
-        ("merge_proposal", {"proposal_id": joint, "into_proposal_id": "nope", "reason": "x"}, OFFICE,
+        ("merge-proposal", {"proposal_id": joint, "into_proposal_id": "nope", "reason": "x"}, OFFICE,
          "proposal_not_found"),
-        ("accept_proposal", {"proposal_id": pid, "reason": "again"}, OFFICE, "not_under_review"),
-        ("assign_proposal", {"proposal_id": pid, "mode": "separate", "unit_ids": ["u-x"]}, OFFICE, "already_assigned"),
-        ("reply_to_proposal", {"proposal_id": pid, "result_class": "B", "text": "计划"}, unit("u-water"),
+        ("accept-proposal", {"proposal_id": pid, "reason": "again"}, OFFICE, "not_under_review"),
+        ("assign-proposal", {"proposal_id": pid, "mode": "separate", "unit_ids": ["u-x"]}, OFFICE, "already_assigned"),
+        ("reply-to-proposal", {"proposal_id": pid, "result_class": "B", "text": "计划"}, unit("u-water"),
          "commitments_required"),
-        ("reply_to_proposal", {"proposal_id": pid, "result_class": "A", "text": "x"}, unit("u-roads"),
+        ("reply-to-proposal", {"proposal_id": pid, "result_class": "A", "text": "x"}, unit("u-roads"),
          "proposal_not_found"),
-        ("evaluate_reply", {"proposal_id": pid, "unit_id": "u-water", "rating": "satisfied", "attitude": "satisfied",
+        ("evaluate-reply", {"proposal_id": pid, "unit_id": "u-water", "rating": "satisfied", "attitude": "satisfied",
                             "contact": "satisfied"}, ZHANG, "no_reply_to_evaluate"),
-        ("record_holiday_schedule", {"year": 2027, "days_off": ["2027-02-08"], "workdays": ["2027-02-08"]}, OFFICE,
+        ("record-holiday-schedule", {"year": 2027, "days_off": ["2027-02-08"], "workdays": ["2027-02-08"]}, OFFICE,
          "schedule_contradiction"),
-        ("publish_opinion_report", {"report_id": "none", "issue": "x"}, OFFICE, "report_not_found"),
-        ("submit_proposal", {"proposal_id": pid}, ZHANG, "proposal_not_found", OTHER_COMMITTEE),
+        ("publish-opinion-report", {"report_id": "none", "issue": "x"}, OFFICE, "report_not_found"),
+        ("submit-proposal", {"proposal_id": pid}, ZHANG, "proposal_not_found", OTHER_COMMITTEE),
     ]
     for command, body, actor, rule, *committee in refusals:
         await api.refused(command, body, actor, rule, committee[0] if committee else COMMITTEE)
@@ -51,14 +50,14 @@ async def test_a_committee_never_sees_another_committees_proposal(api: Api, serv
     pid = await accepted(api)
     other_office = OFFICE
     attempts: list[tuple[str, dict[str, Any]]] = [
-        ("accept_proposal", {"proposal_id": pid, "reason": "x"}),
-        ("assign_proposal", {"proposal_id": pid, "mode": "separate", "unit_ids": ["u-x"]}),
-        ("designate_key_proposal", {"proposal_id": pid, "supervising_leaders": ["m-vice"]}),
+        ("accept-proposal", {"proposal_id": pid, "reason": "x"}),
+        ("assign-proposal", {"proposal_id": pid, "mode": "separate", "unit_ids": ["u-x"]}),
+        ("designate-key-proposal", {"proposal_id": pid, "supervising_leaders": ["m-vice"]}),
     ]
     for command, body in attempts:
         await api.refused(command, body, other_office, "proposal_not_found", committee=OTHER_COMMITTEE)
     # The same id names an unrelated proposal there.
-    await api.do("draft_proposal", draft_body(proposal_id=pid), member("m-zhang"), committee=OTHER_COMMITTEE)
+    await api.do("draft-proposal", draft_body(proposal_id=pid), member("m-zhang"), committee=OTHER_COMMITTEE)
 
 
 async def test_the_read_model_rebuilds_to_the_same_answers(api: Api, service: ProposalsService,
@@ -69,41 +68,40 @@ async def test_the_read_model_rebuilds_to_the_same_answers(api: Api, service: Pr
     clock.set(date(2026, 3, 2))
     await submitted(api)
     await api.caught_up()
-    due_before = await service.read_model.due(service.pool, date(2027, 1, 1))
-    numbers_before = await service.read_model.numbers(service.pool, "cppcc-county-a", 2025)
-    await replay_from_store(service.store, service.read_model)
-    assert await service.read_model.numbers(service.pool, "cppcc-county-a", 2025) == numbers_before == [
+    due_before = await service.parts.read_model.due(service.pool, date(2027, 1, 1))
+    numbers_before = await service.parts.read_model.numbers(service.pool, "cppcc-county-a", 2025)
+    await replay_from_store(service.store, service.parts.read_model)
+    assert await service.parts.read_model.numbers(service.pool, "cppcc-county-a", 2025) == numbers_before == [
         "2025-001", "2025-002", "2025-003"]
-    assert await service.read_model.due(service.pool, date(2027, 1, 1)) == due_before
+    assert await service.parts.read_model.due(service.pool, date(2027, 1, 1)) == due_before
 
 
 async def test_the_openapi_document_lists_every_command(api: Api) -> None:
     response = await api.http.get("/openapi.json")
     paths = response.json()["paths"]
-    assert len(paths) == len(api.service.handlers.specs()) == 34
-    assert "/commands/accept_proposal" in paths and "/commands/record_opinion_report_instruction" in paths
+    assert len(paths) == len(api.service.api.commands) == 34
+    assert "/commands/accept-proposal" in paths and "/commands/record-opinion-report-instruction" in paths
 
 
 async def test_the_replay_command_rebuilds_the_read_model(api: Api, service: ProposalsService, database_url: str,
                                                           fresh_schema: str) -> None:
-    from proposals.replay import replay_read_model
-    from yizheng.cli_replay import ReplayOptions, resolve
+    from runtime.replay import ReplayOptions
+    from yizheng.cli_replay import resolve
 
     await accepted(api)
     await api.caught_up()  # every event is readable now (no older transaction still in flight hides one)
-    applied = await replay_read_model(ReplayOptions(database_url, "unused:9092", schema=fresh_schema))
+    replayable = resolve("proposals.read_model")
+    applied = await replayable.run(ReplayOptions(database_url, "unused:9092", schema=fresh_schema))
     assert applied == len(await service.store.read_all(Checkpoint.zero())) == 4
-    assert await service.read_model.numbers(service.pool, "cppcc-county-a", 2026) == ["2026-001"]
-    assert resolve("proposals.read_model").run is replay_read_model
+    assert await service.parts.read_model.numbers(service.pool, "cppcc-county-a", 2026) == ["2026-001"]
 
 
 async def test_yizheng_serve_builds_the_service_from_the_process_config(database_url: str) -> None:
-    from proposals.app import build_from_config
-    from yizheng.serve import ProcessConfig
+    from yizheng.serve import ProcessConfig, build
 
-    built = await build_from_config(ProcessConfig(database_url, "127.0.0.1:1", {}, topic_prefix="t-x."))
+    built = await build("proposals", ProcessConfig(database_url, "127.0.0.1:1", topic_prefix="t-x."))
     try:
-        assert built.config.topic == "t-x.proposals.events" and built.config.schema == "proposals"
+        assert built.schema == "proposals"
         assert built.relay is not None and built.relay.topic == "t-x.proposals.events"
     finally:
         await built.stop()

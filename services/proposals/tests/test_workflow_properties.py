@@ -36,8 +36,8 @@ from contracts.proposals import (
 from contracts.proposals import commands as c
 from contracts.registry import DomainEvent
 from eventstore.errors import DomainError
+from eventstore.issued import Issued
 from proposals.domain import numbering
-from proposals.domain.issued import Issued
 from proposals.domain.proposal import (
     PROPOSAL,
     AcceptNumbered,
@@ -74,7 +74,7 @@ class World:
         return self.states[pid]
 
     def issued(self, command: object, actor: Actor) -> Issued[object]:
-        return Issued(command, actor, on(self.today))
+        return Issued(command, actor, "cppcc-county-a", on(self.today))
 
     def decide(self, pid: str, command: object, actor: Actor) -> list[DomainEvent]:
         return list(PROPOSAL.decide(self.state(pid), self.issued(command, actor)))
@@ -113,7 +113,7 @@ def focus(step: dict[str, Any], state: ProposalState) -> dict[str, Any]:
         "evaluate": lambda u: u.replied_round > 0, "reopen": lambda u: u.replied_round > 0,
         "revise_class": lambda u: u.replied_round > 0, "grant": lambda u: u.reassignment_pending,
         "refuse": lambda u: u.reassignment_pending, "reply": lambda u: u.open,
-        "cosign": lambda u: u.role is UnitRole.co, "request_reassignment": lambda u: not u.reassignment_requested,
+        "cosign": lambda u: u.role is UnitRole.co, "request-reassignment": lambda u: not u.reassignment_requested,
     }.get(step["kind"])
     candidates = sorted(u.unit_id for u in state.units.values() if wanted and wanted(u))
     return {**step, "unit_a": candidates[step["pick"] % len(candidates)]} if candidates else step
@@ -149,7 +149,7 @@ def build(world: World, step: dict[str, Any]) -> None:
             command = AcceptNumbered(c.AcceptProposal(proposal_id=pid, reason="r"), year, seq,
                                      numbering.format_number(year, seq))
             events = world.decide(pid, command, actor)  # refusal raises before a number is taken
-            reserve = Issued(numbering.ReserveNumber(pid, year), actor, on(world.today))
+            reserve = Issued(numbering.ReserveNumber(pid, year), actor, "cppcc-county-a", on(world.today))
             world.numbers.extend(numbering.NUMBERING.decide(numbering_state, reserve))
             world.append(pid, actor, events)
             return
@@ -173,7 +173,7 @@ def build(world: World, step: dict[str, Any]) -> None:
                                            co_unit_ids=[unit_b])
             else:
                 command = c.AssignProposal(proposal_id=pid, mode="separate", unit_ids=sorted({unit_a, unit_b}))
-        case "request_reassignment":
+        case "request-reassignment":
             command = c.RequestReassignment(proposal_id=pid, reason="r")
         case "grant":
             command = c.GrantReassignment(proposal_id=pid, unit_id=unit_a, new_unit_id=unit_b, reason="r")
@@ -231,11 +231,11 @@ def run(world: World, step: dict[str, Any]) -> None:
 
 
 KINDS = ("draft", "submit", "revise", "withdraw", "confirm", "decline", "accept", "not_accept", "merge", "return",
-         "assign", "request_reassignment", "grant", "refuse", "contact", "reply", "cosign", "evaluate", "reopen",
+         "assign", "request-reassignment", "grant", "refuse", "contact", "reply", "cosign", "evaluate", "reopen",
          "revise_class", "key", "conclude_lookback", "result", "sweep", "wait")
 # The handling steps come up more often: they need several steps in a row to get anywhere.
 WEIGHTED = (*KINDS, "reply", "reply", "evaluate", "evaluate", "evaluate", "evaluate", "sweep", "sweep", "wait",
-            "cosign", "cosign", "request_reassignment", "request_reassignment", "grant", "grant", "reopen", "merge",
+            "cosign", "cosign", "request-reassignment", "request-reassignment", "grant", "grant", "reopen", "merge",
             "conclude_lookback", "conclude_lookback", "sweep")
 
 # Every step is a choice from each of these value spaces (Hypothesis draws them; so does the seeded walk).

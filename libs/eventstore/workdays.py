@@ -9,28 +9,20 @@ Where a year's schedule comes from, in order of precedence:
    the next weekday when they fall on a weekend, no make-up workdays) — a best guess until the schedule is
    published, usually in November for the next year.
 
-Dates are local to China (UTC+8, no daylight saving); `local_date` turns an instant into one.
+Every service counts working days with this one calendar (deadlines, reminders, rectification); where
+the recorded schedules come from is the owning service's concern. Dates are China's (`contracts.clock`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import date, timedelta
 from functools import lru_cache
 
 import holidays
 
 from contracts.proposals import HolidayScheduleRecorded
-
-CHINA_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")
-
-
-def local_date(at: datetime) -> date:
-    """The date in China at instant `at` (naive datetimes are taken as UTC)."""
-    if at.tzinfo is None:
-        at = at.replace(tzinfo=UTC)
-    return at.astimezone(CHINA_TZ).date()
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ class Principal:
 
 
 def _secret() -> str:
-    from yizheng.settings import jwt_secret
+    from runtime.settings import jwt_secret
 
     return jwt_secret()
 

@@ -1,0 +1,175 @@
+"""Runs a declared service (`eventstore.service.ServiceDefinition`): the same composition for every service,
+so what a service declares is all it has to write.
+
+    host = await build_service(proposals.service.DEFINITION, HostConfig(dsn=..., kafka_bootstrap=...))
+    await host.start()        # installs the schema, then projections, relay, consumers, workers
+    ...                       # serve host.app (Starlette): the command API and the service's own routes
+    await host.stop()
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+import asyncpg
+from starlette.applications import Starlette
+
+from contracts.clock import utc_now
+from eventstore.command_api import CommandAPI, CommandSpec, body_limit
+from eventstore.consumer import IdempotentConsumer
+from eventstore.db import create_pool
+from eventstore.install import install
+from eventstore.projection import Projection, StoreProjector, replay_from_store, replay_from_topics
+from eventstore.relay import Relay
+from eventstore.service import ServiceDefinition, ServiceRuntime, TopicConsumer, Worker
+from eventstore.store import EventStore
+from eventstore.unit_of_work import Clock, UnitOfWork
+from runtime.auth import Principal, bearer
+
+P = TypeVar("P")
+
+
+@dataclass(frozen=True)
+class HostConfig:
+    dsn: str
+    kafka_bootstrap: str | None = None  # None: no relay and no consumers (events wait in the store)
+    schema: str | None = None  # None: the service's name
+    topic_prefix: str = ""  # tests and tenants of a shared cluster prefix topics and consumer groups
+    clock: Clock = utc_now
+    run_workers: bool = True  # tests drive workers (a deadline watcher's tick) themselves
+    run_consumers: bool = True
+    options: Mapping[str, Any] = field(default_factory=dict)
+    pool_max_size: int = 10
+    authenticate: Callable[[str | None], Principal] = bearer
+
+    def prefixed(self, name: str) -> str:
+        return f"{self.topic_prefix}{name}"
+
+
+def consumer_for(definition: ServiceDefinition[Any], spec: TopicConsumer, pool: asyncpg.Pool, schema: str,
+                 config: HostConfig, projection: Projection) -> IdempotentConsumer:
+    assert config.kafka_bootstrap is not None
+    return IdempotentConsumer(config.prefixed(f"{definition.name}-{spec.name}"), pool, schema, projection.apply,
+                              topics=[config.prefixed(t) for t in spec.topics], bootstrap=config.kafka_bootstrap,
+                              types=set(spec.types) if spec.types is not None else None)
+
+
+class ServiceHost(Generic[P]):
+    def __init__(self, definition: ServiceDefinition[P], config: HostConfig, runtime: ServiceRuntime,
+                 parts: P) -> None:
+        self.definition = definition
+        self.config = config
+        self.runtime = runtime
+        self.parts = parts
+        self.pool = runtime.pool
+        self.store = runtime.store
+        self.schema = runtime.schema
+        self.projectors = runtime.projectors
+        handlers = definition.handlers
+
+        def bound(name: str) -> Any:
+            handler = handlers[name]
+
+            async def handle(command: Any, ctx: Any) -> Any:
+                return await handler(parts, command, ctx)
+
+            return handle
+
+        specs = [CommandSpec(c.name, c.model, bound(c.name), c.summary) for c in definition.contract.commands]
+        self.api = CommandAPI(definition.name, self.store, specs, authenticate=config.authenticate)
+        self.app = Starlette(routes=[*self.api.routes(), *definition.routes(parts)], middleware=[body_limit()],
+                             lifespan=self._lifespan)
+        self.relay = (Relay(self.store, config.prefixed(definition.contract.topic), config.kafka_bootstrap)
+                      if config.kafka_bootstrap else None)
+        self.consumers = [consumer_for(definition, spec, self.pool, self.schema, config, spec.make(self.schema))
+                          for spec in definition.consumers] if config.kafka_bootstrap and config.run_consumers else []
+        self.workers: list[Worker] = list(definition.workers(parts)) if config.run_workers else []
+        self._started = False
+        # Under an ASGI server with lifespan on, the app starts and stops the background parts itself.
+        self.background_in_lifespan = False
+
+    @property
+    def name(self) -> str:
+        return self.definition.name
+
+    async def install(self) -> None:
+        """Create or upgrade the service's tables: event store, its own tables, every declared read model."""
+        await install(self.pool, self.schema)
+        async with self.pool.acquire() as conn:
+            if self.definition.install is not None:
+                await self.definition.install(conn, self.schema)
+            for spec in self.definition.consumers:
+                await spec.make(self.schema).setup(conn)
+        for projector in self.projectors.values():
+            await projector.setup()
+
+    async def start(self) -> None:
+        if self._started:
+            return
+        await self.install()
+        for projector in self.projectors.values():
+            await projector.start()
+        if self.relay is not None:
+            await self.relay.start()
+        for consumer in self.consumers:
+            await consumer.start()
+        for worker in self.workers:
+            await worker.start()
+        self._started = True
+
+    async def stop(self) -> None:
+        if self._started:
+            for worker in reversed(self.workers):
+                await worker.stop()
+            for consumer in reversed(self.consumers):
+                await consumer.stop()
+            if self.relay is not None:
+                await self.relay.stop()
+            for projector in reversed(list(self.projectors.values())):
+                await projector.stop()
+            self._started = False
+        await self.store.close()
+        await self.pool.close()
+
+    @contextlib.asynccontextmanager
+    async def _lifespan(self, app: Starlette) -> AsyncIterator[None]:
+        if self.background_in_lifespan:
+            await self.start()
+        try:
+            yield
+        finally:
+            if self.background_in_lifespan:
+                await self.stop()
+
+
+async def build_service(definition: ServiceDefinition[P], config: HostConfig) -> ServiceHost[P]:
+    schema = config.schema or definition.name
+    pool = await create_pool(config.dsn, max_size=config.pool_max_size)
+    store = EventStore(pool, schema, definition.name)
+    uow = UnitOfWork(store, clock=config.clock, calendar=definition.calendar)
+    runtime = ServiceRuntime(definition.name, schema, pool, store, uow, config.clock, config.options)
+    for spec in definition.projections:
+        runtime.projectors[spec.name] = StoreProjector(store, spec.make(schema))
+    parts = await definition.build(runtime)
+    return ServiceHost(definition, config, runtime, parts)
+
+
+async def replay(definition: ServiceDefinition[Any], name: str, config: HostConfig) -> int:
+    """Rebuild one declared projection or consumer of `definition` from the first event."""
+    schema = config.schema or definition.name
+    pool = await create_pool(config.dsn, max_size=2)
+    try:
+        for spec in definition.projections:
+            if spec.name == name:
+                return await replay_from_store(EventStore(pool, schema, definition.name), spec.make(schema))
+        for consumer in definition.consumers:
+            if consumer.name == name:
+                projection = consumer.make(schema)
+                return await replay_from_topics(consumer_for(definition, consumer, pool, schema, config, projection),
+                                                projection)
+        raise KeyError(f"{definition.name} declares no projection or consumer {name!r}")
+    finally:
+        await pool.close()
