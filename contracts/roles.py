@@ -15,3 +15,9 @@ STAFF = frozenset({Role.office_staff, Role.leadership, Role.admin})
 PEOPLE = frozenset({Role.member, Role.unit_staff, Role.office_staff, Role.leadership, Role.admin})
 # A service's own background workers (deadline watchers) and other platform processes.
 SYSTEM = frozenset({Role.service})
+MEMBER = frozenset({Role.member})
+UNIT = frozenset({Role.unit_staff})
+# A member for themself, or the office on a member's behalf (drafting, submitting, logging).
+MEMBER_OR_OFFICE = frozenset({Role.member, Role.office_staff})
+MEMBER_OR_OFFICE_OR_ADMIN = frozenset({Role.member, Role.office_staff, Role.admin})
+UNIT_OR_OFFICE_OR_LEADERSHIP = frozenset({Role.unit_staff, Role.office_staff, Role.leadership})

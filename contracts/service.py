@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
+from contracts.envelope import Role
+
 # Command names on the wire: kebab-case verbs (`submit-proposal`), like the event types (`proposal-submitted`).
 COMMAND_NAME = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
 SERVICE_NAME = re.compile(r"^[a-z][a-z0-9]*$")
@@ -21,6 +23,9 @@ SERVICE_NAME = re.compile(r"^[a-z][a-z0-9]*$")
 class CommandContract:
     name: str
     model: type[BaseModel]
+    # Who may send it (`contracts.roles`); the command API refuses every other role before reading the body.
+    # Deciders check the finer rules (a member's own records, a unit's own assignments).
+    roles: frozenset[Role]
     summary: str = ""
 
     def __post_init__(self) -> None:
@@ -32,8 +37,8 @@ class CommandContract:
         return inspect.cleandoc(self.summary or self.model.__doc__ or "")
 
 
-def command(name: str, model: type[BaseModel], summary: str = "") -> CommandContract:
-    return CommandContract(name, model, summary)
+def command(name: str, model: type[BaseModel], roles: frozenset[Role] = frozenset(), summary: str = "") -> CommandContract:
+    return CommandContract(name, model, roles, summary)
 
 
 @dataclass(frozen=True)

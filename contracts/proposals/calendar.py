@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from pydantic import Field
 
 from contracts import topics
+from contracts.bounded import RecordedShortText, RecordedYear, RecordedYearDays
 from contracts.registry import DomainEvent, event_type
 
 
@@ -16,7 +15,7 @@ class HolidayScheduleRecorded(DomainEvent):
     bridged days) and the make-up working days on weekends (调休上班). Replaces any earlier record of the
     same year and the rule-based calendar for it."""
 
-    year: int
-    days_off: list[date]
-    workdays: list[date] = Field(default_factory=list)
-    source: str = Field(default="", description="the notice's reference, e.g. 国办发明电〔2026〕7号")
+    year: RecordedYear
+    days_off: RecordedYearDays
+    workdays: RecordedYearDays = Field(default_factory=list)
+    source: RecordedShortText = Field(default="", description="the notice's reference, e.g. 国办发明电〔2026〕7号")

@@ -6,13 +6,30 @@ same aggregate) or are generated."""
 
 from __future__ import annotations
 
-from datetime import date
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from contracts.bounded import (
+    AnyDate,
+    BoundedList,
+    DerivedIdentifier,
+    Identifier,
+    IdList,
+    ListItem,
+    LongText,
+    OptionalLongText,
+    OptionalShortText,
+    PastDate,
+    ShortText,
+    SuggestionIndex,
+    TextList,
+    Year,
+    YearDays,
+)
+
 from contracts.proposals import (
     AssignmentMode,
-    AttachmentRef,
     Category,
     ContactKind,
     LookbackOutcome,
@@ -39,75 +56,75 @@ class Command(BaseModel):
 class PublishSolicitation(Command):
     """Publish reference topics (提案征集参考要目) for a submission window."""
 
-    solicitation_id: str | None = NewId
-    year: int = Field(ge=2000, le=2100, description="the year the proposals will belong to")
-    title: str = Field(min_length=1)
-    topics: list[ReferenceTopic] = Field(min_length=1)
-    opens_on: date
-    closes_on: date
+    solicitation_id: Identifier | None = NewId
+    year: ProposalYear = Field(description="the year the proposals will belong to")
+    title: ShortText
+    topics: BoundedList[ReferenceTopic] = Field(min_length=1)
+    opens_on: AnyDate
+    closes_on: AnyDate
 
 
 class RecordHolidaySchedule(Command):
     """Record the State Council's official holiday schedule of a year; computed deadlines not yet reached
     are recomputed under it."""
 
-    year: int = Field(ge=2000, le=2100)
-    days_off: list[date] = Field(min_length=1)
-    workdays: list[date] = Field(default_factory=list, description="weekend days worked (调休上班)")
-    source: str = ""
+    year: ProposalYear
+    days_off: YearDays = Field(min_length=1)
+    workdays: YearDays = Field(default_factory=list, description="weekend days worked (调休上班)")
+    source: OptionalShortText = ""
 
 
 # ---- drafting and submission ----------------------------------------------------------------------------
 
 class ProposalText(Command):
     category: Category
-    title: str = Field(min_length=1, max_length=200)
-    case: str = Field(min_length=1, description="案由")
-    analysis: str = Field(min_length=1)
-    suggestions: list[str] = Field(min_length=1)
-    attachments: list[AttachmentRef] = Field(default_factory=list)
+    title: ShortText
+    case: LongText = Field(description="案由")
+    analysis: LongText
+    suggestions: TextList = Field(min_length=1)
+    attachments: Attachments = Field(default_factory=list)
 
 
 class DraftProposal(ProposalText):
     """Start a proposal. A member drafts for themself (as lead, or as the contact of an organization,
     special committee or sector); office staff may draft on a proposer's behalf."""
 
-    proposal_id: str | None = NewId
+    proposal_id: Identifier | None = NewId
     submitter_kind: SubmitterKind
-    lead_member_id: str | None = None
-    cosigner_member_ids: list[str] = Field(default_factory=list)
-    organization_id: str | None = None
-    special_committee: str | None = None
-    sector: str | None = None
-    contact_member_id: str | None = None
-    solicitation_id: str | None = None
-    reference_topic: str | None = None
+    lead_member_id: Identifier | None = None
+    cosigner_member_ids: IdList = Field(default_factory=list)
+    organization_id: Identifier | None = None
+    special_committee: ShortText | None = None
+    sector: ShortText | None = None
+    contact_member_id: Identifier | None = None
+    solicitation_id: Identifier | None = None
+    reference_topic: ShortText | None = None
 
 
 class ReviseProposal(ProposalText):
     """Rewrite a draft, or a proposal returned for revision."""
 
-    proposal_id: str = RefId
+    proposal_id: Identifier
 
 
 class SubmitProposal(Command):
     """Submit a draft (or resubmit a returned proposal). Answers with similar proposals of earlier years."""
 
-    proposal_id: str = RefId
-    cosign_deadline: date | None = Field(default=None, description="default: 5 working days after submission")
+    proposal_id: Identifier
+    cosign_deadline: AnyDate | None = Field(default=None, description="default: 5 working days after submission")
 
 
 class WithdrawProposal(Command):
-    proposal_id: str = RefId
-    reason: str = Reason
+    proposal_id: Identifier
+    reason: LongText = Reason
 
 
 class ConfirmCosignature(Command):
-    proposal_id: str = RefId
+    proposal_id: Identifier
 
 
 class DeclineCosignature(Command):
-    proposal_id: str = RefId
+    proposal_id: Identifier
 
 
 # ---- review ---------------------------------------------------------------------------------------------
@@ -115,27 +132,27 @@ class DeclineCosignature(Command):
 class AcceptProposal(Command):
     """Accept (立案): assigns the next number of the committee's year, e.g. 2026-017."""
 
-    proposal_id: str = RefId
-    reason: str = Reason
+    proposal_id: Identifier
+    reason: LongText = Reason
 
 
 class NotAcceptProposal(Command):
     """Not accept (不立案), converting it into an opinion letter or a public-opinion report."""
 
-    proposal_id: str = RefId
+    proposal_id: Identifier
     converted_to: NotAcceptedConversion
-    reason: str = Reason
+    reason: LongText = Reason
 
 
 class MergeProposal(Command):
-    proposal_id: str = RefId
-    into_proposal_id: str = RefId
-    reason: str = Reason
+    proposal_id: Identifier
+    into_proposal_id: Identifier
+    reason: LongText = Reason
 
 
 class ReturnProposal(Command):
-    proposal_id: str = RefId
-    reason: str = Reason
+    proposal_id: Identifier
+    reason: LongText = Reason
 
 
 # ---- assignment -----------------------------------------------------------------------------------------
@@ -144,13 +161,13 @@ class AssignProposal(Command):
     """Issue the assignment slip (交办单): one lead unit with co-handling units, or several units separately.
     Without `deadline`, the deadline is three months (see proposals.deadlines)."""
 
-    proposal_id: str = RefId
+    proposal_id: Identifier
     mode: AssignmentMode
-    lead_unit_id: str | None = None
-    co_unit_ids: list[str] = Field(default_factory=list)
-    unit_ids: list[str] = Field(default_factory=list, description="separate mode: the units")
-    deadline: date | None = None
-    note: str = ""
+    lead_unit_id: Identifier | None = None
+    co_unit_ids: IdList = Field(default_factory=list)
+    unit_ids: IdList = Field(default_factory=list, description="separate mode: the units")
+    deadline: AnyDate | None = None
+    note: OptionalLongText = ""
 
     @model_validator(mode="after")
     def _shape(self) -> AssignProposal:
@@ -165,22 +182,22 @@ class AssignProposal(Command):
 class RequestReassignment(Command):
     """A unit asks, within 5 working days of the assignment, to be re-assigned (申请调整)."""
 
-    proposal_id: str = RefId
-    reason: str = Reason
-    suggested_unit_id: str | None = None
+    proposal_id: Identifier
+    reason: LongText = Reason
+    suggested_unit_id: Identifier | None = None
 
 
 class GrantReassignment(Command):
-    proposal_id: str = RefId
-    unit_id: str = RefId
-    new_unit_id: str = RefId
-    reason: str = Reason
+    proposal_id: Identifier
+    unit_id: Identifier
+    new_unit_id: Identifier
+    reason: LongText = Reason
 
 
 class RefuseReassignment(Command):
-    proposal_id: str = RefId
-    unit_id: str = RefId
-    reason: str = Reason
+    proposal_id: Identifier
+    unit_id: Identifier
+    reason: LongText = Reason
 
 
 # ---- handling, reply, evaluation --------------------------------------------------------------------------
@@ -188,58 +205,58 @@ class RefuseReassignment(Command):
 class RecordHandlingContact(Command):
     """The unit contacted or met the proposers (办理协商, 见面沟通)."""
 
-    proposal_id: str = RefId
+    proposal_id: Identifier
     kind: ContactKind
-    held_on: date
-    member_ids: list[str] = Field(default_factory=list)
-    summary: str = ""
+    held_on: PastDate
+    member_ids: IdList = Field(default_factory=list)
+    summary: OptionalLongText = ""
 
 
 class Promise(Command):
-    text: str = Field(min_length=1)
-    due: date
+    text: LongText
+    due: AnyDate
 
 
 class ReplyToProposal(Command):
     """The unit's reply (答复) with its result class; a B reply lists what it promises and by when."""
 
-    proposal_id: str = RefId
+    proposal_id: Identifier
     result_class: ResultClass
-    text: str = Field(min_length=1)
-    commitments: list[Promise] = Field(default_factory=list)
+    text: LongText
+    commitments: BoundedList[Promise] = Field(default_factory=list)
 
 
 class CosignReply(Command):
     """A co-handling unit co-signs the lead unit's reply (会签)."""
 
-    proposal_id: str = RefId
+    proposal_id: Identifier
 
 
 class EvaluateReply(Command):
     """A proposer's feedback form (征询意见表) on one unit's reply."""
 
-    proposal_id: str = RefId
-    unit_id: str = RefId
+    proposal_id: Identifier
+    unit_id: Identifier
     rating: Rating
     attitude: Rating
     contact: Rating
-    comment: str = ""
+    comment: OptionalLongText = ""
 
 
 class ReopenHandling(Command):
-    proposal_id: str = RefId
-    unit_id: str = RefId
-    reason: str = Reason
+    proposal_id: Identifier
+    unit_id: Identifier
+    reason: LongText = Reason
 
 
 class ReviseReplyClass(Command):
     """The office reviews a reply and changes its result class; a change to B lists the promises."""
 
-    proposal_id: str = RefId
-    unit_id: str = RefId
+    proposal_id: Identifier
+    unit_id: Identifier
     result_class: ResultClass
-    reason: str = Reason
-    commitments: list[Promise] = Field(default_factory=list)
+    reason: LongText = Reason
+    commitments: BoundedList[Promise] = Field(default_factory=list)
 
 
 # ---- key proposals, look-back, results ---------------------------------------------------------------------
@@ -247,52 +264,52 @@ class ReviseReplyClass(Command):
 class DesignateKeyProposal(Command):
     """Mark a key proposal (重点提案) for the chair meeting, with the leaders who supervise it."""
 
-    proposal_id: str = RefId
-    supervising_leaders: list[str] = Field(min_length=1)
-    reason: str = ""
+    proposal_id: Identifier
+    supervising_leaders: IdList = Field(min_length=1)
+    reason: OptionalLongText = ""
 
 
 class ReportKeyProposalProgress(Command):
-    proposal_id: str = RefId
-    text: str = Field(min_length=1)
-    reported_on: date | None = None
+    proposal_id: Identifier
+    text: LongText
+    reported_on: PastDate | None = None
 
 
 class ConcludeCommitmentLookback(Command):
-    proposal_id: str = RefId
-    lookback_id: str = RefId
+    proposal_id: Identifier
+    lookback_id: DerivedIdentifier
     outcome: LookbackOutcome
-    notes: str = ""
+    notes: OptionalLongText = ""
 
 
 class RecordProposalResult(Command):
     """A suggestion became policy, a plan or a project (成果转化)."""
 
-    proposal_id: str = RefId
-    result_id: str | None = NewId
-    description: str = Field(min_length=1)
-    document_ref: str = ""
-    adopted_on: date
-    suggestion_indexes: list[int] = Field(default_factory=list)
+    proposal_id: Identifier
+    result_id: Identifier | None = NewId
+    description: LongText
+    document_ref: OptionalShortText = ""
+    adopted_on: PastDate
+    suggestion_indexes: BoundedList[SuggestionIndex] = Field(default_factory=list)
 
 
 class RecordRecommendationReport(Command):
     """A recommendation report (建议案) to be looked back at."""
 
-    recommendation_id: str | None = NewId
-    title: str = Field(min_length=1)
-    summary: str = ""
-    addressed_to: str = ""
-    sent_on: date
-    lookback_due: date
+    recommendation_id: Identifier | None = NewId
+    title: ShortText
+    summary: OptionalLongText = ""
+    addressed_to: OptionalShortText = ""
+    sent_on: PastDate
+    lookback_due: AnyDate
 
 
 class ConcludeRecommendationLookback(Command):
-    recommendation_id: str = RefId
-    lookback_id: str = RefId
+    recommendation_id: Identifier
+    lookback_id: DerivedIdentifier
     outcome: LookbackOutcome
-    notes: str = ""
-    next_lookback_due: date | None = Field(default=None, description="required when the outcome is 'not'")
+    notes: OptionalLongText = ""
+    next_lookback_due: AnyDate | None = Field(default=None, description="required when the outcome is 'not'")
 
 
 # ---- public-opinion reports ------------------------------------------------------------------------------
@@ -301,45 +318,45 @@ class SubmitOpinionReport(Command):
     """A member submits a report (社情民意信息); office staff may enter one for a member or a
     direct-report point (直报点)."""
 
-    report_id: str | None = NewId
-    title: str = Field(min_length=1)
-    body: str = Field(min_length=1)
+    report_id: Identifier | None = NewId
+    title: ShortText
+    body: LongText
     category: Category | None = None
-    author_member_id: str | None = None
-    direct_report_point_id: str | None = None
+    author_member_id: Identifier | None = None
+    direct_report_point_id: Identifier | None = None
 
 
 class EditOpinionReport(Command):
-    report_id: str = RefId
-    title: str = Field(min_length=1)
-    body: str = Field(min_length=1)
-    note: str = ""
+    report_id: Identifier
+    title: ShortText
+    body: LongText
+    note: OptionalLongText = ""
 
 
 class ForwardOpinionReport(Command):
-    report_id: str = RefId
+    report_id: Identifier
     level: ReportLevel
-    recipient: str = ""
+    recipient: OptionalShortText = ""
 
 
 class RecordOpinionReportAdoption(Command):
-    report_id: str = RefId
+    report_id: Identifier
     level: ReportLevel
-    adopted_by: str = ""
-    adopted_on: date | None = None
+    adopted_by: OptionalShortText = ""
+    adopted_on: PastDate | None = None
 
 
 class RecordOpinionReportInstruction(Command):
-    report_id: str = RefId
-    leader: str = Field(min_length=1, description="the leader's office title")
+    report_id: Identifier
+    leader: ShortText = Field(description="the leader's office title")
     level: ReportLevel
-    instruction: str = ""
-    instructed_on: date | None = None
+    instruction: OptionalLongText = ""
+    instructed_on: PastDate | None = None
 
 
 class PublishOpinionReport(Command):
-    report_id: str = RefId
-    issue: str = Field(min_length=1, description="e.g. 2026年第5期")
+    report_id: Identifier
+    issue: ShortText = Field(description="e.g. 2026年第5期")
 
 
 COMMANDS: tuple[CommandContract, ...] = (

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from pydantic import Field
 
 from contracts import topics
+from contracts.bounded import RecordedDate, RecordedLongText, RecordedShortText
 from contracts.proposals.common import Id
 from contracts.proposals.enums import LookbackOutcome, LookbackSubject
 from contracts.registry import DomainEvent, event_type
@@ -20,7 +19,7 @@ class LookbackOpened(DomainEvent):
 
     lookback_id: Id
     subject: LookbackSubject
-    due: date
+    due: RecordedDate
     proposal_id: Id | None = None
     commitment_id: Id | None = None
     unit_id: Id | None = None
@@ -32,7 +31,7 @@ class LookbackConcluded(DomainEvent):
     lookback_id: Id
     subject: LookbackSubject
     outcome: LookbackOutcome
-    notes: str = ""
+    notes: RecordedLongText = ""
     proposal_id: Id | None = None
     commitment_id: Id | None = None
     unit_id: Id | None = None
@@ -45,11 +44,11 @@ class RecommendationReportRecorded(DomainEvent):
     back at on `lookback_due`."""
 
     recommendation_id: Id
-    title: str
-    summary: str = ""
-    addressed_to: str = Field(default="", description="e.g. 县委、县政府")
-    sent_on: date
-    lookback_due: date
+    title: RecordedShortText
+    summary: RecordedLongText = ""
+    addressed_to: RecordedShortText = Field(default="", description="e.g. 县委、县政府")
+    sent_on: RecordedDate
+    lookback_due: RecordedDate
 
 
 @event_type("recommendation-followup-reopened", version=1, topic=P)
@@ -58,5 +57,5 @@ class RecommendationFollowupReopened(DomainEvent):
 
     recommendation_id: Id
     lookback_id: Id
-    next_lookback_due: date
-    reason: str = ""
+    next_lookback_due: RecordedDate
+    reason: RecordedLongText = ""

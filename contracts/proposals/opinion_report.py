@@ -4,11 +4,10 @@ Adoption and instruction events repeat the author so the members service can sco
 
 from __future__ import annotations
 
-from datetime import date
-
 from pydantic import Field
 
 from contracts import topics
+from contracts.bounded import RecordedDate, RecordedLongText, RecordedShortText
 from contracts.proposals.common import Id
 from contracts.proposals.enums import Category, ReportLevel
 from contracts.registry import DomainEvent, event_type
@@ -21,8 +20,8 @@ class OpinionReportSubmitted(DomainEvent):
     report_id: Id
     author_member_id: Id | None = Field(description="set when a member wrote it")
     direct_report_point_id: Id | None = Field(default=None, description="set when a direct-report point (直报点) did")
-    title: str
-    body: str
+    title: RecordedShortText
+    body: RecordedLongText
     category: Category | None = None
     from_proposal_id: Id | None = Field(default=None, description="a proposal not accepted and converted")
 
@@ -30,17 +29,17 @@ class OpinionReportSubmitted(DomainEvent):
 @event_type("opinion-report-edited", version=1, topic=P)
 class OpinionReportEdited(DomainEvent):
     report_id: Id
-    title: str
-    body: str
-    note: str = ""
+    title: RecordedShortText
+    body: RecordedLongText
+    note: RecordedLongText = ""
 
 
 @event_type("opinion-report-forwarded", version=1, topic=P)
 class OpinionReportForwarded(DomainEvent):
     report_id: Id
     level: ReportLevel
-    forwarded_on: date
-    recipient: str = Field(default="", description="e.g. 市政协办公室")
+    forwarded_on: RecordedDate
+    recipient: RecordedShortText = Field(default="", description="e.g. 市政协办公室")
 
 
 @event_type("opinion-report-adopted", version=1, topic=P)
@@ -49,8 +48,8 @@ class OpinionReportAdopted(DomainEvent):
     level: ReportLevel
     author_member_id: Id | None
     direct_report_point_id: Id | None = None
-    adopted_by: str = ""
-    adopted_on: date
+    adopted_by: RecordedShortText = ""
+    adopted_on: RecordedDate
 
 
 @event_type("opinion-report-instructed", version=1, topic=P)
@@ -58,12 +57,12 @@ class OpinionReportInstructed(DomainEvent):
     """A leader's written instruction (领导批示) on the report."""
 
     report_id: Id
-    leader: str = Field(description="the leader's office title, e.g. 市委副书记")
+    leader: RecordedShortText = Field(description="the leader's office title, e.g. 市委副书记")
     level: ReportLevel
     author_member_id: Id | None
     direct_report_point_id: Id | None = None
-    instruction: str = ""
-    instructed_on: date
+    instruction: RecordedLongText = ""
+    instructed_on: RecordedDate
 
 
 @event_type("opinion-report-published", version=1, topic=P)
@@ -71,7 +70,7 @@ class OpinionReportPublished(DomainEvent):
     """Carried in an issue of the periodical 《社情民意》."""
 
     report_id: Id
-    issue: str = Field(description="e.g. 2026年第5期")
+    issue: RecordedShortText = Field(description="e.g. 2026年第5期")
     author_member_id: Id | None
     direct_report_point_id: Id | None = None
-    published_on: date
+    published_on: RecordedDate

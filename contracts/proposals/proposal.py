@@ -3,12 +3,21 @@ is the envelope's `committee_id`. Members, units and leaders appear by id only."
 
 from __future__ import annotations
 
-from datetime import date
-
 from pydantic import Field
 
 from contracts import topics
-from contracts.proposals.common import AttachmentRef, Id, RatingEntry
+from contracts.bounded import (
+    BoundedList,
+    Count,
+    Ordinal,
+    RecordedDate,
+    RecordedList,
+    RecordedListItem,
+    RecordedLongText,
+    RecordedShortText,
+    RecordedYear,
+)
+from contracts.proposals.common import Attachments, Id, RatingEntry
 from contracts.proposals.enums import (
     AssignmentMode,
     Category,
@@ -33,20 +42,20 @@ class ProposalDrafted(DomainEvent):
     proposal_id: Id
     submitter_kind: SubmitterKind
     lead_member_id: Id | None = Field(description="the lead proposer of an individual or joint proposal")
-    cosigner_member_ids: list[Id] = Field(default_factory=list, description="invited co-signers (joint only)")
+    cosigner_member_ids: RecordedList[Id] = Field(default_factory=list, description="invited co-signers (joint only)")
     organization_id: Id | None = None
-    special_committee: str | None = None
-    sector: str | None = None
+    special_committee: RecordedShortText | None = None
+    sector: RecordedShortText | None = None
     contact_member_id: Id | None = Field(default=None, description="the member acting for an organization, "
                                          "special committee or sector; fills the feedback form")
     category: Category
-    title: str
-    case: str = Field(description="案由")
-    analysis: str
-    suggestions: list[str]
-    attachments: list[AttachmentRef] = Field(default_factory=list)
+    title: RecordedShortText
+    case: RecordedLongText = Field(description="案由")
+    analysis: RecordedLongText
+    suggestions: BoundedList[RecordedListItem]
+    attachments: Attachments = Field(default_factory=list)
     solicitation_id: Id | None = None
-    reference_topic: str | None = Field(default=None, description="the reference topic it answers, if any")
+    reference_topic: RecordedShortText | None = Field(default=None, description="the reference topic it answers, if any")
     entered_by_office: bool = Field(default=False, description="office staff entered it for the proposer")
 
 
@@ -56,27 +65,27 @@ class ProposalRevised(DomainEvent):
 
     proposal_id: Id
     category: Category
-    title: str
-    case: str
-    analysis: str
-    suggestions: list[str]
-    attachments: list[AttachmentRef] = Field(default_factory=list)
+    title: RecordedShortText
+    case: RecordedLongText
+    analysis: RecordedLongText
+    suggestions: BoundedList[RecordedListItem]
+    attachments: Attachments = Field(default_factory=list)
 
 
 @event_type("proposal-submitted", version=1, topic=P)
 class ProposalSubmitted(DomainEvent):
     proposal_id: Id
-    year: int
+    year: RecordedYear
     submitter_kind: SubmitterKind
     lead_member_id: Id | None
-    cosigner_member_ids: list[Id] = Field(default_factory=list, description="invited; each must confirm")
+    cosigner_member_ids: RecordedList[Id] = Field(default_factory=list, description="invited; each must confirm")
     organization_id: Id | None = None
-    special_committee: str | None = None
-    sector: str | None = None
+    special_committee: RecordedShortText | None = None
+    sector: RecordedShortText | None = None
     contact_member_id: Id | None = None
     category: Category
-    title: str
-    cosign_deadline: date | None = Field(default=None, description="last day co-signers may confirm")
+    title: RecordedShortText
+    cosign_deadline: RecordedDate | None = Field(default=None, description="last day co-signers may confirm")
     solicitation_id: Id | None = None
 
 
@@ -85,15 +94,15 @@ class ProposalResubmitted(DomainEvent):
     """Submitted again after being returned for revision."""
 
     proposal_id: Id
-    year: int
+    year: RecordedYear
     category: Category
-    title: str
+    title: RecordedShortText
 
 
 @event_type("proposal-withdrawn", version=1, topic=P)
 class ProposalWithdrawn(DomainEvent):
     proposal_id: Id
-    reason: str
+    reason: RecordedLongText
 
 
 @event_type("cosigner-confirmed", version=1, topic=P)
@@ -114,7 +123,7 @@ class CosignerLapsed(DomainEvent):
 
     proposal_id: Id
     member_id: Id
-    deadline: date
+    deadline: RecordedDate
 
 
 # ---- review (审查立案) ----------------------------------------------------------------------------------
@@ -125,33 +134,33 @@ class ProposalNumberAssigned(DomainEvent):
     so numbers are unique and gap-free."""
 
     proposal_id: Id
-    year: int
-    sequence: int
-    number: str
+    year: RecordedYear
+    sequence: Count
+    number: Id
 
 
 @event_type("proposal-accepted", version=1, topic=P)
 class ProposalAccepted(DomainEvent):
     proposal_id: Id
-    number: str = Field(description="e.g. 2026-017: year and sequence, per committee")
-    year: int
-    sequence: int
+    number: Id = Field(description="e.g. 2026-017: year and sequence, per committee")
+    year: RecordedYear
+    sequence: Count
     category: Category
     submitter_kind: SubmitterKind
     lead_member_id: Id | None
-    cosigner_member_ids: list[Id] = Field(default_factory=list, description="the co-signers who confirmed")
+    cosigner_member_ids: RecordedList[Id] = Field(default_factory=list, description="the co-signers who confirmed")
     organization_id: Id | None = None
-    special_committee: str | None = None
-    sector: str | None = None
+    special_committee: RecordedShortText | None = None
+    sector: RecordedShortText | None = None
     contact_member_id: Id | None = None
-    reason: str
+    reason: RecordedLongText
 
 
 @event_type("proposal-not-accepted", version=1, topic=P)
 class ProposalNotAccepted(DomainEvent):
     proposal_id: Id
     converted_to: NotAcceptedConversion
-    reason: str
+    reason: RecordedLongText
     opinion_report_id: Id | None = Field(default=None, description="the report it became, if converted to one")
 
 
@@ -161,7 +170,7 @@ class ProposalMerged(DomainEvent):
 
     proposal_id: Id
     into_proposal_id: Id
-    reason: str
+    reason: RecordedLongText
 
 
 @event_type("proposal-merge-received", version=1, topic=P)
@@ -170,13 +179,13 @@ class ProposalMergeReceived(DomainEvent):
 
     proposal_id: Id
     from_proposal_id: Id
-    reason: str
+    reason: RecordedLongText
 
 
 @event_type("proposal-returned", version=1, topic=P)
 class ProposalReturned(DomainEvent):
     proposal_id: Id
-    reason: str
+    reason: RecordedLongText
 
 
 # ---- assignment (交办) ----------------------------------------------------------------------------------
@@ -188,20 +197,20 @@ class ProposalAssigned(DomainEvent):
     proposal_id: Id
     mode: AssignmentMode
     lead_unit_id: Id | None = Field(description="lead_with_co only")
-    co_unit_ids: list[Id] = Field(default_factory=list, description="lead_with_co only")
-    unit_ids: list[Id] = Field(description="every unit involved (lead first, or the separate units)")
-    assigned_on: date
-    deadline: date
+    co_unit_ids: RecordedList[Id] = Field(default_factory=list, description="lead_with_co only")
+    unit_ids: RecordedList[Id] = Field(description="every unit involved (lead first, or the separate units)")
+    assigned_on: RecordedDate
+    deadline: RecordedDate
     deadline_rule: DeadlineRule
-    reassignment_window_ends: date = Field(description="last working day a unit may ask to be re-assigned")
-    note: str = ""
+    reassignment_window_ends: RecordedDate = Field(description="last working day a unit may ask to be re-assigned")
+    note: RecordedLongText = ""
 
 
 @event_type("reassignment-requested", version=1, topic=P)
 class ReassignmentRequested(DomainEvent):
     proposal_id: Id
     unit_id: Id
-    reason: str
+    reason: RecordedLongText
     suggested_unit_id: Id | None = None
 
 
@@ -214,20 +223,20 @@ class ReassignmentGranted(DomainEvent):
     unit_id: Id
     new_unit_id: Id
     role: UnitRole
-    reason: str
-    granted_on: date
-    deadline: date
-    reassignment_window_ends: date
+    reason: RecordedLongText
+    granted_on: RecordedDate
+    deadline: RecordedDate
+    reassignment_window_ends: RecordedDate
     lead_unit_id: Id | None
-    co_unit_ids: list[Id]
-    unit_ids: list[Id]
+    co_unit_ids: RecordedList[Id]
+    unit_ids: RecordedList[Id]
 
 
 @event_type("reassignment-refused", version=1, topic=P)
 class ReassignmentRefused(DomainEvent):
     proposal_id: Id
     unit_id: Id
-    reason: str
+    reason: RecordedLongText
 
 
 @event_type("handling-deadline-recomputed", version=1, topic=P)
@@ -236,10 +245,10 @@ class HandlingDeadlineRecomputed(DomainEvent):
 
     proposal_id: Id
     unit_id: Id
-    round: int
-    previous_deadline: date
-    deadline: date
-    reason: str
+    round: Count
+    previous_deadline: RecordedDate
+    deadline: RecordedDate
+    reason: RecordedLongText
 
 
 @event_type("handling-overdue", version=1, topic=P)
@@ -248,8 +257,8 @@ class HandlingOverdue(DomainEvent):
 
     proposal_id: Id
     unit_id: Id
-    round: int
-    deadline: date
+    round: Count
+    deadline: RecordedDate
 
 
 # ---- handling and reply (办理、答复) ----------------------------------------------------------------------
@@ -259,9 +268,9 @@ class HandlingContactRecorded(DomainEvent):
     proposal_id: Id
     unit_id: Id
     kind: ContactKind
-    held_on: date
-    member_ids: list[Id] = Field(default_factory=list, description="proposers who took part")
-    summary: str = ""
+    held_on: RecordedDate
+    member_ids: RecordedList[Id] = Field(default_factory=list, description="proposers who took part")
+    summary: RecordedLongText = ""
 
 
 @event_type("proposal-replied", version=1, topic=P)
@@ -269,12 +278,12 @@ class ProposalReplied(DomainEvent):
     proposal_id: Id
     unit_id: Id
     result_class: ResultClass
-    text: str
-    round: int = Field(ge=1, description="1 for the first reply, 2 after re-handling, ...")
+    text: RecordedLongText
+    round: Ordinal = Field(description="1 for the first reply, 2 after re-handling, ...")
     on_time: bool
-    replied_on: date
-    deadline: date
-    cosigning_unit_ids: list[Id] = Field(default_factory=list, description="co-handling units expected to co-sign")
+    replied_on: RecordedDate
+    deadline: RecordedDate
+    cosigning_unit_ids: RecordedList[Id] = Field(default_factory=list, description="co-handling units expected to co-sign")
 
 
 @event_type("reply-cosigned", version=1, topic=P)
@@ -282,7 +291,7 @@ class ReplyCosigned(DomainEvent):
     proposal_id: Id
     unit_id: Id
     lead_unit_id: Id
-    round: int
+    round: Count
 
 
 @event_type("commitment-recorded", version=1, topic=P)
@@ -292,9 +301,9 @@ class CommitmentRecorded(DomainEvent):
     proposal_id: Id
     commitment_id: Id
     unit_id: Id
-    round: int
-    text: str
-    due: date
+    round: Count
+    text: RecordedLongText
+    due: RecordedDate
 
 
 # ---- evaluation (评议) ----------------------------------------------------------------------------------
@@ -306,12 +315,12 @@ class ProposalEvaluated(DomainEvent):
 
     proposal_id: Id
     unit_id: Id
-    round: int
+    round: Count
     member_id: Id
     rating: Rating
     attitude: Rating
     contact: Rating
-    comment: str = ""
+    comment: RecordedLongText = ""
 
 
 @event_type("evaluations-completed", version=1, topic=P)
@@ -320,8 +329,8 @@ class EvaluationsCompleted(DomainEvent):
 
     proposal_id: Id
     unit_id: Id
-    round: int
-    ratings: list[RatingEntry]
+    round: Count
+    ratings: RecordedList[RatingEntry]
     dissatisfied: bool
 
 
@@ -329,21 +338,21 @@ class EvaluationsCompleted(DomainEvent):
 class HandlingReopened(DomainEvent):
     proposal_id: Id
     unit_id: Id
-    round: int = Field(description="the round the next reply will carry")
+    round: Count = Field(description="the round the next reply will carry")
     reason_kind: ReopenReason
-    reason: str
-    reopened_on: date
-    deadline: date
+    reason: RecordedLongText
+    reopened_on: RecordedDate
+    deadline: RecordedDate
 
 
 @event_type("reply-class-revised", version=1, topic=P)
 class ReplyClassRevised(DomainEvent):
     proposal_id: Id
     unit_id: Id
-    round: int
+    round: Count
     previous_class: ResultClass
     result_class: ResultClass
-    reason: str
+    reason: RecordedLongText
 
 
 # ---- key proposals (重点提案) -----------------------------------------------------------------------------
@@ -351,19 +360,19 @@ class ReplyClassRevised(DomainEvent):
 @event_type("key-proposal-designated", version=1, topic=P)
 class KeyProposalDesignated(DomainEvent):
     proposal_id: Id
-    year: int
-    supervising_leaders: list[Id] = Field(description="member ids of the chair-meeting members who supervise")
+    year: RecordedYear
+    supervising_leaders: RecordedList[Id] = Field(description="member ids of the chair-meeting members who supervise")
     lead_member_id: Id | None
-    cosigner_member_ids: list[Id] = Field(default_factory=list)
+    cosigner_member_ids: RecordedList[Id] = Field(default_factory=list)
     organization_id: Id | None = None
-    reason: str = ""
+    reason: RecordedLongText = ""
 
 
 @event_type("key-proposal-progress-reported", version=1, topic=P)
 class KeyProposalProgressReported(DomainEvent):
     proposal_id: Id
-    reported_on: date
-    text: str
+    reported_on: RecordedDate
+    text: RecordedLongText
     unit_id: Id | None = Field(default=None, description="the reporting unit, if a unit reported")
 
 
@@ -375,7 +384,7 @@ class ProposalResultRecorded(DomainEvent):
 
     proposal_id: Id
     result_id: Id
-    description: str
-    document_ref: str = Field(default="", description="the policy document's number or reference")
-    adopted_on: date
-    suggestion_indexes: list[int] = Field(default_factory=list, description="which suggestions (0-based)")
+    description: RecordedLongText
+    document_ref: RecordedShortText = Field(default="", description="the policy document's number or reference")
+    adopted_on: RecordedDate
+    suggestion_indexes: RecordedList[Count] = Field(default_factory=list, description="which suggestions (0-based)")

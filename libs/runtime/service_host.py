@@ -78,7 +78,8 @@ class ServiceHost(Generic[P]):
 
             return handle
 
-        specs = [CommandSpec(c.name, c.model, bound(c.name), c.summary) for c in definition.contract.commands]
+        specs = [CommandSpec(c.name, c.model, bound(c.name), c.summary, c.roles)
+                 for c in definition.contract.commands]
         self.api = CommandAPI(definition.name, self.store, specs, authenticate=config.authenticate)
         self.app = Starlette(routes=[*self.api.routes(), *definition.routes(parts)], middleware=[body_limit()],
                              lifespan=self._lifespan)

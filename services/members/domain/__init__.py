@@ -1,1 +1,2 @@
-"""Pure deciders, one module per aggregate: `decide(state, command) -> events`, `evolve(state, event)`."""
+"""Pure deciders, one module per aggregate: `decide(state, issued) -> events` (the kernel's `Issued`:
+command, actor, committee, time, the members it names), `evolve(state, event) -> state`."""

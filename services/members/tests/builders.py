@@ -19,7 +19,7 @@ def envelope(type_: str, data: dict[str, Any], *, stream_id: str | None = None, 
     the real event shapes)."""
     model = REGISTRY.model(type_)
     payload = model.model_validate(data).model_dump(mode="json")
-    stream = stream_id or f"{type_}:{uuid4().hex[:8]}"
+    stream = stream_id or f"{type_.split('-')[0]}-{committee}-{uuid4().hex[:8]}"
     _stream_versions[stream] = _stream_versions.get(stream, 0) + 1
     return EventEnvelope(
         event_id=event_id or uuid4(), type=type_, schema_version=REGISTRY.current_version(type_), stream_id=stream,

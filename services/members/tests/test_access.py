@@ -31,14 +31,14 @@ async def test_a_member_logs_their_own_visits_only(client: Client) -> None:
     await client.command("log-visit", visit, headers=WANG, expect=403)
     wrong_sector = await client.command("log-visit", {**visit, "visitor_member_id": "m-wang", "visit_id": "v-10"},
                                         headers=WANG, expect=422)
-    assert wrong_sector["error"]["code"] == "not_own_sector"
+    assert wrong_sector["error"]["code"] == "not_own_sector" and wrong_sector["error"]["fields"] == ["visited_sector"]
     chair_only = await client.command("log-visit", {**visit, "visitor_member_id": "m-wang", "visit_id": "v-11",
                                                     "kind": "chair_visits_member", "visited_member_ids": ["m-li"]},
                                       headers=WANG, expect=422)
     assert chair_only["error"]["code"] == "visitor_not_chair_meeting_member"
     done = await client.command("log-visit", {**visit, "visitor_member_id": "m-wang", "visit_id": "v-12",
                                               "visited_sector": "education"}, headers=WANG)
-    assert done["stream_id"] == "visit:county-a:v-12" and done["positions"] and done["checkpoint"]
+    assert done["stream_id"] == "visit-county-a-v-12" and done["positions"] and done["checkpoint"]
 
 
 async def test_another_committee_sees_none_of_these_members(client: Client) -> None:

@@ -11,10 +11,11 @@ from pydantic import BaseModel
 from contracts.envelope import Actor, Role
 from contracts.members.enums import AttendanceStatus, ChairRole, MemberStatus, Sector, VisitKind
 from contracts.members.meeting import MeetingAttendanceClosed, MeetingAttendanceRecorded
+from contracts.members.member_view import MemberView
 from contracts.members.visit import VisitPlanSet
 from eventstore.errors import DomainError
+from eventstore.issued import Issued
 from members.domain import meeting as mtg
-from members.domain.common import Command, MemberView
 from members.domain.visit import VisitRecord, plan_progress
 
 START = datetime(2025, 3, 1, 1, 0, tzinfo=UTC)  # 09:00 in the county
@@ -26,8 +27,8 @@ def member(member_id: str) -> Actor:
     return Actor(id=member_id, role=Role.member, member_id=member_id)
 
 
-def cmd(body: BaseModel, actor: Actor = OFFICE, now: datetime = START - timedelta(days=3)) -> Command[Any]:
-    return Command(body, actor, "county-a", now, MEMBERS)
+def cmd(body: BaseModel, actor: Actor = OFFICE, now: datetime = START - timedelta(days=3)) -> Issued[Any]:
+    return Issued(body, actor, "county-a", now, members=MEMBERS)
 
 
 def run(state: mtg.MeetingState, body: BaseModel, actor: Actor = OFFICE,

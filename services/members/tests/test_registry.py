@@ -6,15 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 from contracts.envelope import Role
-from members.app import MembersApp
-from members.tests.conftest import Client, member_body, token
+from members.tests.conftest import Client, MembersHost, member_body, token
 from yizheng.testing.wait import WaitUntil
 
 CHAIR = token(Role.member, member_id="m-chair")
 
 
 async def test_organizations_units_and_liaison_contacts_keep_phones_private(client: Client,
-                                                                          service: MembersApp) -> None:
+                                                                          host: MembersHost) -> None:
     await client.command("register-member", member_body("m-wang", "王芳", sector="democratic_league"))
     await client.command("register-organization", {"organization_id": "org-mm", "name": "民盟县委会",
                                                    "kind": "democratic_party", "sector": "democratic_league"})
@@ -31,10 +30,10 @@ async def test_organizations_units_and_liaison_contacts_keep_phones_private(clie
     assert refused["error"]["code"] == "enterprise_needs_member"
     await client.command("add-liaison-contact", {"contact_id": "c-2", "kind": "hometown_talent", "name": "陈先生",
                                                  "based_in": "深圳", "phone": "13700002222", "address": "深圳市南山区"})
-    rows = await service.pool.fetch(f"SELECT data::text AS data FROM {service.store.schema}.events")
+    rows = await host.pool.fetch(f"SELECT data::text AS data FROM {host.store.schema}.events")
     texts = [r["data"] for r in rows]
     assert all("13900001111" not in t and "13700002222" not in t and "南山区" not in t for t in texts)
-    stored = await service.pool.fetch(f"SELECT kind, person_id, phone FROM {service.store.schema}.person_contacts "
+    stored = await host.pool.fetch(f"SELECT kind, person_id, phone FROM {host.store.schema}.person_contacts "
                                       "ORDER BY kind")
     assert [tuple(r) for r in stored] == [("liaison_contact", "c-2", "13700002222"),
                                           ("unit_staff", "edu-liu", "13900001111")]

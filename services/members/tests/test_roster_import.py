@@ -11,8 +11,7 @@ from openpyxl import Workbook
 
 from contracts.members.contact_details import _ID_CHECK, _ID_WEIGHTS, id_number_valid
 from eventstore.body_limit import COMMAND_BODY_LIMIT
-from members.app import MembersApp
-from members.tests.conftest import Client
+from members.tests.conftest import Client, MembersHost
 
 
 def id_number(first17: str) -> str:
@@ -65,7 +64,7 @@ def test_resident_id_numbers_are_checked_by_their_check_character() -> None:
     assert not id_number_valid(BAD_CHECK) and not id_number_valid("1234")
 
 
-async def test_a_csv_roster_with_bad_rows_reports_each_refusal_by_row(client: Client, service: MembersApp) -> None:
+async def test_a_csv_roster_with_bad_rows_reports_each_refusal_by_row(client: Client, host: MembersHost) -> None:
     report = await _import(client, "roster.csv", _csv(ROWS))
     by_row = {r["row"]: (r["status"], r.get("rule")) for r in report["rows"]}
     assert by_row == {
@@ -74,7 +73,7 @@ async def test_a_csv_roster_with_bad_rows_reports_each_refusal_by_row(client: Cl
         8: ("refused", "chair_must_be_standing"), 10: ("refused", "invalid_date")}
     assert (report["registered"], report["refused"]) == (2, 6)
 
-    events = await service.pool.fetch(f"SELECT type, data::text AS data FROM {service.store.schema}.events")
+    events = await host.pool.fetch(f"SELECT type, data::text AS data FROM {host.store.schema}.events")
     assert [e["type"] for e in events] == ["member-registered", "member-registered"]
     assert all(GOOD_1 not in e["data"] and "13800138001" not in e["data"] and "城关镇1号" not in e["data"]
                for e in events), "contact data stays out of events"
@@ -88,15 +87,15 @@ async def test_a_csv_roster_with_bad_rows_reports_each_refusal_by_row(client: Cl
     assert [r.get("rule") for r in same_person["rows"]] == ["duplicate_id_number"]
 
 
-async def test_an_xlsx_roster_reads_dates_and_numbers_from_cells(client: Client, service: MembersApp) -> None:
+async def test_an_xlsx_roster_reads_dates_and_numbers_from_cells(client: Client, host: MembersHost) -> None:
     from datetime import datetime
 
     rows: list[list[Any]] = [["m-201", "钱多多", "经济", "", "否", "", 16, datetime(2022, 1, 10), "", "", ""],
                              ["m-202", "吴用", "科技", "", "是", "", 16, "2023-03-01", "", "", ""]]
     report = await _import(client, "名单.xlsx", _xlsx(rows))
     assert [(r["row"], r["status"]) for r in report["rows"]] == [(2, "registered"), (3, "registered")]
-    data = await service.pool.fetchval(
-        f"SELECT data::text FROM {service.store.schema}.events WHERE stream_id = 'member:county-a:m-202'")
+    data = await host.pool.fetchval(
+        f"SELECT data::text FROM {host.store.schema}.events WHERE stream_id = 'member-county-a-m-202'")
     assert '"standing_committee": true' in data and '"joined_on": "2023-03-01"' in data
 
 

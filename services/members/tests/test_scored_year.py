@@ -21,7 +21,7 @@ YEAR = 2025
 def _registered(member_id: str, name: str) -> EventEnvelope:
     return envelope("member-registered", {"member_id": member_id, "name": name, "family_name": name[0],
                                           "sector": "education", "term": 16, "joined_on": "2022-01-10"},
-                    stream_id=f"member:county-a:{member_id}")
+                    stream_id=f"member-county-a-{member_id}")
 
 
 def _attendance(meeting: str, kind: str, member: str, status: str, day: str) -> EventEnvelope:

@@ -6,13 +6,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import asyncpg
 from aiokafka import AIOKafkaProducer
 
 from contracts.envelope import EventEnvelope, Role
-from members.app import MembersApp
 from members.tests.builders import envelope
-from members.tests.conftest import COMMITTEE, Client, member_body, token
+from members.tests.conftest import COMMITTEE, Client, MembersHost, member_body, token
 from yizheng.testing.topic_reader import TopicReader
 from yizheng.testing.wait import WaitUntil
 
@@ -45,7 +43,7 @@ async def _setup_members(client: Client) -> None:
 
 
 async def test_a_members_year_from_three_services_to_a_graded_scorecard(
-        client: Client, service: MembersApp, kafka_bootstrap: str, topic_prefix: str, pool: asyncpg.Pool,
+        client: Client, host: MembersHost, kafka_bootstrap: str, topic_prefix: str,
         wait_until: WaitUntil) -> None:
     await _setup_members(client)
     scheduled = await client.command("schedule-meeting", {
@@ -66,7 +64,7 @@ async def test_a_members_year_from_three_services_to_a_graded_scorecard(
     accepted = envelope("proposal-accepted", {
         "proposal_id": "p-7", "number": "2025-007", "year": 2025, "sequence": 7, "category": "culture",
         "submitter_kind": "joint", "lead_member_id": "m-wang", "cosigner_member_ids": ["m-zhao"], "reason": "立案"},
-        stream_id="proposal:county-a:p-7", committee=COMMITTEE)
+        stream_id="proposal-county-a-p-7", committee=COMMITTEE)
     inspected = envelope("research-participation-recorded", {
         "activity_id": "ins-3", "kind": "inspection", "title": "义务教育均衡发展视察", "held_on": "2025-09-12",
         "member_ids": ["m-wang"]}, committee=COMMITTEE)
@@ -83,8 +81,8 @@ async def test_a_members_year_from_three_services_to_a_graded_scorecard(
         ("research.inspection", 2, "research-participation-recorded"), ("visit.logged", 2, "visit-logged")]
     [proposal_item] = [i for i in wang["items"] if i["rule"] == "proposal.accepted"]
     assert proposal_item["source_event_id"] == str(accepted.event_id)
-    assert service.consumer is not None
-    assert await pool.fetchval(f"SELECT count(*) FROM {service.store.schema}.inbox") == 2, "the duplicate is skipped"
+    assert [c.name for c in host.consumers] == [f"{topic_prefix}members-duty-facts"]
+    assert await host.pool.fetchval(f"SELECT count(*) FROM {host.store.schema}.inbox") == 2, "the duplicate is skipped"
 
     await client.command("grade-year", {"year": 2025})
     graded = await wait_until(lambda: _graded(client, "m-wang"), message="王芳 graded")

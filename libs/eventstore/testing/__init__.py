@@ -1,0 +1,1 @@
+"""Test suites the kernel gives every service (`service_contract`)."""
