@@ -6,10 +6,36 @@ them (`members.service`)."""
 
 from __future__ import annotations
 
-from datetime import date
+from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from contracts.bounded import (
+    STORABLE,
+    ActivityTitle,
+    AnyDate,
+    Base64File,
+    BoundedList,
+    CheckInCode,
+    Count,
+    Identifier,
+    IdList,
+    Label,
+    ListItem,
+    Moment,
+    OptionalListItem,
+    OptionalShortText,
+    Ordinal,
+    OrgName,
+    PastDate,
+    PersonName,
+    PhoneText,
+    Roster,
+    TextList,
+    Venue,
+    WholeYuan,
+    Year,
+)
 from contracts.members.contact_details import ContactDetails
 from contracts.members.enums import (
     AttendanceStatus,
@@ -30,7 +56,16 @@ from contracts.members.enums import (
 from contracts.members.rulebook import Rulebook
 from contracts.service import CommandContract, command
 
-_ID = r"^[A-Za-z0-9_.\-]+$"
+# A year the members service scores or plans (the platform's years; the tighter lower bound is kept).
+ScoringYear = Annotated[Year, Field(ge=2000)]
+# The year's chair-member pairings: at most 20 chair-meeting members (a county has the chair, a handful of
+# vice-chairs and the secretary-general), each paired with at most 200 members.
+MAX_PAIRED_CHAIRS = 20
+MAX_PAIRED_MEMBERS = 200
+Pairings = Annotated[dict[Identifier, Annotated[list[Identifier], Field(max_length=MAX_PAIRED_MEMBERS)]],
+                     Field(max_length=MAX_PAIRED_CHAIRS)]
+# A roster file's name as uploaded: ends in .csv or .xlsx, at most 200 characters.
+RosterFileName = Annotated[str, StringConstraints(max_length=200, pattern=r"(?i)\.(csv|xlsx)$"), STORABLE]
 
 
 # ---- from member ----
@@ -40,17 +75,18 @@ class RegisterMember(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    member_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")
-    name: str = Field(min_length=1, max_length=40)
+    member_id: Identifier
+    name: PersonName
     sector: Sector
-    township_id: str | None = None
-    special_committee_id: str | None = None
+    township_id: Identifier | None = None
+    special_committee_id: Identifier | None = None
     standing_committee: bool = False
     chair_role: ChairRole | None = None
-    special_supervisor_unit_id: str | None = None
-    term: int = Field(ge=1)
-    session: int = Field(default=1, ge=1)
-    joined_on: date
+    special_supervisor_unit_id: Identifier | None = None
+    term: Ordinal
+    session: Ordinal = 1
+    # Not a PastDate: the office may register a new term's members before the term begins.
+    joined_on: AnyDate
     contact: ContactDetails | None = None
 
 
@@ -59,15 +95,15 @@ class UpdateMember(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    member_id: str
-    name: str | None = Field(default=None, min_length=1, max_length=40)
+    member_id: Identifier
+    name: PersonName | None = None
     sector: Sector | None = None
-    township_id: str | None = None
-    special_committee_id: str | None = None
+    township_id: Identifier | None = None
+    special_committee_id: Identifier | None = None
     standing_committee: bool | None = None
     chair_role: ChairRole | None = None
-    special_supervisor_unit_id: str | None = None
-    clear: list[str] = Field(default_factory=list, description="optional fields to empty, e.g. chair_role")
+    special_supervisor_unit_id: Identifier | None = None
+    clear: IdList = Field(default_factory=list, description="optional fields to empty, e.g. chair_role")
     contact: ContactDetails | None = None
 
 
@@ -76,10 +112,11 @@ class ChangeMemberStatus(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    member_id: str
+    member_id: Identifier
     status: MemberStatus
-    effective_on: date
-    reason: str = Field(default="", max_length=200)
+    # Not a PastDate: a resignation or the end of a term may be recorded ahead of the day it takes effect.
+    effective_on: AnyDate
+    reason: OptionalShortText = ""
 
 
 # ---- from meeting ----
@@ -88,53 +125,53 @@ class ScheduleMeeting(BaseModel):
     """Schedule a meeting (office staff); the answer carries the check-in code, which is never published."""
 
     model_config = ConfigDict(extra="forbid")
-    meeting_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")
+    meeting_id: Identifier
     kind: MeetingKind
-    title: str = Field(min_length=1, max_length=120)
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
-    venue: str = Field(default="", max_length=80)
-    term: int | None = Field(default=None, ge=1)
-    session: int | None = Field(default=None, ge=1)
+    title: ActivityTitle
+    starts_at: Moment
+    ends_at: Moment
+    venue: Venue = ""
+    term: Ordinal | None = None
+    session: Ordinal | None = None
 
 
 class InviteToMeeting(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    meeting_id: str
-    member_ids: list[str] = Field(min_length=1)
+    meeting_id: Identifier
+    member_ids: Roster = Field(min_length=1)
 
 
 class RequestLeave(BaseModel):
     """A member asks leave of a meeting they are invited to (or office staff record it for them)."""
 
     model_config = ConfigDict(extra="forbid")
-    meeting_id: str
-    member_id: str
+    meeting_id: Identifier
+    member_id: Identifier
     reason: LeaveReason
 
 
 class DecideLeave(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    meeting_id: str
-    member_id: str
+    meeting_id: Identifier
+    member_id: Identifier
     approved: bool
-    note: str = Field(default="", max_length=200)
+    note: OptionalShortText = ""
 
 
 class CheckInWithCode(BaseModel):
     """A member checks in with the meeting's code."""
 
     model_config = ConfigDict(extra="forbid")
-    meeting_id: str
-    code: str = Field(min_length=4, max_length=12)
+    meeting_id: Identifier
+    code: CheckInCode
 
 
 class RecordAttendance(BaseModel):
     """Office staff record (or correct) a member's attendance."""
 
     model_config = ConfigDict(extra="forbid")
-    meeting_id: str
-    member_id: str
+    meeting_id: Identifier
+    member_id: Identifier
     status: AttendanceStatus
 
 
@@ -142,42 +179,42 @@ class CloseAttendance(BaseModel):
     """Close the roll: invitees without a record are on leave (approved) or absent."""
 
     model_config = ConfigDict(extra="forbid")
-    meeting_id: str
+    meeting_id: Identifier
 
 
 # ---- from registry ----
 
 class RegisterOrganization(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    organization_id: str = Field(min_length=1, max_length=64, pattern=_ID)
-    name: str = Field(min_length=1, max_length=80)
+    organization_id: Identifier
+    name: OrgName
     kind: OrganizationKind
     sector: Sector | None = None
 
 
 class AddOrganizationMember(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    organization_id: str
-    member_id: str
-    position: str | None = Field(default=None, max_length=40)
+    organization_id: Identifier
+    member_id: Identifier
+    position: Label | None = None
 
 
 class RegisterUnit(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    unit_id: str = Field(min_length=1, max_length=64, pattern=_ID)
-    name: str = Field(min_length=1, max_length=80)
+    unit_id: Identifier
+    name: OrgName
 
 
 class AddUnitStaff(BaseModel):
     """A staff account of a handling unit; the phone is kept privately."""
 
     model_config = ConfigDict(extra="forbid")
-    unit_id: str
-    staff_id: str = Field(min_length=1, max_length=64, pattern=_ID)
-    name: str = Field(min_length=1, max_length=40)
-    title: str | None = Field(default=None, max_length=40)
+    unit_id: Identifier
+    staff_id: Identifier
+    name: PersonName
+    title: Label | None = None
     is_liaison: bool = False
-    phone: str | None = Field(default=None, max_length=20)
+    phone: PhoneText | None = None
 
 
 class AddLiaisonContact(BaseModel):
@@ -185,56 +222,56 @@ class AddLiaisonContact(BaseModel):
     address are kept privately."""
 
     model_config = ConfigDict(extra="forbid")
-    contact_id: str = Field(min_length=1, max_length=64, pattern=_ID)
+    contact_id: Identifier
     kind: LiaisonContactKind
-    name: str = Field(min_length=1, max_length=80)
-    township_id: str | None = None
+    name: OrgName
+    township_id: Identifier | None = None
     sector: Sector | None = None
-    member_id: str | None = None
-    based_in: str | None = Field(default=None, max_length=40)
-    phone: str | None = Field(default=None, max_length=20)
-    address: str | None = Field(default=None, max_length=200)
+    member_id: Identifier | None = None
+    based_in: Label | None = None
+    phone: PhoneText | None = None
+    address: OptionalShortText | None = None
 
 
 # ---- from records ----
 
 class RecordTraining(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    training_id: str = Field(min_length=1, max_length=64, pattern=_ID)
+    training_id: Identifier
     kind: TrainingKind
-    title: str = Field(min_length=1, max_length=120)
-    held_on: date
-    member_ids: list[str] = Field(min_length=1)
+    title: ActivityTitle
+    held_on: PastDate
+    member_ids: Roster = Field(min_length=1)
 
 
 class RecordCharity(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    charity_id: str = Field(min_length=1, max_length=64, pattern=_ID)
+    charity_id: Identifier
     kind: CharityKind
-    title: str = Field(min_length=1, max_length=120)
-    done_on: date
-    member_ids: list[str] = Field(min_length=1)
-    amount_yuan: int | None = Field(default=None, ge=0)
+    title: ActivityTitle
+    done_on: PastDate
+    member_ids: Roster = Field(min_length=1)
+    amount_yuan: WholeYuan | None = None
 
 
 class GrantAward(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    award_id: str = Field(min_length=1, max_length=64, pattern=_ID)
-    title: str = Field(min_length=1, max_length=120)
+    award_id: Identifier
+    title: ActivityTitle
     level: AwardLevel
-    granted_on: date
-    member_ids: list[str] = Field(default_factory=list)
-    organization_ids: list[str] = Field(default_factory=list)
+    granted_on: PastDate
+    member_ids: Roster = Field(default_factory=list)
+    organization_ids: IdList = Field(default_factory=list)
 
 
 class RecordLiaisonVisit(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    liaison_visit_id: str = Field(min_length=1, max_length=64, pattern=_ID)
-    contact_id: str | None = None
-    visited_member_id: str | None = None
-    visitor_member_ids: list[str] = Field(default_factory=list)
-    visited_on: date
-    purpose: str = Field(default="", max_length=200)
+    liaison_visit_id: Identifier
+    contact_id: Identifier | None = None
+    visited_member_id: Identifier | None = None
+    visitor_member_ids: IdList = Field(default_factory=list)
+    visited_on: PastDate
+    purpose: OptionalShortText = ""
 
 
 # ---- from visit ----
@@ -243,37 +280,37 @@ class LogVisit(BaseModel):
     """Log a visit: a member logs their own (office staff may log for them)."""
 
     model_config = ConfigDict(extra="forbid")
-    visit_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")
+    visit_id: Identifier
     kind: VisitKind
-    visitor_member_id: str
-    visited_member_ids: list[str] = Field(default_factory=list)
+    visitor_member_id: Identifier
+    visited_member_ids: IdList = Field(default_factory=list)
     visited_sector: Sector | None = None
-    visited_group: str | None = Field(default=None, max_length=80)
-    township_id: str | None = None
-    visited_on: date
-    roles: list[VisitRole] = Field(min_length=1)
-    people_reached: int = Field(ge=0)
-    issues_heard: list[str] = Field(default_factory=list, max_length=50)
-    follow_up: str | None = Field(default=None, max_length=500)
+    visited_group: OrgName | None = None
+    township_id: Identifier | None = None
+    visited_on: PastDate
+    roles: BoundedList[VisitRole] = Field(min_length=1)
+    people_reached: Count
+    issues_heard: TextList = Field(default_factory=list)
+    follow_up: ListItem | None = None
 
 
 class LinkVisitOutcome(BaseModel):
     """Link a visit to the proposal or public-opinion report it led to."""
 
     model_config = ConfigDict(extra="forbid")
-    visit_id: str
+    visit_id: Identifier
     outcome_kind: VisitOutcomeKind
-    outcome_id: str = Field(min_length=1, max_length=64)
+    outcome_id: Identifier
 
 
 class SetVisitPlan(BaseModel):
     """The year's visit plan (office staff): coverage targets and optional chair-member pairings."""
 
     model_config = ConfigDict(extra="forbid")
-    year: int = Field(ge=2000, le=2200)
+    year: ScoringYear
     grassroots_visited_by_chair: bool = True
-    sector_visits_per_member: int = Field(default=1, ge=0, le=50)
-    pairings: dict[str, list[str]] = Field(default_factory=dict)
+    sector_visits_per_member: Annotated[Count, Field(le=50)] = 1
+    pairings: Pairings = Field(default_factory=dict)
 
 
 # ---- from scoring_year ----
@@ -282,25 +319,25 @@ class PublishRulebook(BaseModel):
     """Publish a version of the year's rulebook; without `rulebook`, the shipped default for that year."""
 
     model_config = ConfigDict(extra="forbid")
-    year: int = Field(ge=2000, le=2200)
+    year: ScoringYear
     rulebook: Rulebook | None = None
-    note: str = Field(default="", max_length=500)
+    note: OptionalListItem = ""
 
 
 class RescoreYear(BaseModel):
     """Re-score the year under a rulebook version (a correction), saying why."""
 
     model_config = ConfigDict(extra="forbid")
-    year: int
-    to_version: int = Field(ge=1)
-    reason: str = Field(min_length=1, max_length=500)
+    year: ScoringYear
+    to_version: Ordinal
+    reason: ListItem
 
 
 class GradeYear(BaseModel):
     """Run the year's evaluation: grade every member in office."""
 
     model_config = ConfigDict(extra="forbid")
-    year: int
+    year: ScoringYear
 
 
 # ---- from roster_import ----
@@ -309,8 +346,8 @@ class ImportRoster(BaseModel):
     """Import a roster file (CSV or XLSX, base64) as one register-member command per row (office staff)."""
 
     model_config = ConfigDict(extra="forbid")
-    filename: str = Field(pattern=r"(?i)\.(csv|xlsx)$")
-    content_base64: str = Field(min_length=1)
+    filename: RosterFileName
+    content_base64: Base64File
 
 
 COMMANDS: tuple[CommandContract, ...] = (

@@ -1,4 +1,4 @@
-"""Registry events of a member (stream `member:{committee}:{member_id}`). Ids and public roles only:
+"""Registry events of a member (stream `member-{committee}-{member_id}`). Ids and public roles only:
 phone, ID number and address stay in the members service's private table."""
 
 from __future__ import annotations

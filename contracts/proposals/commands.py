@@ -16,7 +16,6 @@ from contracts.bounded import (
     DerivedIdentifier,
     Identifier,
     IdList,
-    ListItem,
     LongText,
     OptionalLongText,
     OptionalShortText,
@@ -40,11 +39,14 @@ from contracts.proposals import (
     ResultClass,
     SubmitterKind,
 )
+from contracts.proposals.common import Attachments
 from contracts.service import CommandContract, command
 
-NewId = Field(default=None, pattern=r"^[A-Za-z0-9_.-]{1,64}$", description="optional; generated if absent")
-Reason = Field(min_length=1, description="always kept with the decision")
-RefId = Field(min_length=1, max_length=64)
+# Field declarations many commands share; the types carry the bounds.
+NewId = Field(default=None, description="optional; generated if absent")  # with `Identifier | None`
+Reason = Field(description="always kept with the decision")  # with `LongText`
+# A year the committee takes proposals for: the platform's years (the tighter lower bound is kept).
+ProposalYear = Annotated[Year, Field(ge=2000)]
 
 
 class Command(BaseModel):

@@ -73,6 +73,8 @@ class ServiceRuntime:
     uow: UnitOfWork
     clock: Clock
     options: Mapping[str, Any]  # service-specific settings (tests: a watcher's interval, …)
+    # How the service's own routes check a bearer token: the same check as its command API.
+    authenticate: Callable[[str | None], Any]
     projectors: dict[str, StoreProjector] = field(default_factory=dict)
 
     def projector(self, name: str) -> StoreProjector:

@@ -151,7 +151,8 @@ async def build_service(definition: ServiceDefinition[P], config: HostConfig) ->
     pool = await create_pool(config.dsn, max_size=config.pool_max_size)
     store = EventStore(pool, schema, definition.name)
     uow = UnitOfWork(store, clock=config.clock, calendar=definition.calendar)
-    runtime = ServiceRuntime(definition.name, schema, pool, store, uow, config.clock, config.options)
+    runtime = ServiceRuntime(definition.name, schema, pool, store, uow, config.clock, config.options,
+                             config.authenticate)
     for spec in definition.projections:
         runtime.projectors[spec.name] = StoreProjector(store, spec.make(schema))
     parts = await definition.build(runtime)

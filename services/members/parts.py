@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import cast
 
 import asyncpg
 
@@ -18,10 +17,8 @@ from members.private import PrivateData
 from members.queries import Queries
 from members.scoring.inputs import ScoringInputs
 from members.scoring.scorer import Scorer
-from runtime.auth import Principal, bearer
 
 # Settings the runtime may pass in `HostConfig.options`.
-AUTHENTICATE = "authenticate"  # how the read endpoints check a bearer token (default: runtime.auth.bearer)
 SCORER_POLL_SECONDS = "scorer_poll_seconds"  # the scorer's safety poll, should a NOTIFY be lost
 
 
@@ -57,9 +54,8 @@ class MembersParts:
     async def build(cls, runtime: ServiceRuntime) -> MembersParts:
         private = PrivateData(runtime.schema)
         inputs = ScoringInputs(runtime.schema)
-        authenticate = cast(Callable[[str | None], Principal], runtime.options.get(AUTHENTICATE, bearer))
         poll = float(runtime.options.get(SCORER_POLL_SECONDS, 1.0))
-        return cls(runtime, private, inputs, Queries(runtime.store, private, authenticate),
+        return cls(runtime, private, inputs, Queries(runtime.store, private, runtime.authenticate),
                    Scorer(runtime.store, inputs, safety_poll_seconds=poll))
 
 

@@ -33,6 +33,7 @@ from contracts.export import event_json_schema
 from contracts.service import CommandContract, ServiceContract
 from eventstore.store import EventStore
 
+
 @dataclass(frozen=True)
 class Step:
     """One command as a user of `role` sends it."""

@@ -99,7 +99,8 @@ class Api:
 async def caught_up(service: ProposalsService, checkpoint: Checkpoint) -> None:
     async def reached() -> bool:
         await service.projectors["read_model"].catch_up()
-        return await service.store.load_checkpoint(checkpoint_name(service.projectors["read_model"].projection)) >= checkpoint
+        projection = service.projectors["read_model"].projection
+        return await service.store.load_checkpoint(checkpoint_name(projection)) >= checkpoint
 
     await wait_until(reached, message=f"read model at {checkpoint}")
 

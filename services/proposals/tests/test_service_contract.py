@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import ClassVar
 
 import pytest_asyncio
 
@@ -17,14 +18,14 @@ DRAFT = {"submitter_kind": "individual", "category": "society", "title": "关于
 
 
 class TestProposalsServiceContract(ServiceContractTests):
-    scenario = [
+    scenario: ClassVar[list[Step]] = [
         Step("draft-proposal", {**DRAFT, "proposal_id": "p-contract-1"}, Role.member, member_id="m-zhang"),
         Step("submit-proposal", {"proposal_id": "p-contract-1"}, Role.member, member_id="m-zhang"),
         Step("accept-proposal", {"proposal_id": "p-contract-1", "reason": "符合立案条件"}, Role.office_staff),
         Step("submit-opinion-report", {"title": "农村饮用水水质问题亟待重视", "body": "部分村组饮用水水质不稳定。",
                                        "category": "society"}, Role.member, member_id="m-zhang"),
     ]
-    refused = Step("accept-proposal", {"proposal_id": "no-such-proposal", "reason": "立案"}, Role.office_staff)
+    refused: ClassVar[Step] = Step("accept-proposal", {"proposal_id": "no-such-proposal", "reason": "立案"}, Role.office_staff)
 
     @pytest_asyncio.fixture(loop_scope="session")
     async def subject(self, infra: Endpoints, fresh_schema: str, topic_prefix: str) -> AsyncIterator[ContractSubject]:
