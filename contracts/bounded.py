@@ -13,9 +13,10 @@ Two families:
 Every text type refuses NUL (U+0000) and lone surrogates (U+D800–U+DFFF) with an error naming the problem;
 pydantic puts the field's path in the error's `loc`, so the command API's 400 names the field.
 
-A tighter bound on one field is its own type here (`PersonName`, `ActivityTitle`, …): pydantic applies a
-type's own constraints over a `Field(max_length=…)` given beside it, so a field never narrows a shared type
-in place; an int field may narrow one by nesting, e.g. `Annotated[Year, Field(ge=2000)]`."""
+A tighter bound on one field is its own type here (`PersonName`, `ActivityTitle`, …), never a
+`Field(max_length=…)` or `Field(le=…)` beside a shared type: pydantic keeps the type's own bound and drops
+the field's without a word. A number may narrow a shared type by nesting, e.g. `Annotated[Year, Field(ge=2000)]`
+(a string cannot: after the text checks the bound is no longer the string's own)."""
 
 from __future__ import annotations
 
@@ -54,8 +55,11 @@ MAX_WHOLE_YUAN = 1_000_000_000
 # Money in yuan with fen: up to 10^10 yuan (ten billion) is above any county's yearly budget, and the value
 # keeps exact cents in PostgreSQL numeric(12, 2) and in a JSON number (a double has 15-16 exact digits).
 MAX_MONEY = Decimal("9999999999.99")
-# A base64 file (a roster) is at most what a command body may carry (eventstore.body_limit.COMMAND_BODY_LIMIT).
-MAX_FILE_BASE64 = 8 * 1024 * 1024
+# A file sent in base64 (a roster): a million characters, a file of about 730 KiB, where a county's roster of
+# 1,000 members is about 100 KiB as XLSX. Well inside the command body limit (8 MiB,
+# eventstore.body_limit.COMMAND_BODY_LIMIT), so a body one character too long still reaches the field's rule
+# (a 400 naming the field), even with every character JSON-escaped, instead of the body limit's 413.
+MAX_FILE_BASE64 = 1_000_000
 IDENTIFIER_PATTERN = rf"^[A-Za-z0-9_.-]{{1,{MAX_ID}}}$"
 DERIVED_IDENTIFIER_PATTERN = rf"^[A-Za-z0-9_.-]{{1,{MAX_DERIVED_ID}}}$"
 IDEMPOTENCY_KEY_PATTERN = r"^[\x21-\x7e]{1,200}$"
@@ -115,6 +119,9 @@ Identifier = Annotated[str, StringConstraints(max_length=MAX_ID, pattern=IDENTIF
 # An id a service built from other ids (a look-back `<proposal>-c3-lb`): the same characters, 1-128.
 DerivedIdentifier = Annotated[str, StringConstraints(max_length=MAX_DERIVED_ID, pattern=DERIVED_IDENTIFIER_PATTERN),
                               STORABLE]
+# An id of something the platform does not register, often its name (a township 城关镇, a special committee,
+# a direct-report point): 1-64 characters, not blank.
+Reference = Annotated[str, StringConstraints(min_length=1, max_length=MAX_ID), STORABLE, NOT_BLANK]
 # An Idempotency-Key header: 1-200 printable ASCII characters, no spaces.
 IdempotencyKey = Annotated[str, StringConstraints(max_length=200, pattern=IDEMPOTENCY_KEY_PATTERN), STORABLE]
 # A title or a name: 1-200 characters, not blank.
@@ -123,6 +130,9 @@ ShortText = Annotated[str, StringConstraints(min_length=1, max_length=MAX_SHORT_
 OptionalShortText = Annotated[str, StringConstraints(max_length=MAX_SHORT_TEXT), STORABLE]
 # Free text: 1-20,000 characters, not blank.
 LongText = Annotated[str, StringConstraints(min_length=1, max_length=MAX_LONG_TEXT), STORABLE, NOT_BLANK]
+# The reason kept with a decision: 1-20,000 characters. A blank reason is refused by the deciders' own rule
+# (`reason_required`, a 422 naming the field), which the proposals service's tests hold it to.
+ReasonText = Annotated[str, StringConstraints(min_length=1, max_length=MAX_LONG_TEXT), STORABLE]
 # Free text that may be empty (a note, a comment): 0-20,000 characters.
 OptionalLongText = Annotated[str, StringConstraints(max_length=MAX_LONG_TEXT), STORABLE]
 # One entry of a list, or a remark: 1-500 characters, not blank.
@@ -147,7 +157,7 @@ CheckInCode = Annotated[str, StringConstraints(min_length=4, max_length=12), STO
 PhoneText = Annotated[str, StringConstraints(max_length=20), STORABLE]
 # A reference of a stored document (its id or URI): 1-500 characters.
 DocumentRef = Annotated[str, StringConstraints(min_length=1, max_length=MAX_LIST_ITEM), STORABLE]
-# A file's content in base64: 1 to 8 Mi characters (the command body limit).
+# A file's content in base64: 1 to 1,000,000 characters.
 Base64File = Annotated[str, StringConstraints(min_length=1, max_length=MAX_FILE_BASE64), STORABLE]
 
 # ---- command types: lists ------------------------------------------------------------------------------------
@@ -168,7 +178,7 @@ Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
 # A 1-based number in a sequence (a term 届, a session 次, a version, a round): 1-100,000.
 Ordinal = Annotated[int, Field(ge=1, le=MAX_COUNT)]
 # A position in a proposal's list of suggestions (0-based): 0-49.
-SuggestionIndex = Annotated[int, Field(ge=0, lt=MAX_LIST_ITEMS)]
+SuggestionIndex = Annotated[int, Field(ge=0, le=MAX_LIST_ITEMS - 1)]
 # An amount in whole yuan: 0-1,000,000,000.
 WholeYuan = Annotated[int, Field(ge=0, le=MAX_WHOLE_YUAN)]
 # An amount of money in yuan with fen: 0.00-9,999,999,999.99.

@@ -37,8 +37,7 @@ class CommandContract:
         return inspect.cleandoc(self.summary or self.model.__doc__ or "")
 
 
-def command(name: str, model: type[BaseModel], roles: frozenset[Role] = frozenset(),
-            summary: str = "") -> CommandContract:
+def command(name: str, model: type[BaseModel], roles: frozenset[Role], summary: str = "") -> CommandContract:
     return CommandContract(name, model, roles, summary)
 
 

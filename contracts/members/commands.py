@@ -30,6 +30,7 @@ from contracts.bounded import (
     PastDate,
     PersonName,
     PhoneText,
+    Reference,
     Roster,
     TextList,
     Venue,
@@ -54,16 +55,10 @@ from contracts.members.enums import (
     VisitRole,
 )
 from contracts.members.rulebook import Rulebook
-from contracts.service import CommandContract, command
+from contracts.members.visit import Pairings
 
 # A year the members service scores or plans (the platform's years; the tighter lower bound is kept).
 ScoringYear = Annotated[Year, Field(ge=2000)]
-# The year's chair-member pairings: at most 20 chair-meeting members (a county has the chair, a handful of
-# vice-chairs and the secretary-general), each paired with at most 200 members.
-MAX_PAIRED_CHAIRS = 20
-MAX_PAIRED_MEMBERS = 200
-Pairings = Annotated[dict[Identifier, Annotated[list[Identifier], Field(max_length=MAX_PAIRED_MEMBERS)]],
-                     Field(max_length=MAX_PAIRED_CHAIRS)]
 # A roster file's name as uploaded: ends in .csv or .xlsx, at most 200 characters.
 RosterFileName = Annotated[str, StringConstraints(max_length=200, pattern=r"(?i)\.(csv|xlsx)$"), STORABLE]
 
@@ -78,8 +73,8 @@ class RegisterMember(BaseModel):
     member_id: Identifier
     name: PersonName
     sector: Sector
-    township_id: Identifier | None = None
-    special_committee_id: Identifier | None = None
+    township_id: Reference | None = None
+    special_committee_id: Reference | None = None
     standing_committee: bool = False
     chair_role: ChairRole | None = None
     special_supervisor_unit_id: Identifier | None = None
@@ -98,8 +93,8 @@ class UpdateMember(BaseModel):
     member_id: Identifier
     name: PersonName | None = None
     sector: Sector | None = None
-    township_id: Identifier | None = None
-    special_committee_id: Identifier | None = None
+    township_id: Reference | None = None
+    special_committee_id: Reference | None = None
     standing_committee: bool | None = None
     chair_role: ChairRole | None = None
     special_supervisor_unit_id: Identifier | None = None
@@ -225,7 +220,7 @@ class AddLiaisonContact(BaseModel):
     contact_id: Identifier
     kind: LiaisonContactKind
     name: OrgName
-    township_id: Identifier | None = None
+    township_id: Reference | None = None
     sector: Sector | None = None
     member_id: Identifier | None = None
     based_in: Label | None = None
@@ -286,7 +281,7 @@ class LogVisit(BaseModel):
     visited_member_ids: IdList = Field(default_factory=list)
     visited_sector: Sector | None = None
     visited_group: OrgName | None = None
-    township_id: Identifier | None = None
+    township_id: Reference | None = None
     visited_on: PastDate
     roles: BoundedList[VisitRole] = Field(min_length=1)
     people_reached: Count
@@ -348,33 +343,3 @@ class ImportRoster(BaseModel):
     model_config = ConfigDict(extra="forbid")
     filename: RosterFileName
     content_base64: Base64File
-
-
-COMMANDS: tuple[CommandContract, ...] = (
-    command("register-member", RegisterMember),
-    command("update-member", UpdateMember),
-    command("change-member-status", ChangeMemberStatus),
-    command("register-organization", RegisterOrganization),
-    command("add-organization-member", AddOrganizationMember),
-    command("register-unit", RegisterUnit),
-    command("add-unit-staff", AddUnitStaff),
-    command("add-liaison-contact", AddLiaisonContact),
-    command("record-liaison-visit", RecordLiaisonVisit),
-    command("schedule-meeting", ScheduleMeeting),
-    command("invite-to-meeting", InviteToMeeting),
-    command("request-leave", RequestLeave),
-    command("decide-leave", DecideLeave),
-    command("check-in", CheckInWithCode),
-    command("record-attendance", RecordAttendance),
-    command("close-attendance", CloseAttendance),
-    command("log-visit", LogVisit),
-    command("link-visit-outcome", LinkVisitOutcome),
-    command("set-visit-plan", SetVisitPlan),
-    command("record-training", RecordTraining),
-    command("record-charity", RecordCharity),
-    command("grant-award", GrantAward),
-    command("publish-rulebook", PublishRulebook),
-    command("rescore-year", RescoreYear),
-    command("grade-year", GradeYear),
-    command("import-roster", ImportRoster),
-)

@@ -4,8 +4,11 @@ table, never in an event."""
 from __future__ import annotations
 
 import re
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from contracts.bounded import STORABLE, OptionalShortText
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
@@ -22,12 +25,17 @@ def id_number_valid(value: str) -> bool:
     return _ID_CHECK[total % 11] == value[17]
 
 
+# A phone number or an ID number as typed, before it is checked and normalized (spaces allowed): 0-32
+# characters.
+TypedNumber = Annotated[str, StringConstraints(max_length=32), STORABLE]
+
+
 class ContactDetails(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    phone: str | None = Field(default=None, description="mobile (11 digits) or landline (0xxx-xxxxxxx)")
-    id_number: str | None = Field(default=None, description="resident ID number, 18 characters")
-    address: str | None = Field(default=None, max_length=200)
+    phone: TypedNumber | None = Field(default=None, description="mobile (11 digits) or landline (0xxx-xxxxxxx)")
+    id_number: TypedNumber | None = Field(default=None, description="resident ID number, 18 characters")
+    address: OptionalShortText | None = None
 
     @field_validator("phone")
     @classmethod

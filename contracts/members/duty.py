@@ -2,39 +2,49 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from pydantic import Field
 
+from contracts.bounded import (
+    Identifier,
+    RecordedActivityTitle,
+    RecordedDate,
+    RecordedId,
+    RecordedList,
+    Roster,
+    WholeYuan,
+)
 from contracts.members.enums import AwardLevel, CharityKind, TrainingKind
 from contracts.registry import DomainEvent, event_type
 from contracts.topics import MEMBERS
 
+# The ids a record is filed under, and the members it names, are the registry's own (the service checks every
+# member named), so they keep its pattern; a Roster keeps a record of the whole committee in one message.
+
 
 @event_type("training-recorded", version=1, topic=MEMBERS)
 class TrainingRecorded(DomainEvent):
-    training_id: str = Field(min_length=1)
+    training_id: Identifier
     kind: TrainingKind
-    title: str = Field(min_length=1, max_length=120)
-    held_on: date
-    member_ids: list[str] = Field(min_length=1)
+    title: RecordedActivityTitle
+    held_on: RecordedDate
+    member_ids: Roster = Field(min_length=1)
 
 
 @event_type("charity-recorded", version=1, topic=MEMBERS)
 class CharityRecorded(DomainEvent):
-    charity_id: str = Field(min_length=1)
+    charity_id: Identifier
     kind: CharityKind
-    title: str = Field(min_length=1, max_length=120)
-    done_on: date
-    member_ids: list[str] = Field(min_length=1)
-    amount_yuan: int | None = Field(default=None, ge=0)
+    title: RecordedActivityTitle
+    done_on: RecordedDate
+    member_ids: Roster = Field(min_length=1)
+    amount_yuan: WholeYuan | None = None
 
 
 @event_type("award-granted", version=1, topic=MEMBERS)
 class AwardGranted(DomainEvent):
-    award_id: str = Field(min_length=1)
-    title: str = Field(min_length=1, max_length=120)
+    award_id: Identifier
+    title: RecordedActivityTitle
     level: AwardLevel
-    granted_on: date
-    member_ids: list[str] = Field(default_factory=list)
-    organization_ids: list[str] = Field(default_factory=list)
+    granted_on: RecordedDate
+    member_ids: Roster = Field(default_factory=list)
+    organization_ids: RecordedList[RecordedId] = Field(default_factory=list)

@@ -3,11 +3,20 @@ phone, ID number and address stay in the members service's private table."""
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
+from contracts.bounded import (
+    STORABLE,
+    Identifier,
+    Ordinal,
+    RecordedDate,
+    RecordedId,
+    RecordedList,
+    RecordedPersonName,
+    RecordedShortText,
+)
 from contracts.members.enums import ChairRole, MemberStatus, Sector
 from contracts.registry import DomainEvent, event_type, upcaster
 from contracts.topics import MEMBERS
@@ -19,6 +28,10 @@ COMPOUND_SURNAMES = frozenset({
     "申屠", "钟离", "宗政", "濮阳", "淳于", "单于", "仲孙", "赫连", "司空", "亓官", "司寇", "子车", "颛孙",
     "巫马", "公西", "漆雕", "乐正", "壤驷", "公良", "拓跋", "夹谷", "宰父", "谷梁", "段干", "东郭", "梁丘",
 })
+
+
+# A surname as `family_name_of` gives it: one or two characters (four allowed).
+FamilyName = Annotated[str, StringConstraints(min_length=1, max_length=4), STORABLE]
 
 
 def family_name_of(name: str) -> str:
@@ -34,19 +47,19 @@ class MemberRegistered(DomainEvent):
     """A member joins the committee's registry. v2 added `family_name` (lists are ordered by surname) and
     `township_id` (the township liaison group, 乡镇政协联络组)."""
 
-    member_id: str = Field(min_length=1)
-    name: str = Field(min_length=1, max_length=40)
-    family_name: str = Field(min_length=1, max_length=4)
+    member_id: Identifier  # registered under the registry's pattern since the first version
+    name: RecordedPersonName
+    family_name: FamilyName
     sector: Sector
-    township_id: str | None = None
-    special_committee_id: str | None = None
+    township_id: RecordedId | None = None
+    special_committee_id: RecordedId | None = None
     standing_committee: bool = False
     chair_role: ChairRole | None = None
-    special_supervisor_unit_id: str | None = Field(
+    special_supervisor_unit_id: RecordedId | None = Field(
         default=None, description="the department a special supervisor (特约监督员) is seconded to")
-    term: int = Field(ge=1, description="届")
-    session: int = Field(default=1, ge=1, description="次: the session of the term the member joined in")
-    joined_on: date
+    term: Ordinal = Field(description="届")
+    session: Ordinal = Field(default=1, description="次: the session of the term the member joined in")
+    joined_on: RecordedDate
     contact_on_file: bool = Field(default=False, description="contact data is held privately by the service")
 
 
@@ -61,22 +74,22 @@ class MemberUpdated(DomainEvent):
     """Registry fields changed. Each name in `changed` takes the value given here (None clears it);
     `contact` in `changed` means the private contact data changed (its values are never published)."""
 
-    member_id: str
-    changed: list[str] = Field(min_length=1)
-    name: str | None = None
-    family_name: str | None = None
+    member_id: Identifier
+    changed: RecordedList[RecordedShortText] = Field(min_length=1)
+    name: RecordedPersonName | None = None
+    family_name: FamilyName | None = None
     sector: Sector | None = None
-    township_id: str | None = None
-    special_committee_id: str | None = None
+    township_id: RecordedId | None = None
+    special_committee_id: RecordedId | None = None
     standing_committee: bool | None = None
     chair_role: ChairRole | None = None
-    special_supervisor_unit_id: str | None = None
+    special_supervisor_unit_id: RecordedId | None = None
 
 
 @event_type("member-status-changed", version=1, topic=MEMBERS)
 class MemberStatusChanged(DomainEvent):
-    member_id: str
+    member_id: Identifier
     status: MemberStatus
     previous_status: MemberStatus
-    effective_on: date
-    reason: str = Field(default="", max_length=200)
+    effective_on: RecordedDate
+    reason: RecordedShortText = ""

@@ -9,8 +9,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, StringConstraints, model_validator
 
+from contracts.bounded import STORABLE, Count, Ordinal, RecordedListItem, RecordedShortText, RecordedYear
 from contracts.members.enums import FactKind, FlagTiming, Grade, ScoreCategory
 
 
@@ -20,10 +21,30 @@ def _points_json(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-Points = Annotated[Decimal, Field(max_digits=9, decimal_places=2),
+MAX_POINTS = Decimal("9999999.99")  # what nine digits with two decimals hold
+Points = Annotated[Decimal, Field(max_digits=9, decimal_places=2, ge=-MAX_POINTS, le=MAX_POINTS),
                    PlainSerializer(_points_json, return_type=int | float, when_used="json")]
 
+# A rulebook is one message (`rulebook-published`) and is also read back from every scorecard's stream, so
+# its lists are bounded to keep the largest possible rulebook well under a Kafka message
+# (contracts/tests/test_message_size.py): far more rules, flags and sources than published practice has
+# (the default rulebook has 20 rules, 3 flags, 7 sources).
+MAX_RULES = 100
+MAX_FLAGS = 20
+MAX_SELECTORS = 5  # fact selectors one flag counts
+MAX_MATCHES = 5  # attributes one rule or selector matches (`where`), roles one rule scores or one selector counts
+MAX_SOURCES = 20
+MAX_GRADE_BANDS = 10
+
 _RULE_ID = r"^[a-z0-9][a-z0-9_.\-]*$"
+# A rule's or a flag's id: 1-64 characters.
+RuleId = Annotated[str, StringConstraints(max_length=64, pattern=_RULE_ID), STORABLE]
+# The name of a fact's attribute or of a participant's role, as the fact extractors write them
+# (meeting_kind, status, level; lead, cosigner, participant): 1-32 characters.
+RuleKey = Annotated[str, StringConstraints(max_length=32, pattern=r"^[a-z][a-z0-9_]{0,31}$"), STORABLE]
+# An attribute's value as facts carry it: an enum's value, or several joined with commas (visit roles).
+RuleValue = Annotated[str, StringConstraints(max_length=100, pattern=r"^[A-Za-z0-9_.,:-]{1,100}$"), STORABLE]
+Matches = Annotated[dict[RuleKey, RuleValue], Field(max_length=MAX_MATCHES)]
 
 
 class _Frozen(BaseModel):
@@ -37,13 +58,13 @@ class PointRule(_Frozen):
     `shared`, the points are one pool divided equally among the fact's participants (rounded down to the
     cent). `cap` bounds the rule's yearly total per member, in absolute value (a deduction cap is a floor)."""
 
-    id: str = Field(pattern=_RULE_ID)
-    label_zh: str
+    id: RuleId
+    label_zh: RecordedShortText
     category: ScoreCategory
     fact: FactKind
-    where: dict[str, str] = Field(default_factory=dict)
+    where: Matches = Field(default_factory=dict)
     points: Points | None = None
-    points_by_role: dict[str, Points] = Field(default_factory=dict)
+    points_by_role: Annotated[dict[RuleKey, Points], Field(max_length=MAX_MATCHES)] = Field(default_factory=dict)
     shared: bool = False
     cap: Points | None = Field(default=None, gt=0)
 
@@ -64,19 +85,20 @@ class PointRule(_Frozen):
 
 class FactSelector(_Frozen):
     fact: FactKind
-    where: dict[str, str] = Field(default_factory=dict)
-    roles: list[str] = Field(default_factory=list, description="empty: any role")
+    where: Matches = Field(default_factory=dict)
+    roles: Annotated[list[RuleKey], Field(max_length=MAX_MATCHES)] = Field(default_factory=list,
+                                                                          description="empty: any role")
 
 
 class FlagRule(_Frozen):
     """Flags a member when the number of facts matching `count` is at least `at_least` (or at most
     `at_most`, e.g. 0 for 'no proposal and no report'). `max_grade` caps the grade of a flagged member."""
 
-    id: str = Field(pattern=_RULE_ID)
-    label_zh: str
-    count: list[FactSelector] = Field(min_length=1)
-    at_least: int | None = Field(default=None, ge=1)
-    at_most: int | None = Field(default=None, ge=0)
+    id: RuleId
+    label_zh: RecordedShortText
+    count: Annotated[list[FactSelector], Field(max_length=MAX_SELECTORS)] = Field(min_length=1)
+    at_least: Ordinal | None = None
+    at_most: Count | None = None
     evaluated: FlagTiming = FlagTiming.live
     max_grade: Grade | None = None
 
@@ -93,15 +115,17 @@ class GradeBand(_Frozen):
 
 
 class Rulebook(_Frozen):
-    year: int = Field(ge=1949, le=2200)
-    title: str
+    # The bound it always had (the model is read back from `rulebook-published`, so it stays this loose).
+    year: Annotated[RecordedYear, Field(ge=1949)]
+    title: RecordedShortText
     base_points: Points = Field(description="every member in office that year starts with these points")
-    rules: list[PointRule]
-    category_caps: dict[ScoreCategory, Points] = Field(
+    rules: Annotated[list[PointRule], Field(max_length=MAX_RULES)]
+    category_caps: Annotated[dict[ScoreCategory, Points], Field(max_length=len(ScoreCategory))] = Field(
         default_factory=dict, description="most a category's awards (and, separately, deductions) may add up to")
-    flags: list[FlagRule] = Field(default_factory=list)
-    grades: list[GradeBand] = Field(min_length=1)
-    sources: list[str] = Field(default_factory=list, description="published practice the values are drawn from")
+    flags: Annotated[list[FlagRule], Field(max_length=MAX_FLAGS)] = Field(default_factory=list)
+    grades: Annotated[list[GradeBand], Field(max_length=MAX_GRADE_BANDS)] = Field(min_length=1)
+    sources: Annotated[list[RecordedListItem], Field(max_length=MAX_SOURCES)] = Field(
+        default_factory=list, description="published practice the values are drawn from")
 
     @model_validator(mode="after")
     def _coherent(self) -> Rulebook:

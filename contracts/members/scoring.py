@@ -7,15 +7,33 @@ grade. Every item names the event that earned it (`source_event_id`, `source_eve
 
 from __future__ import annotations
 
-from datetime import date
+from typing import Annotated
 from uuid import UUID
 
 from pydantic import Field
 
+from contracts.bounded import (
+    Count,
+    Ordinal,
+    RecordedDate,
+    RecordedId,
+    RecordedKey,
+    RecordedList,
+    RecordedListItem,
+    RecordedShortText,
+    RecordedYear,
+)
 from contracts.members.enums import Grade, ScoreCategory, WithdrawalReason
 from contracts.members.rulebook import Points, Rulebook
 from contracts.registry import DomainEvent, event_type
 from contracts.topics import MEMBERS
+
+# The events a flag counted. The scorer names every one; ten thousand facts of one kind in one member's year
+# is far beyond any record (a county's busiest members log a few hundred), and 10,000 ids stay well under a
+# Kafka message.
+MAX_EVIDENCE = 10_000
+# Member ids here come from every service's facts (a proposal's co-signers are taken as given), so they are
+# `RecordedId`; rule and flag ids, labels and sources come from the rulebook.
 
 
 @event_type("rulebook-published", version=1, topic=MEMBERS)
@@ -23,22 +41,22 @@ class RulebookPublished(DomainEvent):
     """A version of a year's rulebook. The first version of a year is in force at once; a later one (a
     correction) is in force only after `year-rescored` adopts it."""
 
-    year: int
-    version: int = Field(ge=1)
+    year: RecordedYear
+    version: Ordinal
     rulebook: Rulebook
     in_force: bool
-    note: str = Field(default="", max_length=500)
+    note: RecordedListItem = ""
 
 
 @event_type("year-rescored", version=1, topic=MEMBERS)
 class YearRescored(DomainEvent):
     """An explicit re-scoring of a year under another rulebook version; who did it is in the envelope."""
 
-    year: int
-    from_version: int
-    to_version: int
-    reason: str = Field(min_length=1, max_length=500)
-    rescored_by: str
+    year: RecordedYear
+    from_version: Count
+    to_version: Count
+    reason: RecordedListItem = Field(min_length=1)
+    rescored_by: RecordedId = Field(description="the actor's id")
 
 
 @event_type("year-graded", version=1, topic=MEMBERS)
@@ -46,43 +64,43 @@ class YearGraded(DomainEvent):
     """The year's evaluation was run: every member in office gets `member-graded`; facts that arrive
     later re-grade the member."""
 
-    year: int
-    rulebook_version: int
-    graded_by: str
+    year: RecordedYear
+    rulebook_version: Count
+    graded_by: RecordedId = Field(description="the actor's id")
 
 
 @event_type("duty-points-awarded", version=1, topic=MEMBERS)
 class DutyPointsAwarded(DomainEvent):
     """One scorecard item: `points` (negative for a deduction) under `rule`, earned by the source event."""
 
-    item_id: str = Field(description="stable per member, year and duty fact; a withdrawal names it")
-    member_id: str
-    year: int
+    item_id: RecordedKey = Field(description="stable per member, year and duty fact; a withdrawal names it")
+    member_id: RecordedId
+    year: RecordedYear
     category: ScoreCategory
     points: Points
     nominal_points: Points = Field(description="before caps; differs from points when a cap bit")
-    rule: str
-    rule_label_zh: str
-    rulebook_version: int
+    rule: RecordedId
+    rule_label_zh: RecordedShortText
+    rulebook_version: Count
     source_event_id: UUID
-    source_event_type: str
-    source_service: str
-    occurred_on: date
+    source_event_type: RecordedId
+    source_service: RecordedId
+    occurred_on: RecordedDate
 
 
 @event_type("duty-points-withdrawn", version=1, topic=MEMBERS)
 class DutyPointsWithdrawn(DomainEvent):
     """An earlier award no longer stands (re-scoring, a corrected record); `points` is what it gave."""
 
-    item_id: str
-    member_id: str
-    year: int
+    item_id: RecordedKey
+    member_id: RecordedId
+    year: RecordedYear
     category: ScoreCategory
     points: Points
-    rule: str
-    rulebook_version: int
+    rule: RecordedId
+    rulebook_version: Count
     source_event_id: UUID
-    source_event_type: str
+    source_event_type: RecordedId
     reason: WithdrawalReason
 
 
@@ -90,30 +108,30 @@ class DutyPointsWithdrawn(DomainEvent):
 class MemberFlagged(DomainEvent):
     """A constraint of the rulebook holds for the member (e.g. two unexcused plenary absences)."""
 
-    member_id: str
-    year: int
-    flag: str
-    label_zh: str
-    count: int = Field(ge=0)
+    member_id: RecordedId
+    year: RecordedYear
+    flag: RecordedId
+    label_zh: RecordedShortText
+    count: Count
     max_grade: Grade | None = None
-    evidence_event_ids: list[UUID] = Field(default_factory=list)
-    rulebook_version: int
+    evidence_event_ids: Annotated[list[UUID], Field(max_length=MAX_EVIDENCE)] = Field(default_factory=list)
+    rulebook_version: Count
 
 
 @event_type("member-flag-cleared", version=1, topic=MEMBERS)
 class MemberFlagCleared(DomainEvent):
-    member_id: str
-    year: int
-    flag: str
-    rulebook_version: int
+    member_id: RecordedId
+    year: RecordedYear
+    flag: RecordedId
+    rulebook_version: Count
 
 
 @event_type("member-graded", version=1, topic=MEMBERS)
 class MemberGraded(DomainEvent):
-    member_id: str
-    year: int
+    member_id: RecordedId
+    year: RecordedYear
     total: Points
     grade: Grade
     grade_by_points: Grade = Field(description="the band of the total before flags capped it")
-    flags: list[str] = Field(default_factory=list)
-    rulebook_version: int
+    flags: RecordedList[RecordedId] = Field(default_factory=list)
+    rulebook_version: Count

@@ -20,13 +20,14 @@ from contracts.bounded import (
     OptionalLongText,
     OptionalShortText,
     PastDate,
+    ReasonText,
+    Reference,
     ShortText,
     SuggestionIndex,
     TextList,
     Year,
     YearDays,
 )
-
 from contracts.proposals import (
     AssignmentMode,
     Category,
@@ -40,11 +41,10 @@ from contracts.proposals import (
     SubmitterKind,
 )
 from contracts.proposals.common import Attachments
-from contracts.service import CommandContract, command
 
 # Field declarations many commands share; the types carry the bounds.
 NewId = Field(default=None, description="optional; generated if absent")  # with `Identifier | None`
-Reason = Field(description="always kept with the decision")  # with `LongText`
+Reason = Field(description="always kept with the decision")  # with `ReasonText`
 # A year the committee takes proposals for: the platform's years (the tighter lower bound is kept).
 ProposalYear = Annotated[Year, Field(ge=2000)]
 
@@ -118,7 +118,7 @@ class SubmitProposal(Command):
 
 class WithdrawProposal(Command):
     proposal_id: Identifier
-    reason: LongText = Reason
+    reason: ReasonText = Reason
 
 
 class ConfirmCosignature(Command):
@@ -135,7 +135,7 @@ class AcceptProposal(Command):
     """Accept (立案): assigns the next number of the committee's year, e.g. 2026-017."""
 
     proposal_id: Identifier
-    reason: LongText = Reason
+    reason: ReasonText = Reason
 
 
 class NotAcceptProposal(Command):
@@ -143,18 +143,18 @@ class NotAcceptProposal(Command):
 
     proposal_id: Identifier
     converted_to: NotAcceptedConversion
-    reason: LongText = Reason
+    reason: ReasonText = Reason
 
 
 class MergeProposal(Command):
     proposal_id: Identifier
     into_proposal_id: Identifier
-    reason: LongText = Reason
+    reason: ReasonText = Reason
 
 
 class ReturnProposal(Command):
     proposal_id: Identifier
-    reason: LongText = Reason
+    reason: ReasonText = Reason
 
 
 # ---- assignment -----------------------------------------------------------------------------------------
@@ -185,7 +185,7 @@ class RequestReassignment(Command):
     """A unit asks, within 5 working days of the assignment, to be re-assigned (申请调整)."""
 
     proposal_id: Identifier
-    reason: LongText = Reason
+    reason: ReasonText = Reason
     suggested_unit_id: Identifier | None = None
 
 
@@ -193,13 +193,13 @@ class GrantReassignment(Command):
     proposal_id: Identifier
     unit_id: Identifier
     new_unit_id: Identifier
-    reason: LongText = Reason
+    reason: ReasonText = Reason
 
 
 class RefuseReassignment(Command):
     proposal_id: Identifier
     unit_id: Identifier
-    reason: LongText = Reason
+    reason: ReasonText = Reason
 
 
 # ---- handling, reply, evaluation --------------------------------------------------------------------------
@@ -248,7 +248,7 @@ class EvaluateReply(Command):
 class ReopenHandling(Command):
     proposal_id: Identifier
     unit_id: Identifier
-    reason: LongText = Reason
+    reason: ReasonText = Reason
 
 
 class ReviseReplyClass(Command):
@@ -257,7 +257,7 @@ class ReviseReplyClass(Command):
     proposal_id: Identifier
     unit_id: Identifier
     result_class: ResultClass
-    reason: LongText = Reason
+    reason: ReasonText = Reason
     commitments: BoundedList[Promise] = Field(default_factory=list)
 
 
@@ -325,7 +325,7 @@ class SubmitOpinionReport(Command):
     body: LongText
     category: Category | None = None
     author_member_id: Identifier | None = None
-    direct_report_point_id: Identifier | None = None
+    direct_report_point_id: Reference | None = None
 
 
 class EditOpinionReport(Command):
@@ -359,41 +359,3 @@ class RecordOpinionReportInstruction(Command):
 class PublishOpinionReport(Command):
     report_id: Identifier
     issue: ShortText = Field(description="e.g. 2026年第5期")
-
-
-COMMANDS: tuple[CommandContract, ...] = (
-    command("publish-solicitation", PublishSolicitation),
-    command("record-holiday-schedule", RecordHolidaySchedule),
-    command("draft-proposal", DraftProposal),
-    command("revise-proposal", ReviseProposal),
-    command("submit-proposal", SubmitProposal),
-    command("withdraw-proposal", WithdrawProposal),
-    command("confirm-cosignature", ConfirmCosignature),
-    command("decline-cosignature", DeclineCosignature),
-    command("accept-proposal", AcceptProposal),
-    command("not-accept-proposal", NotAcceptProposal),
-    command("merge-proposal", MergeProposal),
-    command("return-proposal", ReturnProposal),
-    command("assign-proposal", AssignProposal),
-    command("request-reassignment", RequestReassignment),
-    command("grant-reassignment", GrantReassignment),
-    command("refuse-reassignment", RefuseReassignment),
-    command("record-handling-contact", RecordHandlingContact),
-    command("reply-to-proposal", ReplyToProposal),
-    command("cosign-reply", CosignReply),
-    command("evaluate-reply", EvaluateReply),
-    command("reopen-handling", ReopenHandling),
-    command("revise-reply-class", ReviseReplyClass),
-    command("designate-key-proposal", DesignateKeyProposal),
-    command("report-key-proposal-progress", ReportKeyProposalProgress),
-    command("conclude-commitment-lookback", ConcludeCommitmentLookback),
-    command("record-proposal-result", RecordProposalResult),
-    command("record-recommendation-report", RecordRecommendationReport),
-    command("conclude-recommendation-lookback", ConcludeRecommendationLookback),
-    command("submit-opinion-report", SubmitOpinionReport),
-    command("edit-opinion-report", EditOpinionReport),
-    command("forward-opinion-report", ForwardOpinionReport),
-    command("record-opinion-report-adoption", RecordOpinionReportAdoption),
-    command("record-opinion-report-instruction", RecordOpinionReportInstruction),
-    command("publish-opinion-report", PublishOpinionReport),
-)

@@ -4,15 +4,32 @@ Adoption and instruction events repeat the author so the members service can sco
 
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Annotated
+
+from pydantic import Field, StringConstraints
 
 from contracts import topics
-from contracts.bounded import RecordedDate, RecordedLongText, RecordedShortText
+from contracts.bounded import (
+    MAX_LIST_ITEM,
+    MAX_LIST_ITEMS,
+    MAX_LONG_TEXT,
+    STORABLE,
+    RecordedDate,
+    RecordedLongText,
+    RecordedShortText,
+)
 from contracts.proposals.common import Id
 from contracts.proposals.enums import Category, ReportLevel
 from contracts.registry import DomainEvent, event_type
 
 P = topics.PROPOSALS
+
+# A report's body. A proposal not accepted and converted into a report carries the proposal's whole text: its
+# case, its analysis and each suggestion, joined by newlines (proposals.domain.proposal_text), so the body
+# holds the longest such text: 20,000 + 20,000 + 50 x 500 characters and 51 newlines. A report a member
+# writes is bounded by its command (LongText).
+MAX_REPORT_BODY = 2 * MAX_LONG_TEXT + MAX_LIST_ITEMS * MAX_LIST_ITEM + MAX_LIST_ITEMS + 1
+ReportBody = Annotated[str, StringConstraints(max_length=MAX_REPORT_BODY), STORABLE]
 
 
 @event_type("opinion-report-submitted", version=1, topic=P)
@@ -21,7 +38,7 @@ class OpinionReportSubmitted(DomainEvent):
     author_member_id: Id | None = Field(description="set when a member wrote it")
     direct_report_point_id: Id | None = Field(default=None, description="set when a direct-report point (直报点) did")
     title: RecordedShortText
-    body: RecordedLongText
+    body: ReportBody
     category: Category | None = None
     from_proposal_id: Id | None = Field(default=None, description="a proposal not accepted and converted")
 

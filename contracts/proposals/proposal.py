@@ -42,7 +42,9 @@ class ProposalDrafted(DomainEvent):
     proposal_id: Id
     submitter_kind: SubmitterKind
     lead_member_id: Id | None = Field(description="the lead proposer of an individual or joint proposal")
-    cosigner_member_ids: RecordedList[Id] = Field(default_factory=list, description="invited co-signers (joint only)")
+    # The command's bound (50), not RecordedList's: this is the largest event (the whole text of a proposal),
+    # and its worst case must stay well under a Kafka message (contracts/tests/test_message_size.py).
+    cosigner_member_ids: BoundedList[Id] = Field(default_factory=list, description="invited co-signers (joint only)")
     organization_id: Id | None = None
     special_committee: RecordedShortText | None = None
     sector: RecordedShortText | None = None
@@ -55,7 +57,8 @@ class ProposalDrafted(DomainEvent):
     suggestions: BoundedList[RecordedListItem]
     attachments: Attachments = Field(default_factory=list)
     solicitation_id: Id | None = None
-    reference_topic: RecordedShortText | None = Field(default=None, description="the reference topic it answers, if any")
+    reference_topic: RecordedShortText | None = Field(default=None,
+                                                      description="the reference topic it answers, if any")
     entered_by_office: bool = Field(default=False, description="office staff entered it for the proposer")
 
 
@@ -283,7 +286,8 @@ class ProposalReplied(DomainEvent):
     on_time: bool
     replied_on: RecordedDate
     deadline: RecordedDate
-    cosigning_unit_ids: RecordedList[Id] = Field(default_factory=list, description="co-handling units expected to co-sign")
+    cosigning_unit_ids: RecordedList[Id] = Field(default_factory=list,
+                                                 description="co-handling units expected to co-sign")
 
 
 @event_type("reply-cosigned", version=1, topic=P)

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from contracts import topics
-from contracts.bounded import BoundedList, RecordedDate, RecordedListItem, RecordedShortText, RecordedTitle, RecordedYear
+from contracts.bounded import (
+    BoundedList,
+    RecordedDate,
+    RecordedListItem,
+    RecordedShortText,
+    RecordedTitle,
+    RecordedYear,
+)
 from contracts.proposals.common import Id, Value
 from contracts.proposals.enums import Category
 from contracts.registry import DomainEvent, event_type

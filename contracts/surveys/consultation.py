@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from pydantic import Field
 
+from contracts.bounded import RecordedDate, RecordedId, RecordedList, RecordedShortText, RecordedTitle, Roster
 from contracts.labels import LabeledEnum
 from contracts.registry import DomainEvent, event_type
 from contracts.topics import SURVEYS
+
+# Members named are the members service's registered ids (`Roster`: the registry's pattern, up to the whole
+# committee); other ids are `RecordedId`, as the surveys service's commands are not written yet.
 
 
 class ConsultationKind(LabeledEnum):
@@ -23,11 +25,12 @@ class ConsultationKind(LabeledEnum):
 class ConsultationOutcomeRecorded(DomainEvent):
     """A consultation session produced an outcome (协商成果) sent to the county party committee and government."""
 
-    consultation_id: str
-    outcome_id: str
+    consultation_id: RecordedId
+    outcome_id: RecordedId
     kind: ConsultationKind
-    title: str = Field(min_length=1)
-    held_on: date
-    participant_member_ids: list[str] = Field(default_factory=list)
-    sent_to: list[str] = Field(default_factory=list, description="e.g. county party committee, county government")
-    implementation_due: date | None = None
+    title: RecordedTitle
+    held_on: RecordedDate
+    participant_member_ids: Roster = Field(default_factory=list)
+    sent_to: RecordedList[RecordedShortText] = Field(
+        default_factory=list, description="e.g. county party committee, county government")
+    implementation_due: RecordedDate | None = None

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from pydantic import Field
 
+from contracts.bounded import RecordedDate, RecordedId, RecordedTitle, Roster
 from contracts.labels import LabeledEnum
 from contracts.registry import DomainEvent, event_type
 from contracts.topics import SURVEYS
+
+# Members named are the members service's registered ids (`Roster`: the registry's pattern, up to the whole
+# committee); other ids are `RecordedId`, as the surveys service's commands are not written yet.
 
 
 class ResearchKind(LabeledEnum):
@@ -20,19 +22,19 @@ class ResearchKind(LabeledEnum):
 class ResearchParticipationRecorded(DomainEvent):
     """Members took part in a research topic (调研) or an inspection (视察)."""
 
-    activity_id: str
+    activity_id: RecordedId
     kind: ResearchKind
-    title: str = Field(min_length=1)
-    held_on: date
-    member_ids: list[str] = Field(min_length=1)
+    title: RecordedTitle
+    held_on: RecordedDate
+    member_ids: Roster = Field(min_length=1)
 
 
 @event_type("appraisal-participation-recorded", version=1, topic=SURVEYS)
 class AppraisalParticipationRecorded(DomainEvent):
     """A special supervisor (特约监督员) took part in a democratic appraisal round (民主评议)."""
 
-    appraisal_id: str
-    round_id: str
-    member_id: str
-    unit_id: str
-    held_on: date
+    appraisal_id: RecordedId
+    round_id: RecordedId
+    member_id: RecordedId
+    unit_id: RecordedId
+    held_on: RecordedDate

@@ -146,9 +146,16 @@ class ServiceHost(Generic[P]):
                 await self.stop()
 
 
+def held_connections(definition: ServiceDefinition[Any]) -> int:
+    """Pooled connections the background parts keep while running: a LISTEN connection per tailer (each
+    projection and the relay) and the relay's leadership lock. Commands need connections beyond these."""
+    return len(definition.projections) + 2
+
+
 async def build_service(definition: ServiceDefinition[P], config: HostConfig) -> ServiceHost[P]:
     schema = config.schema or definition.name
-    pool = await create_pool(config.dsn, max_size=config.pool_max_size)
+    # A pool no larger than what the tailers hold would leave every tailer waiting for a connection.
+    pool = await create_pool(config.dsn, max_size=max(config.pool_max_size, held_connections(definition) + 2))
     store = EventStore(pool, schema, definition.name)
     uow = UnitOfWork(store, clock=config.clock, calendar=definition.calendar)
     runtime = ServiceRuntime(definition.name, schema, pool, store, uow, config.clock, config.options,

@@ -25,9 +25,11 @@ class TestProposalsServiceContract(ServiceContractTests):
         Step("submit-opinion-report", {"title": "农村饮用水水质问题亟待重视", "body": "部分村组饮用水水质不稳定。",
                                        "category": "society"}, Role.member, member_id="m-zhang"),
     ]
-    refused: ClassVar[Step] = Step("accept-proposal", {"proposal_id": "no-such-proposal", "reason": "立案"}, Role.office_staff)
+    refused: ClassVar[Step] = Step("accept-proposal", {"proposal_id": "no-such-proposal", "reason": "立案"},
+                                   Role.office_staff)
 
     @pytest_asyncio.fixture(loop_scope="session")
-    async def subject(self, infra: Endpoints, fresh_schema: str, topic_prefix: str) -> AsyncIterator[ContractSubject]:
+    async def subject(self, infra: Endpoints, fresh_schema: str,
+                      topic_prefix: str) -> AsyncIterator[ContractSubject]:
         async with contract_subject(DEFINITION, infra, fresh_schema, topic_prefix) as s:
             yield s
