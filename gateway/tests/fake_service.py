@@ -17,6 +17,7 @@ from eventstore.command_api import CommandAPI, CommandOutcome, CommandSpec
 from eventstore.errors import DomainError, NotAuthorized
 from eventstore.store import CommandContext, EventStore
 from gateway.commands.catalog import CommandInfo
+from runtime.auth import bearer
 
 SERVICE = "fake"
 
@@ -98,7 +99,7 @@ class Flaky:
 
 
 def app(store: EventStore) -> Flaky:
-    return Flaky(CommandAPI(SERVICE, store, specs(store)).app())
+    return Flaky(CommandAPI(SERVICE, store, specs(store), authenticate=bearer).app())
 
 
 Counter = Callable[[asyncpg.Pool, str], Awaitable[int]]

@@ -31,7 +31,7 @@ mutation S($id: String!, $title: String!, $key: String) {{
 async def test_every_service_command_is_a_mutation(stack: Stack) -> None:
     mutation = stack.gateway.schema._schema.mutation_type
     assert mutation is not None
-    catalog = load_catalog(strict=True)
+    catalog = load_catalog()
     assert {c.service for c in catalog} == {"proposals", "members"}
     for command in catalog:
         field = mutation.fields.get(command.field_name)

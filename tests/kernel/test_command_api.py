@@ -15,7 +15,7 @@ from eventstore.command_api import CommandAPI, CommandOutcome, CommandSpec
 from eventstore.db import create_pool
 from eventstore.install import install
 from eventstore.store import CommandContext, EventStore
-from runtime.auth import issue_token
+from runtime.auth import bearer, issue_token
 from tests.kernel.sample_events import SAMPLES, SampleNoted
 
 
@@ -35,7 +35,7 @@ async def api(database_url: str, fresh_schema: str) -> AsyncIterator[tuple[httpx
         await asyncio.sleep(0.01)  # hold the request open while others arrive
         return CommandOutcome(await store.append(cmd.stream, version, [SampleNoted(n=cmd.n)], ctx))
 
-    app = CommandAPI("samples", store, [CommandSpec("note", Note, note)]).app()
+    app = CommandAPI("samples", store, [CommandSpec("note", Note, note)], authenticate=bearer).app()
     headers = {"Authorization": f"Bearer {issue_token('office_staff', 'county-a', subject='office-1')}"}
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://samples",
                                  headers=headers) as client:

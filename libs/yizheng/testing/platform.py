@@ -58,10 +58,12 @@ class InProcessPlatform:
 
 
 @contextlib.asynccontextmanager
-async def in_process_platform(infra: Endpoints, pg_pool: asyncpg.Pool, *, label: str, run_workers: bool = True,
-                              pool_max_size: int = 10, **options: Any) -> AsyncIterator[InProcessPlatform]:
-    """`label` names its schemas (`<label>_<service>_<tag>`) and topics (`t<label><tag>.`); `options` go to
-    every service's build (e.g. the proposals watcher's `watcher_interval_seconds`)."""
+async def in_process_platform(infra: Endpoints, pg_pool: asyncpg.Pool, *, label: str,
+                              workers_paused: tuple[str, ...] = (), pool_max_size: int = 10,
+                              **options: Any) -> AsyncIterator[InProcessPlatform]:
+    """`label` names its schemas (`<label>_<service>_<tag>`) and topics (`t<label><tag>.`); the services named
+    in `workers_paused` run without their workers (a test drives them); `options` go to every service's build
+    (e.g. the proposals watcher's `watcher_interval_seconds`)."""
     tag = uuid.uuid4().hex[:8]
     prefix = f"t{label}{tag}."
     schemas = {name: f"{label}_{name}_{tag}" for name in [*platform.SERVICES, "gateway"]}
@@ -71,7 +73,7 @@ async def in_process_platform(infra: Endpoints, pg_pool: asyncpg.Pool, *, label:
         for d in definitions():
             hosts[d.name] = await build_service(d, HostConfig(
                 dsn=infra.database_url, kafka_bootstrap=infra.kafka_bootstrap, schema=schemas[d.name],
-                topic_prefix=prefix, run_workers=run_workers, options=options, pool_max_size=pool_max_size))
+                topic_prefix=prefix, run_workers=d.name not in workers_paused, options=options, pool_max_size=pool_max_size))
             await hosts[d.name].start()
         async with contextlib.AsyncExitStack() as served:
             urls = {name: await served.enter_async_context(serve(host.app)) for name, host in hosts.items()}
