@@ -1,5 +1,5 @@
-"""What one request may ask for: depth, aliases, tokens, and an estimated cost; introspection only in
-development; internal errors masked outside development.
+"""What one request may ask for: depth, aliases, tokens, an estimated cost, and arguments within their bounds
+(`gateway.arguments`); introspection only in development; internal errors masked outside development.
 
 The cost estimate: every field costs 1 for each time it is resolved; a connection's children are resolved
 `first` times (default 20), other lists' children an assumed 3 times. A document above MAX_COST is refused
@@ -38,6 +38,7 @@ from strawberry.extensions import (
 )
 from strawberry.extensions.query_depth_limiter import IgnoreContext
 
+from gateway.arguments import ArgumentBounds
 from gateway.errors import PublicError
 from gateway.read.pagination import DEFAULT_PAGE
 
@@ -172,6 +173,7 @@ def extensions(development: bool) -> list[Any]:
         functools.partial(MaxAliasesLimiter, max_alias_count=MAX_ALIASES),
         functools.partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
         functools.partial(CostLimiter, MAX_COST),
+        ArgumentBounds,
     ]
     if development:
         found.append(QueryCounter)

@@ -400,9 +400,10 @@ def test_autoscalers(objs: list[Obj]) -> None:
     assert gateway_topics in (set(), set(gateway.topics)), "the gateway projects every public topic"
     # Lag is measured on the groups and topics the code really consumes.
     consumed = {"gateway": ({gateway.consumer_group}, set(gateway.topics))}
-    for d in definitions():
-        if d.consumers:
-            consumed[d.name] = ({f"{d.name}-{c.name}" for c in d.consumers}, set(d.consumed_topics))
+    for declared in definitions():
+        if declared.consumers:
+            consumed[declared.name] = ({f"{declared.name}-{c.name}" for c in declared.consumers},
+                                       set(declared.consumed_topics))
     for so in of_kind(objs, "ScaledObject"):
         target = so["spec"]["scaleTargetRef"]["name"]
         kafka = [t["metadata"] for t in so["spec"]["triggers"] if t["type"] == "kafka"]

@@ -60,7 +60,8 @@ class Services:
 
 @pytest_asyncio.fixture(loop_scope="session", scope="module")
 async def services(infra: Endpoints, pg_pool: asyncpg.Pool) -> AsyncIterator[Services]:
-    async with in_process_platform(infra, pg_pool, label="e2e", workers_paused=("proposals",), pool_max_size=5) as platform:
+    async with in_process_platform(infra, pg_pool, label="e2e", workers_paused=("proposals",),
+                                   pool_max_size=5) as platform:
         yield Services(Api(platform.gateway_url), platform.gateway, platform.proposals, platform.members,
                        f"county-{platform.tag}")
 

@@ -114,6 +114,3 @@ class ServiceDefinition(Generic[P]):
     @property
     def consumed_topics(self) -> list[str]:
         return sorted({t for c in self.consumers for t in c.topics})
-
-    def replayable(self) -> list[str]:
-        return [f"{self.name}.{p.name}" for p in [*self.projections, *self.consumers]]

@@ -7,7 +7,7 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
-from eventstore.service import ServiceDefinition
+from eventstore.service import ServiceDefinition, StoreProjection, TopicConsumer
 from runtime.service_host import HostConfig, replay
 
 
@@ -37,6 +37,6 @@ def of_service(definition: ServiceDefinition[Any]) -> list[Replayable]:
                                                              schema=options.schema, topic_prefix=options.topic_prefix))
         return run
 
-    declared = [*definition.projections, *definition.consumers]
+    declared: list[StoreProjection | TopicConsumer] = [*definition.projections, *definition.consumers]
     return [Replayable(f"{definition.name}.{d.name}", f"{definition.name}: {d.description}", runner(d.name))
             for d in declared]

@@ -22,6 +22,7 @@ from contracts.proposals import (
 from contracts.proposals import commands as c
 from contracts.registry import DomainEvent
 from eventstore.command_outcome import CommandOutcome
+from eventstore.service import Handler
 from eventstore.store import AppendResult, CommandContext
 from eventstore.unit_of_work import Loaded, Tx
 from proposals import streams
@@ -324,7 +325,7 @@ async def sweep(s: ProposalsParts, committee_id: str, kind: str, aggregate_id: s
     return outcome.written
 
 
-HANDLERS = {
+HANDLERS: dict[str, Handler[ProposalsParts]] = {
     "publish-solicitation": publish_solicitation,
     "record-holiday-schedule": record_holiday_schedule,
     "draft-proposal": draft_proposal,

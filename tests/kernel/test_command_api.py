@@ -10,6 +10,7 @@ import httpx
 import pytest_asyncio
 from pydantic import BaseModel
 
+from contracts.bounded import ShortText
 from eventstore.body_limit import COMMAND_BODY_LIMIT
 from eventstore.command_api import CommandAPI, CommandOutcome, CommandSpec
 from eventstore.db import create_pool
@@ -20,7 +21,7 @@ from tests.kernel.sample_events import SAMPLES, SampleNoted
 
 
 class Note(BaseModel):
-    stream: str
+    stream: ShortText  # bounded in the contract, as every command field is
     n: int
 
 
@@ -78,7 +79,7 @@ async def test_a_command_carrying_a_nul_character_is_refused_naming_the_field(
     assert response.status_code == 400
     error = response.json()["error"]
     assert error["code"] == "invalid_command" and error["fields"] == ["stream"]
-    assert "stream: contains a NUL character" in error["message"]
+    assert "stream: text contains a NUL character" in error["message"]
     # An escaped backslash before "u0000" is ordinary text.
     assert (await client.post("/commands/note", content=b'{"stream": "s-\\\\u0000", "n": 1}')).status_code == 200
     assert await store.pool.fetchval(f"SELECT array_agg(stream_id) FROM {store.schema}.events") == ["s-\\u0000"]

@@ -59,10 +59,10 @@ class ContractSubject:
 
     async def send(self, step: Step, *, key: str | None = None, raw: bytes | None = None,
                    token: str | None = None) -> httpx.Response:
-        headers: dict[str, str | bytes] = {"Authorization": f"Bearer {token or self.token(step)}",
-                                           "Content-Type": "application/json"}
+        headers = [(b"authorization", f"Bearer {token or self.token(step)}".encode()),
+                   (b"content-type", b"application/json")]
         if key is not None:
-            headers["Idempotency-Key"] = key.encode()
+            headers.append((b"idempotency-key", key.encode()))
         content = raw if raw is not None else json.dumps(step.body).encode()
         return await self.http.post(f"/commands/{step.command}", content=content, headers=headers)
 

@@ -73,7 +73,8 @@ async def in_process_platform(infra: Endpoints, pg_pool: asyncpg.Pool, *, label:
         for d in definitions():
             hosts[d.name] = await build_service(d, HostConfig(
                 dsn=infra.database_url, kafka_bootstrap=infra.kafka_bootstrap, schema=schemas[d.name],
-                topic_prefix=prefix, run_workers=d.name not in workers_paused, options=options, pool_max_size=pool_max_size))
+                topic_prefix=prefix, run_workers=d.name not in workers_paused, options=options,
+                pool_max_size=pool_max_size))
             await hosts[d.name].start()
         async with contextlib.AsyncExitStack() as served:
             urls = {name: await served.enter_async_context(serve(host.app)) for name, host in hosts.items()}

@@ -94,6 +94,7 @@ async def test_a_corrected_rulebook_rescores_its_year_only_on_command_and_leaves
 async def test_the_scorecards_rebuild_from_the_ledger_events_alone(
         client: Client, host: MembersHost, wait_until: WaitUntil) -> None:
     from members.service import DEFINITION
+    from runtime.replay import of_service
     from runtime.service_host import replay
 
     await client.command("register-member", member_body("m-wang", "王芳"))
@@ -110,6 +111,6 @@ async def test_the_scorecards_rebuild_from_the_ledger_events_alone(
     assert [(m, float(t), g) for m, t, g in live] == [("m-wang", 76.0, "competent")]  # 70 + 3 x 2
     live_items = await _items(host, 2025)
     await host.runtime.projector("scorecards").stop()
-    assert "members.scorecards" in DEFINITION.replayable()
+    assert "members.scorecards" in [r.name for r in of_service(DEFINITION)]
     assert await replay(DEFINITION, "scorecards", host.config) > 0  # what `yizheng replay members.scorecards` runs
     assert await graded() == live and await _items(host, 2025) == live_items

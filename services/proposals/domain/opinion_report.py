@@ -113,10 +113,10 @@ def _forwarded_to(state: ReportState, level: ReportLevel) -> None:
         raise refuse("not_forwarded_to_level", f"the report was not forwarded at {level.value} level")
 
 
-def _day(given: date | None, issued: Issued[object]) -> date:
+def _day(given: date | None, issued: Issued[object], field: str) -> date:
     day = given or issued.today
     if day > issued.today:
-        raise refuse("date_in_future", "the date cannot be later than today")
+        raise refuse("date_in_future", "the date cannot be later than today", fields=[field])
     return day
 
 
@@ -127,7 +127,7 @@ def _adopt(state: ReportState, cmd: c.RecordOpinionReportAdoption, issued: Issue
         raise refuse("already_adopted", f"adopted at {cmd.level.value} level already")
     return [OpinionReportAdopted(report_id=state.report_id, level=cmd.level, author_member_id=state.author_member_id,
                                  direct_report_point_id=state.direct_report_point_id, adopted_by=cmd.adopted_by,
-                                 adopted_on=_day(cmd.adopted_on, issued))]
+                                 adopted_on=_day(cmd.adopted_on, issued, "adopted_on"))]
 
 
 def _instruct(state: ReportState, cmd: c.RecordOpinionReportInstruction, issued: Issued[object]) -> Events:
@@ -138,7 +138,7 @@ def _instruct(state: ReportState, cmd: c.RecordOpinionReportInstruction, issued:
     return [OpinionReportInstructed(
         report_id=state.report_id, leader=cmd.leader, level=cmd.level, author_member_id=state.author_member_id,
         direct_report_point_id=state.direct_report_point_id, instruction=cmd.instruction,
-        instructed_on=_day(cmd.instructed_on, issued))]
+        instructed_on=_day(cmd.instructed_on, issued, "instructed_on"))]
 
 
 def _publish(state: ReportState, cmd: c.PublishOpinionReport, issued: Issued[object]) -> Events:

@@ -175,9 +175,9 @@ def _acting_unit(state: ProposalState, issued: Issued[object]) -> UnitState:
     return unit
 
 
-def _not_after_today(day: date, today: date, what: str) -> None:
+def _not_after_today(day: date, today: date, what: str, field: str) -> None:
     if day > today:
-        raise refuse("date_in_future", f"{what} cannot be later than today", date=day.isoformat())
+        raise refuse("date_in_future", f"{what} cannot be later than today", fields=[field], date=day.isoformat())
 
 
 def _distinct(ids: Sequence[str], what: str) -> None:
@@ -270,7 +270,7 @@ def _submit(state: ProposalState, cmd: Submit, issued: Issued[object]) -> Events
     if state.invited:
         cosign_deadline = cmd.command.cosign_deadline or deadlines.cosign_deadline(issued.today, issued.calendar)
         if cosign_deadline < issued.today:
-            raise refuse("deadline_in_past", "the co-signers' deadline has passed already")
+            raise refuse("deadline_in_past", "the co-signers' deadline has passed already", fields=["cosign_deadline"])
     elif cmd.command.cosign_deadline:
         raise refuse("no_cosigners", "only a joint proposal has a co-signers' deadline")
     return [ProposalSubmitted(
@@ -403,7 +403,7 @@ def _assign(state: ProposalState, cmd: c.AssignProposal, issued: Issued[object])
     today, cal = issued.today, issued.calendar
     if cmd.deadline is not None:
         if cmd.deadline <= today:
-            raise refuse("deadline_in_past", "the deadline must be after the day of assignment")
+            raise refuse("deadline_in_past", "the deadline must be after the day of assignment", fields=["deadline"])
         deadline, rule = cmd.deadline, DeadlineRule.explicit
     else:
         deadline, rule = deadlines.handling_deadline(today, cal), DeadlineRule.three_months
@@ -462,7 +462,7 @@ def _refuse_reassignment(state: ProposalState, cmd: c.RefuseReassignment, issued
 
 def _record_contact(state: ProposalState, cmd: c.RecordHandlingContact, issued: Issued[object]) -> Events:
     unit = _acting_unit(state, issued)
-    _not_after_today(cmd.held_on, issued.today, "the contact")
+    _not_after_today(cmd.held_on, issued.today, "the contact", "held_on")
     if cmd.held_on < unit.assigned_on:
         raise refuse("before_assignment", "the contact is dated before the assignment")
     if not set(cmd.member_ids) <= state.proposers:
@@ -606,7 +606,7 @@ def _key_progress(state: ProposalState, cmd: c.ReportKeyProposalProgress, issued
     if not state.key:
         raise refuse("not_key_proposal", "progress is reported on key proposals")
     on = cmd.reported_on or issued.today
-    _not_after_today(on, issued.today, "the report")
+    _not_after_today(on, issued.today, "the report", "reported_on")
     return [KeyProposalProgressReported(proposal_id=state.proposal_id, reported_on=on, text=cmd.text,
                                         unit_id=unit_id)]
 
@@ -639,7 +639,7 @@ def _record_result(state: ProposalState, cmd: RecordResult, issued: Issued[objec
     r = cmd.command
     if any(not 0 <= i < state.suggestions for i in r.suggestion_indexes):
         raise refuse("no_such_suggestion", "the proposal has no such suggestion")
-    _not_after_today(r.adopted_on, issued.today, "the adoption")
+    _not_after_today(r.adopted_on, issued.today, "the adoption", "adopted_on")
     return [ProposalResultRecorded(proposal_id=state.proposal_id, result_id=cmd.result_id,
                                    description=r.description, document_ref=r.document_ref, adopted_on=r.adopted_on,
                                    suggestion_indexes=list(r.suggestion_indexes))]

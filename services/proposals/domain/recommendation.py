@@ -54,7 +54,7 @@ def decide(state: RecommendationState, issued: Issued[object]) -> Sequence[Domai
             raise refuse("recommendation_exists", "a recommendation report with this id exists")
         r = command.command
         if r.sent_on > issued.today:
-            raise refuse("date_in_future", "the report cannot be sent later than today")
+            raise refuse("date_in_future", "the report cannot be sent later than today", fields=["sent_on"])
         if r.lookback_due <= r.sent_on:
             raise refuse("lookback_before_sending", "the look-back falls due after the report is sent")
         return [RecommendationReportRecorded(recommendation_id=command.recommendation_id, title=r.title,

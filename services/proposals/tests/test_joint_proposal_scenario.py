@@ -107,6 +107,7 @@ async def test_a_joint_proposal_from_draft_to_everyones_satisfaction(
     # Every fact went out on the topic, keyed by the proposal's stream, with CloudEvents headers.
     expected = [e.envelope.type for e in history]
     key, numbering_key = streams.proposal(COMMITTEE, pid).encode(), streams.numbering(COMMITTEE, 2026).encode()
+    assert service.relay is not None
     async with TopicReader(kafka_bootstrap, service.relay.topic) as reader:
         # Two streams, so possibly two partitions arriving in any order: wait for both.
         records = await reader.until(

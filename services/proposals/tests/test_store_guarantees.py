@@ -97,9 +97,11 @@ async def test_the_replay_command_rebuilds_the_read_model(api: Api, service: Pro
 
 
 async def test_yizheng_serve_builds_the_service_from_the_process_config(database_url: str) -> None:
+    from runtime.service_host import ServiceHost
     from yizheng.serve import ProcessConfig, build
 
     built = await build("proposals", ProcessConfig(database_url, "127.0.0.1:1", topic_prefix="t-x."))
+    assert isinstance(built, ServiceHost)
     try:
         assert built.schema == "proposals"
         assert built.relay is not None and built.relay.topic == "t-x.proposals.events"
