@@ -4,7 +4,6 @@ the command forwarder, the projector (read-your-writes) and the live hub."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 import asyncpg
@@ -15,7 +14,6 @@ from gateway.live import LiveHub
 from gateway.read.contacts import ContactDirectory
 from gateway.read.db import Db
 from gateway.read.loaders import Loaders
-from gateway.views.base import LOCAL_TZ
 
 if TYPE_CHECKING:
     from gateway.commands.forward import Forwarder
@@ -58,6 +56,3 @@ class Context:
     def refresh_loaders(self) -> None:
         self.loaders = Loaders(self.db, self.viewer, self.services.contacts)
 
-
-def today() -> date:
-    return datetime.now(LOCAL_TZ).date()

@@ -1,4 +1,4 @@
-"""Meetings (stream `meeting:{committee}:{meeting_id}`): schedule, invite, leave, attendance. The
+"""Meetings (stream `meeting-{committee}-{meeting_id}`): schedule, invite, leave, attendance. The
 per-meeting check-in code is private to the service and never published."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""The scored year. Rulebooks live in stream `rulebook:{committee}:{year}` (with `year-rescored` and
-`year-graded`); each member's ledger in `ledger:{committee}:{year}:{member_id}`.
+"""The scored year. Rulebooks live in stream `rulebook-{committee}-{year}` (with `year-rescored` and
+`year-graded`); each member's ledger in `ledger-{committee}-{year}-{member_id}`.
 
 A scorecard is rebuilt from these events alone: the items are the `duty-points-awarded` events minus the
 `duty-points-withdrawn` ones (matched by `item_id`), the total is their sum, and `member-graded` carries the

@@ -1,4 +1,4 @@
-"""两访三做: visits (stream `visit:{committee}:{visit_id}`) and the yearly visit plan."""
+"""两访三做: visits (stream `visit-{committee}-{visit_id}`) and the yearly visit plan."""
 
 from __future__ import annotations
 

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import strawberry
 
+from contracts.clock import today
 from gateway import policy
-from gateway.context import today
 from gateway.errors import NotFound
 from gateway.read import grades, lists, workqueue
 from gateway.read import oversight as overseen

@@ -230,7 +230,7 @@ class Handling:
 
     @strawberry.field(description="Past its deadline without a reply, as of the given day (default: today).")
     def overdue(self, as_of: date | None = None) -> bool:
-        from gateway.context import today
+        from contracts.clock import today
 
         day = as_of or today()
         waiting = self.replied_round is None or self.replied_round < self.round

@@ -86,6 +86,6 @@ def work_queue(q: wq.WorkQueue) -> WorkQueue:
 
 
 def now() -> datetime:
-    from gateway.views.base import LOCAL_TZ
+    from contracts.clock import CHINA_TZ
 
-    return datetime.now(LOCAL_TZ)
+    return datetime.now(CHINA_TZ)

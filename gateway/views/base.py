@@ -11,15 +11,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 import asyncpg
 
+from contracts.clock import local_date
 from eventstore.consumer import Delivered
 from eventstore.db import quote_ident
-
-# The committee's clock: a fact recorded at 23:30 UTC happened the next day in the county.
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 
 
 @dataclass(frozen=True)
@@ -46,7 +43,8 @@ class Fact:
 
     @property
     def local_date(self) -> date:
-        return self.occurred_at.astimezone(LOCAL_TZ).date()
+        # A fact recorded at 23:30 UTC happened the next day in the county.
+        return local_date(self.occurred_at)
 
     def date(self, key: str) -> date | None:
         value = self.data.get(key)

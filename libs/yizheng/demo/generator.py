@@ -25,8 +25,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from enum import Enum
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from contracts.clock import CHINA_TZ, at_local, aware, local_date
 from yizheng.demo import texts
 from yizheng.demo.script import (
     MEMBERS,
@@ -40,7 +40,6 @@ from yizheng.demo.script import (
     Who,
 )
 
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 DEFAULT_SEED = 20260101
 DEFAULT_COMMITTEE = "demo-county"
 TERM = 10
@@ -213,14 +212,6 @@ def largest_remainder(weights: Sequence[float], total: int, *, at_least_one: boo
     for i in order[: rest - sum(counts)]:
         counts[i] += 1
     return [b + c for b, c in zip(base, counts, strict=True)]
-
-
-def local_date(moment: datetime) -> date:
-    return moment.astimezone(LOCAL_TZ).date()
-
-
-def at_local(day: date, hour: int, minute: int = 0) -> datetime:
-    return datetime.combine(day, time(hour, minute), LOCAL_TZ)
 
 
 class _County:
@@ -813,7 +804,7 @@ class _County:
         self.truant = self.rng.choice([m for m in self.members if not m.chair_meeting and m is not self.featured])
         # In session today: begun (so attendance can be recorded) and not over (so members can still be
         # invited and check in). In office hours they began this morning; otherwise a few hours ago.
-        local = self.now.astimezone(LOCAL_TZ).replace(second=0, microsecond=0)
+        local = aware(self.now).astimezone(CHINA_TZ).replace(second=0, microsecond=0)
         office_hours = time(9, 30) <= local.time() <= time(16, 0)
         for k, (meeting_id, kind, title, invited, minutes_ago) in enumerate(today_meetings):
             if office_hours:
