@@ -7,6 +7,7 @@ another committee name nothing here. Results carry the ids and numbers clients n
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from contracts.clock import local_date
@@ -53,17 +54,19 @@ async def _similar(s: ProposalsParts, tx: Tx, title: str, body: str, year: int, 
     return [f.as_dict() for f in found]
 
 
-def _proposal(s: ProposalsParts, ctx: CommandContext, proposal_id: str, command: object) -> Any:
-    return s.uow.decide(ctx, streams.proposal(ctx.committee_id, proposal_id), p.PROPOSAL, command,
-                        {"proposal_id": proposal_id})
+async def on_proposal(s: ProposalsParts, cmd: Any, ctx: CommandContext) -> CommandOutcome:
+    """A command the proposal decides on its own state alone (most of the workflow)."""
+    return await s.uow.decide(ctx, streams.proposal(ctx.committee_id, cmd.proposal_id), p.PROPOSAL, cmd,
+                              {"proposal_id": cmd.proposal_id})
 
 
-def _report(s: ProposalsParts, ctx: CommandContext, report_id: str, command: object) -> Any:
-    return s.uow.decide(ctx, streams.opinion_report(ctx.committee_id, report_id), report.OPINION_REPORT, command,
-                        {"report_id": report_id})
+async def on_report(s: ProposalsParts, cmd: Any, ctx: CommandContext) -> CommandOutcome:
+    """A command the public-opinion report decides on its own state alone."""
+    return await s.uow.decide(ctx, streams.opinion_report(ctx.committee_id, cmd.report_id), report.OPINION_REPORT,
+                              cmd, {"report_id": cmd.report_id})
 
 
-def _slip(events: list[DomainEvent] | tuple[DomainEvent, ...] | Any) -> dict[str, Any]:
+def _slip(events: Sequence[DomainEvent]) -> dict[str, Any]:
     """The assignment slip's dates, from the events just decided."""
     for e in reversed(list(events)):
         if isinstance(e, ProposalAssigned | ReassignmentGranted):
@@ -108,10 +111,6 @@ async def draft_proposal(s: ProposalsParts, cmd: c.DraftProposal, ctx: CommandCo
     return await s.uow.run(ctx, work)
 
 
-async def revise_proposal(s: ProposalsParts, cmd: c.ReviseProposal, ctx: CommandContext) -> CommandOutcome:
-    return await _proposal(s, ctx, cmd.proposal_id, cmd)
-
-
 async def submit_proposal(s: ProposalsParts, cmd: c.SubmitProposal, ctx: CommandContext) -> CommandOutcome:
     async def work(tx: Tx) -> dict[str, Any]:
         loaded = await tx.load(streams.proposal(tx.committee_id, cmd.proposal_id), p.PROPOSAL)
@@ -125,18 +124,6 @@ async def submit_proposal(s: ProposalsParts, cmd: c.SubmitProposal, ctx: Command
                 "similar": await _similar(s, tx, title, body, year, cmd.proposal_id)}
 
     return await s.uow.run(ctx, work)
-
-
-async def withdraw_proposal(s: ProposalsParts, cmd: c.WithdrawProposal, ctx: CommandContext) -> CommandOutcome:
-    return await _proposal(s, ctx, cmd.proposal_id, cmd)
-
-
-async def confirm_cosignature(s: ProposalsParts, cmd: c.ConfirmCosignature, ctx: CommandContext) -> CommandOutcome:
-    return await _proposal(s, ctx, cmd.proposal_id, cmd)
-
-
-async def decline_cosignature(s: ProposalsParts, cmd: c.DeclineCosignature, ctx: CommandContext) -> CommandOutcome:
-    return await _proposal(s, ctx, cmd.proposal_id, cmd)
 
 
 # ---- review ---------------------------------------------------------------------------------------------------
@@ -189,76 +176,19 @@ async def merge_proposal(s: ProposalsParts, cmd: c.MergeProposal, ctx: CommandCo
     return await s.uow.run(ctx, work)
 
 
-async def return_proposal(s: ProposalsParts, cmd: c.ReturnProposal, ctx: CommandContext) -> CommandOutcome:
-    return await _proposal(s, ctx, cmd.proposal_id, cmd)
-
-
 # ---- assignment and handling ------------------------------------------------------------------------------------
 
-async def _with_slip(s: ProposalsParts, ctx: CommandContext, proposal_id: str, command: object) -> CommandOutcome:
+async def on_assignment(s: ProposalsParts, cmd: c.AssignProposal | c.GrantReassignment,
+                        ctx: CommandContext) -> CommandOutcome:
+    """Assigning, or granting a re-assignment: the answer carries the slip's deadline and window."""
     async def work(tx: Tx) -> dict[str, Any]:
-        loaded = await tx.load(streams.proposal(tx.committee_id, proposal_id), p.PROPOSAL)
-        return {"proposal_id": proposal_id, **_slip(tx.decide(loaded, p.PROPOSAL, command))}
+        loaded = await tx.load(streams.proposal(tx.committee_id, cmd.proposal_id), p.PROPOSAL)
+        return {"proposal_id": cmd.proposal_id, **_slip(tx.decide(loaded, p.PROPOSAL, cmd))}
 
     return await s.uow.run(ctx, work)
 
 
-async def assign_proposal(s: ProposalsParts, cmd: c.AssignProposal, ctx: CommandContext) -> CommandOutcome:
-    return await _with_slip(s, ctx, cmd.proposal_id, cmd)
-
-
-async def request_reassignment(s: ProposalsParts, cmd: c.RequestReassignment, ctx: CommandContext) -> CommandOutcome:
-    return await _proposal(s, ctx, cmd.proposal_id, cmd)
-
-
-async def grant_reassignment(s: ProposalsParts, cmd: c.GrantReassignment, ctx: CommandContext) -> CommandOutcome:
-    return await _with_slip(s, ctx, cmd.proposal_id, cmd)
-
-
-async def refuse_reassignment(s: ProposalsParts, cmd: c.RefuseReassignment, ctx: CommandContext) -> CommandOutcome:
-    return await _proposal(s, ctx, cmd.proposal_id, cmd)
-
-
-async def record_handling_contact(s: ProposalsParts, cmd: c.RecordHandlingContact,
-                                  ctx: CommandContext) -> CommandOutcome:
-    return await _proposal(s, ctx, cmd.proposal_id, cmd)
-
-
-async def reply_to_proposal(s: ProposalsParts, cmd: c.ReplyToProposal, ctx: CommandContext) -> CommandOutcome:
-    return await _proposal(s, ctx, cmd.proposal_id, cmd)
-
-
-async def cosign_reply(s: ProposalsParts, cmd: c.CosignReply, ctx: CommandContext) -> CommandOutcome:
-    return await _proposal(s, ctx, cmd.proposal_id, cmd)
-
-
-async def evaluate_reply(s: ProposalsParts, cmd: c.EvaluateReply, ctx: CommandContext) -> CommandOutcome:
-    return await _proposal(s, ctx, cmd.proposal_id, cmd)
-
-
-async def reopen_handling(s: ProposalsParts, cmd: c.ReopenHandling, ctx: CommandContext) -> CommandOutcome:
-    return await _proposal(s, ctx, cmd.proposal_id, cmd)
-
-
-async def revise_reply_class(s: ProposalsParts, cmd: c.ReviseReplyClass, ctx: CommandContext) -> CommandOutcome:
-    return await _proposal(s, ctx, cmd.proposal_id, cmd)
-
-
 # ---- key proposals, look-back, results --------------------------------------------------------------------------
-
-async def designate_key_proposal(s: ProposalsParts, cmd: c.DesignateKeyProposal,
-                                 ctx: CommandContext) -> CommandOutcome:
-    return await _proposal(s, ctx, cmd.proposal_id, cmd)
-
-
-async def report_key_proposal_progress(s: ProposalsParts, cmd: c.ReportKeyProposalProgress,
-                                       ctx: CommandContext) -> CommandOutcome:
-    return await _proposal(s, ctx, cmd.proposal_id, cmd)
-
-
-async def conclude_commitment_lookback(s: ProposalsParts, cmd: c.ConcludeCommitmentLookback,
-                                       ctx: CommandContext) -> CommandOutcome:
-    return await _proposal(s, ctx, cmd.proposal_id, cmd)
 
 
 async def record_proposal_result(s: ProposalsParts, cmd: c.RecordProposalResult,
@@ -285,30 +215,8 @@ async def conclude_recommendation_lookback(s: ProposalsParts, cmd: c.ConcludeRec
 
 async def submit_opinion_report(s: ProposalsParts, cmd: c.SubmitOpinionReport, ctx: CommandContext) -> CommandOutcome:
     rid = cmd.report_id or s.ids()
-    return await _report(s, ctx, rid, report.Submit(rid, cmd))
-
-
-async def edit_opinion_report(s: ProposalsParts, cmd: c.EditOpinionReport, ctx: CommandContext) -> CommandOutcome:
-    return await _report(s, ctx, cmd.report_id, cmd)
-
-
-async def forward_opinion_report(s: ProposalsParts, cmd: c.ForwardOpinionReport,
-                                 ctx: CommandContext) -> CommandOutcome:
-    return await _report(s, ctx, cmd.report_id, cmd)
-
-
-async def record_opinion_report_adoption(s: ProposalsParts, cmd: c.RecordOpinionReportAdoption,
-                                         ctx: CommandContext) -> CommandOutcome:
-    return await _report(s, ctx, cmd.report_id, cmd)
-
-
-async def record_opinion_report_instruction(s: ProposalsParts, cmd: c.RecordOpinionReportInstruction,
-                                            ctx: CommandContext) -> CommandOutcome:
-    return await _report(s, ctx, cmd.report_id, cmd)
-
-
-async def publish_opinion_report(s: ProposalsParts, cmd: c.PublishOpinionReport, ctx: CommandContext) -> CommandOutcome:
-    return await _report(s, ctx, cmd.report_id, cmd)
+    return await s.uow.decide(ctx, streams.opinion_report(ctx.committee_id, rid), report.OPINION_REPORT,
+                              report.Submit(rid, cmd), {"report_id": rid})
 
 
 # ---- the deadline watcher's entry point (not a command of the contract) ----------------------------------------
@@ -329,35 +237,35 @@ HANDLERS: dict[str, Handler[ProposalsParts]] = {
     "publish-solicitation": publish_solicitation,
     "record-holiday-schedule": record_holiday_schedule,
     "draft-proposal": draft_proposal,
-    "revise-proposal": revise_proposal,
+    "revise-proposal": on_proposal,
     "submit-proposal": submit_proposal,
-    "withdraw-proposal": withdraw_proposal,
-    "confirm-cosignature": confirm_cosignature,
-    "decline-cosignature": decline_cosignature,
+    "withdraw-proposal": on_proposal,
+    "confirm-cosignature": on_proposal,
+    "decline-cosignature": on_proposal,
     "accept-proposal": accept_proposal,
     "not-accept-proposal": not_accept_proposal,
     "merge-proposal": merge_proposal,
-    "return-proposal": return_proposal,
-    "assign-proposal": assign_proposal,
-    "request-reassignment": request_reassignment,
-    "grant-reassignment": grant_reassignment,
-    "refuse-reassignment": refuse_reassignment,
-    "record-handling-contact": record_handling_contact,
-    "reply-to-proposal": reply_to_proposal,
-    "cosign-reply": cosign_reply,
-    "evaluate-reply": evaluate_reply,
-    "reopen-handling": reopen_handling,
-    "revise-reply-class": revise_reply_class,
-    "designate-key-proposal": designate_key_proposal,
-    "report-key-proposal-progress": report_key_proposal_progress,
-    "conclude-commitment-lookback": conclude_commitment_lookback,
+    "return-proposal": on_proposal,
+    "assign-proposal": on_assignment,
+    "request-reassignment": on_proposal,
+    "grant-reassignment": on_assignment,
+    "refuse-reassignment": on_proposal,
+    "record-handling-contact": on_proposal,
+    "reply-to-proposal": on_proposal,
+    "cosign-reply": on_proposal,
+    "evaluate-reply": on_proposal,
+    "reopen-handling": on_proposal,
+    "revise-reply-class": on_proposal,
+    "designate-key-proposal": on_proposal,
+    "report-key-proposal-progress": on_proposal,
+    "conclude-commitment-lookback": on_proposal,
     "record-proposal-result": record_proposal_result,
     "record-recommendation-report": record_recommendation_report,
     "conclude-recommendation-lookback": conclude_recommendation_lookback,
     "submit-opinion-report": submit_opinion_report,
-    "edit-opinion-report": edit_opinion_report,
-    "forward-opinion-report": forward_opinion_report,
-    "record-opinion-report-adoption": record_opinion_report_adoption,
-    "record-opinion-report-instruction": record_opinion_report_instruction,
-    "publish-opinion-report": publish_opinion_report,
+    "edit-opinion-report": on_report,
+    "forward-opinion-report": on_report,
+    "record-opinion-report-adoption": on_report,
+    "record-opinion-report-instruction": on_report,
+    "publish-opinion-report": on_report,
 }
