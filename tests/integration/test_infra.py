@@ -1,0 +1,223 @@
+"""The local infrastructure is real: a durable PostgreSQL, a Kafka that round-trips with acks=all, a CLI
+that reports them, and fixtures that isolate tests. Each test here fails if its piece breaks."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import shutil
+import smtplib
+import socket
+import subprocess
+import sys
+import time
+from email.message import EmailMessage
+from pathlib import Path
+
+import asyncpg
+import pytest
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+from runtime import settings
+from yizheng.infra import Endpoints, InfraError, Layout, down, ensure_up, kafka, postgres, status
+from yizheng.infra.ports import is_listening, port_owner, process_alive
+from yizheng.testing import wait_until
+from yizheng.testing.smtp import SmtpSink
+from yizheng.testing.wait import WaitUntil
+
+local_only = pytest.mark.skipif(
+    bool(settings.external_database_url() or settings.external_kafka_bootstrap()),
+    reason="checks the servers `yizheng infra up` starts itself",
+)
+
+
+async def test_postgres_is_a_real_durable_server(pg_pool: asyncpg.Pool) -> None:
+    version_num = int(await pg_pool.fetchval("select current_setting('server_version_num')"))
+    assert version_num >= 150000, version_num
+    assert await pg_pool.fetchval("select current_setting('fsync')") == "on"
+    assert await pg_pool.fetchval("select current_setting('synchronous_commit')") == "on"
+    if not settings.external_database_url():
+        assert await pg_pool.fetchval("select current_database()") == "yizheng"
+
+
+@local_only
+async def test_local_postgres_has_the_configured_limits(pg_pool: asyncpg.Pool) -> None:
+    assert await pg_pool.fetchval("select current_setting('max_connections')::int") == 300
+    assert await pg_pool.fetchval("select current_setting('shared_buffers')") == "256MB"
+    assert await pg_pool.fetchval("select inet_server_addr()::text") == "127.0.0.1/32"
+
+
+async def test_fresh_schema_is_created_and_isolated(pg_pool: asyncpg.Pool, fresh_schema: str) -> None:
+    assert fresh_schema.startswith("t_")
+    await pg_pool.execute(f'create table "{fresh_schema}".probe (id int primary key)')
+    await pg_pool.execute(f'insert into "{fresh_schema}".probe values (1)')
+    assert await pg_pool.fetchval(f'select count(*) from "{fresh_schema}".probe') == 1
+    exists = await pg_pool.fetchval("select 1 from pg_namespace where nspname = $1", fresh_schema)
+    assert exists == 1
+
+
+async def test_kafka_round_trip_with_idempotent_producer(kafka_bootstrap: str, topic_prefix: str) -> None:
+    topic = f"{topic_prefix}roundtrip"
+    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap, acks="all", enable_idempotence=True)
+    await producer.start()
+    try:
+        sent = [await producer.send_and_wait(topic, key=b"stream-1", value=f"event-{i}".encode()) for i in range(3)]
+    finally:
+        await producer.stop()
+    assert len({m.partition for m in sent}) == 1  # same key, same partition: per-stream order holds
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=kafka_bootstrap,
+        group_id=f"{topic_prefix}reader",
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+    )
+    await consumer.start()
+    try:
+        got: list[bytes] = []
+        async with asyncio.timeout(30):
+            while len(got) < 3:
+                message = await consumer.getone()
+                assert message.value is not None
+                got.append(message.value)
+    finally:
+        await consumer.stop()
+    assert got == [b"event-0", b"event-1", b"event-2"]
+
+
+def test_cli_status_exits_zero_while_up(infra: Endpoints) -> None:
+    cli = Path(sys.executable).parent / "yizheng"
+    done = subprocess.run([str(cli), "infra", "status"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "postgresql" in done.stdout and "kafka" in done.stdout
+    assert infra.kafka_bootstrap in done.stdout
+
+
+def test_status_api_reports_both_answering(infra: Endpoints) -> None:
+    components = {c.name: c for c in status()}
+    assert set(components) == {"postgresql", "kafka"}
+    assert all(c.answers for c in components.values()), components
+    assert components["postgresql"].address == infra.database_url
+
+
+def test_second_ensure_up_reuses_everything(infra: Endpoints) -> None:
+    marker = Layout.current().kafka_jars_marker
+    before = marker.stat().st_mtime_ns if marker.exists() else None
+    started = time.monotonic()
+    again = ensure_up()
+    elapsed = time.monotonic() - started
+    assert again == infra
+    after = marker.stat().st_mtime_ns if marker.exists() else None
+    assert after == before, "the Kafka jars were resolved again"
+    assert elapsed < 30, f"a second ensure_up took {elapsed:.1f}s"
+
+
+@local_only
+def test_up_reuses_a_compatible_server_started_elsewhere(
+    infra: Endpoints, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A second checkout (own empty .yizheng/) finds the ports answering: it must use them, not fail.
+    monkeypatch.setenv("YIZHENG_HOME", str(tmp_path))
+    messages: list[str] = []
+    assert ensure_up(say=messages.append) == infra
+    assert any("PostgreSQL: port" in m and "using it" in m for m in messages), messages
+    assert any("Kafka: port" in m and "using it" in m for m in messages), messages
+    assert not (tmp_path / ".yizheng" / "pg").exists()
+
+
+def test_up_names_the_process_holding_the_port(
+    infra: Endpoints, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", 0))
+        squatter.listen()
+        port = squatter.getsockname()[1]
+        monkeypatch.setenv("YIZHENG_HOME", str(tmp_path))
+        monkeypatch.delenv("DATABASE_URL", raising=False)
+        monkeypatch.setenv("YIZHENG_PG_PORT", str(port))
+        monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", infra.kafka_bootstrap)
+        assert f"pid {os.getpid()}" in (port_owner(port) or "")
+        with pytest.raises(InfraError, match=rf"port {port} is taken by pid \d+.*not answer as PostgreSQL"):
+            ensure_up()
+
+
+def _free_port_pair() -> int:
+    """A port p with p and p+1 free (Kafka broker + controller)."""
+    for _ in range(200):
+        port = random.randrange(20000, 30000)
+        if not is_listening("127.0.0.1", port) and not is_listening("127.0.0.1", port + 1):
+            return port
+    raise AssertionError("no free port pair")
+
+
+@local_only
+def test_up_down_lifecycle_in_an_isolated_checkout(
+    infra: Endpoints, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A checkout of its own on ports of its own: up starts both servers detached, status sees them,
+    # down stops exactly those processes. (Jars copied from ours: this is about processes, not Maven.)
+    main = Layout.current()
+    (tmp_path / "infra" / "kafka").mkdir(parents=True)
+    for name in ("pom.xml", "log4j2.properties"):
+        shutil.copy(main.kafka_pom.parent / name, tmp_path / "infra" / "kafka" / name)
+    if kafka.jars_ready(main):
+        shutil.copytree(main.kafka_jars, tmp_path / ".yizheng" / "kafka" / "jars")
+    pg_port, kafka_port = _free_port_pair(), _free_port_pair()
+    monkeypatch.setenv("YIZHENG_HOME", str(tmp_path))
+    monkeypatch.setenv("YIZHENG_PG_PORT", str(pg_port))
+    monkeypatch.setenv("YIZHENG_KAFKA_PORT", str(kafka_port))
+    layout = Layout.current()
+    assert layout.state == tmp_path / ".yizheng"
+
+    endpoints = ensure_up()
+    try:
+        assert endpoints == Endpoints(f"postgresql://postgres@127.0.0.1:{pg_port}/yizheng", f"127.0.0.1:{kafka_port}")
+        assert all(c.answers for c in status()), status()
+        pids = [postgres.running_pid(layout), kafka.running_pid(layout)]
+        assert None not in pids
+        assert layout.pg_log.is_file() and (layout.kafka_logs / "server.log").is_file()
+    finally:
+        down()
+    assert not any(c.answers for c in status())
+    assert not any(process_alive(pid) for pid in pids if pid is not None)
+    assert not is_listening("127.0.0.1", pg_port) and not is_listening("127.0.0.1", kafka_port)
+
+
+def test_unreachable_database_url_is_reported_plainly(infra: Endpoints, monkeypatch: pytest.MonkeyPatch) -> None:
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]  # bound, never listening: connections are refused
+        monkeypatch.setenv("DATABASE_URL", f"postgresql://postgres@127.0.0.1:{port}/nowhere")
+        with pytest.raises(InfraError, match=r"DATABASE_URL=.* does not answer"):
+            ensure_up()
+
+
+async def test_wait_until_returns_the_value_and_times_out_with_the_message(wait_until: WaitUntil) -> None:
+    calls: list[int] = []
+
+    async def third_time_lucky() -> int | None:
+        calls.append(1)
+        return len(calls) if len(calls) >= 3 else None
+
+    assert await wait_until(third_time_lucky, message="three calls") == 3
+    with pytest.raises(AssertionError, match=r"timed out after 0\.1s waiting for never true"):
+        await wait_until(lambda: False, timeout=0.1, message="never true")
+
+
+async def test_smtp_server_collects_messages(smtp_server: SmtpSink) -> None:
+    mail = EmailMessage()
+    mail["From"] = "office@cppcc.example"
+    mail["To"] = "member@cppcc.example"
+    mail["Subject"] = "提案已立案"
+    mail.set_content("您的提案已立案。")
+
+    def send() -> None:
+        with smtplib.SMTP(smtp_server.host, smtp_server.port, timeout=10) as client:
+            client.send_message(mail)
+
+    await asyncio.to_thread(send)
+    await wait_until(lambda: smtp_server.messages, timeout=5, message="the mail to arrive")
+    (received,) = smtp_server.messages
+    assert received["Subject"] == "提案已立案"
+    assert smtp_server.received[0].rcpt_tos == ["member@cppcc.example"]
