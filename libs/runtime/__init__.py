@@ -2,4 +2,4 @@
 (`settings`), the event loop (`event_loop`) and the host that runs a declared service (`service_host`).
 
 Below it: the kernel (`eventstore`) and `contracts`. Above it: the services, then the gateway and the
-tooling (`yizheng`: cli, demo, bench, testing, infra)."""
+tooling (`tools/yizheng`: cli, demo, bench, testing, infra)."""

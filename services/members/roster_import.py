@@ -3,17 +3,14 @@ handler as the HTTP API, with a per-row report of what was registered and what w
 
 Headers may be Chinese or English (姓名/name, 界别/sector, …; see COLUMNS). Over HTTP it is the
 `import-roster` command (`members.handlers.import_roster`); from a shell, the same handler on the service
-built by the runtime (no Kafka needed: the events wait in the store for the relay):
-    python -m members.roster_import roster.xlsx --committee county-a [--dsn …] [--schema members]"""
+built by the runtime (`members.roster_cli`):
+    python -m members.roster_cli roster.xlsx --committee county-a [--dsn …] [--schema members]"""
 
 from __future__ import annotations
 
-import argparse
 import csv
 import io
-import json
 import re
-import sys
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -22,13 +19,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from contracts.envelope import Actor, Role
 from contracts.members.commands import ImportRoster, RegisterMember  # noqa: F401 - ImportRoster: the command, as before
 from contracts.members.enums import ChairRole, Sector
 from eventstore.command_outcome import CommandOutcome
 from eventstore.errors import DomainError
 from eventstore.store import AppendResult, CommandContext
-from runtime import event_loop
 
 Register = Callable[[RegisterMember, CommandContext], Awaitable[CommandOutcome]]
 
@@ -245,45 +240,3 @@ def _not_repeated(seen: dict[str, int], value: str, row: int, what: str) -> None
     if value in seen:
         raise RowRefused("duplicate_in_file", f"{what} repeats row {seen[value]}", [what])
     seen[value] = row
-
-
-# ---- command line ----------------------------------------------------------------------------------------
-
-async def _main(path: str, content: bytes, committee: str, dsn: str, schema: str, actor: str) -> int:
-    from members.handlers import register_member
-    from members.service import DEFINITION
-    from runtime.service_host import HostConfig, build_service
-
-    host = await build_service(DEFINITION, HostConfig(dsn=dsn, schema=schema, run_workers=False, pool_max_size=2))
-    try:
-        await host.install()
-        ctx = CommandContext(actor=Actor(id=actor, role=Role.office_staff), committee_id=committee)
-
-        async def register(command: RegisterMember, row_ctx: CommandContext) -> CommandOutcome:
-            return await register_member(host.parts, command, row_ctx)
-
-        report = await import_roster(register, path, content, ctx)
-    finally:
-        await host.stop()
-    json.dump(report.as_dict(), sys.stdout, ensure_ascii=False, indent=2)
-    print()
-    return 0 if report.refused == 0 else 1
-
-
-def main(argv: list[str] | None = None) -> int:
-    from runtime.settings import database_url
-
-    parser = argparse.ArgumentParser(description="Import a member roster (CSV or XLSX), one command per row.")
-    parser.add_argument("file")
-    parser.add_argument("--committee", required=True)
-    parser.add_argument("--dsn", default=None)
-    parser.add_argument("--schema", default="members")
-    parser.add_argument("--actor", default="roster-import", help="recorded as the office staff who imported")
-    a = parser.parse_args(argv)
-    with open(a.file, "rb") as fh:
-        content = fh.read()
-    return event_loop.run(_main(a.file, content, a.committee, a.dsn or database_url(), a.schema, a.actor))
-
-
-if __name__ == "__main__":
-    sys.exit(main())

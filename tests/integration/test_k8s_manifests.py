@@ -37,7 +37,7 @@ KUSTOMIZE_MODULE = "sigs.k8s.io/kustomize/kustomize/v5"
 TOOLS_BIN = ROOT / ".yizheng" / "tools" / "bin"
 INSTALL_TIMEOUT_S = 240
 
-# The processes and what each serves (libs/yizheng/serve.py): services have a command API with /readyz.
+# The processes and what each serves (tools/yizheng/serve.py): services have a command API with /readyz.
 PROCESSES = {name: "/readyz" if spec.is_service else "/healthz" for name, spec in processes().items()}
 TOPICS = platform_topics()
 IMAGE = "yizheng"

@@ -22,8 +22,8 @@ LAYERS: dict[str, set[str]] = {
     "yizheng": {"contracts", "eventstore", "runtime", "gateway", "yizheng", *SERVICES},
 }
 SOURCE_ROOTS = {"contracts": ROOT / "contracts", "eventstore": ROOT / "libs" / "eventstore",
-                "runtime": ROOT / "libs" / "runtime", "gateway": ROOT / "gateway", "yizheng": ROOT / "libs" / "yizheng",
-                **{s: ROOT / "services" / s for s in SERVICES}}
+                "runtime": ROOT / "libs" / "runtime", "gateway": ROOT / "gateway",
+                "yizheng": ROOT / "tools" / "yizheng", **{s: ROOT / "services" / s for s in SERVICES}}
 
 
 def first_party(name: str) -> str | None:

@@ -117,7 +117,7 @@ async def test_the_command_line_import_prints_the_report_and_fails_on_refusals(
         fresh_schema: str, database_url: str, capsys: Any) -> None:
     import json
 
-    from members.roster_import import _main
+    from members.roster_cli import _main
 
     code = await _main("roster.csv", _csv(ROWS[:3]), "county-a", database_url, fresh_schema, "office-cli")
     report = json.loads(capsys.readouterr().out)
