@@ -8,6 +8,7 @@ another committee name nothing here. Results carry the ids and numbers clients n
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from contracts.clock import local_date
@@ -47,10 +48,21 @@ def _window(loaded: Loaded[Any] | None) -> p.SolicitationWindow | None:
                                 frozenset(t.title for t in published.topics))
 
 
-async def _similar(s: ProposalsParts, tx: Tx, title: str, body: str, year: int, exclude: str) -> list[dict[str, Any]]:
-    """Reviewed proposals of earlier years most like this text (read in the command's transaction)."""
-    found = await s.read_model.similar(tx.conn, tx.committee_id, title=title, body=body, before_year=year,
-                                       exclude=exclude)
+@dataclass
+class ProposalText:
+    """What a draft or a submission asks the similar-proposals index about, as the committed run saw it."""
+
+    title: str = ""
+    body: str = ""
+    year: int = 0
+    exclude: str = ""
+
+
+async def _similar(s: ProposalsParts, committee: str, text: ProposalText) -> list[dict[str, Any]]:
+    """Reviewed proposals of earlier years most like this text. Asked after the commit: a transaction kept
+    open for the lookup would hold every tailing reader back (they read below the oldest open transaction)."""
+    found = await s.read_model.similar(s.store.pool, committee, title=text.title, body=text.body,
+                                       before_year=text.year, exclude=text.exclude)
     return [f.as_dict() for f in found]
 
 
@@ -97,6 +109,7 @@ async def record_holiday_schedule(s: ProposalsParts, cmd: c.RecordHolidaySchedul
 
 async def draft_proposal(s: ProposalsParts, cmd: c.DraftProposal, ctx: CommandContext) -> CommandOutcome:
     pid = cmd.proposal_id or s.ids()
+    text = ProposalText(cmd.title, proposal_body(cmd.case, cmd.analysis, cmd.suggestions), exclude=pid)
 
     async def work(tx: Tx) -> dict[str, Any]:
         loaded = await tx.load(streams.proposal(tx.committee_id, pid), p.PROPOSAL)
@@ -104,14 +117,17 @@ async def draft_proposal(s: ProposalsParts, cmd: c.DraftProposal, ctx: CommandCo
         if cmd.solicitation_id:
             window = _window(await tx.load(streams.solicitation(tx.committee_id, cmd.solicitation_id), SOLICITATION))
         tx.decide(loaded, p.PROPOSAL, p.Draft(pid, cmd, window))
-        year = window.year if window else local_date(tx.now).year
-        body = proposal_body(cmd.case, cmd.analysis, cmd.suggestions)
-        return {"proposal_id": pid, "similar": await _similar(s, tx, cmd.title, body, year, pid)}
+        text.year = window.year if window else local_date(tx.now).year
+        return {"proposal_id": pid}
 
-    return await s.uow.run(ctx, work)
+    outcome = await s.uow.run(ctx, work)
+    outcome.result["similar"] = await _similar(s, ctx.committee_id, text)
+    return outcome
 
 
 async def submit_proposal(s: ProposalsParts, cmd: c.SubmitProposal, ctx: CommandContext) -> CommandOutcome:
+    text = ProposalText(exclude=cmd.proposal_id)
+
     async def work(tx: Tx) -> dict[str, Any]:
         loaded = await tx.load(streams.proposal(tx.committee_id, cmd.proposal_id), p.PROPOSAL)
         sid = loaded.state.solicitation_id
@@ -119,11 +135,13 @@ async def submit_proposal(s: ProposalsParts, cmd: c.SubmitProposal, ctx: Command
         events = tx.decide(loaded, p.PROPOSAL, p.Submit(cmd, window))
         year = next(e.year for e in events if isinstance(e, ProposalSubmitted | ProposalResubmitted))
         cosign = next((e.cosign_deadline for e in events if isinstance(e, ProposalSubmitted)), None)
-        title, body = latest_text(e.event for e in loaded.history)
-        return {"proposal_id": cmd.proposal_id, "year": year, "cosign_deadline": cosign.isoformat() if cosign else None,
-                "similar": await _similar(s, tx, title, body, year, cmd.proposal_id)}
+        text.title, text.body = latest_text(e.event for e in loaded.history)
+        text.year = year
+        return {"proposal_id": cmd.proposal_id, "year": year, "cosign_deadline": cosign.isoformat() if cosign else None}
 
-    return await s.uow.run(ctx, work)
+    outcome = await s.uow.run(ctx, work)
+    outcome.result["similar"] = await _similar(s, ctx.committee_id, text)
+    return outcome
 
 
 # ---- review ---------------------------------------------------------------------------------------------------
