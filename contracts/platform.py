@@ -14,6 +14,7 @@ from contracts.service import ServiceContract
 SERVICES: tuple[str, ...] = (
     "proposals",
     "members",
+    "surveys",
 )
 
 

@@ -1,7 +1,11 @@
 """Public events of the surveys service (topic `surveys.events`): consultation, democratic supervision and
-appraisal, research and inspection. The service itself is not built yet; its contracts are fixed first so
-that the members service can score the work and other county systems can subscribe."""
+appraisal, research and inspection, and the outcome tracking they share. The members service scores the
+participation and supervision events; they and `consultation-outcome-recorded` keep their type names and fields.
 
-from contracts.surveys import consultation, participation, supervision
+Modules: `consultation` (outcomes), `consultation_plan` (the yearly plan and its sessions), `tracking`
+(one tracked item's life: sent, reported, followed up, verdict, reopened), `supervision`, `participation`;
+`commands` and `service` are the service's command models and contract."""
 
-__all__ = ["consultation", "participation", "supervision"]
+from contracts.surveys import consultation, consultation_plan, participation, supervision, tracking
+
+__all__ = ["consultation", "consultation_plan", "participation", "supervision", "tracking"]

@@ -1,0 +1,116 @@
+"""The yearly consultation & supervision plan (年度协商监督计划) and the consultation sessions held from it.
+
+A plan is the committee's plan of one year: drafted by the office with its items, adopted by the chair meeting
+(主席会议), amended with a reason. A session is scheduled from an item of an adopted plan and held; its outcomes
+are `consultation-outcome-recorded` (contracts.surveys.consultation), each tracked to implementation
+(contracts.surveys.tracking). Members and departments appear by id only."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from contracts.bounded import (
+    Count,
+    RecordedDate,
+    RecordedId,
+    RecordedList,
+    RecordedListItem,
+    RecordedLongText,
+    RecordedShortText,
+    RecordedTitle,
+    RecordedYear,
+    Roster,
+)
+from contracts.labels import LabeledEnum
+from contracts.registry import DomainEvent, event_type
+from contracts.surveys.consultation import ConsultationKind
+from contracts.topics import SURVEYS
+
+
+class OutcomeRecipient(LabeledEnum):
+    """Where a consultation outcome (协商成果) is sent; the values are what `consultation-outcome-recorded`
+    carries in `sent_to`."""
+
+    county_party_committee = ("county_party_committee", "县委")
+    county_government = ("county_government", "县政府")
+
+
+class PlanItem(BaseModel):
+    """One item of the plan, as recorded. Which of the kind's fields are filled depends on the kind: a
+    counterpart consultation names its department, a sector consultation its sectors, a proposal-handling
+    consultation its proposals, a grassroots consultation its township liaison group."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    item_id: RecordedId
+    kind: ConsultationKind
+    title: RecordedTitle
+    lead: RecordedShortText = Field(description="who leads it (牵头), e.g. a special committee")
+    leader_member_id: RecordedId | None = Field(default=None, description="the chair-meeting member leading it")
+    participating_unit_ids: RecordedList[RecordedId] = Field(default_factory=list)
+    planned_month: Count = Field(description="1-12, in the plan's year")
+    counterpart_unit_id: RecordedId | None = None
+    sectors: RecordedList[RecordedShortText] = Field(default_factory=list)
+    proposal_ids: RecordedList[RecordedId] = Field(default_factory=list)
+    liaison_group: RecordedShortText | None = None
+    notes: RecordedListItem = ""
+
+
+@event_type("consultation-plan-drafted", version=1, topic=SURVEYS)
+class ConsultationPlanDrafted(DomainEvent):
+    """The office drafted the plan of a year; its items follow as `consultation-plan-item-recorded`."""
+
+    year: RecordedYear
+    title: RecordedTitle
+
+
+@event_type("consultation-plan-item-recorded", version=1, topic=SURVEYS)
+class ConsultationPlanItemRecorded(DomainEvent):
+    """An item of the plan as drafted or amended (it replaces an earlier record of the same item id)."""
+
+    year: RecordedYear
+    amendment: Count = Field(description="0 in the draft, else the amendment that recorded it")
+    item: PlanItem
+
+
+@event_type("consultation-plan-adopted", version=1, topic=SURVEYS)
+class ConsultationPlanAdopted(DomainEvent):
+    """The chair meeting adopted the plan (主席会议审议通过)."""
+
+    year: RecordedYear
+    adopted_on: RecordedDate
+    meeting: RecordedShortText = Field(description="the chair meeting that adopted it")
+    item_ids: RecordedList[RecordedId]
+
+
+@event_type("consultation-plan-amended", version=1, topic=SURVEYS)
+class ConsultationPlanAmended(DomainEvent):
+    """The plan was amended, with the reason kept; recorded items follow as `consultation-plan-item-recorded`."""
+
+    year: RecordedYear
+    amendment: Count
+    reason: RecordedLongText
+    after_adoption: bool
+    recorded_item_ids: RecordedList[RecordedId] = Field(default_factory=list)
+    withdrawn_item_ids: RecordedList[RecordedId] = Field(default_factory=list)
+
+
+@event_type("consultation-scheduled", version=1, topic=SURVEYS)
+class ConsultationScheduled(DomainEvent):
+    """A consultation session was scheduled from an item of the adopted plan (the item as it stood then)."""
+
+    consultation_id: RecordedId
+    year: RecordedYear
+    item: PlanItem
+    scheduled_on: RecordedDate
+    venue: RecordedShortText = ""
+
+
+@event_type("consultation-held", version=1, topic=SURVEYS)
+class ConsultationHeld(DomainEvent):
+    """The session took place, with the members who took part."""
+
+    consultation_id: RecordedId
+    held_on: RecordedDate
+    participant_member_ids: Roster = Field(default_factory=list)
+    summary: RecordedListItem = ""

@@ -1,0 +1,95 @@
+"""Command handlers of the surveys service: one small function per command, over the service's parts.
+
+Each loads what its decider needs inside the unit of work, lets the pure decider decide (it checks the
+caller's role and scope: a department reports only on items sent to its unit), and the unit of work appends
+everything in one transaction. Every stream id is built from the caller's committee (`surveys.streams`), so
+ids of another committee name nothing here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from contracts.surveys import commands as c
+from eventstore.command_outcome import CommandOutcome
+from eventstore.service import Handler
+from eventstore.store import CommandContext
+from eventstore.unit_of_work import Tx
+from surveys import streams
+from surveys.domain.consultation import CONSULTATION, RecordOutcome, Schedule, outcome_tracking
+from surveys.domain.plan import PLAN
+from surveys.domain.tracking import TRACKED, TrackedState, progress_of
+from surveys.parts import SurveysParts
+
+# ---- the yearly plan -------------------------------------------------------------------------------------------
+
+
+async def on_plan(s: SurveysParts, cmd: Any, ctx: CommandContext) -> CommandOutcome:
+    """Draft, amend, adopt: the plan decides on its own state alone."""
+    return await s.uow.decide(ctx, streams.consultation_plan(ctx.committee_id, cmd.year), PLAN, cmd,
+                              {"year": cmd.year})
+
+
+# ---- sessions and outcomes ---------------------------------------------------------------------------------------
+
+async def schedule_consultation(s: SurveysParts, cmd: c.ScheduleConsultation, ctx: CommandContext) -> CommandOutcome:
+    cid = cmd.consultation_id or s.ids()
+
+    async def work(tx: Tx) -> dict[str, Any]:
+        plan = await tx.load(streams.consultation_plan(tx.committee_id, cmd.year), PLAN)
+        session = await tx.load(streams.consultation(tx.committee_id, cid), CONSULTATION)
+        tx.decide(session, CONSULTATION, Schedule(cid, cmd, plan.state))
+        return {"consultation_id": cid}
+
+    return await s.uow.run(ctx, work)
+
+
+async def hold_consultation(s: SurveysParts, cmd: c.HoldConsultation, ctx: CommandContext) -> CommandOutcome:
+    return await s.uow.decide(ctx, streams.consultation(ctx.committee_id, cmd.consultation_id), CONSULTATION, cmd,
+                              {"consultation_id": cmd.consultation_id})
+
+
+async def record_consultation_outcome(s: SurveysParts, cmd: c.RecordConsultationOutcome,
+                                      ctx: CommandContext) -> CommandOutcome:
+    """The outcome on the session, and the tracked item it opens, in one transaction."""
+    oid = cmd.outcome_id or s.ids()
+
+    async def work(tx: Tx) -> dict[str, Any]:
+        session = await tx.load(streams.consultation(tx.committee_id, cmd.consultation_id), CONSULTATION)
+        item = await tx.load(streams.tracked_item(tx.committee_id, oid), TRACKED)
+        record = RecordOutcome(oid, cmd)
+        tx.decide(session, CONSULTATION, record)  # the session's rules speak first
+        opened = TRACKED.fold(tx.decide(item, TRACKED, outcome_tracking(session.state, record)), item.state)
+        return {"consultation_id": cmd.consultation_id, "outcome_id": oid, **_item(opened)}
+
+    return await s.uow.run(ctx, work)
+
+
+# ---- tracking ------------------------------------------------------------------------------------------------------
+
+def _item(state: TrackedState) -> dict[str, Any]:
+    """What a client sees of a tracked item after a command."""
+    return {"item_id": state.item_id, "phase": state.phase.value, "round": state.round,
+            "progress": progress_of(state), "due": state.due.isoformat() if state.due else None}
+
+
+async def on_tracked_item(s: SurveysParts, cmd: Any, ctx: CommandContext) -> CommandOutcome:
+    """Report, follow up, verdict, reopen: the tracked item decides on its own state alone."""
+    async def work(tx: Tx) -> dict[str, Any]:
+        loaded = await tx.load(streams.tracked_item(tx.committee_id, cmd.item_id), TRACKED)
+        return _item(TRACKED.fold(tx.decide(loaded, TRACKED, cmd), loaded.state))
+
+    return await s.uow.run(ctx, work)
+
+
+HANDLERS: dict[str, Handler[SurveysParts]] = {
+    "draft-consultation-plan": on_plan,
+    "amend-consultation-plan": on_plan,
+    "adopt-consultation-plan": on_plan,
+    "schedule-consultation": schedule_consultation,
+    "hold-consultation": hold_consultation,
+    "record-consultation-outcome": record_consultation_outcome,
+    "report-tracked-item-progress": on_tracked_item,
+    "follow-up-tracked-item": on_tracked_item,
+    "record-tracked-item-verdict": on_tracked_item,
+    "reopen-tracked-item": on_tracked_item,
+}

@@ -1,0 +1,35 @@
+"""What the surveys handlers are built from: the kernel's pieces for this service and a generator of new
+aggregate ids. The service keeps no tables of its own beyond the event store."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from uuid import uuid4
+
+from eventstore.service import ServiceRuntime
+from eventstore.store import EventStore
+from eventstore.unit_of_work import UnitOfWork
+
+
+def new_id() -> str:
+    return uuid4().hex
+
+
+@dataclass
+class SurveysParts:
+    runtime: ServiceRuntime
+    ids: Callable[[], str] = new_id
+
+    @property
+    def uow(self) -> UnitOfWork:
+        return self.runtime.uow
+
+    @property
+    def store(self) -> EventStore:
+        return self.runtime.store
+
+    @classmethod
+    async def build(cls, runtime: ServiceRuntime) -> SurveysParts:
+        """Options: `ids` (a generator of new aggregate ids)."""
+        return cls(runtime, ids=runtime.options.get("ids", new_id))

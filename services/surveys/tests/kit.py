@@ -1,0 +1,106 @@
+"""Helpers for the surveys tests: actors, a clock on China's dates, the domain's sample records, and a
+harness that runs commands against a decider the way the handlers do (fold, decide, keep the events)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, Generic, TypeVar
+
+import pytest
+
+from contracts.clock import CHINA_TZ
+from contracts.envelope import Actor, Role
+from contracts.registry import DomainEvent
+from eventstore.decider import Decider
+from eventstore.errors import DomainError
+from eventstore.issued import Issued
+from eventstore.workdays import DEFAULT_CALENDAR, WorkCalendar
+
+COMMITTEE = "cppcc-county-a"
+OFFICE = Actor(id="office-li", role=Role.office_staff)
+LEADER = Actor(id="leader-wang", role=Role.leadership)
+ADMIN = Actor(id="admin", role=Role.admin)
+SERVICE = Actor(id="surveys-worker", role=Role.service)
+
+
+def member(member_id: str) -> Actor:
+    return Actor(id=f"user-{member_id}", role=Role.member, member_id=member_id)
+
+
+def unit(unit_id: str) -> Actor:
+    return Actor(id=f"staff-{unit_id}", role=Role.unit_staff, unit_id=unit_id)
+
+
+def on(day: date, hour: int = 10) -> datetime:
+    """An instant on `day` in China (office hours)."""
+    return datetime.combine(day, time(hour), CHINA_TZ).astimezone(UTC)
+
+
+S = TypeVar("S")
+
+
+@dataclass
+class Harness(Generic[S]):
+    decider: Decider[S, Any]
+    today: date = date(2026, 4, 1)
+    calendar: WorkCalendar = DEFAULT_CALENDAR
+    events: list[DomainEvent] = field(default_factory=list)
+
+    @property
+    def state(self) -> S:
+        return self.decider.fold(self.events)
+
+    def issued(self, command: object, actor: Actor) -> Issued[object]:
+        return Issued(command, actor, COMMITTEE, on(self.today), self.calendar)
+
+    def run(self, command: object, actor: Actor) -> Sequence[DomainEvent]:
+        new = self.decider.decide(self.state, self.issued(command, actor))
+        self.events.extend(new)
+        return new
+
+    def refused(self, command: object, actor: Actor, rule: str) -> DomainError:
+        before = list(self.events)
+        with pytest.raises(DomainError) as caught:
+            self.run(command, actor)
+        assert caught.value.rule == rule, f"refused by {caught.value.rule!r} ({caught.value}), expected {rule!r}"
+        assert self.events == before
+        return caught.value
+
+    def advance(self, days: int = 0, *, to: date | None = None) -> None:
+        self.today = to or self.today + timedelta(days=days)
+
+
+def types(events: Sequence[DomainEvent]) -> list[str]:
+    return [e.event_type for e in events]
+
+
+# ---- the domain's sample records --------------------------------------------------------------------------------
+
+def plan_items() -> list[dict[str, Any]]:
+    """Items of each kind, as the office drafts them."""
+    return [
+        {"item_id": "i-topic", "kind": "topic", "title": "推进县域医共体建设专题协商", "lead": "教科卫体委员会",
+         "leader_member_id": "m-chen", "participating_unit_ids": ["u-health"], "planned_month": 5},
+        {"item_id": "i-counterpart", "kind": "counterpart", "title": "农村生活污水治理对口协商",
+         "lead": "人口资源环境委员会", "participating_unit_ids": ["u-env", "u-water"], "planned_month": 4,
+         "counterpart_unit_id": "u-env"},
+        {"item_id": "i-sector", "kind": "sector", "title": "民营企业融资难界别协商", "lead": "经济委员会",
+         "planned_month": 6, "sectors": ["经济界", "工商联"]},
+        {"item_id": "i-proposal", "kind": "proposal_handling", "title": "重点提案办理协商", "lead": "提案委员会",
+         "planned_month": 7, "proposal_ids": ["p-2026-017"], "participating_unit_ids": ["u-water"]},
+        {"item_id": "i-grassroots", "kind": "grassroots", "title": "城关镇老旧小区改造基层协商",
+         "lead": "城关镇政协联络组", "planned_month": 9, "liaison_group": "城关镇政协联络组"},
+    ]
+
+
+def plan_draft(year: int = 2026, items: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    return {"year": year, "title": f"县政协{year}年度协商监督计划", "items": plan_items() if items is None else items}
+
+
+def outcome(consultation_id: str, **extra: Any) -> dict[str, Any]:
+    return {"consultation_id": consultation_id, "title": "关于加快农村生活污水治理的协商意见",
+            "text": "建议分年度推进污水管网建设，落实运维经费。",
+            "sent_to": ["county_party_committee", "county_government"],
+            "sent_on": "2026-04-24", "responsible_unit_ids": ["u-env", "u-water"], "due_working_days": 5, **extra}

@@ -1,0 +1,119 @@
+"""The surveys contracts keep the platform's rules: every command field bounded, every event accepting what
+the command that produces it accepted, every command paired with its handler, and the contracts the members
+service scores unchanged."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pydantic import BaseModel
+
+from contracts import clock, topics
+from contracts.bounded import not_after_today
+from contracts.envelope import Role
+from contracts.registry import REGISTRY
+from contracts.surveys import commands as c
+from contracts.surveys import consultation, consultation_plan, participation, supervision, tracking
+from contracts.surveys.service import SERVICE
+from contracts.tests.schemas import models_of, unbounded
+from contracts.tests.test_events_accept_what_commands_produce import TODAY, _adapter, _extremes
+from surveys.service import DEFINITION
+
+COMMAND_MODELS = [m for m in models_of(c) if m.__name__ != "Command"]
+
+# Each command and what its decider writes from it (services/surveys/domain), with the fields they share
+# under other names (command field, event field).
+PRODUCES: list[tuple[type[BaseModel], type[BaseModel], dict[str, str]]] = [
+    (c.DraftConsultationPlan, consultation_plan.ConsultationPlanDrafted, {}),
+    (c.PlanItemInput, consultation_plan.PlanItem, {}),
+    (c.AmendConsultationPlan, consultation_plan.ConsultationPlanAmended, {"withdraw_item_ids": "withdrawn_item_ids"}),
+    (c.AdoptConsultationPlan, consultation_plan.ConsultationPlanAdopted, {}),
+    (c.ScheduleConsultation, consultation_plan.ConsultationScheduled, {}),
+    (c.HoldConsultation, consultation_plan.ConsultationHeld, {}),
+    (c.RecordConsultationOutcome, consultation.ConsultationOutcomeRecorded, {}),
+    (c.RecordConsultationOutcome, tracking.TrackedItemOpened,
+     {"outcome_id": "item_id", "consultation_id": "source_id", "text": "summary", "responsible_unit_ids": "unit_ids"}),
+    (c.ReportTrackedItemProgress, tracking.TrackedItemProgressReported, {}),
+    (c.ReportedMilestone, tracking.Milestone, {}),
+    (c.FollowUpTrackedItem, tracking.TrackedItemFollowedUp, {}),
+    (c.RecordTrackedItemVerdict, tracking.TrackedItemVerdictRecorded, {}),
+    (c.ReopenTrackedItem, tracking.TrackedItemReopened, {}),
+]
+CASES = [(command, event, name, renamed.get(name, name)) for command, event, renamed in PRODUCES
+         for name in sorted(command.model_fields) if renamed.get(name, name) in event.model_fields]
+
+
+def test_every_command_model_is_in_the_table_and_paired_with_its_handler() -> None:
+    assert {m for m, _, _ in PRODUCES} == set(COMMAND_MODELS)
+    assert {cc.model for cc in SERVICE.commands} == set(COMMAND_MODELS) - {c.PlanItemInput, c.ReportedMilestone}
+    assert set(DEFINITION.handlers) == {cc.name for cc in SERVICE.commands}
+    assert (SERVICE.name, SERVICE.port, SERVICE.topic) == ("surveys", 8103, topics.SURVEYS)
+
+
+@pytest.mark.parametrize("model", COMMAND_MODELS, ids=lambda m: m.__name__)
+def test_every_command_field_is_bounded(model: type[BaseModel]) -> None:
+    assert list(unbounded(model.model_json_schema())) == []
+
+
+def test_past_facts_are_past_dates() -> None:
+    past = {(m.__name__, n) for m in COMMAND_MODELS for n, f in m.model_fields.items()
+            if any(getattr(v, "func", None) is not_after_today for v in f.metadata)}
+    assert past == {("AdoptConsultationPlan", "adopted_on"), ("HoldConsultation", "held_on"),
+                    ("RecordConsultationOutcome", "sent_on"), ("ReportTrackedItemProgress", "reported_on"),
+                    ("ReportedMilestone", "reached_on"), ("FollowUpTrackedItem", "followed_up_on")}
+
+
+@pytest.mark.parametrize(("command", "event", "name", "recorded_as"), CASES,
+                         ids=[f"{c.__name__}.{n}->{e.__name__}.{r}" for c, e, n, r in CASES])
+def test_the_event_field_takes_every_value_the_command_field_took(
+        command: type[BaseModel], event: type[BaseModel], name: str, recorded_as: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
+    given, recorded = _adapter(command, name), _adapter(event, recorded_as)
+    taken = 0
+    for value in _extremes(command, name):
+        try:
+            accepted = given.validate_python(value)
+        except Exception:  # a value the command refuses is no value to copy
+            continue
+        taken += 1
+        dumped: Any = given.dump_python(accepted, mode="json")
+        recorded.validate_python(dumped)
+    assert taken > 0, "no extreme value of the command's field was valid: the test checked nothing"
+
+
+def test_the_contracts_the_members_service_scores_are_unchanged() -> None:
+    fields = {name: sorted(REGISTRY.model(name).model_fields) for name in (
+        "consultation-outcome-recorded", "supervision-reported", "research-participation-recorded",
+        "appraisal-participation-recorded")}
+    assert fields == {
+        "consultation-outcome-recorded": ["consultation_id", "held_on", "implementation_due", "kind", "outcome_id",
+                                          "participant_member_ids", "sent_to", "title"],
+        "supervision-reported": ["findings", "member_ids", "rectification_due", "report_id", "reported_on",
+                                 "supervision_id", "topic_title", "unit_ids"],
+        "research-participation-recorded": ["activity_id", "held_on", "kind", "member_ids", "title"],
+        "appraisal-participation-recorded": ["appraisal_id", "held_on", "member_id", "round_id", "unit_id"],
+    }
+    assert REGISTRY.model("consultation-outcome-recorded") is consultation.ConsultationOutcomeRecorded
+    assert REGISTRY.model("supervision-reported") is supervision.SupervisionReported
+    assert REGISTRY.model("research-participation-recorded") is participation.ResearchParticipationRecorded
+    assert all(REGISTRY.current_version(n) == 1 for n in fields)
+
+
+def test_every_surveys_event_is_on_the_surveys_topic_in_the_past_tense() -> None:
+    names = REGISTRY.topics()[topics.SURVEYS]
+    assert {"tracked-item-opened", "tracked-item-progress-reported", "tracked-item-followed-up",
+            "tracked-item-verdict-recorded", "tracked-item-reopened", "consultation-plan-drafted",
+            "consultation-plan-item-recorded", "consultation-plan-adopted", "consultation-plan-amended",
+            "consultation-scheduled", "consultation-held", "consultation-outcome-recorded"} <= set(names)
+    assert all(n.rsplit("-", 1)[-1] in {"recorded", "opened", "reported", "up", "reopened", "drafted", "adopted",
+                                         "amended", "scheduled", "held"} for n in names)
+
+
+def test_roles_follow_who_does_the_work() -> None:
+    roles = {cc.name: cc.roles for cc in SERVICE.commands}
+    assert roles["report-tracked-item-progress"] == {Role.unit_staff}
+    assert roles["adopt-consultation-plan"] == {Role.office_staff, Role.leadership}
+    assert roles["record-tracked-item-verdict"] == {Role.office_staff}
+    assert all(Role.member not in r and Role.admin not in r for r in roles.values())
