@@ -9,7 +9,7 @@ from contracts.registry import DomainEvent, event_type
 from contracts.topics import SURVEYS
 
 # Members named are the members service's registered ids (`Roster`: the registry's pattern, up to the whole
-# committee); other ids are `RecordedId`, as the surveys service's commands are not written yet.
+# committee); other ids are `RecordedId`: the commands that will write them (supervision, research) are not written yet.
 
 
 @event_type("supervision-reported", version=1, topic=SURVEYS)
