@@ -11,6 +11,8 @@ from collections.abc import AsyncIterator
 import asyncpg
 import pytest_asyncio
 
+from contracts import platform
+
 
 @pytest_asyncio.fixture(loop_scope="session")
 async def empty_database(pg_pool: asyncpg.Pool, database_url: str) -> AsyncIterator[str]:
@@ -26,7 +28,7 @@ async def _tables(url: str) -> set[str]:
     conn = await asyncpg.connect(url)
     try:
         rows = await conn.fetch("SELECT table_schema || '.' || table_name FROM information_schema.tables "
-                                "WHERE table_schema IN ('proposals', 'members', 'gateway')")
+                                "WHERE table_schema = ANY($1::text[])", [*platform.SERVICES, "gateway"])
         return {r[0] for r in rows}
     finally:
         await conn.close()
@@ -37,9 +39,9 @@ async def test_migrate_creates_every_schema_and_is_idempotent(empty_database: st
     env = {"DATABASE_URL": empty_database, "KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:1", "PATH": "/usr/bin:/bin"}
     first = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
     assert first.returncode == 0, first.stderr
-    assert "migrated: proposals, members, gateway" in first.stdout
+    assert f"migrated: {', '.join([*platform.SERVICES, 'gateway'])}" in first.stdout
     tables = await _tables(empty_database)
-    for expected in ("proposals.events", "members.events", "members.member_contacts", "gateway.inbox"):
+    for expected in (*(f"{s}.events" for s in platform.SERVICES), "members.member_contacts", "gateway.inbox"):
         assert expected in tables
     second = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
     assert second.returncode == 0, second.stderr

@@ -8,6 +8,7 @@ import uuid
 
 import pytest
 
+from contracts import platform
 from contracts.envelope import Role
 from gateway.commands.catalog import load_catalog
 from gateway.tests.conftest import Stack
@@ -32,7 +33,7 @@ async def test_every_service_command_is_a_mutation(stack: Stack) -> None:
     mutation = stack.gateway.schema._schema.mutation_type
     assert mutation is not None
     catalog = load_catalog()
-    assert {c.service for c in catalog} == {"proposals", "members"}
+    assert {c.service for c in catalog} == set(platform.SERVICES)
     for command in catalog:
         field = mutation.fields.get(command.field_name)
         assert field is not None, f"{command.service} {command.name} has no mutation"

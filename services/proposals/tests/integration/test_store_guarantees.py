@@ -90,6 +90,7 @@ async def test_the_replay_command_rebuilds_the_read_model(api: Api, service: Pro
 
     await accepted(api)
     await api.caught_up()  # every event is readable now (no older transaction still in flight hides one)
+    await service.projectors["read_model"].stop()  # else the live projector may apply them first
     replayable = resolve("proposals.read_model")
     applied = await replayable.run(ReplayOptions(database_url, "unused:9092", schema=fresh_schema))
     assert applied == len(await service.store.read_all(Checkpoint.zero())) == 4
