@@ -1,6 +1,7 @@
 """Commands of the surveys service, as the HTTP command API accepts them (one JSON body each): the yearly
-consultation plan, its sessions and outcomes, and the tracking every outcome shares with supervision
-rectifications and research recommendations.
+consultation plan, its sessions and outcomes, democratic supervision topics and their reports, research
+topics and their reports, and the tracking every outcome shares with supervision rectifications and research
+recommendations.
 
 The actor, the committee and the time are never part of a command: they come from the bearer token and the
 service's clock. Ids of new aggregates may be chosen by the client (so a retried call can name the same
@@ -34,6 +35,8 @@ from contracts.bounded import (
 )
 from contracts.surveys.consultation import ConsultationKind
 from contracts.surveys.consultation_plan import OutcomeRecipient
+from contracts.surveys.research import ResearchTopicKind
+from contracts.surveys.supervision import SupervisionActivityKind
 from contracts.surveys.tracking import FollowUpMethod, Percent, ProgressStatus, Verdict
 
 NewId = Field(default=None, description="optional; generated if absent")  # with `Identifier | None`
@@ -176,3 +179,139 @@ class ReopenTrackedItem(Command):
     item_id: ItemId
     reason: ReasonText = Reason
     due_working_days: WorkingDays = 20
+
+
+class RecordTrackedItemLookback(Command):
+    """A look-back (回头看) at an item found implemented: does it hold? Partly or not reopens follow-up, due in
+    working days."""
+
+    item_id: ItemId
+    outcome: Verdict
+    looked_back_on: PastDate
+    notes: OptionalLongText = ""
+    due_working_days: WorkingDays = 20
+
+
+# ---- democratic supervision (民主监督) -------------------------------------------------------------------------
+
+class OpenSupervisionTopic(Command):
+    """A special supervision topic (专项民主监督) of the year, on the departments supervised, with its team."""
+
+    supervision_id: Identifier | None = NewId
+    year: PlanYear
+    title: ShortText
+    unit_ids: IdList = Field(description="the departments supervised")
+    team_member_ids: Roster = Field(default_factory=list, description="the supervisors and members of the team")
+
+
+class LogSupervisionActivity(Command):
+    """A supervision activity took place: an inspection, a forum, a hearing or a questionnaire."""
+
+    supervision_id: Identifier
+    activity_id: Identifier | None = NewId
+    kind: SupervisionActivityKind
+    held_on: PastDate
+    participant_member_ids: Roster = Field(default_factory=list)
+    unit_ids: IdList = Field(default_factory=list, description="the supervised departments it concerned")
+    summary: OptionalLongText = ""
+
+
+class FindingInput(Command):
+    """A finding of the report, and the rectification it asks of the departments named (整改), due in working
+    days; it is tracked as its own item `<report_id>.<finding_id>`."""
+
+    finding_id: Identifier
+    title: ShortText
+    text: LongText
+    unit_ids: IdList = Field(default_factory=list, description="the departments asked to rectify")
+    due_working_days: WorkingDays = 60
+
+
+class ReportSupervision(Command):
+    """The topic's supervision report (监督报告) with its findings, sent to the departments on `sent_on`."""
+
+    supervision_id: Identifier
+    report_id: Identifier | None = NewId
+    reported_on: PastDate
+    summary: LongText
+    findings: BoundedList[FindingInput] = Field(default_factory=list)
+
+
+class RecordAppraisalParticipation(Command):
+    """A special supervisor (特约监督员) took part in a round of a department's democratic appraisal (民主评议)."""
+
+    appraisal_id: Identifier
+    round_id: Identifier
+    member_id: Identifier
+    unit_id: Identifier
+    held_on: PastDate
+
+
+# ---- research and inspection (调查研究, 委员视察) --------------------------------------------------------------
+
+class PlanResearchTopic(Command):
+    """A research topic of the year (调研课题): research, experiential research or embedded inspection."""
+
+    topic_id: Identifier | None = NewId
+    year: PlanYear
+    title: ShortText
+    kind: ResearchTopicKind
+    open_for_application: bool = Field(default=True, description="parties and groups may apply for it")
+
+
+class ApplyForResearchTopic(Command):
+    """A party or group (党派团体) applies to take on the topic (申报调研课题); the office records it."""
+
+    topic_id: Identifier
+    application_id: Identifier | None = NewId
+    organization_id: Identifier
+    applied_on: PastDate
+    plan: OptionalLongText = ""
+
+
+class DecideResearchApplication(Command):
+    """The office approves an application (the topic is then taken) or declines it, with the reason."""
+
+    topic_id: Identifier
+    application_id: Identifier
+    approved: bool
+    reason: ReasonText = Reason
+
+
+class FormResearchTeam(Command):
+    """The topic's team: members and the organizations taking part."""
+
+    topic_id: Identifier
+    member_ids: Roster = Field(min_length=1)
+    organization_ids: IdList = Field(default_factory=list)
+
+
+class LogResearchFieldDay(Command):
+    """A field day (调研/视察) of the topic, with the team members who took part."""
+
+    topic_id: Identifier
+    activity_id: Identifier | None = NewId
+    held_on: PastDate
+    member_ids: Roster = Field(min_length=1)
+    summary: OptionalLongText = ""
+
+
+class RecommendationInput(Command):
+    """A recommendation of the report, sent to the departments named, due in working days; tracked as its own
+    item `<report_id>.<recommendation_id>`."""
+
+    recommendation_id: Identifier
+    title: ShortText
+    text: LongText
+    unit_ids: IdList = Field(default_factory=list, description="the departments it is sent to")
+    due_working_days: WorkingDays = 60
+
+
+class ReportResearch(Command):
+    """The topic's research (or inspection) report with its recommendations (调研报告, 视察报告)."""
+
+    topic_id: Identifier
+    report_id: Identifier | None = NewId
+    reported_on: PastDate
+    summary: LongText
+    recommendations: BoundedList[RecommendationInput] = Field(default_factory=list)

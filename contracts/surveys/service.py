@@ -1,5 +1,6 @@
 """The surveys service as the platform sees it: the yearly consultation & supervision plan, consultation
-sessions and their outcomes, and the tracking of outcomes to implementation — its commands, who may send
+sessions and their outcomes, democratic supervision topics and research topics with their reports, and the
+tracking of outcomes, rectifications and recommendations to implementation — its commands, who may send
 each, and its topic.
 
 Office staff run the plan, schedule and record; the chair meeting's adoption is recorded by leadership or by
@@ -22,7 +23,23 @@ COMMANDS = (
     command("follow-up-tracked-item", c.FollowUpTrackedItem, OFFICE_OR_LEADERSHIP),
     command("record-tracked-item-verdict", c.RecordTrackedItemVerdict, OFFICE),
     command("reopen-tracked-item", c.ReopenTrackedItem, OFFICE),
+    command("record-tracked-item-lookback", c.RecordTrackedItemLookback, OFFICE),
+    # Supervision and research: the office runs topics, records reports, decides applications. Activities,
+    # field days and appraisal participation are logged by the office too, not by members for themselves:
+    # they earn scorecard points (the members service scores them), so the office records them from its
+    # sign-in sheets, as it records meeting attendance. Parties and groups have no accounts: the office
+    # records their applications.
+    command("open-supervision-topic", c.OpenSupervisionTopic, OFFICE),
+    command("log-supervision-activity", c.LogSupervisionActivity, OFFICE),
+    command("report-supervision", c.ReportSupervision, OFFICE),
+    command("record-appraisal-participation", c.RecordAppraisalParticipation, OFFICE),
+    command("plan-research-topic", c.PlanResearchTopic, OFFICE),
+    command("apply-for-research-topic", c.ApplyForResearchTopic, OFFICE),
+    command("decide-research-application", c.DecideResearchApplication, OFFICE),
+    command("form-research-team", c.FormResearchTeam, OFFICE),
+    command("log-research-field-day", c.LogResearchFieldDay, OFFICE),
+    command("report-research", c.ReportResearch, OFFICE),
 )
 
 SERVICE = ServiceContract("surveys", 8103, topics.SURVEYS, COMMANDS,
-                          "consultation plan, sessions and outcomes; outcomes tracked to implementation")
+                          "consultation, supervision and research; their outcomes tracked to implementation")

@@ -143,3 +143,15 @@ class TrackedItemReopened(DomainEvent):
     reopened_on: RecordedDate
     due_working_days: Count
     due: RecordedDate
+
+
+@event_type("tracked-item-looked-back", version=1, topic=SURVEYS)
+class TrackedItemLookedBack(DomainEvent):
+    """A look-back (回头看) at an item found implemented: whether it holds. Partly or not is followed by
+    `tracked-item-reopened`."""
+
+    item_id: RecordedId
+    round: Count = Field(description="the round that was found implemented")
+    outcome: Verdict
+    looked_back_on: RecordedDate
+    notes: RecordedLongText = ""

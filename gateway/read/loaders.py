@@ -44,6 +44,8 @@ class Loaders:
         self.invitees = many("meeting_invitees", "meeting_id", "member_id")
         self.visit_outcomes = many("visit_outcomes", "visit_id", "outcome_kind, outcome_id")
         self.report_steps = many("opinion_report_steps", "report_id", "on_date NULLS LAST, event_id")
+        self.consultation_outcomes = many("consultation_outcomes", "consultation_id", "held_on NULLS LAST, outcome_id")
+        self.tracked_units = many("tracked_item_units", "item_id", "unit_id")
         self.score_items = self._per_member_year("score_items", "NOT withdrawn", "category, occurred_on, item_id")
         self.score_flags = self._per_member_year("score_flags", "NOT cleared", "flag")
         self.activity = self._per_member_year("score_activity", "true", "kind, occurred_on, ref_id")

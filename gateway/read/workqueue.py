@@ -1,6 +1,8 @@
 """What waits for the caller, by role:
 - office staff (and admin): proposals to review, accepted proposals to assign, re-assignment requests;
 - unit staff: their unit's assignments awaiting a reply, nearest deadline first; co-handled replies to co-sign;
+  the open tracked items their unit is responsible for (outcomes to implement, rectifications, research
+  recommendations), nearest due date first;
 - member: invitations to co-sign, replies to evaluate, upcoming meetings not yet answered (no leave asked,
   no attendance recorded);
 - leadership: key proposals they supervise (when the token names their member id)."""
@@ -13,6 +15,7 @@ from typing import Any
 
 from contracts.envelope import Role
 from gateway.auth import Viewer
+from gateway.read import surveys
 from gateway.read.db import Db
 
 LIMIT = 200
@@ -29,6 +32,7 @@ class WorkQueue:
     to_evaluate: list[Any] = field(default_factory=list)
     meetings_to_answer: list[Any] = field(default_factory=list)
     to_supervise: list[Any] = field(default_factory=list)
+    tracked_items: list[Any] = field(default_factory=list)
 
 
 async def load(db: Db, viewer: Viewer, now: datetime) -> WorkQueue:
@@ -60,6 +64,8 @@ async def load(db: Db, viewer: Viewer, now: datetime) -> WorkQueue:
             "AND lead.replied_round IS NOT NULL "
             "AND (h.cosigned_round IS NULL OR h.cosigned_round < lead.replied_round) "
             f"ORDER BY h.deadline NULLS LAST, h.proposal_id LIMIT {LIMIT}", c, viewer.unit_id)
+        if viewer.unit_id:
+            q.tracked_items = await surveys.open_for_unit(db, c, viewer.unit_id)
     elif role is Role.member:
         me = viewer.member_id
         q.to_cosign = await db.fetch(

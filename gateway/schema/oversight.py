@@ -8,8 +8,10 @@ from typing import Any, Generic, TypeVar
 import strawberry
 
 from gateway.read import oversight as o
+from gateway.read import surveys as sv
 from gateway.schema import enums as e
 from gateway.schema.scorecard import MemberFlag
+from gateway.schema.surveys import TrackedItem
 from gateway.schema.types import Evaluation, Member, Proposal, Unit, ctx, member, unit
 
 T = TypeVar("T")
@@ -280,6 +282,35 @@ class Oversight:
     @strawberry.field
     def members_flagged(self) -> list[MemberFlag]:
         return [MemberFlag.of(r) for r in self.data.flags]
+
+    @strawberry.field(description="Open tracked items (any year) a responsible department has not yet reported on "
+                                  "in the current round, by department.")
+    async def tracked_not_reported_by_unit(self, info: strawberry.Info) -> list[UnitTrackedItems]:
+        c = ctx(info)
+        rows = await sv.open_not_reported(c.db, c.viewer.committee_id)
+        grouped: dict[str, list[Any]] = {}
+        for r in rows:
+            grouped.setdefault(r["responsible_unit_id"], []).append(r)
+        return [UnitTrackedItems(unit_id=strawberry.ID(k), count=len(v), items=[TrackedItem.of(r, self.as_of)
+                                                                                for r in v])
+                for k, v in grouped.items()]
+
+    @strawberry.field(description="Tracked items (any year) overdue as of asOf: open, past due, and some "
+                                  "responsible department has not reported them done; most overdue first.")
+    async def tracked_overdue(self, info: strawberry.Info) -> list[TrackedItem]:
+        c = ctx(info)
+        return [TrackedItem.of(r, self.as_of) for r in await sv.overdue(c.db, c.viewer.committee_id, self.as_of)]
+
+
+@strawberry.type(description="A department's open tracked items not yet reported on in the current round.")
+class UnitTrackedItems:
+    unit_id: strawberry.ID
+    count: int
+    items: list[TrackedItem]
+
+    @strawberry.field
+    async def unit(self, info: strawberry.Info) -> Unit | None:
+        return await unit(info, self.unit_id)
 
 
 @strawberry.type(description="A B-class commitment in the oversight lists.")

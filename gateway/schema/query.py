@@ -13,10 +13,12 @@ from gateway.errors import NotFound
 from gateway.read import grades, lists, workqueue
 from gateway.read import oversight as overseen
 from gateway.read import scorecards as ranking
+from gateway.read import surveys as sv
 from gateway.schema import enums as e
 from gateway.schema.connection import Connection, connection
 from gateway.schema.oversight import Oversight
 from gateway.schema.scorecard import Scorecard
+from gateway.schema.surveys import Consultation, ConsultationPlan, ConsultationPlanItem, TrackedItem, TrackedSubject
 from gateway.schema.types import Meeting, Member, OpinionReport, Proposal, Unit, Visit, ctx, member, unit
 from gateway.schema.workqueue import WorkQueue, now, work_queue
 
@@ -223,6 +225,46 @@ class Query:
     async def member(self, info: strawberry.Info, id: strawberry.ID) -> Member | None:
         policy.require(ctx(info).viewer, "member")
         return await member(info, str(id))
+
+    @strawberry.field(description="The consultation plan of a year with its items (members, office, leadership, "
+                                  "admin).")
+    async def consultation_plan(self, info: strawberry.Info, year: int,
+                                include_withdrawn: bool = False) -> ConsultationPlan | None:
+        c = ctx(info)
+        sv.require(c.viewer, "consultationPlan")
+        row = await sv.plan(c.db, c.viewer, year)
+        if row is None:
+            return None
+        items = await sv.plan_items(c.db, c.viewer, year, include_withdrawn)
+        return ConsultationPlan(year=year, title=row["title"], adopted=row["adopted"], adopted_on=row["adopted_on"],
+                                adopted_at_meeting=row["adopted_at_meeting"], amendments=row["amendments"],
+                                last_amendment_reason=row["last_amendment_reason"],
+                                items=[ConsultationPlanItem.of(r) for r in items])
+
+    @strawberry.field(description="Consultation sessions, by scheduled day (members, office, leadership, admin).")
+    async def consultations(self, info: strawberry.Info, year: int | None = None,
+                            first: First = None, after: After = None) -> Connection[Consultation]:
+        c = ctx(info)
+        sv.require(c.viewer, "consultations")
+        return connection(await sv.consultations(c.db, c.viewer, year, first, after), Consultation.of)
+
+    @strawberry.field(description="Tracked items (outcomes, rectifications, recommendations), nearest due date "
+                                  "first: unit staff those their unit is responsible for; office, leadership and "
+                                  "admin all.")
+    async def tracked_items(self, info: strawberry.Info, kind: TrackedSubject | None = None,
+                            unit_id: strawberry.ID | None = None, overdue_only: bool = False,
+                            open_only: bool = False, source_id: strawberry.ID | None = None,
+                            first: First = None, after: After = None,
+                            as_of: Annotated[date | None, strawberry.argument(
+                                description="the day overdue is judged on (default: today)")] = None,
+                            ) -> Connection[TrackedItem]:
+        c = ctx(info)
+        sv.require(c.viewer, "trackedItems")
+        day = as_of or today()
+        flt = sv.TrackedFilter(kind=_v(kind), unit_id=unit_id, overdue_only=overdue_only, open_only=open_only,
+                               source_id=source_id)
+        page = await sv.tracked_items(c.db, c.viewer, flt, day, first, after)
+        return connection(page, lambda r: TrackedItem.of(r, day))
 
     @strawberry.field(description="What waits for the caller, by role.")
     async def work_queue(self, info: strawberry.Info) -> WorkQueue:

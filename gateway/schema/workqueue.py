@@ -9,6 +9,7 @@ import strawberry
 
 from gateway.read import workqueue as wq
 from gateway.schema import enums as e
+from gateway.schema.surveys import TrackedItem
 from gateway.schema.types import Handling, Meeting, Member, Proposal, Reassignment, member
 
 
@@ -55,12 +56,16 @@ class WorkQueue:
     meetings_to_answer: list[Meeting] = strawberry.field(
         description="member: upcoming meetings with neither leave asked nor attendance recorded")
     to_supervise: list[Proposal] = strawberry.field(description="leadership: key proposals the caller supervises")
+    tracked_items: list[TrackedItem] = strawberry.field(
+        default_factory=list,
+        description="unit: open tracked items the unit is responsible for (outcomes to implement, rectifications, "
+                    "recommendations), nearest due date first")
 
     @strawberry.field
     def total(self) -> int:
         return sum(len(x) for x in (self.to_review, self.to_assign, self.reassignment_requests, self.due_replies,
                                     self.replies_to_cosign, self.to_cosign, self.to_evaluate, self.meetings_to_answer,
-                                    self.to_supervise))
+                                    self.to_supervise, self.tracked_items))
 
 
 def _assignment(r: Any) -> Assignment:
@@ -82,6 +87,7 @@ def work_queue(q: wq.WorkQueue) -> WorkQueue:
                      for r in q.to_evaluate],
         meetings_to_answer=[Meeting.of(r) for r in q.meetings_to_answer],
         to_supervise=[Proposal.of(r) for r in q.to_supervise],
+        tracked_items=[TrackedItem.of(r, now().date()) for r in q.tracked_items],
     )
 
 

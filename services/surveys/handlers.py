@@ -15,9 +15,11 @@ from eventstore.service import Handler
 from eventstore.store import CommandContext
 from eventstore.unit_of_work import Tx
 from surveys import streams
+from surveys.domain import research as rs
+from surveys.domain import supervision as sv
 from surveys.domain.consultation import CONSULTATION, RecordOutcome, Schedule, outcome_tracking
 from surveys.domain.plan import PLAN
-from surveys.domain.tracking import TRACKED, TrackedState, progress_of
+from surveys.domain.tracking import TRACKED, Open, TrackedState, progress_of
 from surveys.parts import SurveysParts
 
 # ---- the yearly plan -------------------------------------------------------------------------------------------
@@ -81,6 +83,92 @@ async def on_tracked_item(s: SurveysParts, cmd: Any, ctx: CommandContext) -> Com
     return await s.uow.run(ctx, work)
 
 
+async def _open_items(tx: Tx, opens: list[Open]) -> list[dict[str, Any]]:
+    """Open the tracked items a report asks for, through the tracking decider, in the caller's transaction."""
+    items = []
+    for o in opens:
+        item = await tx.load(streams.tracked_item(tx.committee_id, o.item_id), TRACKED)
+        items.append(_item(TRACKED.fold(tx.decide(item, TRACKED, o), item.state)))
+    return items
+
+
+# ---- democratic supervision ------------------------------------------------------------------------------------
+
+async def open_supervision_topic(s: SurveysParts, cmd: c.OpenSupervisionTopic, ctx: CommandContext) -> CommandOutcome:
+    sid = cmd.supervision_id or s.ids()
+    return await s.uow.decide(ctx, streams.supervision_topic(ctx.committee_id, sid), sv.SUPERVISION,
+                              sv.OpenTopic(sid, cmd), {"supervision_id": sid})
+
+
+async def log_supervision_activity(s: SurveysParts, cmd: c.LogSupervisionActivity,
+                                   ctx: CommandContext) -> CommandOutcome:
+    aid = cmd.activity_id or s.ids()
+    return await s.uow.decide(ctx, streams.supervision_topic(ctx.committee_id, cmd.supervision_id), sv.SUPERVISION,
+                              sv.LogActivity(aid, cmd), {"supervision_id": cmd.supervision_id, "activity_id": aid})
+
+
+async def report_supervision(s: SurveysParts, cmd: c.ReportSupervision, ctx: CommandContext) -> CommandOutcome:
+    """The report on the topic (`supervision-reported`) and one rectification item per finding, in one
+    transaction."""
+    rid = cmd.report_id or s.ids()
+
+    async def work(tx: Tx) -> dict[str, Any]:
+        topic = await tx.load(streams.supervision_topic(tx.committee_id, cmd.supervision_id), sv.SUPERVISION)
+        report = sv.Report(rid, cmd)
+        tx.decide(topic, sv.SUPERVISION, report)  # the topic's rules speak first
+        items = await _open_items(tx, sv.finding_tracking(topic.state, report))
+        return {"supervision_id": cmd.supervision_id, "report_id": rid, "items": items}
+
+    return await s.uow.run(ctx, work)
+
+
+async def record_appraisal_participation(s: SurveysParts, cmd: c.RecordAppraisalParticipation,
+                                         ctx: CommandContext) -> CommandOutcome:
+    return await s.uow.decide(ctx, streams.appraisal_round(ctx.committee_id, cmd.appraisal_id, cmd.round_id),
+                              sv.APPRAISAL_ROUND, cmd, {"appraisal_id": cmd.appraisal_id, "round_id": cmd.round_id})
+
+
+# ---- research and inspection -------------------------------------------------------------------------------------
+
+async def plan_research_topic(s: SurveysParts, cmd: c.PlanResearchTopic, ctx: CommandContext) -> CommandOutcome:
+    tid = cmd.topic_id or s.ids()
+    return await s.uow.decide(ctx, streams.research_topic(ctx.committee_id, tid), rs.RESEARCH, rs.PlanTopic(tid, cmd),
+                              {"topic_id": tid})
+
+
+async def apply_for_research_topic(s: SurveysParts, cmd: c.ApplyForResearchTopic,
+                                   ctx: CommandContext) -> CommandOutcome:
+    aid = cmd.application_id or s.ids()
+    return await s.uow.decide(ctx, streams.research_topic(ctx.committee_id, cmd.topic_id), rs.RESEARCH,
+                              rs.Apply(aid, cmd), {"topic_id": cmd.topic_id, "application_id": aid})
+
+
+async def on_research_topic(s: SurveysParts, cmd: Any, ctx: CommandContext) -> CommandOutcome:
+    """Decide an application, form the team: the topic decides on its own state alone."""
+    return await s.uow.decide(ctx, streams.research_topic(ctx.committee_id, cmd.topic_id), rs.RESEARCH, cmd,
+                              {"topic_id": cmd.topic_id})
+
+
+async def log_research_field_day(s: SurveysParts, cmd: c.LogResearchFieldDay, ctx: CommandContext) -> CommandOutcome:
+    aid = cmd.activity_id or s.ids()
+    return await s.uow.decide(ctx, streams.research_topic(ctx.committee_id, cmd.topic_id), rs.RESEARCH,
+                              rs.LogFieldDay(aid, cmd), {"topic_id": cmd.topic_id, "activity_id": aid})
+
+
+async def report_research(s: SurveysParts, cmd: c.ReportResearch, ctx: CommandContext) -> CommandOutcome:
+    """The report on the topic and one tracked item per recommendation, in one transaction."""
+    rid = cmd.report_id or s.ids()
+
+    async def work(tx: Tx) -> dict[str, Any]:
+        topic = await tx.load(streams.research_topic(tx.committee_id, cmd.topic_id), rs.RESEARCH)
+        report = rs.Report(rid, cmd)
+        tx.decide(topic, rs.RESEARCH, report)
+        items = await _open_items(tx, rs.recommendation_tracking(topic.state, report))
+        return {"topic_id": cmd.topic_id, "report_id": rid, "items": items}
+
+    return await s.uow.run(ctx, work)
+
+
 HANDLERS: dict[str, Handler[SurveysParts]] = {
     "draft-consultation-plan": on_plan,
     "amend-consultation-plan": on_plan,
@@ -92,4 +180,15 @@ HANDLERS: dict[str, Handler[SurveysParts]] = {
     "follow-up-tracked-item": on_tracked_item,
     "record-tracked-item-verdict": on_tracked_item,
     "reopen-tracked-item": on_tracked_item,
+    "record-tracked-item-lookback": on_tracked_item,
+    "open-supervision-topic": open_supervision_topic,
+    "log-supervision-activity": log_supervision_activity,
+    "report-supervision": report_supervision,
+    "record-appraisal-participation": record_appraisal_participation,
+    "plan-research-topic": plan_research_topic,
+    "apply-for-research-topic": apply_for_research_topic,
+    "decide-research-application": on_research_topic,
+    "form-research-team": on_research_topic,
+    "log-research-field-day": log_research_field_day,
+    "report-research": report_research,
 }

@@ -16,8 +16,25 @@ def consultation(committee_id: str, consultation_id: str) -> str:
 
 
 def tracked_item(committee_id: str, item_id: str) -> str:
-    """One tracked item (a consultation outcome; later a rectification or a research recommendation)."""
+    """One tracked item: a consultation outcome, a supervision finding's rectification or a research
+    recommendation."""
     return stream_id("trackedItem", committee_id, item_id)
 
 
-__all__ = ["category_of", "consultation", "consultation_plan", "tracked_item"]
+def supervision_topic(committee_id: str, supervision_id: str) -> str:
+    """One special supervision topic, its activities and reports."""
+    return stream_id("supervisionTopic", committee_id, supervision_id)
+
+
+def appraisal_round(committee_id: str, appraisal_id: str, round_id: str) -> str:
+    """One round of a democratic appraisal: the special supervisors who took part."""
+    return stream_id("appraisalRound", committee_id, appraisal_id, round_id)
+
+
+def research_topic(committee_id: str, topic_id: str) -> str:
+    """One research topic: applications, team, field days, reports."""
+    return stream_id("researchTopic", committee_id, topic_id)
+
+
+__all__ = ["appraisal_round", "category_of", "consultation", "consultation_plan", "research_topic",
+           "supervision_topic", "tracked_item"]

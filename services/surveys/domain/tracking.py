@@ -6,7 +6,8 @@ consultation session today) opens it with `Open`, naming its own command's field
 
     (none) --Open--> open(round 1) --report / follow up--> open --verdict--> concluded
     concluded(partly | not) --reopen--> open(round n+1): a verdict again only after a new report
-    concluded(implemented) is final
+    concluded(implemented) --look back (回头看): implemented--> concluded(implemented), looked back
+    concluded(implemented) --look back: partly | not--> open(round n+1) (looked back, then reopened)
 
 - Only the departments the item was sent to report on it (`unit_not_responsible`), and only while it is open.
 - A report's status and progress agree: not started is 0 %, done is 100 %, in between is 1-99 %.
@@ -30,6 +31,7 @@ from contracts.surveys.tracking import (
     Milestone,
     ProgressStatus,
     TrackedItemFollowedUp,
+    TrackedItemLookedBack,
     TrackedItemOpened,
     TrackedItemProgressReported,
     TrackedItemReopened,
@@ -84,6 +86,7 @@ class TrackedState:
     verdict: Verdict | None = None  # the current round's verdict (None while open)
     verdicts: tuple[Verdict, ...] = ()
     follow_ups: int = 0
+    lookbacks: tuple[Verdict, ...] = ()
 
     @property
     def noun(self) -> str:
@@ -189,6 +192,8 @@ def decide(state: TrackedState, issued: Issued[object]) -> Sequence[DomainEvent]
         return _verdict(state, command, issued)
     if isinstance(command, c.ReopenTrackedItem):
         return _reopen(state, command, issued)
+    if isinstance(command, c.RecordTrackedItemLookback):
+        return _lookback(state, command, issued)
     raise TypeError(f"a tracked item takes no command {type(command).__name__}")
 
 
@@ -290,6 +295,22 @@ def _reopen(state: TrackedState, cmd: c.ReopenTrackedItem, issued: Issued[object
                                 due=due_date(issued.calendar, issued.today, cmd.due_working_days))]
 
 
+def _lookback(state: TrackedState, cmd: c.RecordTrackedItemLookback, issued: Issued[object]) -> Events:
+    require_role(issued, OFFICE, "looking back")
+    if state.verdict is not Verdict.implemented:
+        raise refuse("lookback_needs_acceptance", f"a look-back follows acceptance: the {state.noun} has not been "
+                     "found implemented", verdict=state.verdict.value if state.verdict else None)
+    not_after_today(cmd.looked_back_on, issued.today, "a look-back", "looked_back_on")
+    events: Events = [TrackedItemLookedBack(item_id=state.item_id, round=state.round, outcome=cmd.outcome,
+                                            looked_back_on=cmd.looked_back_on, notes=cmd.notes)]
+    if cmd.outcome in UNMET:
+        reason = cmd.notes.strip() or f"回头看: {cmd.outcome.label_zh}"
+        events.append(TrackedItemReopened(item_id=state.item_id, round=state.round + 1, reason=reason,
+                                          reopened_on=issued.today, due_working_days=cmd.due_working_days,
+                                          due=due_date(issued.calendar, issued.today, cmd.due_working_days)))
+    return events
+
+
 def evolve(state: TrackedState, event: DomainEvent) -> TrackedState:
     match event:
         case TrackedItemOpened():
@@ -307,6 +328,8 @@ def evolve(state: TrackedState, event: DomainEvent) -> TrackedState:
         case TrackedItemVerdictRecorded():
             return replace(state, phase=Phase.concluded, verdict=event.verdict,
                            verdicts=(*state.verdicts, event.verdict))
+        case TrackedItemLookedBack():
+            return replace(state, lookbacks=(*state.lookbacks, event.outcome))
         case TrackedItemReopened():
             return replace(state, phase=Phase.open, round=event.round, reports_this_round=0, verdict=None,
                            due=event.due)

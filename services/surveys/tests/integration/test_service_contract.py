@@ -1,5 +1,6 @@
 """The surveys service keeps the platform's service contract (eventstore.testing.service_contract): its plan,
-a session, an outcome and its tracking, through the command API, the store and the relay to Kafka."""
+a session, an outcome and its tracking, a supervision topic and a research topic with their reports, through
+the command API, the store and the relay to Kafka."""
 
 from __future__ import annotations
 
@@ -37,6 +38,39 @@ class TestSurveysServiceContract(ServiceContractTests):
              Role.leadership),
         Step("record-tracked-item-verdict", {"item_id": "o-contract", "verdict": "partly"}, Role.office_staff),
         Step("reopen-tracked-item", {"item_id": "o-contract", "reason": "水利局部分未落实"}, Role.office_staff),
+        # democratic supervision: a topic, an activity, a report opening a rectification, its look-back
+        Step("open-supervision-topic", {"supervision_id": "s-contract", "year": 2026, "title": "营商环境专项民主监督",
+                                        "unit_ids": ["u-market"], "team_member_ids": ["m-zhang"]}, Role.office_staff),
+        Step("log-supervision-activity", {"supervision_id": "s-contract", "activity_id": "a-contract",
+                                          "kind": "hearing", "held_on": "2026-04-08",
+                                          "participant_member_ids": ["m-li"]}, Role.office_staff),
+        Step("report-supervision", {"supervision_id": "s-contract", "report_id": "r-contract",
+                                    "reported_on": "2026-04-20", "summary": "监督报告",
+                                    "findings": [{"finding_id": "f1", "title": "审批时限偏长", "text": "超时办结",
+                                                  "unit_ids": ["u-market"]}]}, Role.office_staff),
+        Step("report-tracked-item-progress", {"item_id": "r-contract.f1", "status": "done", "progress": 100,
+                                              "text": "已整改", "reported_on": "2026-05-06"},
+             Role.unit_staff, unit_id="u-market"),
+        Step("record-tracked-item-verdict", {"item_id": "r-contract.f1", "verdict": "implemented"}, Role.office_staff),
+        Step("record-tracked-item-lookback", {"item_id": "r-contract.f1", "outcome": "not_implemented",
+                                              "looked_back_on": "2026-09-01"}, Role.office_staff),
+        Step("record-appraisal-participation", {"appraisal_id": "ap-contract", "round_id": "r1", "member_id": "m-zhao",
+                                                "unit_id": "u-police", "held_on": "2026-06-10"}, Role.office_staff),
+        # research: a topic applied for and approved, a team, a field day, a report opening a recommendation
+        Step("plan-research-topic", {"topic_id": "t-contract", "year": 2026, "title": "农村物流体验式调研",
+                                     "kind": "experiential"}, Role.office_staff),
+        Step("apply-for-research-topic", {"topic_id": "t-contract", "application_id": "ap-1",
+                                          "organization_id": "org-minmeng", "applied_on": "2026-03-10"},
+             Role.office_staff),
+        Step("decide-research-application", {"topic_id": "t-contract", "application_id": "ap-1", "approved": True,
+                                             "reason": "列入年度重点"}, Role.office_staff),
+        Step("form-research-team", {"topic_id": "t-contract", "member_ids": ["m-zhang"]}, Role.office_staff),
+        Step("log-research-field-day", {"topic_id": "t-contract", "activity_id": "d-contract",
+                                        "held_on": "2026-04-02", "member_ids": ["m-zhang"]}, Role.office_staff),
+        Step("report-research", {"topic_id": "t-contract", "report_id": "rr-contract", "reported_on": "2026-04-15",
+                                 "summary": "调研报告", "recommendations": [
+                                     {"recommendation_id": "k1", "title": "完善物流体系", "text": "建设村级物流点",
+                                      "unit_ids": ["u-commerce"]}]}, Role.office_staff),
     ]
     refused: ClassVar[Step] = Step("schedule-consultation", {"year": 2031, "item_id": "i-counterpart",
                                                              "scheduled_on": "2031-04-10"}, Role.office_staff)

@@ -14,7 +14,7 @@ from contracts.bounded import not_after_today
 from contracts.envelope import Role
 from contracts.registry import REGISTRY
 from contracts.surveys import commands as c
-from contracts.surveys import consultation, consultation_plan, participation, supervision, tracking
+from contracts.surveys import consultation, consultation_plan, participation, research, supervision, tracking
 from contracts.surveys.service import SERVICE
 from contracts.tests.schemas import models_of, unbounded
 from contracts.tests.test_events_accept_what_commands_produce import TODAY, _adapter, _extremes
@@ -39,6 +39,22 @@ PRODUCES: list[tuple[type[BaseModel], type[BaseModel], dict[str, str]]] = [
     (c.FollowUpTrackedItem, tracking.TrackedItemFollowedUp, {}),
     (c.RecordTrackedItemVerdict, tracking.TrackedItemVerdictRecorded, {}),
     (c.ReopenTrackedItem, tracking.TrackedItemReopened, {}),
+    (c.RecordTrackedItemLookback, tracking.TrackedItemLookedBack, {}),
+    (c.RecordTrackedItemLookback, tracking.TrackedItemReopened, {}),
+    (c.OpenSupervisionTopic, supervision.SupervisionTopicOpened, {}),
+    (c.LogSupervisionActivity, supervision.SupervisionActivityLogged, {}),
+    (c.ReportSupervision, supervision.SupervisionReported, {"findings": "(counted)"}),
+    (c.ReportSupervision, supervision.SupervisionReportRecorded, {}),
+    (c.FindingInput, tracking.TrackedItemOpened, {"finding_id": "item_id", "text": "summary"}),
+    (c.FindingInput, supervision.SupervisionReported, {}),
+    (c.RecordAppraisalParticipation, participation.AppraisalParticipationRecorded, {}),
+    (c.PlanResearchTopic, research.ResearchTopicPlanned, {}),
+    (c.ApplyForResearchTopic, research.ResearchApplicationRecorded, {}),
+    (c.DecideResearchApplication, research.ResearchApplicationDecided, {}),
+    (c.FormResearchTeam, research.ResearchTeamFormed, {}),
+    (c.LogResearchFieldDay, participation.ResearchParticipationRecorded, {}),
+    (c.RecommendationInput, tracking.TrackedItemOpened, {"recommendation_id": "item_id", "text": "summary"}),
+    (c.ReportResearch, research.ResearchReported, {}),
 ]
 CASES = [(command, event, name, renamed.get(name, name)) for command, event, renamed in PRODUCES
          for name in sorted(command.model_fields) if renamed.get(name, name) in event.model_fields]
@@ -46,7 +62,8 @@ CASES = [(command, event, name, renamed.get(name, name)) for command, event, ren
 
 def test_every_command_model_is_in_the_table_and_paired_with_its_handler() -> None:
     assert {m for m, _, _ in PRODUCES} == set(COMMAND_MODELS)
-    assert {cc.model for cc in SERVICE.commands} == set(COMMAND_MODELS) - {c.PlanItemInput, c.ReportedMilestone}
+    assert {cc.model for cc in SERVICE.commands} == set(COMMAND_MODELS) - {c.PlanItemInput, c.ReportedMilestone,
+                                                                    c.FindingInput, c.RecommendationInput}
     assert set(DEFINITION.handlers) == {cc.name for cc in SERVICE.commands}
     assert (SERVICE.name, SERVICE.port, SERVICE.topic) == ("surveys", 8103, topics.SURVEYS)
 
@@ -61,7 +78,11 @@ def test_past_facts_are_past_dates() -> None:
             if any(getattr(v, "func", None) is not_after_today for v in f.metadata)}
     assert past == {("AdoptConsultationPlan", "adopted_on"), ("HoldConsultation", "held_on"),
                     ("RecordConsultationOutcome", "sent_on"), ("ReportTrackedItemProgress", "reported_on"),
-                    ("ReportedMilestone", "reached_on"), ("FollowUpTrackedItem", "followed_up_on")}
+                    ("ReportedMilestone", "reached_on"), ("FollowUpTrackedItem", "followed_up_on"),
+                    ("RecordTrackedItemLookback", "looked_back_on"), ("LogSupervisionActivity", "held_on"),
+                    ("ReportSupervision", "reported_on"), ("RecordAppraisalParticipation", "held_on"),
+                    ("ApplyForResearchTopic", "applied_on"), ("LogResearchFieldDay", "held_on"),
+                    ("ReportResearch", "reported_on")}
 
 
 @pytest.mark.parametrize(("command", "event", "name", "recorded_as"), CASES,
@@ -106,9 +127,14 @@ def test_every_surveys_event_is_on_the_surveys_topic_in_the_past_tense() -> None
     assert {"tracked-item-opened", "tracked-item-progress-reported", "tracked-item-followed-up",
             "tracked-item-verdict-recorded", "tracked-item-reopened", "consultation-plan-drafted",
             "consultation-plan-item-recorded", "consultation-plan-adopted", "consultation-plan-amended",
-            "consultation-scheduled", "consultation-held", "consultation-outcome-recorded"} <= set(names)
+            "consultation-scheduled", "consultation-held", "consultation-outcome-recorded",
+            "tracked-item-looked-back", "supervision-topic-opened", "supervision-activity-logged",
+            "supervision-reported", "supervision-report-recorded", "appraisal-participation-recorded",
+            "research-topic-planned", "research-application-recorded", "research-application-decided",
+            "research-team-formed", "research-participation-recorded", "research-reported"} <= set(names)
     assert all(n.rsplit("-", 1)[-1] in {"recorded", "opened", "reported", "up", "reopened", "drafted", "adopted",
-                                         "amended", "scheduled", "held"} for n in names)
+                                         "amended", "scheduled", "held", "back", "logged", "planned", "decided",
+                                         "formed"} for n in names)
 
 
 def test_roles_follow_who_does_the_work() -> None:
@@ -116,4 +142,9 @@ def test_roles_follow_who_does_the_work() -> None:
     assert roles["report-tracked-item-progress"] == {Role.unit_staff}
     assert roles["adopt-consultation-plan"] == {Role.office_staff, Role.leadership}
     assert roles["record-tracked-item-verdict"] == {Role.office_staff}
+    # Supervision and research records earn members points: the office keeps them, not members themselves.
+    assert all(roles[n] == {Role.office_staff} for n in (
+        "record-tracked-item-lookback", "open-supervision-topic", "log-supervision-activity", "report-supervision",
+        "record-appraisal-participation", "plan-research-topic", "apply-for-research-topic",
+        "decide-research-application", "form-research-team", "log-research-field-day", "report-research"))
     assert all(Role.member not in r and Role.admin not in r for r in roles.values())

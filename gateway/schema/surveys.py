@@ -1,0 +1,205 @@
+"""The consultation plan, its sessions and outcomes, and the tracked items (surveys service), as clients
+read them. Who may read what: `gateway/read/surveys.py`."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import strawberry
+
+from contracts.surveys import consultation as sc
+from contracts.surveys import tracking as st
+from gateway.read import surveys as sv
+from gateway.schema.enums import mirror
+from gateway.schema.types import Member, Unit, ctx, members, unit
+
+if TYPE_CHECKING:  # to the type checker these are the plain values the resolvers pass around
+    ConsultationKind = str
+    TrackedSubject = str
+    ProgressStatus = str
+    Verdict = str
+else:
+    ConsultationKind = mirror(sc.ConsultationKind)
+    TrackedSubject = mirror(st.TrackedSubject)
+    ProgressStatus = mirror(st.ProgressStatus)
+    Verdict = mirror(st.Verdict)
+
+_KIND_LABELS = {k.value: k.label_zh for k in sc.ConsultationKind}
+
+
+def _ids(values: Any) -> list[strawberry.ID]:
+    return [strawberry.ID(str(v)) for v in values or []]
+
+
+@strawberry.type(description="An item of the yearly consultation plan (年度协商计划), as last recorded.")
+class ConsultationPlanItem:
+    id: strawberry.ID
+    year: int
+    kind: ConsultationKind
+    label_zh: str = strawberry.field(description="the kind's Chinese label, e.g. 专题协商")
+    title: str
+    lead: str = strawberry.field(description="who leads it (牵头)")
+    leader_member_id: strawberry.ID | None
+    participating_unit_ids: list[strawberry.ID]
+    planned_month: int | None = strawberry.field(description="1-12, in the plan's year")
+    counterpart_unit_id: strawberry.ID | None
+    sectors: list[str]
+    proposal_ids: list[strawberry.ID]
+    liaison_group: str | None
+    notes: str
+    amendment: int = strawberry.field(description="0 as drafted, else the amendment that last recorded it")
+    withdrawn: bool
+    sessions: int = strawberry.field(description="sessions scheduled from this item")
+    held: bool = strawberry.field(description="a session of this item has been held")
+
+    @classmethod
+    def of(cls, r: Any) -> ConsultationPlanItem:
+        return cls(id=strawberry.ID(r["item_id"]), year=r["year"], kind=r["kind"],
+                   label_zh=_KIND_LABELS.get(r["kind"], r["kind"]), title=r["title"], lead=r["lead"],
+                   leader_member_id=r["leader_member_id"], participating_unit_ids=_ids(r["participating_unit_ids"]),
+                   planned_month=r["planned_month"], counterpart_unit_id=r["counterpart_unit_id"],
+                   sectors=list(r["sectors"]), proposal_ids=_ids(r["proposal_ids"]), liaison_group=r["liaison_group"],
+                   notes=r["notes"], amendment=r["amendment"], withdrawn=r["withdrawn"], sessions=r["sessions"],
+                   held=r["held"])
+
+    @strawberry.field
+    async def leader(self, info: strawberry.Info) -> Member | None:
+        if not self.leader_member_id:
+            return None
+        found = await members(info, [str(self.leader_member_id)])
+        return found[0] if found else None
+
+
+@strawberry.type(description="The yearly consultation & supervision plan (年度协商监督计划) of a committee.")
+class ConsultationPlan:
+    year: int
+    title: str
+    adopted: bool = strawberry.field(description="adopted by the chair meeting (主席会议审议通过)")
+    adopted_on: date | None
+    adopted_at_meeting: str | None
+    amendments: int
+    last_amendment_reason: str | None
+    items: list[ConsultationPlanItem]
+
+
+@strawberry.type(description="An outcome (协商成果) a session sent to the county party committee and government.")
+class ConsultationOutcome:
+    id: strawberry.ID
+    consultation_id: strawberry.ID
+    kind: ConsultationKind | None
+    title: str
+    held_on: date | None
+    sent_to: list[str]
+    implementation_due: date | None
+
+
+@strawberry.type(description="A consultation session scheduled from an item of the adopted plan, and held.")
+class Consultation:
+    id: strawberry.ID
+    year: int
+    item_id: strawberry.ID | None
+    kind: ConsultationKind | None
+    label_zh: str | None
+    title: str
+    lead: str | None
+    counterpart_unit_id: strawberry.ID | None
+    scheduled_on: date | None
+    venue: str
+    held: bool
+    held_on: date | None
+    participant_member_ids: list[strawberry.ID]
+    summary: str
+
+    @classmethod
+    def of(cls, r: Any) -> Consultation:
+        return cls(id=strawberry.ID(r["consultation_id"]), year=r["year"], item_id=r["item_id"], kind=r["kind"],
+                   label_zh=_KIND_LABELS.get(r["kind"]) if r["kind"] else None, title=r["title"], lead=r["lead"],
+                   counterpart_unit_id=r["counterpart_unit_id"], scheduled_on=r["scheduled_on"], venue=r["venue"],
+                   held=r["held"], held_on=r["held_on"], participant_member_ids=_ids(r["participant_member_ids"]),
+                   summary=r["summary"])
+
+    @strawberry.field
+    async def participants(self, info: strawberry.Info) -> list[Member]:
+        return await members(info, [str(x) for x in self.participant_member_ids])
+
+    @strawberry.field
+    async def outcomes(self, info: strawberry.Info) -> list[ConsultationOutcome]:
+        rows = await ctx(info).loaders.consultation_outcomes.load(str(self.id))
+        return [ConsultationOutcome(id=strawberry.ID(r["outcome_id"]),
+                                    consultation_id=strawberry.ID(r["consultation_id"]), kind=r["kind"],
+                                    title=r["title"], held_on=r["held_on"], sent_to=list(r["sent_to"]),
+                                    implementation_due=r["implementation_due"]) for r in rows]
+
+
+@strawberry.type(description="A responsible department's latest progress report on a tracked item.")
+class TrackedItemProgress:
+    unit_id: strawberry.ID
+    round: int
+    status: ProgressStatus
+    progress: int = strawberry.field(description="percent, 0-100")
+    reported_on: date | None
+    text: str
+    reports: int
+
+    @strawberry.field
+    async def unit(self, info: strawberry.Info) -> Unit | None:
+        return await unit(info, str(self.unit_id))
+
+
+@strawberry.type(description="A tracked item (成果运用, 督办, 整改): a consultation outcome, rectification or "
+                             "research recommendation sent to the departments responsible, tracked to a verdict.")
+class TrackedItem:
+    id: strawberry.ID
+    kind: TrackedSubject | None
+    source_id: strawberry.ID | None = strawberry.field(
+        description="the consultation session, supervision report or research topic")
+    parent_item_id: strawberry.ID | None
+    title: str
+    summary: str
+    unit_ids: list[strawberry.ID] = strawberry.field(description="the departments responsible")
+    sent_on: date | None
+    due_working_days: int | None
+    due: date | None = strawberry.field(description="the current round's due date")
+    round: int = strawberry.field(description="1 for the first sending, +1 for each reopening")
+    status: ProgressStatus | None = strawberry.field(description="the latest report's status in the current round")
+    progress: int | None = strawberry.field(description="the latest report's percent in the current round")
+    last_reported_on: date | None
+    reports: int
+    follow_ups: int
+    last_followed_up_on: date | None
+    verdict: Verdict | None = strawberry.field(description="the office's latest verdict (落实情况)")
+    verdict_on: date | None
+    open: bool = strawberry.field(description="no verdict yet on the current round")
+    reopened_count: int
+    row: strawberry.Private[Any]
+    as_of: strawberry.Private[date]
+
+    @classmethod
+    def of(cls, r: Any, as_of: date) -> TrackedItem:
+        return cls(id=strawberry.ID(r["item_id"]), kind=r["subject"], source_id=r["source_id"],
+                   parent_item_id=r["parent_item_id"], title=r["title"], summary=r["summary"],
+                   unit_ids=_ids(r["unit_ids"]), sent_on=r["sent_on"], due_working_days=r["due_working_days"],
+                   due=r["due"], round=r["round"], status=r["status"], progress=r["progress"],
+                   last_reported_on=r["last_reported_on"], reports=r["reports"], follow_ups=r["follow_ups"],
+                   last_followed_up_on=r["last_followed_up_on"], verdict=r["verdict"], verdict_on=r["verdict_on"],
+                   open=not r["closed"], reopened_count=r["reopened_count"], row=r, as_of=as_of)
+
+    @strawberry.field
+    async def units(self, info: strawberry.Info) -> list[Unit]:
+        ids = [str(u) for u in self.unit_ids]
+        rows = await ctx(info).loaders.unit.load_many(ids)
+        return [Unit.of(r) if r else Unit(id=strawberry.ID(i), name=i) for i, r in zip(ids, rows, strict=True)]
+
+    @strawberry.field(description="Each responsible department's latest report.")
+    async def unit_progress(self, info: strawberry.Info) -> list[TrackedItemProgress]:
+        rows = await ctx(info).loaders.tracked_units.load(str(self.id))
+        return [TrackedItemProgress(unit_id=strawberry.ID(r["unit_id"]), round=r["round"], status=r["status"],
+                                    progress=r["progress"], reported_on=r["reported_on"], text=r["text"],
+                                    reports=r["reports"]) for r in rows]
+
+    @strawberry.field(description="Open, past its due date, and some responsible department has not reported it "
+                                  "done in the current round, as of the given day (default: the query's asOf).")
+    async def overdue(self, info: strawberry.Info, as_of: date | None = None) -> bool:
+        rows = await ctx(info).loaders.tracked_units.load(str(self.id))
+        return sv.is_overdue(self.row, rows, as_of or self.as_of)
