@@ -1,96 +1,31 @@
-"""Driving the service the way the gateway does: HTTP commands with bearer tokens, on a fake clock."""
+"""Driving the service the way the gateway does: HTTP commands with bearer tokens, on a fake clock (the
+platform's shared command client), and waiting for the read model to apply what a client wrote."""
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from typing import Any
+from dataclasses import dataclass
 
-import httpx
-
-from contracts.envelope import Actor
 from eventstore.projection import checkpoint_name
 from eventstore.store import Checkpoint
 from proposals.parts import ProposalsParts
-from runtime.auth import issue_token
 from runtime.service_host import ServiceHost
 from yizheng.testing import wait_until
-
-from .kit import on
+from yizheng.testing.command_client import (
+    COMMITTEE,
+    OTHER_COMMITTEE,
+    CommandClient,
+    FakeClock,
+    Refused,
+    count_events,
+    event_types,
+    token,
+)
 
 ProposalsService = ServiceHost[ProposalsParts]
 
-COMMITTEE = "cppcc-county-a"
-OTHER_COMMITTEE = "cppcc-county-b"
-
 
 @dataclass
-class FakeClock:
-    now: datetime = field(default_factory=lambda: on(date(2026, 3, 2)))
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def set(self, day: date, hour: int = 10) -> None:
-        self.now = on(day, hour)
-
-    def advance(self, days: int) -> None:
-        self.now += timedelta(days=days)
-
-    @property
-    def today(self) -> date:
-        from contracts.clock import local_date
-        return local_date(self.now)
-
-
-def token(actor: Actor, committee: str = COMMITTEE) -> str:
-    return issue_token(actor.role, committee, subject=actor.id, member_id=actor.member_id, unit_id=actor.unit_id)
-
-
-class Refused(AssertionError):
-    pass
-
-
-@dataclass
-class Api:
-    service: ProposalsService
-    http: httpx.AsyncClient
-    last_checkpoint: Checkpoint = field(default_factory=Checkpoint.zero)
-
-    @classmethod
-    @contextlib.asynccontextmanager
-    async def over(cls, service: ProposalsService) -> AsyncIterator[Api]:
-        transport = httpx.ASGITransport(app=service.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://proposals") as http:
-            yield cls(service, http)
-
-    async def post(self, command: str, body: dict[str, Any], actor: Actor,
-                   committee: str = COMMITTEE) -> httpx.Response:
-        return await self.http.post(f"/commands/{command}", json=body,
-                                    headers={"Authorization": f"Bearer {token(actor, committee)}"})
-
-    async def do(self, command: str, body: dict[str, Any], actor: Actor, committee: str = COMMITTEE) -> dict[str, Any]:
-        """Run a command that must succeed; returns the result and remembers the checkpoint written."""
-        response = await self.post(command, body, actor, committee)
-        if response.status_code != 200:
-            raise Refused(f"{command} refused: {response.status_code} {response.text}")
-        answer: dict[str, Any] = response.json()
-        if answer["checkpoint"]:
-            cp = Checkpoint(answer["checkpoint"]["tx_id"], answer["checkpoint"]["position"])
-            self.last_checkpoint = max(self.last_checkpoint, cp)
-        result: dict[str, Any] = answer["result"]
-        return result
-
-    async def refused(self, command: str, body: dict[str, Any], actor: Actor, rule: str,
-                      committee: str = COMMITTEE) -> dict[str, Any]:
-        response = await self.post(command, body, actor, committee)
-        assert response.status_code in (403, 422), f"{command}: expected refusal {rule}, got {response.text}"
-        error: dict[str, Any] = response.json()["error"]
-        assert error["code"] == rule, f"{command}: refused by {error['code']} ({error['message']}), expected {rule}"
-        return error
-
+class Api(CommandClient):
     async def caught_up(self) -> None:
         """Wait until the read model has applied everything this client wrote."""
         await caught_up(self.service, self.last_checkpoint)
@@ -105,13 +40,5 @@ async def caught_up(service: ProposalsService, checkpoint: Checkpoint) -> None:
     await wait_until(reached, message=f"read model at {checkpoint}")
 
 
-async def event_types(service: ProposalsService, stream_id: str) -> list[str]:
-    return [e.envelope.type for e in await service.store.read_stream(stream_id)]
-
-
-async def count_events(service: ProposalsService) -> tuple[int, int]:
-    async with service.pool.acquire() as conn:
-        row = await conn.fetchrow(f"SELECT count(*) AS n, coalesce(max(position), 0) AS last "
-                                  f"FROM {service.store.schema}.events")
-    assert row is not None
-    return int(row["n"]), int(row["last"])
+__all__ = ["COMMITTEE", "OTHER_COMMITTEE", "Api", "FakeClock", "ProposalsService", "Refused", "caught_up",
+           "count_events", "event_types", "token"]

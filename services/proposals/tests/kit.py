@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any, Generic, TypeVar
 
 import pytest
 
-from contracts.clock import CHINA_TZ
 from contracts.envelope import Actor, Role
 from contracts.proposals import commands as c
 from contracts.registry import DomainEvent
@@ -22,24 +21,14 @@ from proposals.domain import numbering
 from proposals.domain.numbering import NumberingState, ReserveNumber
 from proposals.domain.proposal import PROPOSAL, AcceptNumbered, Draft
 from proposals.domain.proposal_state import ProposalState
+from yizheng.testing.command_client import ADMIN as ADMIN
+from yizheng.testing.command_client import COMMITTEE as COMMITTEE
+from yizheng.testing.command_client import LEADER as LEADER
+from yizheng.testing.command_client import OFFICE, on
+from yizheng.testing.command_client import member as member
+from yizheng.testing.command_client import unit as unit
 
-OFFICE = Actor(id="office-li", role=Role.office_staff)
-LEADER = Actor(id="leader-wang", role=Role.leadership)
 WATCHER = Actor(id="proposals-watcher", role=Role.service)
-ADMIN = Actor(id="admin", role=Role.admin)
-
-
-def member(member_id: str) -> Actor:
-    return Actor(id=f"user-{member_id}", role=Role.member, member_id=member_id)
-
-
-def unit(unit_id: str) -> Actor:
-    return Actor(id=f"staff-{unit_id}", role=Role.unit_staff, unit_id=unit_id)
-
-
-def on(day: date, hour: int = 10) -> datetime:
-    """An instant on `day` in China (office hours)."""
-    return datetime.combine(day, time(hour), CHINA_TZ).astimezone(UTC)
 
 
 S = TypeVar("S")

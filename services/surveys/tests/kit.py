@@ -5,37 +5,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from typing import Any, Generic, TypeVar
 
 import pytest
 
-from contracts.clock import CHINA_TZ
 from contracts.envelope import Actor, Role
 from contracts.registry import DomainEvent
 from eventstore.decider import Decider
 from eventstore.errors import DomainError
 from eventstore.issued import Issued
 from eventstore.workdays import DEFAULT_CALENDAR, WorkCalendar
+from yizheng.testing.command_client import ADMIN as ADMIN
+from yizheng.testing.command_client import COMMITTEE, on
+from yizheng.testing.command_client import LEADER as LEADER
+from yizheng.testing.command_client import OFFICE as OFFICE
+from yizheng.testing.command_client import member as member
+from yizheng.testing.command_client import unit as unit
 
-COMMITTEE = "cppcc-county-a"
-OFFICE = Actor(id="office-li", role=Role.office_staff)
-LEADER = Actor(id="leader-wang", role=Role.leadership)
-ADMIN = Actor(id="admin", role=Role.admin)
 SERVICE = Actor(id="surveys-worker", role=Role.service)
-
-
-def member(member_id: str) -> Actor:
-    return Actor(id=f"user-{member_id}", role=Role.member, member_id=member_id)
-
-
-def unit(unit_id: str) -> Actor:
-    return Actor(id=f"staff-{unit_id}", role=Role.unit_staff, unit_id=unit_id)
-
-
-def on(day: date, hour: int = 10) -> datetime:
-    """An instant on `day` in China (office hours)."""
-    return datetime.combine(day, time(hour), CHINA_TZ).astimezone(UTC)
 
 
 S = TypeVar("S")
