@@ -45,6 +45,10 @@ ALLOWED: dict[str, frozenset[Role]] = {
     "opinionReports": STAFF | {Role.member, Role.service},
     "meetings": STAFF | {Role.member, Role.service},
     "visits": STAFF | {Role.member},
+    "consultationPlan": STAFF | {Role.member},
+    "consultations": STAFF | {Role.member},
+    # Unit staff see only the items sent to their unit (`gateway.read.surveys`).
+    "trackedItems": STAFF | {Role.unit_staff},
 }
 
 # Proposal states a service account may see: decided by the review, no longer a private draft.

@@ -21,16 +21,9 @@ from typing import Any
 
 from contracts.envelope import Role
 from gateway.auth import Viewer
-from gateway.errors import Forbidden, Unauthenticated
 from gateway.policy import STAFF
 from gateway.read.db import Db
 from gateway.read.pagination import Page, SortKey, Where, paginate
-
-ALLOWED: dict[str, frozenset[Role]] = {
-    "consultationPlan": STAFF | {Role.member},
-    "consultations": STAFF | {Role.member},
-    "trackedItems": STAFF | {Role.unit_staff},
-}
 
 LIMIT = 200
 
@@ -38,15 +31,6 @@ LIMIT = 200
 NOT_ALL_DONE = ("EXISTS (SELECT 1 FROM unnest(t.unit_ids) AS ru(unit_id) LEFT JOIN {s}.tracked_item_units x "
                 "ON x.committee_id = t.committee_id AND x.item_id = t.item_id AND x.unit_id = ru.unit_id "
                 "AND x.round = t.round WHERE x.status IS DISTINCT FROM 'done')")
-
-
-def require(viewer: Viewer, operation: str) -> Viewer:
-    """As `policy.require`, for the surveys queries."""
-    if not viewer.authenticated:
-        raise Unauthenticated(viewer.problem or "a bearer token is required")
-    if viewer.role not in ALLOWED[operation]:
-        raise Forbidden(f"{operation} is not available to the {viewer.role.value} role")
-    return viewer
 
 
 def is_overdue(item: Any, unit_rows: list[Any], as_of: date) -> bool:

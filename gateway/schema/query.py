@@ -231,7 +231,7 @@ class Query:
     async def consultation_plan(self, info: strawberry.Info, year: int,
                                 include_withdrawn: bool = False) -> ConsultationPlan | None:
         c = ctx(info)
-        sv.require(c.viewer, "consultationPlan")
+        policy.require(c.viewer, "consultationPlan")
         row = await sv.plan(c.db, c.viewer, year)
         if row is None:
             return None
@@ -245,7 +245,7 @@ class Query:
     async def consultations(self, info: strawberry.Info, year: int | None = None,
                             first: First = None, after: After = None) -> Connection[Consultation]:
         c = ctx(info)
-        sv.require(c.viewer, "consultations")
+        policy.require(c.viewer, "consultations")
         return connection(await sv.consultations(c.db, c.viewer, year, first, after), Consultation.of)
 
     @strawberry.field(description="Tracked items (outcomes, rectifications, recommendations), nearest due date "
@@ -259,7 +259,7 @@ class Query:
                                 description="the day overdue is judged on (default: today)")] = None,
                             ) -> Connection[TrackedItem]:
         c = ctx(info)
-        sv.require(c.viewer, "trackedItems")
+        policy.require(c.viewer, "trackedItems")
         day = as_of or today()
         flt = sv.TrackedFilter(kind=_v(kind), unit_id=unit_id, overdue_only=overdue_only, open_only=open_only,
                                source_id=source_id)

@@ -82,6 +82,34 @@ class ServiceRuntime:
         return self.projectors[name]
 
 
+@dataclass
+class ServiceParts:
+    """The base of what a service's handlers and workers are built from: the kernel's pieces made for it.
+    A service's parts subclass it and add their own (read models, workers, private tables)."""
+
+    runtime: ServiceRuntime
+
+    @property
+    def uow(self) -> UnitOfWork:
+        return self.runtime.uow
+
+    @property
+    def store(self) -> EventStore:
+        return self.runtime.store
+
+    @property
+    def pool(self) -> asyncpg.Pool:
+        return self.runtime.pool
+
+    @property
+    def schema(self) -> str:
+        return self.runtime.schema
+
+    @property
+    def clock(self) -> Clock:
+        return self.runtime.clock
+
+
 @dataclass(frozen=True)
 class ServiceDefinition(Generic[P]):
     contract: ServiceContract

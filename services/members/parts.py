@@ -4,15 +4,11 @@ the private tables, the scoring inputs the scorer reads, the read endpoints and 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 
 import asyncpg
 
-from eventstore.service import ServiceRuntime
-from eventstore.store import EventStore
-from eventstore.unit_of_work import UnitOfWork
+from eventstore.service import ServiceParts, ServiceRuntime
 from members.private import PrivateData
 from members.queries import Queries
 from members.scoring.inputs import ScoringInputs
@@ -23,32 +19,11 @@ SCORER_POLL_SECONDS = "scorer_poll_seconds"  # the scorer's safety poll, should 
 
 
 @dataclass
-class MembersParts:
-    runtime: ServiceRuntime
+class MembersParts(ServiceParts):
     private: PrivateData
     inputs: ScoringInputs
     queries: Queries
     scorer: Scorer
-
-    @property
-    def uow(self) -> UnitOfWork:
-        return self.runtime.uow
-
-    @property
-    def store(self) -> EventStore:
-        return self.runtime.store
-
-    @property
-    def pool(self) -> asyncpg.Pool:
-        return self.runtime.pool
-
-    @property
-    def schema(self) -> str:
-        return self.runtime.schema
-
-    @property
-    def clock(self) -> Callable[[], datetime]:
-        return self.runtime.clock
 
     @classmethod
     async def build(cls, runtime: ServiceRuntime) -> MembersParts:

@@ -10,9 +10,8 @@ from uuid import uuid4
 import asyncpg
 
 from contracts.proposals import HolidayScheduleRecorded
-from eventstore.service import ServiceRuntime
+from eventstore.service import ServiceParts
 from eventstore.store import EventStore
-from eventstore.unit_of_work import UnitOfWork
 from eventstore.workdays import WorkCalendar
 from proposals import streams
 from proposals.read_model import ProposalsReadModel
@@ -31,19 +30,10 @@ async def committee_calendar(store: EventStore, committee_id: str,
 
 
 @dataclass
-class ProposalsParts:
-    runtime: ServiceRuntime
+class ProposalsParts(ServiceParts):
     read_model: ProposalsReadModel
     ids: Callable[[], str] = new_id
     watcher: DeadlineWatcher = field(init=False)
-
-    @property
-    def uow(self) -> UnitOfWork:
-        return self.runtime.uow
-
-    @property
-    def store(self) -> EventStore:
-        return self.runtime.store
 
     def wake_watcher(self) -> None:
         self.watcher.wake()

@@ -7,9 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from uuid import uuid4
 
-from eventstore.service import ServiceRuntime
-from eventstore.store import EventStore
-from eventstore.unit_of_work import UnitOfWork
+from eventstore.service import ServiceParts, ServiceRuntime
 
 
 def new_id() -> str:
@@ -17,17 +15,8 @@ def new_id() -> str:
 
 
 @dataclass
-class SurveysParts:
-    runtime: ServiceRuntime
+class SurveysParts(ServiceParts):
     ids: Callable[[], str] = new_id
-
-    @property
-    def uow(self) -> UnitOfWork:
-        return self.runtime.uow
-
-    @property
-    def store(self) -> EventStore:
-        return self.runtime.store
 
     @classmethod
     async def build(cls, runtime: ServiceRuntime) -> SurveysParts:

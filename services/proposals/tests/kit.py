@@ -5,18 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
-from typing import Any, Generic, TypeVar
-
-import pytest
+from typing import Any, TypeVar
 
 from contracts.envelope import Actor, Role
 from contracts.proposals import commands as c
 from contracts.registry import DomainEvent
 from eventstore.decider import Decider
-from eventstore.errors import DomainError
 from eventstore.issued import Issued
-from eventstore.workdays import DEFAULT_CALENDAR, WorkCalendar
 from proposals.domain import numbering
 from proposals.domain.numbering import NumberingState, ReserveNumber
 from proposals.domain.proposal import PROPOSAL, AcceptNumbered, Draft
@@ -27,6 +22,8 @@ from yizheng.testing.command_client import LEADER as LEADER
 from yizheng.testing.command_client import OFFICE, on
 from yizheng.testing.command_client import member as member
 from yizheng.testing.command_client import unit as unit
+from yizheng.testing.decider_harness import Harness as DeciderHarness
+from yizheng.testing.decider_harness import types as types
 
 WATCHER = Actor(id="proposals-watcher", role=Role.service)
 
@@ -34,35 +31,7 @@ WATCHER = Actor(id="proposals-watcher", role=Role.service)
 S = TypeVar("S")
 
 
-@dataclass
-class Harness(Generic[S]):
-    decider: Decider[S, Any]
-    today: date = date(2026, 3, 2)
-    calendar: WorkCalendar = DEFAULT_CALENDAR
-    events: list[DomainEvent] = field(default_factory=list)
-
-    @property
-    def state(self) -> S:
-        return self.decider.fold(self.events)
-
-    def issued(self, command: object, actor: Actor) -> Issued[object]:
-        return Issued(command, actor, "cppcc-county-a", on(self.today), self.calendar)
-
-    def run(self, command: object, actor: Actor) -> Sequence[DomainEvent]:
-        new = self.decider.decide(self.state, self.issued(command, actor))
-        self.events.extend(new)
-        return new
-
-    def refused(self, command: object, actor: Actor, rule: str) -> DomainError:
-        before = list(self.events)
-        with pytest.raises(DomainError) as caught:
-            self.run(command, actor)
-        assert caught.value.rule == rule, f"refused by {caught.value.rule!r} ({caught.value}), expected {rule!r}"
-        assert self.events == before
-        return caught.value
-
-    def advance(self, days: int = 0, *, to: date | None = None) -> None:
-        self.today = to or self.today + timedelta(days=days)
+Harness = DeciderHarness
 
 
 def text(title: str = "关于加强农村饮用水安全保障的建议", **extra: Any) -> dict[str, Any]:
@@ -101,6 +70,3 @@ class ProposalHarness(Harness[ProposalState]):
             proposal_id=self.proposal_id, year=cmd.year, sequence=cmd.sequence, number=cmd.number))
         return events
 
-
-def types(events: Sequence[DomainEvent]) -> list[str]:
-    return [e.event_type for e in events]

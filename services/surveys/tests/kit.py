@@ -3,25 +3,20 @@ harness that runs commands against a decider the way the handlers do (fold, deci
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import date, timedelta
-from typing import Any, Generic, TypeVar
-
-import pytest
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, TypeVar
 
 from contracts.envelope import Actor, Role
-from contracts.registry import DomainEvent
-from eventstore.decider import Decider
-from eventstore.errors import DomainError
-from eventstore.issued import Issued
-from eventstore.workdays import DEFAULT_CALENDAR, WorkCalendar
 from yizheng.testing.command_client import ADMIN as ADMIN
-from yizheng.testing.command_client import COMMITTEE, on
+from yizheng.testing.command_client import COMMITTEE as COMMITTEE
 from yizheng.testing.command_client import LEADER as LEADER
 from yizheng.testing.command_client import OFFICE as OFFICE
 from yizheng.testing.command_client import member as member
+from yizheng.testing.command_client import on as on
 from yizheng.testing.command_client import unit as unit
+from yizheng.testing.decider_harness import Harness as DeciderHarness
+from yizheng.testing.decider_harness import types as types
 
 SERVICE = Actor(id="surveys-worker", role=Role.service)
 
@@ -30,38 +25,8 @@ S = TypeVar("S")
 
 
 @dataclass
-class Harness(Generic[S]):
-    decider: Decider[S, Any]
-    today: date = date(2026, 4, 1)
-    calendar: WorkCalendar = DEFAULT_CALENDAR
-    events: list[DomainEvent] = field(default_factory=list)
-
-    @property
-    def state(self) -> S:
-        return self.decider.fold(self.events)
-
-    def issued(self, command: object, actor: Actor) -> Issued[object]:
-        return Issued(command, actor, COMMITTEE, on(self.today), self.calendar)
-
-    def run(self, command: object, actor: Actor) -> Sequence[DomainEvent]:
-        new = self.decider.decide(self.state, self.issued(command, actor))
-        self.events.extend(new)
-        return new
-
-    def refused(self, command: object, actor: Actor, rule: str) -> DomainError:
-        before = list(self.events)
-        with pytest.raises(DomainError) as caught:
-            self.run(command, actor)
-        assert caught.value.rule == rule, f"refused by {caught.value.rule!r} ({caught.value}), expected {rule!r}"
-        assert self.events == before
-        return caught.value
-
-    def advance(self, days: int = 0, *, to: date | None = None) -> None:
-        self.today = to or self.today + timedelta(days=days)
-
-
-def types(events: Sequence[DomainEvent]) -> list[str]:
-    return [e.event_type for e in events]
+class Harness(DeciderHarness[S]):
+    today: date = date(2026, 4, 1)  # the surveys samples are dated in April
 
 
 # ---- the domain's sample records --------------------------------------------------------------------------------
