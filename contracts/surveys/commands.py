@@ -119,6 +119,9 @@ class HoldConsultation(Command):
     consultation_id: Identifier
     held_on: PastDate
     participant_member_ids: Roster = Field(default_factory=list)
+    speaker_member_ids: Roster = Field(default_factory=list, description="members who spoke at it (会上发言)")
+    written_opinion_member_ids: Roster = Field(
+        default_factory=list, description="members who sent written opinions (书面发言), present or not")
     summary: OptionalListItem = ""
 
 

@@ -108,9 +108,13 @@ class ConsultationScheduled(DomainEvent):
 
 @event_type("consultation-held", version=1, topic=SURVEYS)
 class ConsultationHeld(DomainEvent):
-    """The session took place, with the members who took part."""
+    """The session took place, with the members who took part, those who spoke at it and those who sent
+    written opinions (the members service scores the last two; attending earns nothing by itself, as at any
+    meeting). Speakers are among the participants; a written opinion may come from a member not present."""
 
     consultation_id: RecordedId
     held_on: RecordedDate
     participant_member_ids: Roster = Field(default_factory=list)
+    speaker_member_ids: Roster = Field(default_factory=list)
+    written_opinion_member_ids: Roster = Field(default_factory=list)
     summary: RecordedListItem = ""

@@ -96,8 +96,15 @@ def _hold(state: ConsultationState, cmd: c.HoldConsultation, issued: Issued[obje
         raise refuse("consultation_already_held", f"the session was held on {state.held_on}")
     not_after_today(cmd.held_on, issued.today, "a consultation", "held_on")
     participants = distinct(cmd.participant_member_ids, "participants", "participant_member_ids")
+    speakers = distinct(cmd.speaker_member_ids, "speakers", "speaker_member_ids")
+    absent_speakers = sorted(set(speakers) - set(participants))
+    if absent_speakers:
+        raise refuse("speaker_not_participant", f"speakers must have taken part: {', '.join(absent_speakers)}",
+                     fields=["speaker_member_ids"])
+    written = distinct(cmd.written_opinion_member_ids, "written opinions", "written_opinion_member_ids")
     return [ConsultationHeld(consultation_id=state.consultation_id, held_on=cmd.held_on,
-                             participant_member_ids=participants, summary=cmd.summary)]
+                             participant_member_ids=participants, speaker_member_ids=speakers,
+                             written_opinion_member_ids=written, summary=cmd.summary)]
 
 
 def _record_outcome(state: ConsultationState, cmd: RecordOutcome, issued: Issued[object]) -> Events:
