@@ -12,15 +12,23 @@ from __future__ import annotations
 import asyncio
 import json
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Protocol
 from uuid import UUID
 
 import asyncpg
 
+from eventstore.append_result import AppendResult, Checkpoint
 from eventstore.errors import ConcurrencyError, TransactionOrderConflict
 
-if TYPE_CHECKING:
-    from eventstore.store import AppendResult, EventStore
+
+class AppendTarget(Protocol):
+    """What group commit needs of the store it writes for."""
+
+    pool: asyncpg.Pool
+    schema: str
+    ORDER_RETRIES: int
+
+    def wake_readers(self) -> None: ...
 
 # A batch fails as a whole when a concurrent writer got in between its checks and its inserts, or when one
 # append carries data PostgreSQL refuses; then each append goes again on its own, so only the loser (or
@@ -47,7 +55,7 @@ class _Pending:
 class GroupCommit:
     MAX_BATCH = 64
 
-    def __init__(self, store: EventStore, *, lanes: int = 2) -> None:
+    def __init__(self, store: AppendTarget, *, lanes: int = 2) -> None:
         self.store = store
         self.lanes = lanes
         self._queue: list[_Pending] = []
@@ -141,7 +149,6 @@ class GroupCommit:
                 item.done.set_exception(err)
 
     def _settle(self, item: _Pending, rows: list[asyncpg.Record]) -> None:
-        from eventstore.store import AppendResult, Checkpoint
 
         if item.done.done():  # its writer was cancelled while the batch was on its way; the others still hear
             return

@@ -25,6 +25,8 @@ import asyncpg
 
 from contracts.envelope import Actor, EventEnvelope
 from contracts.registry import REGISTRY, DomainEvent, EventRegistry
+from eventstore.append_result import AppendResult as AppendResult
+from eventstore.append_result import Checkpoint as Checkpoint
 from eventstore.db import connection, quote_ident
 from eventstore.errors import ConcurrencyError, TransactionOrderConflict
 from eventstore.group_commit import GroupCommit
@@ -47,36 +49,11 @@ class CommandContext:
                               correlation_id=event.correlation_id, causation_id=event.event_id)
 
 
-@dataclass(frozen=True, order=True)
-class Checkpoint:
-    """A place in a store's reading order."""
-
-    tx_id: int
-    position: int
-
-    @classmethod
-    def zero(cls) -> Checkpoint:
-        return cls(0, 0)
-
-
 @dataclass(frozen=True)
 class StoredEvent:
     envelope: EventEnvelope
     event: DomainEvent
     checkpoint: Checkpoint
-
-
-@dataclass(frozen=True)
-class AppendResult:
-    stream_id: str
-    stream_version: int
-    event_ids: list[UUID]
-    positions: list[int]
-    checkpoint: Checkpoint
-
-    @property
-    def position(self) -> int:
-        return self.positions[-1] if self.positions else 0
 
 
 _COLUMNS = ("position, tx_id, event_id, stream_id, stream_version, type, schema_version, committee_id, "
