@@ -15,6 +15,7 @@ SERVICES: tuple[str, ...] = (
     "proposals",
     "members",
     "surveys",
+    "notify",
 )
 
 

@@ -1,6 +1,7 @@
 """Who an applied event concerns, for the work-queue subscription. Computed once per event inside the
 projector's transaction (after the views applied it), so that events naming only a proposal reach the
-proposal's proposers."""
+proposal's proposers, and events naming only a tracked item (a verdict, a reopening, a look-back) reach the
+departments responsible for it."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ OFFICE_TYPES = frozenset({
     "proposal-merged", "proposal-returned", "proposal-assigned", "cosigner-confirmed", "cosigner-declined",
     "cosigner-lapsed", "reassignment-requested", "reassignment-granted", "reassignment-refused",
 })
+# Events of one tracked item (surveys): they change the queues of the departments responsible for it.
+TRACKED_PREFIX = "tracked-item-"
 _MEMBER_KEYS = ("lead_member_id", "member_id", "contact_member_id", "author_member_id", "visitor_member_id")
 _MEMBER_LISTS = ("cosigner_member_ids", "member_ids", "supervising_leaders")
 _UNIT_KEYS = ("unit_id", "lead_unit_id", "new_unit_id")
@@ -40,5 +43,10 @@ async def audience_of(conn: asyncpg.Connection, schema: str, fact: Fact) -> Audi
             members.update(m for m in (row["lead_member_id"], row["contact_member_id"]) if m)
             members.update(row["confirmed_cosigner_ids"] or [])
             members.update(row["key_leaders"] or [])
+            units.update(row["unit_ids"] or [])
+    if fact.type.startswith(TRACKED_PREFIX) and d.get("item_id"):
+        row = await conn.fetchrow(f"SELECT unit_ids FROM {schema}.tracked_items WHERE committee_id = $1 "
+                                  "AND item_id = $2", fact.committee_id, d["item_id"])
+        if row is not None:
             units.update(row["unit_ids"] or [])
     return Audience(office=fact.type in OFFICE_TYPES, members=frozenset(members), units=frozenset(units))

@@ -12,6 +12,12 @@ committee; the rules here decide which roles may ask at all and how a list is na
 | opinionReports           | own              | no                | yes                       | published only |
 | meetings                 | invited to       | no                | yes                       | yes (no roll)  |
 | visits                   | made or received | no                | yes                       | no             |
+| consultationPlan, consultations | yes       | no                | yes                       | no             |
+| trackedItems             | no               | sent to their unit | yes                      | no             |
+| supervisionTopics        | yes              | supervising their unit | yes                  | no             |
+| researchTopics           | yes              | a recommendation sent to their unit | yes     | no             |
+
+(Surveys: the detail and the definitions are in `gateway/read/surveys.py`.)
 
 Personal contact data never reaches the gateway's views (public topics carry none). `Member.contact` is
 fetched per request from the members service's own endpoint, with the caller's token, for office staff,
@@ -21,35 +27,16 @@ Mutations are forwarded with the caller's own token; the owning service decides 
 
 from __future__ import annotations
 
+from contracts.access import ALLOWED as ALLOWED
+from contracts.access import EVERYONE as EVERYONE
 from contracts.envelope import Role
+from contracts.roles import PEOPLE as PEOPLE
+from contracts.roles import STAFF as STAFF
 from gateway.auth import Viewer
 from gateway.errors import Forbidden, Unauthenticated
 
-EVERYONE = frozenset(Role)
-STAFF = frozenset({Role.office_staff, Role.leadership, Role.admin})
-PEOPLE = frozenset({Role.member, Role.unit_staff, Role.office_staff, Role.leadership, Role.admin})
-
-ALLOWED: dict[str, frozenset[Role]] = {
-    "me": EVERYONE,
-    "members": EVERYONE,
-    "member": EVERYONE,
-    "enumLabels": EVERYONE,
-    "workQueue": PEOPLE,
-    "workQueueChanged": PEOPLE,
-    "memberScorecard": STAFF | {Role.member},
-    "scorecards": STAFF,
-    "oversight": STAFF,
-    "oversightFeed": STAFF,
-    "proposals": EVERYONE,
-    "proposal": EVERYONE,
-    "opinionReports": STAFF | {Role.member, Role.service},
-    "meetings": STAFF | {Role.member, Role.service},
-    "visits": STAFF | {Role.member},
-    "consultationPlan": STAFF | {Role.member},
-    "consultations": STAFF | {Role.member},
-    # Unit staff see only the items sent to their unit (`gateway.read.surveys`).
-    "trackedItems": STAFF | {Role.unit_staff},
-}
+# The table itself is `contracts.access.ALLOWED`, shared with the services' own read routes so a token
+# the gateway refuses is refused there too; re-exported here under the names the gateway has always used.
 
 # Proposal states a service account may see: decided by the review, no longer a private draft.
 PUBLIC_PROPOSAL_STATES = ("accepted", "assigned")
@@ -87,3 +74,11 @@ def sees_evaluations_of(viewer: Viewer, unit_id: str, completed: bool) -> bool:
     if viewer.role is Role.unit_staff:
         return viewer.unit_id == unit_id and completed
     return viewer.role in STAFF or viewer.role is Role.member
+
+
+def sees_tracked_item(viewer: Viewer, unit_ids: list[str]) -> bool:
+    """A tracked item nested in what a caller reads (a topic's rectifications or recommendations, an item's
+    children): the `trackedItems` rule — staff all, unit staff those sent to their unit, others none."""
+    if viewer.role is Role.unit_staff:
+        return viewer.unit_id is not None and viewer.unit_id in unit_ids
+    return viewer.role in STAFF

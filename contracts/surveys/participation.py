@@ -23,6 +23,9 @@ class ResearchParticipationRecorded(DomainEvent):
     """Members took part in a research topic (调研) or an inspection (视察)."""
 
     activity_id: RecordedId
+    # The research topic the field day belongs to. Absent only on events recorded before it was added
+    # (then the topic is the event's stream, `researchTopic-<committee>-<topic>`).
+    topic_id: RecordedId | None = None
     kind: ResearchKind
     title: RecordedTitle
     held_on: RecordedDate

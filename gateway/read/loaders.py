@@ -46,6 +46,18 @@ class Loaders:
         self.report_steps = many("opinion_report_steps", "report_id", "on_date NULLS LAST, event_id")
         self.consultation_outcomes = many("consultation_outcomes", "consultation_id", "held_on NULLS LAST, outcome_id")
         self.tracked_units = many("tracked_item_units", "item_id", "unit_id")
+        self.tracked_item = one("tracked_items", "item_id")
+        self.tracked_children = many("tracked_items", "parent_item_id", "due NULLS LAST, item_id")
+        self.tracked_by_source = many("tracked_items", "source_id", "due NULLS LAST, item_id")
+        self.tracked_milestones = many("tracked_item_milestones", "item_id", "reached_on, unit_id, text")
+        self.tracked_lookbacks = many("tracked_item_lookbacks", "item_id", "looked_back_on NULLS LAST, round")
+        self.supervision_activities = many("supervision_activities", "supervision_id", "held_on NULLS LAST, "
+                                           "activity_id")
+        self.supervision_reports = many("supervision_reports", "supervision_id", "reported_on NULLS LAST, report_id")
+        self.research_applications = many("research_applications", "topic_id", "applied_on NULLS LAST, "
+                                          "application_id")
+        self.research_field_days = many("research_field_days", "topic_id", "held_on NULLS LAST, activity_id")
+        self.research_reports = many("research_reports", "topic_id", "reported_on NULLS LAST, report_id")
         self.score_items = self._per_member_year("score_items", "NOT withdrawn", "category, occurred_on, item_id")
         self.score_flags = self._per_member_year("score_flags", "NOT cleared", "flag")
         self.activity = self._per_member_year("score_activity", "true", "kind, occurred_on, ref_id")

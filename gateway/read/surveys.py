@@ -1,17 +1,33 @@
 """The consultation plan, its sessions and the tracked items (surveys service), as SQL over the
-`consultations` and `tracked_items` views, with who may ask and how a list narrows:
+`consultations` and `tracked_items` views (supervision topics: `gateway.read.supervision`, research topics:
+`gateway.read.research`), with who may ask and how a list narrows — for every surveys query:
 
-| query              | member | unit_staff                                  | office, leadership, admin | service |
-|--------------------|--------|---------------------------------------------|---------------------------|---------|
-| consultationPlan   | yes    | no                                          | yes                       | no      |
-| consultations      | yes    | no                                          | yes                       | no      |
-| trackedItems       | no     | items whose responsible units include their unit | all of the committee | no      |
+| query                | member | unit_staff                                           | staff (*) | service |
+|----------------------|--------|------------------------------------------------------|-----------|---------|
+| consultationPlan     | yes    | no                                                   | yes       | no      |
+| consultations        | yes    | no                                                   | yes       | no      |
+| trackedItems         | no     | items whose responsible units include their unit     | all       | no      |
+| supervisionTopics    | yes    | topics supervising their unit (or asking it to rectify) | all    | no      |
+| researchTopics       | yes    | topics with a recommendation sent to their unit      | all       | no      |
+| oversight's figures  | no     | no                                                   | all       | no      |
+
+(*) office staff, leadership and admin: all of their committee.
+
+Tracked items nested in a topic (a report's rectifications, a topic's recommendations, an item's children)
+follow the `trackedItems` row: members see none, unit staff those sent to their unit
+(`policy.sees_tracked_item`).
 
 Definitions:
 - open: the office has not given its verdict on the item's current round (a reopening starts a new round);
 - overdue as of a day: open, due before that day, and some responsible unit has not reported `done` in the
   current round;
-- not yet reported (by a unit): open, and the unit sent no progress report in the current round."""
+- not yet reported (by a unit): open, and the unit sent no progress report in the current round;
+- without result (a research recommendation): open — no verdict on its current round (a recommendation
+  reopened after "partly" or "not" is without result again);
+- plan progress of a year: the plan's items not withdrawn, each counted in its planned month (items with no
+  month in a row of their own); held = some session scheduled from the item has been held (whenever);
+- a parent item's progress (Decidim's accountability): the mean of its children's progress, a child's being
+  its own computed progress if it has children, else its latest reported percent (0 before any report)."""
 
 from __future__ import annotations
 
@@ -114,19 +130,48 @@ async def open_for_unit(db: Db, committee_id: str, unit_id: str) -> list[Any]:
         f"ORDER BY t.due NULLS LAST, t.item_id LIMIT {LIMIT}", committee_id, unit_id)
 
 
-async def open_not_reported(db: Db, committee_id: str) -> list[Any]:
-    """(unit_id, item row) of every open item a responsible unit has not reported on in its current round."""
+async def open_not_reported(db: Db, committee_id: str, kind: str | None = None) -> list[Any]:
+    """(unit_id, item row) of every open item (of a kind, or all) a responsible unit has not reported on in its
+    current round."""
     return await db.fetch(
         "SELECT ru.unit_id AS responsible_unit_id, t.* FROM {s}.tracked_items t "
         "CROSS JOIN LATERAL unnest(t.unit_ids) AS ru(unit_id) "
         "LEFT JOIN {s}.tracked_item_units x ON x.committee_id = t.committee_id AND x.item_id = t.item_id "
         "AND x.unit_id = ru.unit_id AND x.round = t.round "
-        "WHERE t.committee_id = $1 AND NOT t.closed AND x.unit_id IS NULL "
-        "ORDER BY ru.unit_id, t.due NULLS LAST, t.item_id", committee_id)
+        "WHERE t.committee_id = $1 AND NOT t.closed AND x.unit_id IS NULL AND ($2::text IS NULL OR t.subject = $2) "
+        "ORDER BY ru.unit_id, t.due NULLS LAST, t.item_id", committee_id, kind)
 
 
-async def overdue(db: Db, committee_id: str, as_of: date) -> list[Any]:
-    """Every overdue tracked item as of the day, most overdue first."""
+async def overdue(db: Db, committee_id: str, as_of: date, kind: str | None = None) -> list[Any]:
+    """Every overdue tracked item (of a kind, or all) as of the day, most overdue first."""
     return await db.fetch(
         "SELECT t.* FROM {s}.tracked_items t WHERE t.committee_id = $1 AND NOT t.closed AND t.due < $2 AND "
-        + NOT_ALL_DONE + " ORDER BY t.due, t.item_id", committee_id, as_of)
+        "($3::text IS NULL OR t.subject = $3) AND " + NOT_ALL_DONE + " ORDER BY t.due, t.item_id",
+        committee_id, as_of, kind)
+
+
+async def open_of_kind(db: Db, committee_id: str, kind: str) -> list[Any]:
+    """Every open item of a kind (for research recommendations: those without result), nearest due first."""
+    return await db.fetch(
+        "SELECT t.* FROM {s}.tracked_items t WHERE t.committee_id = $1 AND NOT t.closed AND t.subject = $2 "
+        "ORDER BY t.due NULLS LAST, t.item_id", committee_id, kind)
+
+
+@dataclass(frozen=True)
+class PlanMonth:
+    month: int | None  # None: items the plan gives no month
+    items: list[Any]
+
+    @property
+    def held(self) -> list[Any]:
+        return [i for i in self.items if i["held"]]
+
+
+def plan_progress(items: list[Any]) -> list[PlanMonth]:
+    """The plan's items (not withdrawn, as `plan_items` reads them) by planned month, every month 1-12 listed."""
+    by_month: dict[int | None, list[Any]] = {m: [] for m in range(1, 13)}
+    for i in items:
+        if not i["withdrawn"]:
+            by_month.setdefault(i["planned_month"], []).append(i)
+    return [PlanMonth(m, rows) for m, rows in sorted(by_month.items(), key=lambda kv: (kv[0] is None, kv[0] or 0))
+            if m is not None or rows]

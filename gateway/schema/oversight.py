@@ -7,11 +7,12 @@ from typing import Any, Generic, TypeVar
 
 import strawberry
 
+from contracts.surveys import tracking as st
 from gateway.read import oversight as o
 from gateway.read import surveys as sv
 from gateway.schema import enums as e
 from gateway.schema.scorecard import MemberFlag
-from gateway.schema.surveys import TrackedItem
+from gateway.schema.surveys import ConsultationPlanItem, TrackedItem, TrackedSubject
 from gateway.schema.types import Evaluation, Member, Proposal, Unit, ctx, member, unit
 
 T = TypeVar("T")
@@ -284,10 +285,12 @@ class Oversight:
         return [MemberFlag.of(r) for r in self.data.flags]
 
     @strawberry.field(description="Open tracked items (any year) a responsible department has not yet reported on "
-                                  "in the current round, by department.")
-    async def tracked_not_reported_by_unit(self, info: strawberry.Info) -> list[UnitTrackedItems]:
+                                  "in the current round, by department; `kind` narrows them (e.g. consultation "
+                                  "outcomes not yet reported).")
+    async def tracked_not_reported_by_unit(self, info: strawberry.Info,
+                                           kind: TrackedSubject | None = None) -> list[UnitTrackedItems]:
         c = ctx(info)
-        rows = await sv.open_not_reported(c.db, c.viewer.committee_id)
+        rows = await sv.open_not_reported(c.db, c.viewer.committee_id, _kind(kind))
         grouped: dict[str, list[Any]] = {}
         for r in rows:
             grouped.setdefault(r["responsible_unit_id"], []).append(r)
@@ -297,9 +300,66 @@ class Oversight:
 
     @strawberry.field(description="Tracked items (any year) overdue as of asOf: open, past due, and some "
                                   "responsible department has not reported them done; most overdue first.")
-    async def tracked_overdue(self, info: strawberry.Info) -> list[TrackedItem]:
+    async def tracked_overdue(self, info: strawberry.Info, kind: TrackedSubject | None = None) -> list[TrackedItem]:
         c = ctx(info)
-        return [TrackedItem.of(r, self.as_of) for r in await sv.overdue(c.db, c.viewer.committee_id, self.as_of)]
+        rows = await sv.overdue(c.db, c.viewer.committee_id, self.as_of, _kind(kind))
+        return [TrackedItem.of(r, self.as_of) for r in rows]
+
+    @strawberry.field(description="Supervision rectifications (整改, any year) overdue as of asOf, most overdue "
+                                  "first.")
+    async def rectifications_overdue(self, info: strawberry.Info) -> list[TrackedItem]:
+        c = ctx(info)
+        rows = await sv.overdue(c.db, c.viewer.committee_id, self.as_of, RECTIFICATION)
+        return [TrackedItem.of(r, self.as_of) for r in rows]
+
+    @strawberry.field(description="Research and inspection recommendations (any year) without result: no verdict "
+                                  "on their current round; nearest due first.")
+    async def recommendations_without_result(self, info: strawberry.Info) -> list[TrackedItem]:
+        c = ctx(info)
+        rows = await sv.open_of_kind(c.db, c.viewer.committee_id, RECOMMENDATION)
+        return [TrackedItem.of(r, self.as_of) for r in rows]
+
+    @strawberry.field(description="The consultation plan's items held vs planned, by planned month (withdrawn items "
+                                  "left out), with the year's totals.")
+    async def plan_progress(self, info: strawberry.Info, year: int | None = None) -> PlanProgress:
+        c = ctx(info)
+        the_year = year if year is not None else self.year
+        months = sv.plan_progress(await sv.plan_items(c.db, c.viewer, the_year))
+        rows = [PlanMonthProgress(month=m.month, planned=len(m.items), held=len(m.held),
+                                  rate=_rate(len(m.held), len(m.items)),
+                                  items=[ConsultationPlanItem.of(i) for i in m.items]) for m in months]
+        planned, held = sum(r.planned for r in rows), sum(r.held for r in rows)
+        return PlanProgress(year=the_year, planned=planned, held=held, rate=_rate(held, planned), months=rows)
+
+
+RECTIFICATION = st.TrackedSubject.rectification.value
+RECOMMENDATION = st.TrackedSubject.research_recommendation.value
+
+
+def _kind(kind: object) -> str | None:
+    return None if kind is None else str(e.value_of(kind))
+
+
+def _rate(n: int, d: int) -> float | None:
+    return round(n / d, 4) if d else None
+
+
+@strawberry.type(description="One month of the consultation plan: its items, and those held.")
+class PlanMonthProgress:
+    month: int | None = strawberry.field(description="1-12; null for items the plan gives no month")
+    planned: int
+    held: int
+    rate: float | None = strawberry.field(description="held / planned; null when nothing is planned")
+    items: list[ConsultationPlanItem] = strawberry.field(description="the month's items (`held` marks the held)")
+
+
+@strawberry.type(description="The consultation plan's progress (计划执行): items held vs planned, by month.")
+class PlanProgress:
+    year: int
+    planned: int
+    held: int
+    rate: float | None
+    months: list[PlanMonthProgress]
 
 
 @strawberry.type(description="A department's open tracked items not yet reported on in the current round.")

@@ -12,13 +12,16 @@ from gateway import policy
 from gateway.errors import NotFound
 from gateway.read import grades, lists, workqueue
 from gateway.read import oversight as overseen
+from gateway.read import research as rs
 from gateway.read import scorecards as ranking
+from gateway.read import supervision as sup
 from gateway.read import surveys as sv
 from gateway.schema import enums as e
 from gateway.schema.connection import Connection, connection
 from gateway.schema.oversight import Oversight
 from gateway.schema.scorecard import Scorecard
 from gateway.schema.surveys import Consultation, ConsultationPlan, ConsultationPlanItem, TrackedItem, TrackedSubject
+from gateway.schema.topics import ResearchTopic, ResearchTopicKind, SupervisionTopic
 from gateway.schema.types import Meeting, Member, OpinionReport, Proposal, Unit, Visit, ctx, member, unit
 from gateway.schema.workqueue import WorkQueue, now, work_queue
 
@@ -265,6 +268,30 @@ class Query:
                                source_id=source_id)
         page = await sv.tracked_items(c.db, c.viewer, flt, day, first, after)
         return connection(page, lambda r: TrackedItem.of(r, day))
+
+    @strawberry.field(description="Special supervision topics (专项民主监督), the latest year first: unit staff those "
+                                  "supervising their unit; members, office, leadership and admin all.")
+    async def supervision_topics(self, info: strawberry.Info, year: int | None = None,
+                                 unit_id: Annotated[strawberry.ID | None, strawberry.argument(
+                                     description="topics supervising this department")] = None,
+                                 first: First = None, after: After = None) -> Connection[SupervisionTopic]:
+        c = ctx(info)
+        policy.require(c.viewer, "supervisionTopics")
+        page = await sup.topics(c.db, c.viewer, year, unit_id, first, after)
+        return connection(page, SupervisionTopic.of)
+
+    @strawberry.field(description="Research and inspection topics (调研课题), the latest year first: unit staff "
+                                  "those with a recommendation sent to their unit; members, office, leadership and "
+                                  "admin all.")
+    async def research_topics(self, info: strawberry.Info, year: int | None = None,
+                              kind: ResearchTopicKind | None = None,
+                              organization_id: Annotated[strawberry.ID | None, strawberry.argument(
+                                  description="topics the party or group applied for, took on or works on")] = None,
+                              first: First = None, after: After = None) -> Connection[ResearchTopic]:
+        c = ctx(info)
+        policy.require(c.viewer, "researchTopics")
+        page = await rs.topics(c.db, c.viewer, year, _v(kind), organization_id, first, after)
+        return connection(page, ResearchTopic.of)
 
     @strawberry.field(description="What waits for the caller, by role.")
     async def work_queue(self, info: strawberry.Info) -> WorkQueue:

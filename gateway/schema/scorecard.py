@@ -256,6 +256,26 @@ class Scorecard:
         items = await self._activity(info, "award")
         return ActivitySummary(count=len(items), items=items)
 
+    @strawberry.field(description="Consultations taken part in (role participant, speaker or written_opinion).")
+    async def consultations(self, info: strawberry.Info) -> ActivitySummary:
+        items = await self._activity(info, "consultation")
+        return ActivitySummary(count=len(items), items=items)
+
+    @strawberry.field(description="Democratic supervision reports the member took part in.")
+    async def supervision(self, info: strawberry.Info) -> ActivitySummary:
+        items = await self._activity(info, "supervision")
+        return ActivitySummary(count=len(items), items=items)
+
+    @strawberry.field(description="Research and inspection field days (status research or inspection).")
+    async def research(self, info: strawberry.Info) -> ActivitySummary:
+        items = await self._activity(info, "research")
+        return ActivitySummary(count=len(items), items=items)
+
+    @strawberry.field(description="Democratic appraisal rounds taken part in.")
+    async def appraisals(self, info: strawberry.Info) -> ActivitySummary:
+        items = await self._activity(info, "appraisal")
+        return ActivitySummary(count=len(items), items=items)
+
     @strawberry.field(description="The grade bands of the year (the rulebook's, or the default).")
     def grade_bands(self) -> list[GradeBand]:
         return [GradeBand(grade=b.grade, min_total=None if b.min_total is None else float(b.min_total))  # type: ignore[arg-type]

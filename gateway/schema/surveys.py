@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 import strawberry
 
+from contracts.clock import today
 from contracts.surveys import consultation as sc
 from contracts.surveys import tracking as st
+from gateway import policy
 from gateway.read import surveys as sv
 from gateway.schema.enums import mirror
 from gateway.schema.types import Member, Unit, ctx, members, unit
@@ -147,6 +149,57 @@ class TrackedItemProgress:
         return await unit(info, str(self.unit_id))
 
 
+@strawberry.type(description="A dated step of the work a department reported (e.g. 2026-05-10: 完成管网招标).")
+class TrackedItemMilestone:
+    unit_id: strawberry.ID
+    round: int
+    reached_on: date
+    text: str
+
+
+@strawberry.type(description="A look-back (回头看) at a tracked item found implemented: whether it holds.")
+class TrackedItemLookback:
+    round: int = strawberry.field(description="the round that was found implemented")
+    outcome: Verdict
+    looked_back_on: date | None
+    notes: str
+
+
+# A parent's children nest a few levels at most; deeper (or a cycle in bad data) counts as no further children.
+MAX_DEPTH = 8
+
+
+async def computed_progress(info: strawberry.Info, row: Any, depth: int = 0) -> float | None:
+    """Decidim's accountability: a parent's progress is the mean of its children's (see `gateway.read.surveys`);
+    an item without children has its latest reported percent."""
+    children = await ctx(info).loaders.tracked_children.load(row["item_id"]) if depth < MAX_DEPTH else []
+    if not children:
+        return None if row["progress"] is None else float(row["progress"])
+    values = [await computed_progress(info, c, depth + 1) for c in children]
+    return round(sum(v or 0.0 for v in values) / len(values), 2)
+
+
+def visible_items(info: strawberry.Info, rows: list[Any], as_of: date) -> list[TrackedItem]:
+    """The rows the caller may see (`policy.sees_tracked_item`), each once, as tracked items."""
+    viewer = ctx(info).viewer
+    seen: dict[str, Any] = {}
+    for r in rows:
+        if r is not None and r["item_id"] not in seen and policy.sees_tracked_item(viewer, list(r["unit_ids"])):
+            seen[r["item_id"]] = r
+    return [TrackedItem.of(r, as_of) for r in seen.values()]
+
+
+async def items_of(info: strawberry.Info, subject: str, item_ids: list[str], source_ids: list[str],
+                   as_of: date) -> list[TrackedItem]:
+    """The tracked items (of a subject) a record opened: those its events list by id, and those naming it as
+    their source."""
+    loaders = ctx(info).loaders
+    listed = await loaders.tracked_item.load_many(item_ids)
+    sourced = [r for rows in await loaders.tracked_by_source.load_many(source_ids) for r in rows
+               if r["subject"] == subject]
+    return visible_items(info, [*listed, *sourced], as_of)
+
+
 @strawberry.type(description="A tracked item (成果运用, 督办, 整改): a consultation outcome, rectification or "
                              "research recommendation sent to the departments responsible, tracked to a verdict.")
 class TrackedItem:
@@ -172,8 +225,12 @@ class TrackedItem:
     verdict_on: date | None
     open: bool = strawberry.field(description="no verdict yet on the current round")
     reopened_count: int
-    row: strawberry.Private[Any]
-    as_of: strawberry.Private[date]
+    lookback_count: int = strawberry.field(default=0, description="look-backs (回头看) recorded")
+    last_lookback_outcome: Verdict | None = strawberry.field(default=None,
+                                                             description="what the latest look-back found")
+    last_looked_back_on: date | None = None
+    row: strawberry.Private[Any] = None
+    as_of: strawberry.Private[date | None] = None
 
     @classmethod
     def of(cls, r: Any, as_of: date) -> TrackedItem:
@@ -183,7 +240,9 @@ class TrackedItem:
                    due=r["due"], round=r["round"], status=r["status"], progress=r["progress"],
                    last_reported_on=r["last_reported_on"], reports=r["reports"], follow_ups=r["follow_ups"],
                    last_followed_up_on=r["last_followed_up_on"], verdict=r["verdict"], verdict_on=r["verdict_on"],
-                   open=not r["closed"], reopened_count=r["reopened_count"], row=r, as_of=as_of)
+                   open=not r["closed"], reopened_count=r["reopened_count"], lookback_count=r["lookback_count"],
+                   last_lookback_outcome=r["last_lookback_outcome"], last_looked_back_on=r["last_looked_back_on"],
+                   row=r, as_of=as_of)
 
     @strawberry.field
     async def units(self, info: strawberry.Info) -> list[Unit]:
@@ -202,4 +261,28 @@ class TrackedItem:
                                   "done in the current round, as of the given day (default: the query's asOf).")
     async def overdue(self, info: strawberry.Info, as_of: date | None = None) -> bool:
         rows = await ctx(info).loaders.tracked_units.load(str(self.id))
-        return sv.is_overdue(self.row, rows, as_of or self.as_of)
+        day = as_of or self.as_of
+        assert day is not None
+        return sv.is_overdue(self.row, rows, day)
+
+    @strawberry.field(description="The milestones the departments reported, by date (each once).")
+    async def milestones(self, info: strawberry.Info) -> list[TrackedItemMilestone]:
+        rows = await ctx(info).loaders.tracked_milestones.load(str(self.id))
+        return [TrackedItemMilestone(unit_id=strawberry.ID(r["unit_id"]), round=r["round"],
+                                     reached_on=r["reached_on"], text=r["text"]) for r in rows]
+
+    @strawberry.field(description="The look-backs (回头看) at the item, oldest first.")
+    async def lookbacks(self, info: strawberry.Info) -> list[TrackedItemLookback]:
+        rows = await ctx(info).loaders.tracked_lookbacks.load(str(self.id))
+        return [TrackedItemLookback(round=r["round"], outcome=r["outcome"], looked_back_on=r["looked_back_on"],
+                                    notes=r["notes"]) for r in rows]
+
+    @strawberry.field(description="The items this one is the parent of (those the caller may see).")
+    async def children(self, info: strawberry.Info) -> list[TrackedItem]:
+        rows = await ctx(info).loaders.tracked_children.load(str(self.id))
+        return visible_items(info, rows, self.as_of or today())
+
+    @strawberry.field(description="Percent, 0-100: for a parent, the mean of its children's computed progress "
+                                  "(a child not yet reported counts 0); otherwise the latest reported percent.")
+    async def computed_progress(self, info: strawberry.Info) -> float | None:
+        return await computed_progress(info, self.row)

@@ -9,13 +9,15 @@ from gateway.views.directory import DirectoryView
 from gateway.views.meetings import MeetingsView
 from gateway.views.opinion_reports import OpinionReportsView
 from gateway.views.proposals import ProposalsView
+from gateway.views.research import ResearchView
 from gateway.views.scorecard import ScorecardView
+from gateway.views.supervision import SupervisionView
 from gateway.views.tracked_items import TrackedItemsView
 from gateway.views.visits import VisitsView
 
 VIEW_CLASSES: tuple[type[View], ...] = (
     DirectoryView, MeetingsView, VisitsView, ProposalsView, OpinionReportsView, ScorecardView,
-    ConsultationsView, TrackedItemsView,
+    ConsultationsView, TrackedItemsView, SupervisionView, ResearchView,
 )
 
 

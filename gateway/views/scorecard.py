@@ -44,7 +44,7 @@ class ScorecardView(View):
         committee_id text NOT NULL, member_id text NOT NULL, year int NOT NULL,
         kind text NOT NULL,          -- attendance proposal_submitted proposal_accepted key_proposal report_submitted
                                      -- report_adopted report_instructed report_published visit training charity award
-                                     -- liaison_visit
+                                     -- liaison_visit consultation supervision research appraisal
         ref_id text NOT NULL, role text, status text, title text, occurred_on date, event_id uuid,
         detail jsonb NOT NULL DEFAULT '{}',
         PRIMARY KEY (committee_id, member_id, kind, ref_id));
@@ -250,6 +250,43 @@ class ScorecardView(View):
         on_date = f.date("granted_on") or f.local_date
         await self._activity(conn, f, f.ids("member_ids"), "award", d["award_id"], on_date.year,
                              status=d.get("level"), title=d.get("title"), occurred_on=on_date)
+
+    # ---- consultation, supervision, research and appraisal (surveys service) -------------------------
+
+    @on("consultation-held")
+    async def _consultation(self, conn: asyncpg.Connection, f: Fact) -> None:
+        d = f.data
+        on_date = f.date("held_on") or f.local_date
+        # A written opinion may come from a member who was not there; a speaker always took part.
+        roles = {m: "participant" for m in f.ids("participant_member_ids")}
+        roles |= {m: "written_opinion" for m in f.ids("written_opinion_member_ids") if m not in roles}
+        roles |= {m: "speaker" for m in f.ids("speaker_member_ids")}
+        written = set(f.ids("written_opinion_member_ids"))
+        for member, role in roles.items():
+            await self._activity(conn, f, [member], "consultation", d["consultation_id"], on_date.year, role=role,
+                                 occurred_on=on_date, detail={"written_opinion": member in written})
+
+    @on("supervision-reported")
+    async def _supervision(self, conn: asyncpg.Connection, f: Fact) -> None:
+        d = f.data
+        on_date = f.date("reported_on") or f.local_date
+        await self._activity(conn, f, f.ids("member_ids"), "supervision", d["report_id"], on_date.year,
+                             occurred_on=on_date, detail={"supervision_id": d.get("supervision_id")})
+
+    @on("research-participation-recorded")
+    async def _research(self, conn: asyncpg.Connection, f: Fact) -> None:
+        d = f.data
+        on_date = f.date("held_on") or f.local_date
+        await self._activity(conn, f, f.ids("member_ids"), "research", d["activity_id"], on_date.year,
+                             status=d.get("kind"), title=d.get("title"), occurred_on=on_date,
+                             detail={"topic_id": d.get("topic_id")})
+
+    @on("appraisal-participation-recorded")
+    async def _appraisal(self, conn: asyncpg.Connection, f: Fact) -> None:
+        d = f.data
+        on_date = f.date("held_on") or f.local_date
+        await self._activity(conn, f, [d["member_id"]], "appraisal", f"{d['appraisal_id']}:{d['round_id']}",
+                             on_date.year, occurred_on=on_date, detail={"unit_id": d.get("unit_id")})
 
 
 def _num(value: Any) -> Any:

@@ -1,11 +1,13 @@
 """Tracked items (成果运用, 跟进督促落实, 整改): consultation outcomes, rectifications and research
 recommendations sent to the departments responsible, with each department's latest progress report, the
-office's follow-ups, its verdict, and reopenings.
+office's follow-ups, its verdict, reopenings, look-backs (回头看) and the milestones the departments reported.
 
 An item is open until the office gives its verdict on the current round; a reopening starts a new round
 (with a new due date) and opens it again."""
 
 from __future__ import annotations
+
+from datetime import date
 
 import asyncpg
 
@@ -15,7 +17,7 @@ from gateway.views.base import Fact, View, on
 class TrackedItemsView(View):
     name = "tracked_items"
     description = "tracked items (outcomes, rectifications, recommendations) and each department's progress"
-    tables = ("tracked_items", "tracked_item_units")
+    tables = ("tracked_items", "tracked_item_units", "tracked_item_milestones", "tracked_item_lookbacks")
     DDL = """
     CREATE TABLE IF NOT EXISTS {s}.tracked_items (
         committee_id text NOT NULL, item_id text NOT NULL, subject text, source_id text, parent_item_id text,
@@ -33,6 +35,20 @@ class TrackedItemsView(View):
         status text NOT NULL, progress int NOT NULL, reported_on date, text text NOT NULL DEFAULT '',
         reports int NOT NULL DEFAULT 1,
         PRIMARY KEY (committee_id, item_id, unit_id));
+    ALTER TABLE {s}.tracked_items ADD COLUMN IF NOT EXISTS lookback_count int NOT NULL DEFAULT 0;
+    ALTER TABLE {s}.tracked_items ADD COLUMN IF NOT EXISTS last_lookback_outcome text;
+    ALTER TABLE {s}.tracked_items ADD COLUMN IF NOT EXISTS last_looked_back_on date;
+    CREATE INDEX IF NOT EXISTS tracked_by_parent ON {s}.tracked_items (committee_id, parent_item_id);
+    CREATE INDEX IF NOT EXISTS tracked_by_source ON {s}.tracked_items (committee_id, source_id);
+    -- A report may repeat the milestones of earlier ones: a milestone is kept once per unit, round, day, text.
+    CREATE TABLE IF NOT EXISTS {s}.tracked_item_milestones (
+        committee_id text NOT NULL, item_id text NOT NULL, unit_id text NOT NULL, round int NOT NULL,
+        reached_on date NOT NULL, text text NOT NULL,
+        PRIMARY KEY (committee_id, item_id, unit_id, round, reached_on, text));
+    CREATE TABLE IF NOT EXISTS {s}.tracked_item_lookbacks (
+        committee_id text NOT NULL, item_id text NOT NULL, event_id uuid NOT NULL, round int NOT NULL,
+        outcome text NOT NULL, looked_back_on date, notes text NOT NULL DEFAULT '',
+        PRIMARY KEY (committee_id, item_id, event_id));
     """
 
     async def _ensure(self, conn: asyncpg.Connection, f: Fact) -> None:
@@ -75,6 +91,12 @@ class TrackedItemsView(View):
             "WHERE tracked_item_units.round <= excluded.round",
             f.committee_id, d["item_id"], d["unit_id"], d.get("round", 1), d.get("status"), d.get("progress", 0),
             reported_on, d.get("text") or "")
+        for m in d.get("milestones") or []:
+            await conn.execute(
+                f"INSERT INTO {self.t('tracked_item_milestones')} (committee_id, item_id, unit_id, round, "
+                "reached_on, text) VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT DO NOTHING",
+                f.committee_id, d["item_id"], d["unit_id"], d.get("round", 1), date.fromisoformat(str(m["reached_on"])),
+                str(m["text"]))
 
     @on("tracked-item-followed-up")
     async def _followed_up(self, conn: asyncpg.Connection, f: Fact) -> None:
@@ -104,3 +126,21 @@ class TrackedItemsView(View):
             "reopened_count = reopened_count + 1, updated_at = $6 WHERE committee_id = $1 AND item_id = $2",
             f.committee_id, f.data["item_id"], f.data.get("round", 2), f.date("due"), f.data.get("due_working_days"),
             f.occurred_at)
+
+    @on("tracked-item-looked-back")
+    async def _looked_back(self, conn: asyncpg.Connection, f: Fact) -> None:
+        # A look-back finding partly or not is followed by `tracked-item-reopened`, which sets the new due date.
+        await self._ensure(conn, f)
+        d = f.data
+        on_day = f.date("looked_back_on")
+        await conn.execute(
+            f"INSERT INTO {self.t('tracked_item_lookbacks')} (committee_id, item_id, event_id, round, outcome, "
+            "looked_back_on, notes) VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT DO NOTHING",
+            f.committee_id, d["item_id"], f.event_id, d.get("round", 1), d.get("outcome"), on_day,
+            d.get("notes") or "")
+        await conn.execute(
+            f"UPDATE {self.t('tracked_items')} SET lookback_count = lookback_count + 1, "
+            "last_lookback_outcome = CASE WHEN last_looked_back_on IS NULL OR last_looked_back_on <= $4 THEN $3 "
+            "ELSE last_lookback_outcome END, last_looked_back_on = greatest(last_looked_back_on, $4), "
+            "updated_at = $5 WHERE committee_id = $1 AND item_id = $2",
+            f.committee_id, d["item_id"], d.get("outcome"), on_day, f.occurred_at)

@@ -146,3 +146,42 @@ BEGIN
     END LOOP;
 END
 $$;
+
+-- Append-only, enforced here rather than by convention: no role but the maintenance role (a repair, by
+-- hand, after `SET ROLE {maintenance_role}`) may change or remove a stored event. A superuser, which the
+-- local server runs as, bypasses privileges but not triggers, so the trigger is what refuses; the REVOKE
+-- covers roles that are not the table's owner. What a superuser can still do (disable the trigger) the
+-- signed anchors of the chain's head (eventstore/audit_anchor.py) make visible to `yizheng verify`.
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = {maintenance_literal}) THEN
+        CREATE ROLE {maintenance_role} NOLOGIN;
+    END IF;
+EXCEPTION
+    -- Roles are cluster-wide and the install lock is per database: an installer of another database won.
+    WHEN duplicate_object OR unique_violation THEN NULL;
+    WHEN insufficient_privilege THEN
+        RAISE EXCEPTION 'the event store needs the role % (NOLOGIN) and this installer may not create it',
+            {maintenance_literal} USING HINT = 'create it once as a role with CREATEROLE, then install again';
+END
+$$;
+GRANT USAGE ON SCHEMA {schema} TO {maintenance_role};
+GRANT SELECT, UPDATE, DELETE, TRUNCATE ON {schema}.events TO {maintenance_role};
+REVOKE UPDATE, DELETE, TRUNCATE ON {schema}.events FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION {schema}.events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF current_user = {maintenance_literal} THEN
+        IF TG_LEVEL = 'STATEMENT' THEN RETURN NULL; ELSIF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
+        RETURN NEW;
+    END IF;
+    RAISE EXCEPTION '%.% is append-only: % refused for role %', TG_TABLE_SCHEMA, TG_TABLE_NAME, TG_OP, current_user
+        USING ERRCODE = 'insufficient_privilege',
+              DETAIL = 'rule: events_append_only (stored events are never changed or removed)',
+              HINT = format('a deliberate repair runs as the maintenance role: SET ROLE %s', {maintenance_literal});
+END
+$$;
+CREATE OR REPLACE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON {schema}.events
+    FOR EACH ROW EXECUTE FUNCTION {schema}.events_append_only();
+CREATE OR REPLACE TRIGGER events_append_only_truncate BEFORE TRUNCATE ON {schema}.events
+    FOR EACH STATEMENT EXECUTE FUNCTION {schema}.events_append_only();

@@ -2,7 +2,7 @@
 so what a service declares is all it has to write.
 
     host = await build_service(proposals.service.DEFINITION, HostConfig(dsn=..., kafka_bootstrap=...))
-    await host.start()        # installs the schema, then projections, relay, consumers, workers
+    await host.start()        # installs the schema, then projections, relay, consumers, workers, anchorer
     ...                       # serve host.app (Starlette): the command API and the service's own routes
     await host.stop()
 """
@@ -12,12 +12,14 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 import asyncpg
 from starlette.applications import Starlette
 
 from contracts.clock import utc_now
+from eventstore.audit_anchor import AUDIT_TOPIC, Anchorer
 from eventstore.command_api import CommandAPI, CommandSpec, body_limit
 from eventstore.consumer import IdempotentConsumer
 from eventstore.db import create_pool
@@ -27,6 +29,7 @@ from eventstore.relay import Relay
 from eventstore.service import ServiceDefinition, ServiceRuntime, TopicConsumer, Worker
 from eventstore.store import EventStore
 from eventstore.unit_of_work import Clock, UnitOfWork
+from runtime import settings
 from runtime.auth import Principal, bearer
 
 P = TypeVar("P")
@@ -44,6 +47,10 @@ class HostConfig:
     options: Mapping[str, Any] = field(default_factory=dict)
     pool_max_size: int = 10
     authenticate: Callable[[str | None], Principal] = bearer
+    # Anchor the store's signed head every so many seconds (eventstore.audit_anchor); None: off, as in tests
+    # unless one asks. `yizheng serve` sets it from settings.audit_anchor_seconds().
+    anchor_seconds: float | None = None
+    audit_dir: Path | None = None  # None: settings.audit_dir()
 
     def prefixed(self, name: str) -> str:
         return f"{self.topic_prefix}{name}"
@@ -88,6 +95,11 @@ class ServiceHost(Generic[P]):
         self.consumers = [consumer_for(definition, spec, self.pool, self.schema, config, spec.make(self.schema))
                           for spec in definition.consumers] if config.kafka_bootstrap and config.run_consumers else []
         self.workers: list[Worker] = list(definition.workers(parts)) if config.run_workers else []
+        self.anchorer = (Anchorer(self.pool, self.schema, signing_key=settings.audit_signing_key(),
+                                  directory=config.audit_dir or settings.audit_dir(),
+                                  interval_seconds=config.anchor_seconds, bootstrap=config.kafka_bootstrap,
+                                  topic=config.prefixed(AUDIT_TOPIC))
+                         if config.anchor_seconds else None)
         self._started = False
         # Under an ASGI server with lifespan on, the app starts and stops the background parts itself.
         self.background_in_lifespan = False
@@ -98,7 +110,7 @@ class ServiceHost(Generic[P]):
 
     async def install(self) -> None:
         """Create or upgrade the service's tables: event store, its own tables, every declared read model."""
-        await install(self.pool, self.schema)
+        await install(self.pool, self.schema, app_role=settings.database_app_role())
         async with self.pool.acquire() as conn:
             if self.definition.install is not None:
                 await self.definition.install(conn, self.schema)
@@ -119,10 +131,14 @@ class ServiceHost(Generic[P]):
             await consumer.start()
         for worker in self.workers:
             await worker.start()
+        if self.anchorer is not None:
+            await self.anchorer.start()
         self._started = True
 
     async def stop(self) -> None:
         if self._started:
+            if self.anchorer is not None:
+                await self.anchorer.stop()
             for worker in reversed(self.workers):
                 await worker.stop()
             for consumer in reversed(self.consumers):

@@ -92,3 +92,49 @@ def jwt_secret() -> str:
         # Anyone can read the dev key in this repository; a production process must never accept it.
         raise RuntimeError("YIZHENG_JWT_SECRET is not set and YIZHENG_ENV=production: refusing the development key")
     return DEV_JWT_SECRET
+
+
+# Dev-only Ed25519 seed (base64, 32 bytes) signing the event stores' audit anchors; production sets
+# YIZHENG_AUDIT_SIGNING_KEY, and a verifier may hold only YIZHENG_AUDIT_PUBLIC_KEY.
+DEV_AUDIT_SIGNING_KEY = "eWl6aGVuZy1kZXYtYXVkaXQta2V5LW5vdC00LXByb2Q="
+DEFAULT_AUDIT_ANCHOR_SECONDS = 300.0
+
+
+def audit_signing_key() -> str:
+    key = os.environ.get("YIZHENG_AUDIT_SIGNING_KEY")
+    if key:
+        return key
+    if environment() == "production":
+        # The dev key is in this repository: anchors signed with it prove nothing.
+        raise RuntimeError("YIZHENG_AUDIT_SIGNING_KEY is not set and YIZHENG_ENV=production: "
+                           "refusing the development key")
+    return DEV_AUDIT_SIGNING_KEY
+
+
+def audit_public_key() -> str | None:
+    """The key `yizheng verify` checks anchors with (base64); None: the signing key's own public half."""
+    return os.environ.get("YIZHENG_AUDIT_PUBLIC_KEY") or None
+
+
+def audit_dir() -> Path:
+    """Where each store's signed anchors are appended (one JSON line each), outside the database."""
+    raw = os.environ.get("YIZHENG_AUDIT_DIR")
+    return Path(raw).resolve() if raw else state_dir() / "audit"
+
+
+def audit_anchor_seconds() -> float | None:
+    """How often a running service anchors its store's head; 0 turns it off."""
+    raw = os.environ.get("YIZHENG_AUDIT_ANCHOR_SECONDS", "").strip()
+    try:
+        seconds = float(raw) if raw else DEFAULT_AUDIT_ANCHOR_SECONDS
+    except ValueError:
+        raise ValueError(f"YIZHENG_AUDIT_ANCHOR_SECONDS={raw!r} is not a number of seconds") from None
+    if seconds < 0:
+        raise ValueError(f"YIZHENG_AUDIT_ANCHOR_SECONDS={seconds} must not be negative")
+    return seconds or None
+
+
+def database_app_role() -> str | None:
+    """The role services connect as, when it is not the tables' owner: install revokes its UPDATE, DELETE
+    and TRUNCATE on the events tables."""
+    return os.environ.get("YIZHENG_DB_APP_ROLE") or None

@@ -1,6 +1,7 @@
 """Read endpoints of the service's own read models: a member's scorecard, the year's ranking, the visit
-plan's progress, and (for office staff or the member) private contact data. Authorized like commands:
-role + scope + committee from the bearer token."""
+plan's progress, and (for office staff or the member) private contact data. Authorized by the same policy
+as the gateway (`contracts.access`): role and own-record rows, committee from the bearer token — so a
+service token reads what service accounts may read through the gateway, nothing more."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from contracts.envelope import Role
+from contracts.access import may_read
 from contracts.members.enums import ChairRole, MemberStatus, Sector, VisitKind
 from contracts.members.member_view import MemberView
 from contracts.members.visit import VisitPlanSet
@@ -24,8 +25,6 @@ from members.domain.visit import VisitRecord, plan_progress
 from members.private import PrivateData
 from members.scoring.scorecards import read_card
 from runtime.auth import Principal
-
-READERS = frozenset({Role.office_staff, Role.leadership, Role.admin, Role.service})
 
 
 def _error(status: int, code: str, message: str) -> JSONResponse:
@@ -67,8 +66,9 @@ class Queries:
         if isinstance(who, JSONResponse):
             return who
         member_id = request.path_params["member_id"]
-        if who.role not in READERS and who.actor.member_id != member_id:
-            return _error(403, "not_authorized", "a member sees their own scorecard only")
+        if not may_read(who.role, "memberScorecard", own=who.actor.member_id == member_id):
+            return _error(403, "not_authorized", "office staff, leadership and admin see every scorecard; "
+                          "a member sees their own only")
         async with self.store.pool.acquire() as conn:
             card = await read_card(conn, self.store.schema, who.committee_id, request.path_params["year"], member_id)
         if card is None:
@@ -79,8 +79,8 @@ class Queries:
         who = self._who(request)
         if isinstance(who, JSONResponse):
             return who
-        if who.role not in READERS:
-            return _error(403, "not_authorized", "only office staff and leadership see every scorecard")
+        if not may_read(who.role, "scorecards"):
+            return _error(403, "not_authorized", "only office staff, leadership and admin see every scorecard")
         sector, township = request.query_params.get("sector"), request.query_params.get("township")
         async with self.store.pool.acquire() as conn:
             rows = await conn.fetch(
@@ -96,8 +96,9 @@ class Queries:
         who = self._who(request)
         if isinstance(who, JSONResponse):
             return who
-        if who.role not in READERS:
-            return _error(403, "not_authorized", "only office staff and leadership see the plan's progress")
+        if not may_read(who.role, "visitPlanProgress"):
+            return _error(403, "not_authorized",
+                          "only office staff, leadership and admin see the plan's progress")
         year = request.path_params["year"]
         history = await self.store.read_stream(streams.visit_plan(who.committee_id, year))
         plans = [e.event for e in history if isinstance(e.event, VisitPlanSet)]
@@ -126,7 +127,7 @@ class Queries:
         if isinstance(who, JSONResponse):
             return who
         member_id = request.path_params["member_id"]
-        if who.role not in (Role.office_staff, Role.admin) and who.actor.member_id != member_id:
+        if not may_read(who.role, "memberContact", own=who.actor.member_id == member_id):
             return _error(403, "not_authorized", "contact data is for office staff and the member themself")
         async with self.store.pool.acquire() as conn:
             contact = await self.private.member_contact(conn, who.committee_id, member_id)

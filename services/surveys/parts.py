@@ -1,5 +1,6 @@
 """What the surveys handlers are built from: the kernel's pieces for this service and a generator of new
-aggregate ids. The service keeps no tables of its own beyond the event store."""
+aggregate ids. The service keeps no tables of its own beyond the event store and the kernel's holiday-calendar
+consumer's rows (`eventstore.holiday_calendar`)."""
 
 from __future__ import annotations
 

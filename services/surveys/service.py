@@ -1,11 +1,13 @@
 """The surveys service, declared once: its contract and its handlers. `runtime.service_host` runs it (the
-store, the unit of work, the command API, the relay to surveys.events); working days come from the kernel's
-calendar (`eventstore.workdays`, the holidays package's schedules)."""
+store, the unit of work, the command API, the relay to surveys.events). Working days (rectification and
+outcome due dates) are counted on the committee's calendar as its office recorded it in the proposals service:
+the kernel's `holiday-calendar` consumer keeps those schedules here, and the deciders read them from it."""
 
 from __future__ import annotations
 
 import contracts  # noqa: F401 - registers every public event type
 from contracts.surveys.service import SERVICE
+from eventstore.holiday_calendar import holiday_calendar_consumer, recorded_calendar
 from eventstore.service import ServiceDefinition
 from surveys.handlers import HANDLERS
 from surveys.parts import SurveysParts
@@ -14,4 +16,6 @@ DEFINITION: ServiceDefinition[SurveysParts] = ServiceDefinition(
     contract=SERVICE,
     build=SurveysParts.build,
     handlers=HANDLERS,
+    consumers=(holiday_calendar_consumer(),),
+    calendar=recorded_calendar,
 )

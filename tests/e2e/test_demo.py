@@ -1,5 +1,5 @@
-"""The demo county end to end: generated, loaded through the real services' command APIs (proposals and
-members, in-process on free ports, with their own stores, relays and consumers on a topic prefix of their
+"""The demo county end to end: generated, loaded through the real services' command APIs (proposals,
+members and surveys, in-process on free ports, with their own stores, relays and consumers on a topic prefix of their
 own), read back through the real gateway's GraphQL. What the platform computed must equal what the
 generator says its script implies; loading twice must write nothing the second time."""
 
@@ -13,6 +13,7 @@ import socket
 import sys
 import time
 import uuid
+from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -62,7 +63,7 @@ class Platform:
         """Events each store holds that commands wrote (the scorer's ledger and the deadline watcher act on
         their own, as service accounts, and may still be catching up)."""
         out = {}
-        for service in ("proposals", "members"):
+        for service in ("proposals", "members", "surveys"):
             out[service] = await self.pool.fetchval(
                 f"SELECT count(*) FROM {self.schemas[service]}.events "
                 "WHERE metadata->'actor'->>'role' <> 'service'")
@@ -192,6 +193,22 @@ async def test_the_small_county_loads_through_the_command_apis_without_a_refusal
                                           "merged", "assigned"}
     assert e.overdue_by_unit and e.dissatisfied and e.key_proposals and e.lookbacks_due
     assert any(s.command == "submit-proposal" and s.body.get("proposal_id") for s in loaded.script.steps)
+    # The surveys year: a plan of every kind, most of it held; tracked items in every state.
+    sv = e.surveys
+    assert sv is not None
+    kinds = {i["kind"] for s in loaded.script.steps if s.command == "draft-consultation-plan" for i in s.body["items"]}
+    assert kinds == {"topic", "counterpart", "sector", "proposal_handling", "grassroots"}
+    assert len(sv.held_items) > sv.plan_items // 2 and sv.withdrawn == 1
+    for kind in ("consultation_outcome", "rectification", "research_recommendation"):
+        t = sv.tracked[kind]
+        assert t.open and t.verdicts.get("implemented") and (t.reopened or kind == "research_recommendation"), kind
+    assert sv.tracked["research_recommendation"].verdicts.keys() == {"implemented", "partly", "not_implemented"}
+    assert sv.tracked["rectification"].looked_back and sv.not_reported_by_unit
+    assert sv.research_topics_applied_for == 2 and sv.research_applications == 3
+    if e.today >= date(e.year, 3, 1):  # early in January nothing can have been due yet
+        assert sv.overdue_today
+    featured = e.cards[loaded.script.member.member_id or ""].by_category
+    assert "consultation" in featured and "research" in featured  # the featured member spoke and researched
 
 
 async def test_scorecards_equal_what_the_script_implies(platform: Platform, loaded: Loaded) -> None:
@@ -236,6 +253,63 @@ async def test_oversight_figures_equal_what_the_script_implies(platform: Platfor
                                  loaded.script.tokens()["unit"])
     deadlines = [a["handling"]["deadline"] for a in queue["workQueue"]["dueReplies"]]
     assert deadlines == sorted(deadlines)
+
+
+SURVEYS = """query($y: Int!, $d: Date) {
+    consultationPlan(year: $y) { adopted amendments items { id plannedMonth held } }
+    %s
+    oversight(year: $y, asOf: $d) { trackedOverdue { id } trackedNotReportedByUnit { unitId count } } }"""
+TRACKED_KIND = """%(kind)s: trackedItems(kind: %(kind)s, first: 100, asOf: $d) {
+        totalCount edges { node { id open verdict reopenedCount overdue } } }
+    %(kind)s_open: trackedItems(kind: %(kind)s, openOnly: true, first: 1) { totalCount }
+    %(kind)s_overdue: trackedItems(kind: %(kind)s, overdueOnly: true, asOf: $d, first: 1) { totalCount }"""
+TRACKED_KINDS = ("consultation_outcome", "rectification", "research_recommendation")
+SURVEYS_QUERY = SURVEYS % "\n    ".join(TRACKED_KIND % {"kind": k} for k in TRACKED_KINDS)
+
+
+def surveys_figures(data: dict[str, Any]) -> dict[str, Any]:
+    plan = data["consultationPlan"] or {"adopted": False, "amendments": 0, "items": []}
+    planned: Counter[int] = Counter(i["plannedMonth"] for i in plan["items"])
+    held: Counter[int] = Counter(i["plannedMonth"] for i in plan["items"] if i["held"])
+    tracked = {}
+    for kind in TRACKED_KINDS:
+        nodes = [e["node"] for e in data[kind]["edges"]]
+        tracked[kind] = {
+            "items": data[kind]["totalCount"], "open": sum(n["open"] for n in nodes),
+            "open_only": data[f"{kind}_open"]["totalCount"], "overdue": sum(n["overdue"] for n in nodes),
+            "overdue_only": data[f"{kind}_overdue"]["totalCount"],
+            "verdicts": dict(Counter(n["verdict"] for n in nodes if not n["open"])),
+            "reopened": sum(n["reopenedCount"] > 0 for n in nodes)}
+    o = data["oversight"]
+    return {"adopted": plan["adopted"], "amendments": plan["amendments"], "planned_by_month": dict(planned),
+            "held_by_month": dict(held), "held_items": sorted(i["id"] for i in plan["items"] if i["held"]),
+            "tracked": tracked, "overdue_today": sorted(i["id"] for i in o["trackedOverdue"]),
+            "not_reported_by_unit": {u["unitId"]: u["count"] for u in o["trackedNotReportedByUnit"]}}
+
+
+def expected_surveys(e: Expected) -> dict[str, Any]:
+    sv = e.surveys
+    assert sv is not None
+    return {"adopted": True, "amendments": sv.amendments, "planned_by_month": sv.planned_by_month,
+            "held_by_month": sv.held_by_month, "held_items": sorted(sv.held_items),
+            "tracked": {k: {"items": t.items, "open": t.open, "open_only": t.open, "overdue": t.overdue,
+                            "overdue_only": t.overdue, "verdicts": t.verdicts, "reopened": t.reopened}
+                        for k, t in sv.tracked.items()},
+            "overdue_today": sorted(sv.overdue_today), "not_reported_by_unit": sv.not_reported_by_unit}
+
+
+async def test_surveys_figures_equal_what_the_script_implies(platform: Platform, loaded: Loaded) -> None:
+    """The consultation plan (what was held, by planned month), the tracked items of each kind (open, overdue
+    today, by verdict, reopened) and the oversight lists (overdue today, not yet reported by department), as
+    the gateway shows them, equal the generator's figures."""
+    e = loaded.script.expected
+    leadership = loaded.script.tokens()["leadership"]
+
+    async def read() -> dict[str, Any]:
+        return surveys_figures(await platform.query(SURVEYS_QUERY, leadership,
+                                                    {"y": e.year, "d": e.today.isoformat()}))
+
+    await settled(read, expected_surveys(e), timeout=120, what="the surveys figures through the gateway")
 
 
 async def test_loading_twice_writes_nothing_the_second_time(platform: Platform, loaded: Loaded) -> None:
@@ -291,6 +365,11 @@ async def test_the_full_county_loads_well_within_two_minutes(platform: Platform)
             return card_figures(data["memberScorecard"])
 
         await settled(card, expected_card(e, member_id), timeout=400, what=f"{member_id}'s scorecard")
+
+    async def surveys() -> dict[str, Any]:
+        return surveys_figures(await platform.query(SURVEYS_QUERY, leadership, {"y": e.year, "d": e.today.isoformat()}))
+
+    await settled(surveys, expected_surveys(e), timeout=400, what="the full county's surveys figures")
     assert e.overdue_as_of == e.today + timedelta(days=8)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import typer
 
 from yizheng import (
+    cli_anchor,
     cli_bench,
     cli_contracts,
     cli_demo,
@@ -40,6 +41,7 @@ app.add_typer(cli_infra.app, name="infra")
 app.command("run")(cli_run.run)
 app.add_typer(cli_contracts.app, name="contracts")
 app.command("verify")(cli_verify.verify)
+app.command("anchor")(cli_anchor.anchor)
 app.command("serve")(cli_serve.serve)
 app.command("migrate")(cli_migrate.migrate)
 app.command("replay")(cli_replay.replay)

@@ -10,7 +10,9 @@ from runtime import event_loop
 def run(
     demo: bool = typer.Option(True, help="load the demo county into an empty database"),
 ) -> None:
-    """Start PostgreSQL and Kafka if needed, then every service, relay, projector and the gateway."""
+    """Start PostgreSQL and Kafka if needed, the local mail and SMS sinks, then every service, relay,
+    projector and the gateway."""
+    from yizheng import local_sinks
     from yizheng.infra import InfraError, ensure_up
     from yizheng.supervisor import Supervisor, child_env, supervise
 
@@ -20,10 +22,18 @@ def run(
         typer.secho(f"infrastructure is not available:\n{exc}", fg=typer.colors.RED, err=True)
         raise typer.Exit(1) from None
 
+    sinks = local_sinks.start()  # mail and SMS stay on this machine; notify is pointed at them
+
     async def after_start(supervisor: Supervisor) -> None:
         from yizheng.welcome import welcome
 
         await welcome(supervisor, endpoints.database_url, load_demo=demo)
+        for line in sinks.describe():
+            supervisor.say("run", line)
 
-    code = event_loop.run(supervise(child_env(endpoints.database_url, endpoints.kafka_bootstrap), after_start))
+    env = {**child_env(endpoints.database_url, endpoints.kafka_bootstrap), **sinks.env()}
+    try:
+        code = event_loop.run(supervise(env, after_start))
+    finally:
+        sinks.stop()
     raise typer.Exit(code)

@@ -75,8 +75,10 @@ def default_config() -> ProcessConfig:
 
 
 def host_config(config: ProcessConfig) -> HostConfig:
+    from runtime.settings import audit_anchor_seconds
+
     return HostConfig(dsn=config.database_url, kafka_bootstrap=config.kafka_bootstrap,
-                      topic_prefix=config.topic_prefix)
+                      topic_prefix=config.topic_prefix, anchor_seconds=audit_anchor_seconds())
 
 
 def gateway_config(config: ProcessConfig) -> Any:

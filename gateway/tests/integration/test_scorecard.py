@@ -177,3 +177,42 @@ async def test_a_member_cannot_read_another_members_card(stack: Stack, feed: Fee
     other_committee = token(Role.leadership, f"{committee}-other")
     result = await stack.api.run(CARD, {"m": "m1", "y": 2026}, bearer=other_committee)
     assert result.ok()["memberScorecard"] is None  # another committee's card does not exist for them
+
+
+SURVEYS_WORK = """
+query Card($m: ID!, $y: Int!) {
+  memberScorecard(memberId: $m, year: $y) {
+    consultations { count items { refId role occurredOn } }
+    supervision { count items { refId } }
+    research { count items { refId status title } }
+    appraisals { count items { refId } }
+  }
+}"""
+
+
+async def test_a_members_card_lists_consultation_supervision_research_and_appraisal_work(
+        stack: Stack, feed: Feed, committee: str) -> None:
+    await feed.emit(*ev.member_registered("m1", "张一", "education", "t-1"))
+    await feed.emit("consultation-held", {"consultation_id": "c1", "held_on": "2026-04-08",
+                                          "participant_member_ids": ["m1", "m2"], "speaker_member_ids": ["m1"],
+                                          "written_opinion_member_ids": ["m3"], "summary": ""})
+    await feed.emit("consultation-held", {"consultation_id": "c2", "held_on": "2026-05-12",
+                                          "participant_member_ids": [], "written_opinion_member_ids": ["m1"]})
+    await feed.emit("supervision-reported", {"supervision_id": "s1", "report_id": "sr1", "topic_title": "营商环境",
+                                             "reported_on": "2026-06-01", "member_ids": ["m1", "m2"]})
+    await feed.emit("research-participation-recorded", {"activity_id": "f1", "topic_id": "rt1", "kind": "inspection",
+                                                        "title": "河道整治视察", "held_on": "2026-06-20",
+                                                        "member_ids": ["m1"]})
+    await feed.emit("appraisal-participation-recorded", {"appraisal_id": "a1", "round_id": "r1", "member_id": "m1",
+                                                         "unit_id": "u-police", "held_on": "2026-07-02"})
+    await feed.emit("appraisal-participation-recorded", {"appraisal_id": "a1", "round_id": "r1", "member_id": "m2",
+                                                         "unit_id": "u-police", "held_on": "2026-07-02"})
+    await feed.settle(stack.gateway.projector)
+    me = token(Role.member, committee, member="m1")
+    card = (await stack.api.run(SURVEYS_WORK, {"m": "m1", "y": 2026}, bearer=me)).ok()["memberScorecard"]
+
+    assert sorted((i["refId"], i["role"]) for i in card["consultations"]["items"]) == [
+        ("c1", "speaker"), ("c2", "written_opinion")]
+    assert card["supervision"] == {"count": 1, "items": [{"refId": "sr1"}]}
+    assert card["research"]["items"] == [{"refId": "f1", "status": "inspection", "title": "河道整治视察"}]
+    assert card["appraisals"]["count"] == 1  # m2's round is m2's

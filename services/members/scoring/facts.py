@@ -144,6 +144,19 @@ def _liaison_visit(f: _Maker, d: Mapping[str, Any]) -> list[DutyFact]:
               participants=len(visitors)) for m in visitors]
 
 
+def _consultation(f: _Maker, d: Mapping[str, Any]) -> list[DutyFact]:
+    """Speaking at a consultation and sending a written opinion to it, one fact per member and kind (keyed by
+    consultation, kind and member, so a member who did both earns both). Taking part earns nothing here: a
+    consultation's attendance is scored once, as a meeting's (`meeting-attendance-recorded`), never twice."""
+    on = _day(d, "held_on", f.envelope)
+    speakers, writers = _ids(d.get("speaker_member_ids")), _ids(d.get("written_opinion_member_ids"))
+    consultation = d["consultation_id"]
+    return ([f(f"consultation-speech:{consultation}", m, FactKind.consultation_speech, on, role="speaker",
+               participants=len(speakers)) for m in speakers]
+            + [f(f"consultation-written:{consultation}", m, FactKind.consultation_written_opinion, on,
+                 role="author", participants=len(writers)) for m in writers])
+
+
 EXTRACTORS: dict[str, Extractor] = {
     # members (this service)
     "meeting-attendance-recorded": _attendance,
@@ -166,12 +179,13 @@ EXTRACTORS: dict[str, Extractor] = {
                                                    ("kind",)),
     "supervision-reported": _per_member("supervision", "report_id", FactKind.supervision, "reported_on"),
     "appraisal-participation-recorded": _appraisal,
+    "consultation-held": _consultation,
 }
 
 FOREIGN_TYPES = frozenset({
     "proposal-accepted", "key-proposal-designated", "opinion-report-submitted", "opinion-report-adopted",
     "opinion-report-instructed", "research-participation-recorded", "supervision-reported",
-    "appraisal-participation-recorded",
+    "appraisal-participation-recorded", "consultation-held",
 })
 OWN_TYPES = frozenset(EXTRACTORS) - FOREIGN_TYPES
 

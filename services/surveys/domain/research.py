@@ -175,7 +175,8 @@ def _field_day(state: ResearchState, cmd: LogFieldDay, issued: Issued[object]) -
     if others:
         raise refuse("member_not_on_team", f"not on the topic's team: {', '.join(others)}", fields=["member_ids"],
                      member_ids=others)
-    return [ResearchParticipationRecorded(activity_id=cmd.activity_id, kind=state.kind.participation,
+    return [ResearchParticipationRecorded(activity_id=cmd.activity_id, topic_id=state.topic_id,
+                                          kind=state.kind.participation,
                                           title=state.title, held_on=d.held_on, member_ids=members)]
 
 

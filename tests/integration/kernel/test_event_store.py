@@ -13,6 +13,7 @@ from contracts.errors import InvalidEventPayload, UnknownSchemaVersion
 from eventstore.errors import ConcurrencyError
 from eventstore.store import Checkpoint, EventStore
 from tests.integration.kernel.sample_events import SampleNoted, VisitSampled, ctx
+from tests.integration.kernel.tampering import as_maintenance
 from yizheng.testing.wait import WaitUntil
 
 
@@ -128,15 +129,15 @@ async def test_an_event_stored_as_version_1_reads_back_as_the_current_version(
 async def test_a_stored_event_of_an_unknown_version_is_refused_by_name(
         store: EventStore, pg_pool: asyncpg.Pool) -> None:
     await store.append("visit-2", 0, [VisitSampled(visitor_id="m-1", roles=["explainer"])], ctx())
-    await pg_pool.execute(f"UPDATE {store.schema}.events SET schema_version = 9 WHERE stream_id = 'visit-2'")
+    await as_maintenance(pg_pool, f"UPDATE {store.schema}.events SET schema_version = 9 WHERE stream_id = 'visit-2'")
     with pytest.raises(UnknownSchemaVersion, match="'visit-sampled' has no schema version 9"):
         await store.read_stream("visit-2")
 
 
 async def test_a_malformed_stored_payload_names_the_type_and_field(store: EventStore, pg_pool: asyncpg.Pool) -> None:
     await store.append("visit-3", 0, [VisitSampled(visitor_id="m-1", roles=["explainer"])], ctx())
-    await pg_pool.execute(
-        f"UPDATE {store.schema}.events SET data = data - 'visitor_id' WHERE stream_id = 'visit-3'")
+    await as_maintenance(
+        pg_pool, f"UPDATE {store.schema}.events SET data = data - 'visitor_id' WHERE stream_id = 'visit-3'")
     with pytest.raises(InvalidEventPayload) as err:
         await store.read_stream("visit-3")
     assert err.value.event_type == "visit-sampled" and err.value.fields == ["visitor_id"]

@@ -39,6 +39,7 @@ from yizheng.demo.script import (
     UnitFigures,
     Who,
 )
+from yizheng.demo.surveys_year import SurveysYear
 
 DEFAULT_SEED = 20260101
 DEFAULT_COMMITTEE = "demo-county"
@@ -104,7 +105,8 @@ REPLIED_FATES = frozenset({Fate.REASSIGN_REFUSED, Fate.REPLIED, Fate.EVALUATED, 
 # Only the rules the demo's facts meet. Kept here, not imported, so the expected cards are an independent
 # reading of the rules; a changed default makes the demo test fail loudly.
 BASE_POINTS = Decimal(70)
-CATEGORY_CAPS = {"attendance": Decimal(50), "research": Decimal(10), "awards": Decimal(20)}
+CATEGORY_CAPS = {"attendance": Decimal(50), "research": Decimal(10), "awards": Decimal(20),
+                 "consultation": Decimal(10)}
 RULE_CAPS = {"visit": Decimal(10), "training": Decimal(5), "charity": Decimal(10), "liaison_visit": Decimal(5)}
 GRADE_BANDS = ((Decimal(90), "excellent"), (Decimal(80), "good"), (Decimal(60), "competent"))
 GRADE_RANK = {"excellent": 3, "good": 2, "competent": 1, "incompetent": 0}
@@ -134,6 +136,15 @@ def rule_points(kind: str, attrs: dict[str, str], role: str) -> tuple[str, str, 
     if kind == "award":
         return f"award.{attrs['level']}", "awards", Decimal({"county": 5, "city": 8, "province": 10,
                                                               "national": 15}[attrs["level"]])
+    if kind == "research":  # a field day: research or inspection, 2 each
+        return f"research.{attrs['kind']}", "research", Decimal(2)
+    surveys = {"supervision": ("supervision.participated", "supervision", 2),
+               "appraisal": ("appraisal.participated", "appraisal", 2),
+               "consultation_speech": ("consultation.spoke", "consultation", 3),
+               "consultation_written_opinion": ("consultation.written", "consultation", 2)}
+    if kind in surveys:
+        rule, category, points = surveys[kind]
+        return rule, category, Decimal(points)
     return None
 
 
@@ -796,8 +807,8 @@ class _County:
             ("standing-1", "standing_committee", "县政协十届常委会第二十次会议", standing, 195),
             ("chair-1", "chair_meeting", "县政协十届第四十次主席会议", chairs, 180),
             ("consult-1", "consultation", f"“{theme.topic}”专题协商会", consult, 165),
-            ("consult-2", "consultation", "界别协商会（" + "、".join(_SECTOR_LABELS[s] for s in sectors) + "界别）",
-             sector_group, 150),
+            ("consult-2", "consultation",
+             "界别协商会（" + "、".join(texts.SECTOR_LABELS[s] for s in sectors) + "界别）", sector_group, 150),
             ("training-class", "training_class", "政协委员履职能力提升培训班", trainees, 135),
         ]
         # The one member who missed two plenary sittings without leave (a live flag on their card).
@@ -1157,7 +1168,7 @@ class _County:
             meeting=(sum(1 for r in replied if r.met), len(replied)),
             dissatisfied=self.dissatisfied, key_proposals=sum(1 for p in self.proposals if p.key),
             lookbacks_due=self.lookbacks_due, lookbacks_concluded=dict(self.lookbacks_concluded),
-            proposals_by_status=dict(statuses), counts=dict(self.counts))
+            proposals_by_status=dict(statuses), counts=dict(self.counts), surveys=self.surveys)
 
     def busiest(self) -> Member:
         keys: dict[str, int] = defaultdict(int)
@@ -1182,6 +1193,7 @@ class _County:
         self.build_visits()
         self.build_records()
         self.build_recommendations()
+        self.surveys = SurveysYear(self).build()
         featured_unit = "u-jyj" if "u-jyj" in self.unit_ids else self.unit_ids[0]
         steps = sorted(self.steps, key=lambda s: (s.phase, s.index))
         # Renumber in execution order so step numbers (and idempotency keys) follow the script's order.
@@ -1194,14 +1206,6 @@ class _County:
                       member=self.featured.who, unit=self.unit_staff(featured_unit), labels=self.labels)
 
 
-_SECTOR_LABELS = {
-    "cpc": "中共", "rckmt": "民革", "democratic_league": "民盟", "democratic_construction": "民建",
-    "promoting_democracy": "民进", "peasants_workers": "农工党", "zhi_gong": "致公党", "jiusan": "九三学社",
-    "non_party": "无党派", "industry_commerce": "工商联", "youth_league": "共青团", "womens_federation": "妇联",
-    "science_technology": "科技", "education": "教育", "culture_arts": "文化艺术", "medicine_health": "医药卫生",
-    "agriculture": "农业", "economy": "经济", "ethnic_minorities": "少数民族", "religion": "宗教",
-    "specially_invited": "特邀",
-}
 
 
 def generate(seed: int = DEFAULT_SEED, *, now: datetime, size: Size | None = None,

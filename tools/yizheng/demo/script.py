@@ -12,6 +12,7 @@ from typing import Any
 
 MEMBERS = "members"
 PROPOSALS = "proposals"
+SURVEYS = "surveys"
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ class Ref:
 @dataclass(frozen=True)
 class Step:
     index: int
-    service: str  # MEMBERS or PROPOSALS
+    service: str  # MEMBERS, PROPOSALS or SURVEYS
     command: str  # the command API's name, e.g. "register-member", "submit-proposal"
     who: Who
     body: dict[str, Any]
@@ -80,6 +81,38 @@ class UnitFigures:
 
 
 @dataclass(frozen=True)
+class TrackedFigures:
+    """Tracked items of one kind (a `TrackedSubject` value), as the gateway's `trackedItems` counts them."""
+
+    items: int
+    open: int  # no verdict on the current round
+    overdue: int  # as of `Expected.today`: open, due before it, some responsible unit not done
+    verdicts: dict[str, int]  # closed items by their verdict
+    reopened: int  # items reopened after a verdict (or a look-back)
+    looked_back: int
+
+
+@dataclass(frozen=True)
+class SurveysFigures:
+    """The surveys year the script implies: the consultation plan, the tracked items, the topics."""
+
+    plan_items: int  # not withdrawn
+    withdrawn: int
+    amendments: int
+    planned_by_month: dict[int, int]  # items (not withdrawn) by planned month
+    held_by_month: dict[int, int]  # items held, by planned month
+    held_items: tuple[str, ...]
+    sessions: int  # scheduled (held or not)
+    tracked: dict[str, TrackedFigures]
+    overdue_today: tuple[str, ...]  # item ids, every kind
+    not_reported_by_unit: dict[str, int]  # open items a unit has not reported on in the current round
+    supervision_topics: int
+    research_topics: int
+    research_applications: int
+    research_topics_applied_for: int  # topics taken on by an organization (application approved)
+
+
+@dataclass(frozen=True)
 class Expected:
     year: int
     today: date
@@ -100,6 +133,7 @@ class Expected:
     lookbacks_concluded: dict[str, int]
     proposals_by_status: dict[str, int]
     counts: dict[str, int]
+    surveys: SurveysFigures | None = None
 
 
 @dataclass

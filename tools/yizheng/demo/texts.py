@@ -338,3 +338,13 @@ HOLIDAY_SCHEDULES: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("2026-01-04", "2026-02-14", "2026-02-28", "2026-05-09", "2026-09-20", "2026-10-10"),
     ),
 }
+
+# The sectors' short names, as a title or a consultation item names them (界别).
+SECTOR_LABELS = {
+    "cpc": "中共", "rckmt": "民革", "democratic_league": "民盟", "democratic_construction": "民建",
+    "promoting_democracy": "民进", "peasants_workers": "农工党", "zhi_gong": "致公党", "jiusan": "九三学社",
+    "non_party": "无党派", "industry_commerce": "工商联", "youth_league": "共青团", "womens_federation": "妇联",
+    "science_technology": "科技", "education": "教育", "culture_arts": "文化艺术", "medicine_health": "医药卫生",
+    "agriculture": "农业", "economy": "经济", "ethnic_minorities": "少数民族", "religion": "宗教",
+    "specially_invited": "特邀",
+}

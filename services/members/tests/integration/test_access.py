@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from contracts.envelope import Role
 from members.tests.conftest import Client, member_body, token
+from yizheng.testing.wait import WaitUntil
 
 WANG = token(Role.member, member_id="m-wang")
 LEADER = token(Role.leadership)
 OTHER_COUNTY = token(Role.office_staff, committee="county-b")
+SERVICE = token(Role.service, subject="svc-proposals")
 
 
 async def _register(client: Client) -> None:
@@ -58,6 +60,36 @@ async def test_contact_data_is_for_office_staff_and_the_member(client: Client) -
     assert (await client.get("/members/m-wang/contact", WANG)).json()["phone"] == "0571-88001234"
     assert (await client.get("/members/m-wang/contact", LEADER)).status_code == 403
     assert (await client.get("/members/m-wang/contact", token(Role.member, member_id="m-li"))).status_code == 403
+
+
+async def test_scorecards_follow_the_gateways_policy_for_a_service_account_too(
+        client: Client, wait_until: WaitUntil) -> None:
+    await client.command("publish-rulebook", {"year": 2025, "note": "默认规则"})
+    await _register(client)
+
+    async def both_scored() -> bool:
+        codes = [(await client.get(f"/scorecards/2025/{m}")).status_code for m in ("m-wang", "m-li")]
+        return codes == [200, 200]
+
+    await wait_until(both_scored, timeout=30, message="both members' cards (the base points) in the read model")
+    for path in ("/scorecards/2025", "/scorecards/2025/m-wang", "/visit-plans/2025/progress"):
+        refused = await client.get(path, SERVICE)
+        assert refused.status_code == 403, f"a service token reads {path}"
+        assert refused.json()["error"]["code"] == "not_authorized"
+    for headers in (LEADER, token(Role.office_staff), token(Role.admin)):
+        ranking = (await client.get("/scorecards/2025", headers)).json()["members"]
+        assert {r["member_id"] for r in ranking} == {"m-wang", "m-li"}
+        assert (await client.get("/scorecards/2025/m-li", headers)).json()["total"] == 70
+    assert (await client.get("/scorecards/2025/m-wang", WANG)).json()["member_id"] == "m-wang"
+    assert (await client.get("/scorecards/2025/m-li", WANG)).status_code == 403, "a member sees their own card"
+    assert (await client.get("/scorecards/2025", WANG)).status_code == 403
+    assert (await client.get("/scorecards/2025/m-wang", token(Role.unit_staff, unit_id="U1"))).status_code == 403
+
+
+async def test_a_service_account_reads_no_contact_data(client: Client) -> None:
+    await client.command("register-member", member_body("m-wang", "王芳", contact={"phone": "0571-88001234"}))
+    assert (await client.get("/members/m-wang/contact", SERVICE)).status_code == 403
+    assert (await client.get("/members/m-wang/contact", token(Role.admin))).json()["phone"] == "0571-88001234"
 
 
 async def test_the_openapi_document_lists_every_command(client: Client) -> None:

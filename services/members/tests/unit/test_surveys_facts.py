@@ -1,6 +1,7 @@
 """The surveys service's scored events as its supervision and research commands now write them: one duty
-fact per member, keyed so a redelivery replaces it; consultation sessions earn no fact of their own (members
-attend them as meetings: `meeting-attendance-recorded` with `meeting_kind: consultation`)."""
+fact per member, keyed so a redelivery replaces it; taking part in a consultation earns no fact of its own
+(members attend it as a meeting: `meeting-attendance-recorded` with `meeting_kind: consultation`), speaking
+at it and written opinions do (test_consultation_scoring.py)."""
 
 from __future__ import annotations
 

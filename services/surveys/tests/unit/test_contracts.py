@@ -104,18 +104,24 @@ def test_the_event_field_takes_every_value_the_command_field_took(
     assert taken > 0, "no extreme value of the command's field was valid: the test checked nothing"
 
 
-def test_the_contracts_the_members_service_scores_are_unchanged() -> None:
-    fields = {name: sorted(REGISTRY.model(name).model_fields) for name in (
-        "consultation-outcome-recorded", "supervision-reported", "research-participation-recorded",
-        "appraisal-participation-recorded")}
-    assert fields == {
-        "consultation-outcome-recorded": ["consultation_id", "held_on", "implementation_due", "kind", "outcome_id",
-                                          "participant_member_ids", "sent_to", "title"],
-        "supervision-reported": ["findings", "member_ids", "rectification_due", "report_id", "reported_on",
-                                 "supervision_id", "topic_title", "unit_ids"],
-        "research-participation-recorded": ["activity_id", "held_on", "kind", "member_ids", "title"],
-        "appraisal-participation-recorded": ["appraisal_id", "held_on", "member_id", "round_id", "unit_id"],
+def test_the_contracts_the_members_service_scores_are_kept_and_only_grew_optional_fields() -> None:
+    # The fields of version 1 as first published; a field added since must have a default, so every event
+    # stored before it still reads (no upcaster needed).
+    first_published = {
+        "consultation-outcome-recorded": {"consultation_id", "held_on", "implementation_due", "kind", "outcome_id",
+                                          "participant_member_ids", "sent_to", "title"},
+        "supervision-reported": {"findings", "member_ids", "rectification_due", "report_id", "reported_on",
+                                 "supervision_id", "topic_title", "unit_ids"},
+        "research-participation-recorded": {"activity_id", "held_on", "kind", "member_ids", "title"},
+        "appraisal-participation-recorded": {"appraisal_id", "held_on", "member_id", "round_id", "unit_id"},
     }
+    fields = {name: REGISTRY.model(name).model_fields for name in first_published}
+    for name, published in first_published.items():
+        assert published <= set(fields[name]), f"{name} lost a field"
+        added = {n: f for n, f in fields[name].items() if n not in published}
+        assert all(not f.is_required() for f in added.values()), f"{name} gained a required field"
+    assert set(fields["research-participation-recorded"]) - first_published["research-participation-recorded"] == {
+        "topic_id"}
     assert REGISTRY.model("consultation-outcome-recorded") is consultation.ConsultationOutcomeRecorded
     assert REGISTRY.model("supervision-reported") is supervision.SupervisionReported
     assert REGISTRY.model("research-participation-recorded") is participation.ResearchParticipationRecorded

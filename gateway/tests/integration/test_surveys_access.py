@@ -1,0 +1,163 @@
+"""Who may do what with the surveys service's work, through the gateway: every surveys query against every
+role (allowed, or refused by the gateway), and every surveys mutation against every role (forwarded to the
+real surveys service: a role the command is not for is refused `not_authorized`; an allowed one reaches the
+service's rules — accepted, or refused by a domain rule, never for its role)."""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from collections.abc import AsyncIterator
+from datetime import date
+from typing import Any
+
+import asyncpg
+import pytest
+import pytest_asyncio
+
+from contracts.envelope import Role
+from contracts.surveys.service import COMMANDS
+from gateway.app import build_gateway
+from gateway.commands.catalog import CommandInfo, load_catalog
+from gateway.tests.conftest import Stack
+from gateway.tests.harness import Api, token
+from runtime.service_host import HostConfig, build_service
+from yizheng.infra import Endpoints
+from yizheng.serve import definition
+from yizheng.testing.asgi_server import serve
+
+ROLES: dict[str, tuple[Role | None, dict[str, str]]] = {
+    "member": (Role.member, {"member": "m1"}),
+    "unit_staff": (Role.unit_staff, {"unit": "U1"}),
+    "office_staff": (Role.office_staff, {}),
+    "leadership": (Role.leadership, {}),
+    "admin": (Role.admin, {}),
+    "service": (Role.service, {}),
+    "anonymous": (None, {}),
+}
+
+QUERIES = {
+    "consultationPlan": "{ consultationPlan(year: 2026) { year } }",
+    "consultations": "{ consultations { totalCount } }",
+    "trackedItems": "{ trackedItems { totalCount } }",
+    "supervisionTopics": "{ supervisionTopics { totalCount } }",
+    "researchTopics": "{ researchTopics { totalCount } }",
+    "oversight(surveys)": """{ oversight(year: 2026) { planProgress { planned } trackedOverdue { id }
+        trackedNotReportedByUnit(kind: consultation_outcome) { unitId } rectificationsOverdue { id }
+        recommendationsWithoutResult { id } } }""",
+    "workQueue.trackedItems": "{ workQueue { trackedItems { id } } }",
+}
+Y, N = True, False
+#                          member unit office lead admin service
+QUERY_ALLOWED: dict[str, tuple[bool, ...]] = {
+    "consultationPlan":       (Y, N, Y, Y, Y, N),
+    "consultations":          (Y, N, Y, Y, Y, N),
+    "trackedItems":           (N, Y, Y, Y, Y, N),
+    "supervisionTopics":      (Y, Y, Y, Y, Y, N),
+    "researchTopics":         (Y, Y, Y, Y, Y, N),
+    "oversight(surveys)":     (N, N, Y, Y, Y, N),
+    "workQueue.trackedItems": (Y, Y, Y, Y, Y, N),
+}
+QUERY_CASES = [(q, r) for q in QUERIES for r in ROLES]
+
+
+def bearer_for(role: str, committee: str) -> str | None:
+    parsed, extra = ROLES[role]
+    return token(parsed, committee, **extra) if parsed else None
+
+
+@pytest.mark.parametrize(("query", "role"), QUERY_CASES, ids=[f"{q}-{r}" for q, r in QUERY_CASES])
+async def test_every_surveys_query_against_every_role(stack: Stack, query: str, role: str) -> None:
+    result = await stack.api.run(QUERIES[query], bearer=bearer_for(role, f"c-acc-{uuid.uuid4().hex[:8]}"))
+    if role == "anonymous":
+        assert result.codes == ["UNAUTHENTICATED"], result.errors
+    elif QUERY_ALLOWED[query][list(ROLES).index(role)]:
+        assert not result.errors, result.errors
+    else:
+        assert result.codes == ["FORBIDDEN"], result.errors
+
+
+# ---- mutations, through the gateway to the real surveys service -------------------------------------------
+
+TODAY = date.today().isoformat()
+# A well-formed input of every surveys command (GraphQL field names). The records they name need not exist:
+# an allowed role gets past the role check to the service's rules, which may refuse (e.g. no such item).
+INPUTS: dict[str, dict[str, Any]] = {
+    "draft-consultation-plan": {"year": 2026, "title": "2026年度协商监督计划", "items": [
+        {"itemId": "I1", "kind": "topic", "title": "农村饮水安全", "lead": "经济委员会", "plannedMonth": 5}]},
+    "amend-consultation-plan": {"year": 2026, "reason": "调整议题", "withdrawItemIds": ["I1"]},
+    "adopt-consultation-plan": {"year": 2026, "adoptedOn": TODAY, "meeting": "主席会议"},
+    "schedule-consultation": {"year": 2026, "itemId": "I1", "scheduledOn": TODAY},
+    "hold-consultation": {"consultationId": "C1", "heldOn": TODAY},
+    "record-consultation-outcome": {"consultationId": "C1", "title": "协商意见", "text": "意见正文",
+                                    "sentTo": ["county_government"], "sentOn": TODAY},
+    "report-tracked-item-progress": {"itemId": "T1", "status": "in_progress", "progress": 40, "text": "推进中",
+                                     "reportedOn": TODAY},
+    "follow-up-tracked-item": {"itemId": "T1", "method": "call", "followedUpOn": TODAY},
+    "record-tracked-item-verdict": {"itemId": "T1", "verdict": "implemented"},
+    "reopen-tracked-item": {"itemId": "T1", "reason": "部分落实"},
+    "record-tracked-item-lookback": {"itemId": "T1", "outcome": "implemented", "lookedBackOn": TODAY},
+    "open-supervision-topic": {"year": 2026, "title": "河长制专项监督", "unitIds": ["U1"]},
+    "log-supervision-activity": {"supervisionId": "S1", "kind": "forum", "heldOn": TODAY},
+    "report-supervision": {"supervisionId": "S1", "reportedOn": TODAY, "summary": "监督报告"},
+    "record-appraisal-participation": {"appraisalId": "AP1", "roundId": "1", "memberId": "m1", "unitId": "U1",
+                                       "heldOn": TODAY},
+    "plan-research-topic": {"year": 2026, "title": "乡村教师调研", "kind": "research"},
+    "apply-for-research-topic": {"topicId": "R1", "organizationId": "O1", "appliedOn": TODAY},
+    "decide-research-application": {"topicId": "R1", "applicationId": "A1", "approved": True, "reason": "同意"},
+    "form-research-team": {"topicId": "R1", "memberIds": ["m1"]},
+    "log-research-field-day": {"topicId": "R1", "heldOn": TODAY, "memberIds": ["m1"]},
+    "report-research": {"topicId": "R1", "reportedOn": TODAY, "summary": "调研报告"},
+}
+SURVEYS_COMMANDS = {c.name: c for c in COMMANDS}
+MUTATION_CASES = [(c, r) for c in SURVEYS_COMMANDS for r in ROLES]
+OUTCOME = """__typename ... on CommandRefused { rule status message } ... on CommandInvalid { message fields }"""
+
+
+def test_every_surveys_command_has_an_input_here() -> None:
+    assert set(INPUTS) == set(SURVEYS_COMMANDS)
+
+
+@pytest_asyncio.fixture(loop_scope="session", scope="module")
+async def surveys_api(infra: Endpoints, pg_pool: asyncpg.Pool, stack: Stack) -> AsyncIterator[Api]:
+    """The real surveys service (no relay: nothing needs to reach the views) behind a gateway of its own."""
+    schema = f"gwsurveys_{uuid.uuid4().hex[:8]}"
+    host = await build_service(definition("surveys"), HostConfig(dsn=infra.database_url, schema=schema,
+                                                                 run_workers=False, pool_max_size=4))
+    await host.start()
+    try:
+        async with serve(host.app) as surveys_url:
+            config = dataclasses.replace(stack.gateway.config, service_urls={"surveys": surveys_url})
+            gateway = await build_gateway(config, catalog=load_catalog(["surveys"]), run_projector=False,
+                                          pool_max_size=2)
+            await gateway.start()
+            try:
+                async with serve(gateway.app) as url:
+                    yield Api(url)
+            finally:
+                await gateway.stop()
+    finally:
+        await host.stop()
+        await pg_pool.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+
+
+@pytest.mark.parametrize(("command", "role"), MUTATION_CASES, ids=[f"{c}-{r}" for c, r in MUTATION_CASES])
+async def test_every_surveys_mutation_against_every_role(surveys_api: Api, command: str, role: str) -> None:
+    info = CommandInfo("surveys", command, SURVEYS_COMMANDS[command].model)
+    field = info.field_name
+    mutation = f"mutation M($input: {info.type_prefix}Input!) {{ {field}(input: $input) {{ {OUTCOME} }} }}"
+    result = await surveys_api.run(mutation, {"input": INPUTS[command]},
+                                   bearer=bearer_for(role, f"c-mut-{uuid.uuid4().hex[:8]}"))
+    if role == "anonymous":
+        assert result.codes == ["UNAUTHENTICATED"], result.errors
+        return
+    out = result.ok()[field]
+    allowed = SURVEYS_COMMANDS[command].roles
+    assert allowed is not None
+    if ROLES[role][0] in allowed:
+        assert out["__typename"] in ("CommandAccepted", "CommandRefused"), out
+        if out["__typename"] == "CommandRefused":  # the service's rules answered, not its role check
+            assert out["rule"] != "not_authorized" and out["status"] == 422, out
+    else:
+        assert out == {"__typename": "CommandRefused", "rule": "not_authorized", "status": 403,
+                       "message": out["message"]}, out

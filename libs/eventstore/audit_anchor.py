@@ -1,0 +1,303 @@
+"""Signed anchors of a store's head, kept outside the database, so that what the hash chain alone cannot show
+(deleted trailing events, a deleted stream, a row rewritten together with its recomputed hashes) shows
+against the last anchor.
+
+An anchor (`audit-head`) covers every event of transactions older than the oldest one in flight when it
+was taken (`tx_bound`): that set never changes again, so a later check compares like with like. It holds
+the count, the last position, a digest folding every event hash in position order, and each stream's head
+(last version and hash), signed with Ed25519: the running services hold the signing key, while an auditor
+running `yizheng verify` needs only the public key and so cannot forge an anchor. Anchors are appended to
+`<dir>/<schema>.jsonl` and published to the audit topic (`audit.heads`) by `Anchorer`, a worker every
+service host runs; `yizheng anchor` writes one now."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import hashlib
+import json
+import logging
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+from eventstore.db import quote_ident
+
+log = logging.getLogger("eventstore.audit_anchor")
+
+AUDIT_TOPIC = "audit.heads"
+RECORD_TYPE = "audit-head"
+ALGORITHM = "Ed25519"
+
+
+def _b64_key(raw: str, what: str) -> bytes:
+    try:
+        key = base64.b64decode(raw, validate=True)
+    except ValueError:
+        raise ValueError(f"{what} is not base64") from None
+    if len(key) != 32:
+        raise ValueError(f"{what} must be 32 bytes (base64), not {len(key)}")
+    return key
+
+
+def public_key_of(signing_key: str) -> str:
+    """The base64 public half of a base64 Ed25519 seed."""
+    private = Ed25519PrivateKey.from_private_bytes(_b64_key(signing_key, "the audit signing key"))
+    return base64.b64encode(private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)).decode()
+
+
+def key_id(public_key: str) -> str:
+    return hashlib.sha256(_b64_key(public_key, "the audit public key")).hexdigest()[:16]
+
+
+def _canonical(record: dict[str, Any]) -> bytes:
+    body = {k: v for k, v in record.items() if k != "signature"}
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def sign(record: dict[str, Any], signing_key: str) -> dict[str, Any]:
+    private = Ed25519PrivateKey.from_private_bytes(_b64_key(signing_key, "the audit signing key"))
+    body = {**record, "alg": ALGORITHM, "key_id": key_id(public_key_of(signing_key))}
+    return {**body, "signature": base64.b64encode(private.sign(_canonical(body))).decode()}
+
+
+def signature_holds(record: dict[str, Any], public_key: str) -> bool:
+    try:
+        signature = base64.b64decode(str(record.get("signature", "")), validate=True)
+        Ed25519PublicKey.from_public_bytes(_b64_key(public_key, "the audit public key")).verify(
+            signature, _canonical(record))
+    except (InvalidSignature, ValueError):
+        return False
+    return record.get("alg") == ALGORITHM
+
+
+@dataclass(frozen=True)
+class StoreHead:
+    schema: str
+    tx_bound: int  # covers the events of transactions with an id below this
+    count: int
+    last_position: int
+    digest: str  # hex sha256 over every event hash, in position order
+    streams: dict[str, tuple[int, str]]  # stream -> (last version, hex hash)
+
+    def record(self, anchored_at: datetime) -> dict[str, Any]:
+        return {"type": RECORD_TYPE, "schema": self.schema, "anchored_at": anchored_at.isoformat(),
+                "tx_bound": str(self.tx_bound), "count": self.count, "last_position": self.last_position,
+                "digest": self.digest, "streams": {s: [v, h] for s, (v, h) in sorted(self.streams.items())}}
+
+
+async def read_head(pool: asyncpg.Pool, schema: str, tx_bound: int | None = None) -> StoreHead:
+    """The store's head now (tx_bound None: up to the oldest transaction in flight) or as of an anchor."""
+    s = quote_ident(schema)
+    async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
+        if tx_bound is None:
+            tx_bound = int(await conn.fetchval("SELECT pg_snapshot_xmin(pg_current_snapshot())::text"))
+        bound = str(tx_bound)
+        count, last = await conn.fetchrow(
+            f"SELECT count(*), coalesce(max(position), 0) FROM {s}.events WHERE tx_id < $1::text::xid8", bound)
+        digest = hashlib.sha256()
+        async for row in conn.cursor(f"SELECT hash FROM {s}.events WHERE tx_id < $1::text::xid8 ORDER BY position",
+                                     bound, prefetch=5000):
+            digest.update(row["hash"])
+        streams = {r["stream_id"]: (r["stream_version"], bytes(r["hash"]).hex()) for r in await conn.fetch(
+            f"SELECT DISTINCT ON (stream_id) stream_id, stream_version, hash FROM {s}.events "
+            "WHERE tx_id < $1::text::xid8 ORDER BY stream_id, stream_version DESC", bound)}
+    return StoreHead(schema, tx_bound, int(count), int(last), digest.hexdigest(), streams)
+
+
+# --- kept outside the database -------------------------------------------------------------------------
+
+def anchor_file(directory: Path, schema: str) -> Path:
+    return directory / f"{quote_ident(schema)}.jsonl"
+
+
+def append_anchor(directory: Path, record: dict[str, Any]) -> Path:
+    path = anchor_file(directory, record["schema"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    line = json.dumps(record, sort_keys=True, ensure_ascii=False) + "\n"
+    with path.open("a", encoding="utf-8") as f:
+        f.write(line)
+        f.flush()
+        os.fsync(f.fileno())
+    return path
+
+
+@dataclass(frozen=True)
+class Anchors:
+    valid: list[dict[str, Any]]  # in the order written
+    forged: list[str]  # what is wrong with each line that is not a valid anchor of this schema
+
+
+def read_anchors(directory: Path, schema: str, public_key: str) -> Anchors:
+    path = anchor_file(directory, schema)
+    valid: list[dict[str, Any]] = []
+    forged: list[str] = []
+    if not path.exists():
+        return Anchors(valid, forged)
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            forged.append(f"{path.name} line {n}: not a JSON record")
+            continue
+        if not isinstance(record, dict) or not signature_holds(record, public_key):
+            forged.append(f"{path.name} line {n}: FORGED anchor (its signature does not hold)")
+        elif record.get("schema") != schema or record.get("type") != RECORD_TYPE:
+            forged.append(f"{path.name} line {n}: signed, but not an audit-head of {schema}")
+        else:
+            valid.append(record)
+    return Anchors(valid, forged)
+
+
+# --- what changed since -------------------------------------------------------------------------------
+
+async def changes_since(pool: asyncpg.Pool, schema: str, anchors: list[dict[str, Any]]) -> list[str]:
+    """What differs between the store and its anchors (the last one for counts and the digest; every one
+    for the stream heads, which also narrows down the first rewritten version). Empty: nothing changed."""
+    if not anchors:
+        return []
+    last = anchors[-1]
+    head = await read_head(pool, schema, int(last["tx_bound"]))
+    anchored_at = last["anchored_at"]
+    problems: list[str] = []
+    for stream, (version, _hash) in last["streams"].items():
+        now = head.streams.get(stream)
+        if now is None:
+            problems.append(f"stream {stream} deleted (at v{version} at the anchor of {anchored_at})")
+        elif now[0] < version:
+            problems.append(f"stream {stream} was at v{version} at the anchor of {anchored_at}, now v{now[0]} "
+                            f"(events v{now[0] + 1}..v{version} deleted)")
+        elif now[0] > version:
+            problems.append(f"stream {stream} has events v{version + 1}..v{now[0]} that its anchor of "
+                            f"{anchored_at} did not (inserted into the anchored past)")
+    for stream in sorted(set(head.streams) - set(last["streams"])):
+        problems.append(f"stream {stream} is not in the anchor of {anchored_at} (inserted into the anchored past)")
+    # Every head any anchor recorded must still be stored as it was: a row rewritten before the last anchor
+    # was taken differs from an earlier one, and the recorded heads narrow down the first rewritten version.
+    # (A stream that lost events is named for that already.)
+    cut = {s for s, (v, _) in last["streams"].items() if head.streams.get(s, (0, ""))[0] < v}
+    for stream, where in (await _rewritten(pool, schema, anchors)).items():
+        if stream not in cut:
+            problems.append(f"stream {stream} rewritten (its hashes recomputed): {where}")
+    if head.count != last["count"]:
+        problems.append(f"{head.count} events where the anchor of {anchored_at} counted {last['count']}")
+    if head.digest != last["digest"] and not problems:
+        problems.append(f"the digest of every event differs from the anchor of {anchored_at}: an event's "
+                        "content, position or order changed")
+    return problems
+
+
+async def _rewritten(pool: asyncpg.Pool, schema: str, anchors: Iterable[dict[str, Any]]) -> dict[str, str]:
+    """Streams whose recorded heads are no longer stored as recorded, with where the first rewritten event
+    lies: a recorded hash still stored at its version clears that version and every one before it (the
+    hash covers the chain up to it); one that differs means a change at or before that version. A version
+    no longer stored at all is a deletion, named elsewhere."""
+    recorded: dict[str, dict[int, str]] = {}
+    for anchor in anchors:
+        for stream, (version, digest) in anchor["streams"].items():
+            recorded.setdefault(stream, {})[int(version)] = digest
+    pairs = [(s, v) for s, versions in recorded.items() for v in versions]
+    rows = await pool.fetch(
+        f"SELECT e.stream_id, e.stream_version, e.hash FROM {quote_ident(schema)}.events e "
+        "JOIN unnest($1::text[], $2::int[]) AS r(stream_id, stream_version) USING (stream_id, stream_version)",
+        [s for s, _ in pairs], [v for _, v in pairs])
+    stored = {(r["stream_id"], r["stream_version"]): bytes(r["hash"]).hex() for r in rows}
+    found: dict[str, str] = {}
+    for stream, versions in sorted(recorded.items()):
+        differing = [v for v, h in versions.items() if stored.get((stream, v), h) != h]
+        if not differing:
+            continue
+        upper = min(differing)
+        lower = max((v for v, h in versions.items() if v < upper and stored.get((stream, v)) == h), default=0)
+        found[stream] = (f"first changed event v{upper}" if upper == lower + 1
+                         else f"first changed event between v{lower + 1} and v{upper}")
+    return found
+
+
+# --- the periodic anchoring worker ---------------------------------------------------------------------
+
+class Anchorer:
+    """Every `interval` seconds, if the head moved: checks the store against its previous anchors (so that
+    tampering is never re-signed as the new normal), then signs, appends and publishes a new anchor. One
+    anchorer per store at a time (a transaction-scoped advisory lock); a failure is logged, never fatal."""
+
+    def __init__(self, pool: asyncpg.Pool, schema: str, *, signing_key: str, directory: Path,
+                 interval_seconds: float | None = None, bootstrap: str | None = None,
+                 topic: str = AUDIT_TOPIC) -> None:
+        self.pool = pool
+        self.schema = schema
+        self.signing_key = signing_key
+        self.public_key = public_key_of(signing_key)
+        self.directory = directory
+        self.interval = interval_seconds
+        self.bootstrap = bootstrap
+        self.topic = topic
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        if self.interval and self._task is None:
+            self._task = asyncio.create_task(self._run(self.interval), name=f"anchor:{self.schema}")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _run(self, interval: float) -> None:
+        while True:
+            try:
+                await self.anchor_now()
+            except Exception:  # the next tick tries again; the service keeps serving
+                log.exception("anchoring %s failed", self.schema)
+            await asyncio.sleep(interval)
+
+    async def anchor_now(self, *, force: bool = False) -> dict[str, Any] | None:
+        """Sign, append and publish the head; None if it has not moved since the last anchor (unless
+        `force`) or if the store no longer matches its anchors (then it raises TamperedStore)."""
+        async with self.pool.acquire() as conn, conn.transaction():
+            if not await conn.fetchval("SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0))",
+                                       f"{self.schema}:anchor"):
+                return None
+            previous = read_anchors(self.directory, self.schema, self.public_key).valid
+            head = await read_head(self.pool, self.schema)
+            if previous and not force and (previous[-1]["count"], previous[-1]["digest"]) == (head.count, head.digest):
+                return None
+            problems = await changes_since(self.pool, self.schema, previous)
+            if problems:
+                raise TamperedStore(self.schema, problems)
+            record = sign(head.record(datetime.now(UTC)), self.signing_key)
+            append_anchor(self.directory, record)
+        if self.bootstrap:
+            await publish(self.bootstrap, self.topic, record)
+        return record
+
+
+class TamperedStore(Exception):
+    def __init__(self, schema: str, problems: list[str]) -> None:
+        super().__init__(f"{schema} no longer matches its anchors, not anchoring: " + "; ".join(problems))
+        self.problems = problems
+
+
+async def publish(bootstrap: str, topic: str, record: dict[str, Any]) -> None:
+    from eventstore.relay import public_producer
+
+    producer = public_producer(bootstrap, client_id=f"{record['schema']}-anchor")
+    await producer.start()
+    try:
+        await producer.send_and_wait(topic, json.dumps(record, sort_keys=True, ensure_ascii=False).encode(),
+                                     key=record["schema"].encode())
+    finally:
+        await producer.stop()

@@ -1,0 +1,104 @@
+"""The reminder worker: sends the ladder steps due today (China's date on the service's clock) as
+notifications; an escalation step goes to the office (督办) or the supervising leaders, `critical`. Each
+step is claimed `FOR UPDATE SKIP LOCKED` and marked fired in the transaction that writes its notification,
+so two replicas never send one twice."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import datetime
+
+import asyncpg
+
+from contracts.clock import local_date
+from contracts.notify.reminders import ReminderEscalated, StepKind
+from contracts.notify.vocabulary import ChannelName, RecipientKind, Urgency
+from eventstore.db import quote_ident
+from eventstore.streams import stream_id
+from eventstore.unit_of_work import Clock
+from notify.rules import rulebook
+from notify.writer import Facts, Notice, context, derived_id, write
+
+log = logging.getLogger("notify.reminders")
+
+REASONS = {
+    StepKind.before: "你负责的事项即将到期",
+    StepKind.overdue: "你负责的事项已逾期",
+    StepKind.escalate_office: "该事项已逾期，请机关督办",
+    StepKind.escalate_leader: "你督办的事项已逾期",
+}
+
+
+class ReminderWorker:
+    def __init__(self, pool: asyncpg.Pool, schema: str, clock: Clock, *, poll_seconds: float = 60.0) -> None:
+        self.pool = pool
+        self.schema = schema
+        self.s = quote_ident(schema)
+        self.clock = clock
+        self.facts = Facts(schema)
+        self.poll_seconds = poll_seconds
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(self._loop())
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _loop(self) -> None:
+        while True:
+            try:
+                await self.tick()
+            except Exception:  # a failed pass is tried again on the next poll
+                log.exception("reminder pass failed")
+            await asyncio.sleep(self.poll_seconds)
+
+    async def tick(self, batch: int = 200) -> int:
+        """Send every step due by today; returns how many steps fired."""
+        now = self.clock()
+        today = local_date(now)
+        fired = 0
+        while True:
+            async with self.pool.acquire() as conn, conn.transaction():
+                steps = await conn.fetch(
+                    f"SELECT * FROM {self.s}.reminders WHERE status = 'pending' AND fire_on <= $1 "
+                    "ORDER BY fire_on, step_id LIMIT $2 FOR UPDATE SKIP LOCKED", today, batch)
+                for step in steps:
+                    await self._fire(conn, step, now)
+                fired += len(steps)
+            if len(steps) < batch:
+                return fired
+
+    async def _fire(self, conn: asyncpg.Connection, step: asyncpg.Record, now: datetime) -> None:
+        committee, kind = step["committee_id"], StepKind(step["kind"])
+        await conn.execute(f"UPDATE {self.s}.reminders SET status = 'fired' WHERE committee_id = $1 AND step_id = $2",
+                           committee, step["step_id"])
+        ladder = rulebook(committee).ladders[step["task"]]
+        ctx = context(committee)
+        to: list[tuple[RecipientKind, str]] = [(RecipientKind(step["recipient_kind"]), step["recipient_id"])]
+        urgency = Urgency.normal
+        if kind is StepKind.escalate_office:
+            to, urgency = [(RecipientKind.office, "office")], Urgency.critical
+        elif kind is StepKind.escalate_leader:
+            row = await conn.fetchrow(f"SELECT supervising_leaders FROM {self.s}.proposal_parties "
+                                      "WHERE committee_id = $1 AND proposal_id = $2", committee, step["subject_id"])
+            to, urgency = [(RecipientKind.member, m) for m in (row["supervising_leaders"] if row else [])], \
+                Urgency.critical
+        if kind in (StepKind.escalate_office, StepKind.escalate_leader) and to:
+            await self.facts.append(conn, stream_id("reminders", committee, derived_id("t", step["task_id"])),
+                                    [ReminderEscalated(task_id=step["task_id"], step_id=step["step_id"],
+                                                       to_kind=to[0][0], to_ids=[r for _, r in to], due=step["due"])],
+                                    ctx)
+        variables = {"task_id": step["task_id"], "subject_id": step["subject_id"], "due": step["due"].isoformat(),
+                     "step": kind.value, "unit_id": step["recipient_id"]}
+        for recipient_kind, rid in to:
+            await write(conn, self.schema, self.facts, Notice(
+                committee, recipient_kind, rid, f"{ladder.template}-{kind.value}", ladder.category.value, urgency,
+                (ChannelName.inbox, ChannelName.email, ChannelName.sms), step["subject_id"], REASONS[kind],
+                f"{committee}:{step['step_id']}:{step['due']}", "reminder", now, variables,
+                reminder_id=step["step_id"]), ctx)

@@ -1,0 +1,112 @@
+"""The notify service's own tables beyond the event store: the inbox, the deliveries, the parties of the
+proposals it has heard of, preferences, reminders, webhook endpoints (URL and secret private) and bounce
+counts (by a hash of the address, never the address)."""
+
+from __future__ import annotations
+
+import asyncpg
+
+from eventstore.db import quote_ident
+
+DDL = """
+CREATE TABLE IF NOT EXISTS {s}.notifications (
+    notification_id text PRIMARY KEY,          -- derived from (source event, recipient, template): UNIQUE
+    committee_id text NOT NULL,
+    recipient_kind text NOT NULL,
+    recipient_id text NOT NULL,
+    template text NOT NULL,
+    category text NOT NULL,
+    urgency text NOT NULL,
+    subject_id text NOT NULL,
+    reason text NOT NULL,
+    variables jsonb NOT NULL DEFAULT '{{}}',
+    source_event_id text NOT NULL,
+    source_type text NOT NULL,
+    reminder_id text,
+    state text NOT NULL DEFAULT 'unread',      -- unread | read | archived
+    created_at timestamptz NOT NULL,
+    read_at timestamptz
+);
+CREATE INDEX IF NOT EXISTS notifications_inbox
+    ON {s}.notifications (committee_id, recipient_kind, recipient_id, state, created_at DESC);
+CREATE TABLE IF NOT EXISTS {s}.deliveries (
+    delivery_id text PRIMARY KEY,              -- (notification, channel, target): UNIQUE
+    notification_id text NOT NULL REFERENCES {s}.notifications,
+    committee_id text NOT NULL,
+    channel text NOT NULL,
+    target_id text NOT NULL,                   -- the member or unit, or the webhook endpoint
+    status text NOT NULL,  -- pending | digest | sending | sent | retry | unknown | failed | gone | suppressed
+    not_before timestamptz NOT NULL,
+    attempts int NOT NULL DEFAULT 0,
+    claimed_at timestamptz,
+    detail text NOT NULL DEFAULT '',
+    digest_id text
+);
+CREATE INDEX IF NOT EXISTS deliveries_due ON {s}.deliveries (status, not_before);
+CREATE TABLE IF NOT EXISTS {s}.proposal_parties (
+    committee_id text NOT NULL,
+    proposal_id text NOT NULL,
+    number text,
+    title text NOT NULL DEFAULT '',
+    lead_member_id text,
+    cosigner_member_ids text[] NOT NULL DEFAULT '{{}}',
+    unit_ids text[] NOT NULL DEFAULT '{{}}',
+    supervising_leaders text[] NOT NULL DEFAULT '{{}}',
+    PRIMARY KEY (committee_id, proposal_id)
+);
+CREATE TABLE IF NOT EXISTS {s}.members (
+    committee_id text NOT NULL,
+    member_id text NOT NULL,
+    name text NOT NULL,
+    PRIMARY KEY (committee_id, member_id)
+);
+CREATE TABLE IF NOT EXISTS {s}.preferences (
+    committee_id text NOT NULL,
+    recipient_kind text NOT NULL,
+    recipient_id text NOT NULL,
+    categories jsonb NOT NULL,                 -- category -> [channels]
+    digest text NOT NULL,
+    digest_hour int NOT NULL,
+    digest_weekday int NOT NULL,
+    quiet_from int,
+    quiet_until int,
+    PRIMARY KEY (committee_id, recipient_kind, recipient_id)
+);
+CREATE TABLE IF NOT EXISTS {s}.reminders (
+    step_id text NOT NULL,                     -- <task>:<kind>[:<n>]
+    committee_id text NOT NULL,
+    task_id text NOT NULL,
+    task text NOT NULL,
+    kind text NOT NULL,
+    subject_id text NOT NULL,
+    recipient_kind text NOT NULL,
+    recipient_id text NOT NULL,
+    due date NOT NULL,
+    fire_on date NOT NULL,
+    status text NOT NULL DEFAULT 'pending',    -- pending | fired | cancelled
+    source_event_id text NOT NULL,
+    PRIMARY KEY (committee_id, step_id)
+);
+CREATE INDEX IF NOT EXISTS reminders_due ON {s}.reminders (status, fire_on);
+CREATE INDEX IF NOT EXISTS reminders_task ON {s}.reminders (committee_id, task_id);
+CREATE TABLE IF NOT EXISTS {s}.webhook_endpoints (
+    committee_id text NOT NULL,
+    endpoint_id text NOT NULL,
+    name text NOT NULL,
+    url text NOT NULL,
+    categories text[] NOT NULL,
+    enabled boolean NOT NULL DEFAULT true,
+    secret text NOT NULL,                      -- the Standard Webhooks signing secret; never in an event
+    PRIMARY KEY (committee_id, endpoint_id)
+);
+CREATE TABLE IF NOT EXISTS {s}.bounces (
+    committee_id text NOT NULL,
+    address_hash text NOT NULL,
+    count int NOT NULL,
+    PRIMARY KEY (committee_id, address_hash)
+);
+"""
+
+
+async def install(conn: asyncpg.Connection, schema: str) -> None:
+    await conn.execute(DDL.format(s=quote_ident(schema)))

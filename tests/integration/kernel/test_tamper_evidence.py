@@ -1,0 +1,211 @@
+"""A log no one can quietly rewrite: the events table refuses UPDATE, DELETE and TRUNCATE to everyone but
+the maintenance role, and what the maintenance role (or a superuser) does anyway shows against the store's
+last signed anchor: `verify` names the rewritten stream, the deleted events, the deleted stream, the forged
+anchor. Each test works on a fresh schema of its own."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+import pytest_asyncio
+
+from eventstore.audit_anchor import AUDIT_TOPIC, Anchorer, anchor_file, changes_since, read_anchors, signature_holds
+from eventstore.install import install
+from eventstore.store import EventStore
+from eventstore.verify import first_broken
+from runtime.settings import DEV_AUDIT_SIGNING_KEY
+from tests.integration.kernel.sample_events import SampleNoted, ctx
+from tests.integration.kernel.tampering import as_maintenance
+from yizheng.testing.topic_reader import TopicReader
+from yizheng.testing.wait import wait_until
+
+STREAMS = ("proposal-0", "proposal-1", "proposal-2")
+
+
+@pytest.fixture
+def anchorer(store: EventStore, tmp_path: Path) -> Anchorer:
+    return Anchorer(store.pool, store.schema, signing_key=DEV_AUDIT_SIGNING_KEY, directory=tmp_path)
+
+
+async def _anchored(anchorer: Anchorer, count: int) -> None:
+    """Anchor until an anchor covers `count` events: an anchor covers only transactions older than every
+    one still in flight in the cluster, which other sessions may hold back for a moment."""
+    async def covered() -> bool:
+        record = await anchorer.anchor_now()
+        return record is not None and record["count"] == count
+
+    await wait_until(covered, timeout=30, message=f"an anchor of {count} events")
+
+
+async def _fill(store: EventStore, anchorer: Anchorer) -> None:
+    """Three proposals of four events each, written a round at a time, anchored after every round."""
+    for version in range(4):
+        for i, stream in enumerate(STREAMS):
+            await store.append(stream, version, [SampleNoted(n=i * 10 + version)], ctx())
+        await _anchored(anchorer, 3 * (version + 1))
+
+
+async def _changes(anchorer: Anchorer) -> list[str]:
+    anchors = read_anchors(anchorer.directory, anchorer.schema, anchorer.public_key)
+    return [*anchors.forged, *await changes_since(anchorer.pool, anchorer.schema, anchors.valid)]
+
+
+@pytest.mark.parametrize("statement", [
+    "UPDATE {s}.events SET data = '{{}}' WHERE stream_version = 1",
+    "DELETE FROM {s}.events WHERE stream_id = 'proposal-0'",
+    "TRUNCATE {s}.events",
+])
+async def test_the_application_may_not_change_or_remove_a_stored_event(
+        store: EventStore, anchorer: Anchorer, pg_pool: asyncpg.Pool, statement: str) -> None:
+    await _fill(store, anchorer)
+    with pytest.raises(asyncpg.InsufficientPrivilegeError) as refused:
+        await pg_pool.execute(statement.format(s=store.schema))
+    assert f"{store.schema}.events is append-only" in str(refused.value)
+    assert refused.value.detail == "rule: events_append_only (stored events are never changed or removed)"
+    assert await pg_pool.fetchval(f"SELECT count(*) FROM {store.schema}.events") == 12
+    assert await as_maintenance(pg_pool, statement.format(s=store.schema)) != ""
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def app_role(pg_pool: asyncpg.Pool) -> AsyncIterator[str]:
+    """A role of its own that is not the tables' owner, as production's services connect."""
+    name = f"t_app_{uuid.uuid4().hex[:12]}"
+    await pg_pool.execute(f"CREATE ROLE {name} NOLOGIN")
+    try:
+        yield name
+    finally:
+        await pg_pool.execute(f"DROP OWNED BY {name}")
+        await pg_pool.execute(f"DROP ROLE {name}")
+
+
+async def test_install_revokes_changes_from_the_application_role_and_stays_idempotent(
+        store: EventStore, pg_pool: asyncpg.Pool, app_role: str) -> None:
+    s = store.schema
+    await store.append("proposal-0", 0, [SampleNoted(n=1)], ctx())
+    await pg_pool.execute(f"GRANT USAGE ON SCHEMA {s} TO {app_role}; GRANT ALL ON {s}.events TO {app_role}")
+    await install(pg_pool, s, app_role=app_role)
+    await install(pg_pool, s, app_role=app_role)
+    async with pg_pool.acquire() as conn:
+        await conn.execute(f"SET ROLE {app_role}")
+        try:
+            assert await conn.fetchval(f"SELECT count(*) FROM {s}.events") == 1
+            for statement in (f"UPDATE {s}.events SET type = 'x'", f"DELETE FROM {s}.events", f"TRUNCATE {s}.events"):
+                with pytest.raises(asyncpg.InsufficientPrivilegeError, match="permission denied"):
+                    await conn.execute(statement)
+        finally:
+            await conn.execute("RESET ROLE")
+
+
+async def test_an_untouched_store_matches_its_anchors(store: EventStore, anchorer: Anchorer) -> None:
+    await _fill(store, anchorer)
+    await store.append("proposal-3", 0, [SampleNoted(n=99)], ctx())  # after the last anchor: not a change
+    assert await _changes(anchorer) == []
+    await _anchored(anchorer, 13)
+    anchored = len(read_anchors(anchorer.directory, anchorer.schema, anchorer.public_key).valid)
+    assert await anchorer.anchor_now() is None, "the head did not move: no new anchor"
+    assert len(read_anchors(anchorer.directory, anchorer.schema, anchorer.public_key).valid) == anchored
+
+
+async def _recompute_hashes(pool: asyncpg.Pool, schema: str, stream: str, from_version: int) -> None:
+    for version in range(from_version, 5):
+        await as_maintenance(pool, f"""
+            UPDATE {schema}.events e SET hash = {schema}.event_hash(
+                (SELECT p.hash FROM {schema}.events p WHERE p.stream_id = e.stream_id
+                    AND p.stream_version = e.stream_version - 1),
+                position, event_id, stream_id, stream_version, type, schema_version, committee_id, data,
+                metadata, occurred_at)
+             WHERE stream_id = $1 AND stream_version = $2""", stream, version)
+
+
+async def test_a_rewritten_row_with_its_hashes_recomputed_is_named(
+        store: EventStore, anchorer: Anchorer, pg_pool: asyncpg.Pool) -> None:
+    await _fill(store, anchorer)
+    s = store.schema
+    await as_maintenance(pg_pool, f"UPDATE {s}.events SET data = jsonb_set(data, '{{n}}', '99') "
+                                  "WHERE stream_id = 'proposal-1' AND stream_version = 2")
+    await _recompute_hashes(pg_pool, s, "proposal-1", 2)
+    assert (await first_broken(pg_pool, s))[1] is None, "the chain alone no longer shows it"
+    changes = await _changes(anchorer)
+    assert changes == ["stream proposal-1 rewritten (its hashes recomputed): first changed event v2"]
+
+
+async def test_deleted_trailing_events_are_named(store: EventStore, anchorer: Anchorer, pg_pool: asyncpg.Pool) -> None:
+    await _fill(store, anchorer)
+    await as_maintenance(pg_pool, f"DELETE FROM {store.schema}.events "
+                                  "WHERE stream_id = 'proposal-2' AND stream_version > 2")
+    assert (await first_broken(pg_pool, store.schema))[1] is None
+    changes = await _changes(anchorer)
+    assert changes[0].startswith("stream proposal-2 was at v4 at the anchor of ")
+    assert changes[0].endswith(", now v2 (events v3..v4 deleted)")
+    assert changes[1].startswith("10 events where the anchor of ") and changes[1].endswith("counted 12")
+
+
+async def test_a_deleted_stream_is_named(store: EventStore, anchorer: Anchorer, pg_pool: asyncpg.Pool) -> None:
+    await _fill(store, anchorer)
+    await as_maintenance(pg_pool, f"DELETE FROM {store.schema}.events WHERE stream_id = 'proposal-0'")
+    changes = await _changes(anchorer)
+    assert changes[0].startswith("stream proposal-0 deleted (at v4 at the anchor of ")
+    assert "8 events where the anchor" in changes[1]
+
+
+async def test_a_forged_anchor_is_named_and_the_store_is_checked_against_the_last_genuine_one(
+        store: EventStore, anchorer: Anchorer, pg_pool: asyncpg.Pool) -> None:
+    await _fill(store, anchorer)
+    await as_maintenance(pg_pool, f"DELETE FROM {store.schema}.events WHERE stream_id = 'proposal-0'")
+    # The forger writes an anchor of the store as it is now, but cannot sign it.
+    path = anchor_file(anchorer.directory, store.schema)
+    lines = path.read_text().splitlines()
+    forged = json.loads(lines[-1])
+    del forged["streams"]["proposal-0"]
+    forged["count"] = 8
+    path.write_text("\n".join([*lines, json.dumps(forged)]) + "\n")
+    changes = await _changes(anchorer)
+    assert changes[0] == f"{path.name} line {len(lines) + 1}: FORGED anchor (its signature does not hold)"
+    assert changes[1].startswith("stream proposal-0 deleted")
+
+
+async def test_the_verify_command_names_what_changed_since_the_anchor_and_exits_non_zero(
+        store: EventStore, anchorer: Anchorer, pg_pool: asyncpg.Pool, database_url: str) -> None:
+    await _fill(store, anchorer)
+    cmd = [sys.executable, "-m", "yizheng.cli", "verify", "--schema", store.schema]
+    env = {"DATABASE_URL": database_url, "PATH": "/usr/bin:/bin", "YIZHENG_AUDIT_DIR": str(anchorer.directory)}
+    ok = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+    assert ok.returncode == 0 and "12 events, chain intact, as anchored at" in ok.stdout, ok.stderr
+    await as_maintenance(pg_pool, f"DELETE FROM {store.schema}.events "
+                                  "WHERE stream_id = 'proposal-1' AND stream_version = 4")
+    bad = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+    assert bad.returncode == 1
+    assert "TAMPERED: stream proposal-1 was at v4 at the anchor of" in bad.stderr
+    # Anchoring now refuses to sign the tampered store as the new normal.
+    refused = subprocess.run([sys.executable, "-m", "yizheng.cli", "anchor", "--no-publish", "--schema",
+                              store.schema], capture_output=True, text=True, env=env, check=False)
+    assert refused.returncode == 1 and "no longer matches its anchors" in refused.stderr
+
+
+async def test_the_anchoring_worker_publishes_signed_heads_to_the_audit_topic(
+        store: EventStore, pg_pool: asyncpg.Pool, tmp_path: Path, kafka_bootstrap: str, topic_prefix: str) -> None:
+    topic = f"{topic_prefix}{AUDIT_TOPIC}"
+    await store.append("proposal-0", 0, [SampleNoted(n=1), SampleNoted(n=2)], ctx())
+    worker = Anchorer(pg_pool, store.schema, signing_key=DEV_AUDIT_SIGNING_KEY, directory=tmp_path,
+                      interval_seconds=0.2, bootstrap=kafka_bootstrap, topic=topic)
+    async with TopicReader(kafka_bootstrap, topic) as reader:
+        await worker.start()
+        try:
+            await store.append("proposal-0", 2, [SampleNoted(n=3)], ctx())
+            records = await reader.until(
+                lambda rs: any(json.loads(r.value or b"{}")["count"] == 3 for r in rs),
+                message="an anchor of all three events on the audit topic")
+        finally:
+            await worker.stop()
+    heads = [json.loads(r.value or b"{}") for r in records]
+    assert all(signature_holds(h, worker.public_key) and h["schema"] == store.schema for h in heads)
+    assert heads[-1]["streams"] == {"proposal-0": [3, heads[-1]["streams"]["proposal-0"][1]]}
+    assert records[-1].key == store.schema.encode()
+    assert read_anchors(tmp_path, store.schema, worker.public_key).valid[-1] == heads[-1], "the file has it too"

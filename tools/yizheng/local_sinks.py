@@ -1,0 +1,54 @@
+"""The local stand-ins for the outside world that `yizheng run` starts next to the platform: an SMTP server
+that keeps every mail in a Maildir under .yizheng/mailbox, and an SMS sink speaking Aliyun's SendSms shape.
+Nothing leaves the machine; the notify service is pointed at them through its environment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from notify.channels.settings import LOCAL_SMS_PORT, LOCAL_SMTP_PORT
+from runtime import settings
+from yizheng.infra.ports import free_port, is_listening
+from yizheng.testing.sms import SmsSink
+from yizheng.testing.smtp import SmtpSink
+
+
+@dataclass
+class LocalSinks:
+    smtp: SmtpSink
+    sms: SmsSink
+    mailbox: Path
+
+    def env(self) -> dict[str, str]:
+        """What the notify service reads to send to these sinks."""
+        return {"YIZHENG_SMTP_HOST": self.smtp.host, "YIZHENG_SMTP_PORT": str(self.smtp.port),
+                "YIZHENG_SMTP_TLS": "none", "YIZHENG_SMS_ENDPOINT": self.sms.url}
+
+    def describe(self) -> list[str]:
+        return [f"mail: smtp://{self.smtp.host}:{self.smtp.port} keeps every message in {self.mailbox} "
+                f"(a Maildir: `mutt -f {self.mailbox}`, or open the files in {self.mailbox}/new)",
+                f"sms:  {self.sms.url} (Aliyun SendSms shape); read what arrived at {self.sms.url}messages"]
+
+    def stop(self) -> None:
+        self.sms.stop()
+        self.smtp.stop()
+
+
+def _port(preferred: int) -> int:
+    # A second `yizheng run` (or anything else) on the usual port: take a free one rather than fail.
+    return free_port(settings.LOOPBACK) if is_listening(settings.LOOPBACK, preferred) else preferred
+
+
+def start(mailbox: Path | None = None, *, smtp_port: int | None = None, sms_port: int | None = None) -> LocalSinks:
+    """On the usual ports unless told otherwise (0: any free port)."""
+    mailbox = mailbox or settings.state_dir() / "mailbox"
+    smtp_port = _port(LOCAL_SMTP_PORT) if smtp_port is None else smtp_port
+    sms_port = _port(LOCAL_SMS_PORT) if sms_port is None else sms_port
+    smtp = SmtpSink(host=settings.LOOPBACK, port=smtp_port, mailbox_dir=mailbox).start()
+    try:
+        sms = SmsSink(host=settings.LOOPBACK, port=sms_port).start()
+    except BaseException:
+        smtp.stop()
+        raise
+    return LocalSinks(smtp, sms, mailbox)
