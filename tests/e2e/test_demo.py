@@ -258,9 +258,12 @@ async def test_oversight_figures_equal_what_the_script_implies(platform: Platfor
 SURVEYS = """query($y: Int!, $d: Date) {
     consultationPlan(year: $y) { adopted amendments items { id plannedMonth held } }
     %s
-    oversight(year: $y, asOf: $d) { trackedOverdue { id } trackedNotReportedByUnit { unitId count } } }"""
+    supervisionTopics(year: $y, first: 100) { totalCount }
+    researchTopics(year: $y, first: 100) { totalCount edges { node { organizationId applications { id } } } }
+    oversight(year: $y, asOf: $d) { trackedOverdue { id } trackedNotReportedByUnit { unitId count }
+        planProgress(year: $y) { planned held months { month planned held } } } }"""
 TRACKED_KIND = """%(kind)s: trackedItems(kind: %(kind)s, first: 100, asOf: $d) {
-        totalCount edges { node { id open verdict reopenedCount overdue } } }
+        totalCount edges { node { id open verdict reopenedCount overdue lookbackCount } } }
     %(kind)s_open: trackedItems(kind: %(kind)s, openOnly: true, first: 1) { totalCount }
     %(kind)s_overdue: trackedItems(kind: %(kind)s, overdueOnly: true, asOf: $d, first: 1) { totalCount }"""
 TRACKED_KINDS = ("consultation_outcome", "rectification", "research_recommendation")
@@ -279,12 +282,22 @@ def surveys_figures(data: dict[str, Any]) -> dict[str, Any]:
             "open_only": data[f"{kind}_open"]["totalCount"], "overdue": sum(n["overdue"] for n in nodes),
             "overdue_only": data[f"{kind}_overdue"]["totalCount"],
             "verdicts": dict(Counter(n["verdict"] for n in nodes if not n["open"])),
-            "reopened": sum(n["reopenedCount"] > 0 for n in nodes)}
+            "reopened": sum(n["reopenedCount"] > 0 for n in nodes),
+            "looked_back": sum(n["lookbackCount"] > 0 for n in nodes)}
     o = data["oversight"]
+    progress = o["planProgress"]
+    research = [e["node"] for e in data["researchTopics"]["edges"]]
     return {"adopted": plan["adopted"], "amendments": plan["amendments"], "planned_by_month": dict(planned),
             "held_by_month": dict(held), "held_items": sorted(i["id"] for i in plan["items"] if i["held"]),
             "tracked": tracked, "overdue_today": sorted(i["id"] for i in o["trackedOverdue"]),
-            "not_reported_by_unit": {u["unitId"]: u["count"] for u in o["trackedNotReportedByUnit"]}}
+            "not_reported_by_unit": {u["unitId"]: u["count"] for u in o["trackedNotReportedByUnit"]},
+            # the oversight view's plan progress, by month, agrees with the plan's own items
+            "progress": (progress["planned"], progress["held"],
+                         {m["month"]: (m["planned"], m["held"]) for m in progress["months"] if m["planned"]}),
+            "supervision_topics": data["supervisionTopics"]["totalCount"],
+            "research_topics": data["researchTopics"]["totalCount"],
+            "research_topics_applied_for": sum(1 for n in research if n["organizationId"]),
+            "research_applications": sum(len(n["applications"]) for n in research)}
 
 
 def expected_surveys(e: Expected) -> dict[str, Any]:
@@ -293,15 +306,22 @@ def expected_surveys(e: Expected) -> dict[str, Any]:
     return {"adopted": True, "amendments": sv.amendments, "planned_by_month": sv.planned_by_month,
             "held_by_month": sv.held_by_month, "held_items": sorted(sv.held_items),
             "tracked": {k: {"items": t.items, "open": t.open, "open_only": t.open, "overdue": t.overdue,
-                            "overdue_only": t.overdue, "verdicts": t.verdicts, "reopened": t.reopened}
+                            "overdue_only": t.overdue, "verdicts": t.verdicts, "reopened": t.reopened,
+                            "looked_back": t.looked_back}
                         for k, t in sv.tracked.items()},
-            "overdue_today": sorted(sv.overdue_today), "not_reported_by_unit": sv.not_reported_by_unit}
+            "overdue_today": sorted(sv.overdue_today), "not_reported_by_unit": sv.not_reported_by_unit,
+            "progress": (sv.plan_items, len(sv.held_items),
+                         {m: (n, sv.held_by_month.get(m, 0)) for m, n in sv.planned_by_month.items()}),
+            "supervision_topics": sv.supervision_topics, "research_topics": sv.research_topics,
+            "research_topics_applied_for": sv.research_topics_applied_for,
+            "research_applications": sv.research_applications}
 
 
 async def test_surveys_figures_equal_what_the_script_implies(platform: Platform, loaded: Loaded) -> None:
-    """The consultation plan (what was held, by planned month), the tracked items of each kind (open, overdue
-    today, by verdict, reopened) and the oversight lists (overdue today, not yet reported by department), as
-    the gateway shows them, equal the generator's figures."""
+    """The consultation plan (what was held, by planned month, and the oversight view's plan progress), the
+    tracked items of each kind (open, overdue today, by verdict, reopened, looked back at), the supervision
+    and research topics (applied for by organizations) and the oversight lists (overdue today, not yet
+    reported by department), as the gateway shows them, equal the generator's figures."""
     e = loaded.script.expected
     leadership = loaded.script.tokens()["leadership"]
 
