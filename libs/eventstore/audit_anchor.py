@@ -88,9 +88,12 @@ class StoreHead:
     last_position: int
     digest: str  # hex sha256 over every event hash, in position order
     streams: dict[str, tuple[int, str]]  # stream -> (last version, hex hash)
+    store_id: str = ""  # the schema's store_identity: a store installed anew has another
+    store_created_at: str = ""
 
     def record(self, anchored_at: datetime) -> dict[str, Any]:
-        return {"type": RECORD_TYPE, "schema": self.schema, "anchored_at": anchored_at.isoformat(),
+        return {"type": RECORD_TYPE, "schema": self.schema, "store_id": self.store_id,
+                "anchored_at": anchored_at.isoformat(),
                 "tx_bound": str(self.tx_bound), "count": self.count, "last_position": self.last_position,
                 "digest": self.digest, "streams": {s: [v, h] for s, (v, h) in sorted(self.streams.items())}}
 
@@ -101,6 +104,7 @@ async def read_head(pool: asyncpg.Pool, schema: str, tx_bound: int | None = None
     async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
         if tx_bound is None:
             tx_bound = int(await conn.fetchval("SELECT pg_snapshot_xmin(pg_current_snapshot())::text"))
+        identity = await conn.fetchrow(f"SELECT store_id::text, created_at FROM {s}.store_identity")
         bound = str(tx_bound)
         count, last = await conn.fetchrow(
             f"SELECT count(*), coalesce(max(position), 0) FROM {s}.events WHERE tx_id < $1::text::xid8", bound)
@@ -111,7 +115,8 @@ async def read_head(pool: asyncpg.Pool, schema: str, tx_bound: int | None = None
         streams = {r["stream_id"]: (r["stream_version"], bytes(r["hash"]).hex()) for r in await conn.fetch(
             f"SELECT DISTINCT ON (stream_id) stream_id, stream_version, hash FROM {s}.events "
             "WHERE tx_id < $1::text::xid8 ORDER BY stream_id, stream_version DESC", bound)}
-    return StoreHead(schema, tx_bound, int(count), int(last), digest.hexdigest(), streams)
+    return StoreHead(schema, tx_bound, int(count), int(last), digest.hexdigest(), streams,
+                     identity["store_id"] if identity else "", identity["created_at"].isoformat() if identity else "")
 
 
 # --- kept outside the database -------------------------------------------------------------------------
@@ -170,6 +175,11 @@ async def changes_since(pool: asyncpg.Pool, schema: str, anchors: list[dict[str,
     last = anchors[-1]
     head = await read_head(pool, schema, int(last["tx_bound"]))
     anchored_at = last["anchored_at"]
+    if last.get("store_id") and head.store_id and last["store_id"] != head.store_id:
+        # Not a store that lost events: another store, installed after the anchored one was dropped.
+        return [f"the store was replaced: its last anchor ({anchored_at}, {last['count']} events) is of store "
+                f"{last['store_id']}, but this schema holds store {head.store_id}, installed {head.store_created_at}; "
+                "every anchored event is gone (after a deliberate reset, move its anchor file aside)"]
     problems: list[str] = []
     for stream, (version, _hash) in last["streams"].items():
         now = head.streams.get(stream)

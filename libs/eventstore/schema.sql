@@ -185,3 +185,12 @@ CREATE OR REPLACE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON {schema}
     FOR EACH ROW EXECUTE FUNCTION {schema}.events_append_only();
 CREATE OR REPLACE TRIGGER events_append_only_truncate BEFORE TRUNCATE ON {schema}.events
     FOR EACH STATEMENT EXECUTE FUNCTION {schema}.events_append_only();
+
+-- Which store this is: made once, when the schema is first installed. Anchors name it, so `yizheng verify`
+-- can tell a store that was dropped and installed anew (every anchored event gone) from one that lost events.
+CREATE TABLE IF NOT EXISTS {schema}.store_identity (
+    one         boolean     PRIMARY KEY DEFAULT true CHECK (one),
+    store_id    uuid        NOT NULL DEFAULT gen_random_uuid(),
+    created_at  timestamptz NOT NULL DEFAULT now()
+);
+INSERT INTO {schema}.store_identity DEFAULT VALUES ON CONFLICT DO NOTHING;

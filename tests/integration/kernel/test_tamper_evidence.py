@@ -155,6 +155,16 @@ async def test_a_deleted_stream_is_named(store: EventStore, anchorer: Anchorer, 
     assert "8 events where the anchor" in changes[1]
 
 
+async def test_a_store_dropped_and_installed_anew_is_named_as_replaced(
+        store: EventStore, anchorer: Anchorer, pg_pool: asyncpg.Pool) -> None:
+    await _fill(store, anchorer)
+    await pg_pool.execute(f"DROP SCHEMA {store.schema} CASCADE")
+    await install(pg_pool, store.schema)
+    [change] = await _changes(anchorer)
+    assert change.startswith("the store was replaced: its last anchor (") and "12 events" in change
+    assert "every anchored event is gone" in change
+
+
 async def test_a_forged_anchor_is_named_and_the_store_is_checked_against_the_last_genuine_one(
         store: EventStore, anchorer: Anchorer, pg_pool: asyncpg.Pool) -> None:
     await _fill(store, anchorer)
