@@ -10,6 +10,7 @@ up the views and starts the projector; `stop()` stops everything.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -37,6 +38,7 @@ from gateway.context import Context, Services
 from gateway.live import LiveHub
 from gateway.projector import Projector
 from gateway.read.contacts import ContactDirectory
+from gateway.read.notifications import NotifyReader
 from gateway.schema.build import build_schema
 
 
@@ -101,12 +103,12 @@ async def build_gateway(config: GatewayConfig, *, catalog: Sequence[CommandInfo]
                           attempts=config.command_attempts)
     contacts = ContactDirectory(forwarder.client, config.service_urls.get("members"))
     services = Services(pool=pool, config=config, hub=hub, projector=projector, forwarder=forwarder,
-                        contacts=contacts)
+                        contacts=contacts, notify=NotifyReader(forwarder.client, config.service_urls.get("notify")))
     schema = build_schema(catalog, development=config.development)
     graphql = GatewayGraphQL(schema, services)
 
     async def health(request: Request) -> JSONResponse:
-        return JSONResponse({"status": "ok", "service": "gateway"})
+        return JSONResponse({"status": "ok", "service": "gateway", "pid": os.getpid()})
 
     async def ready(request: Request) -> JSONResponse:
         try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import os
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -105,7 +106,8 @@ class CommandAPI:
         ]
 
     async def health(self, request: Request) -> JSONResponse:
-        return JSONResponse({"status": "ok", "service": self.service})
+        # The pid lets a supervisor tell its own child from a stale process still holding the port.
+        return JSONResponse({"status": "ok", "service": self.service, "pid": os.getpid()})
 
     async def ready(self, request: Request) -> JSONResponse:
         try:

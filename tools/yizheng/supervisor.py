@@ -3,12 +3,16 @@
 Starts each process of `yizheng.serve.processes()` as a child (`yizheng serve NAME`), waits until each
 answers its health check, loads the demo county into an empty database, prints the GraphiQL address and
 a token per role, and on Ctrl-C (or a child dying) stops every child: SIGTERM, then SIGKILL after a grace
-period."""
+period. A child is told to stop when the supervisor dies, however it dies (Linux: PR_SET_PDEATHSIG), so no
+process outlives a killed `yizheng run` holding its port; and a port some other process still holds is
+refused before anything starts, naming that process — a health check answered by it would otherwise pass
+for the new child's."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import os
 import signal
 import sys
@@ -18,7 +22,16 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from yizheng.infra.ports import is_listening, port_owner
 from yizheng.serve import ProcessSpec, processes
+
+PR_SET_PDEATHSIG = 1
+
+
+def _stop_with_parent() -> None:
+    """In the child before exec: SIGTERM it when the supervisor dies (a no-op where prctl is missing)."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 COLOURS = ["\033[36m", "\033[35m", "\033[33m", "\033[32m", "\033[34m", "\033[31m"]
 RESET = "\033[0m"
@@ -49,12 +62,21 @@ class Supervisor:
             prefix = f"{colour}{prefix}{RESET}"
         print(f"{prefix} {line}", flush=True)
 
+    def held_ports(self) -> list[str]:
+        """The children's ports some process already listens on, with who holds each."""
+        return [f":{c.spec.port} ({c.spec.name}) is held by {port_owner(c.spec.port) or 'another process'}"
+                for c in self.children if is_listening("127.0.0.1", c.spec.port)]
+
     async def start(self) -> None:
+        held = self.held_ports()
+        if held:
+            raise RuntimeError("; ".join(held) + " — a platform left running? stop it first")
         for child in self.children:
             child.process = await asyncio.create_subprocess_exec(
                 sys.executable, "-m", "yizheng.cli", "serve", child.spec.name,
                 stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT, env=self.env,
-                start_new_session=True)  # Ctrl-C reaches the supervisor only; it stops children in order
+                start_new_session=True,  # Ctrl-C reaches the supervisor only; it stops children in order
+                preexec_fn=_stop_with_parent)
             child.pump = asyncio.create_task(self._pump(child))
             self.say("run", f"started {child.spec.name} (pid {child.process.pid}) on :{child.spec.port}")
         for child in self.children:
@@ -69,13 +91,16 @@ class Supervisor:
 
     async def _wait_healthy(self, child: Child, limit_seconds: float = 90.0) -> None:
         url = f"http://127.0.0.1:{child.spec.port}/healthz"
+        assert child.process is not None
         deadline = time.monotonic() + limit_seconds
         async with httpx.AsyncClient(timeout=2.0) as client:
             while time.monotonic() < deadline:
                 if child.process is not None and child.process.returncode is not None:
                     raise RuntimeError(f"{child.spec.name} exited with {child.process.returncode} while starting")
-                with contextlib.suppress(httpx.HTTPError):
-                    if (await client.get(url)).status_code == 200:
+                with contextlib.suppress(httpx.HTTPError, ValueError):
+                    answer = await client.get(url)
+                    # Only the child's own answer counts: a process that took the port meanwhile is not it.
+                    if answer.status_code == 200 and answer.json().get("pid") == child.process.pid:
                         self.say("run", f"{child.spec.name} is up at http://127.0.0.1:{child.spec.port}")
                         return
                 await asyncio.sleep(0.2)  # polling a process that is still starting; not a consistency wait
