@@ -10,9 +10,11 @@ records (a member reads their own scorecard and contact data only). How a list n
 from __future__ import annotations
 
 from contracts.envelope import Role
-from contracts.roles import MEMBER, OFFICE_OR_ADMIN, PEOPLE, STAFF
+from contracts.roles import MEMBER, OFFICE_OR_ADMIN, PEOPLE, STAFF, SYSTEM
 
 EVERYONE = frozenset(Role)
+# Whoever has an inbox at the notify service (`notify.inbox.inbox_of`).
+INBOX = frozenset({Role.member, Role.leadership, Role.unit_staff, Role.office_staff})
 
 ALLOWED: dict[str, frozenset[Role]] = {
     "me": EVERYONE,
@@ -41,6 +43,16 @@ ALLOWED: dict[str, frozenset[Role]] = {
     "visitPlanProgress": STAFF,
     # Personal contact data: office staff and admin, or the member themself (not leadership, not services).
     "memberContact": OFFICE_OR_ADMIN | MEMBER,
+    # Where notifications go (email and mobile only, per member or per unit's staff): the notify service's
+    # account alone — see `SERVICE_ACCOUNTS`.
+    "notificationAddresses": SYSTEM,
+    # Notify: a person's own inbox and preferences (members, leaders, unit staff, the office; an admin account
+    # and a service token have no inbox); webhook endpoints and the delivery list are the office's or admin's.
+    "notifications": INBOX,
+    "notificationPreferences": INBOX,
+    "notificationReceived": INBOX,
+    "webhookEndpoints": OFFICE_OR_ADMIN,
+    "notificationDeliveries": OFFICE_OR_ADMIN,
 }
 
 # Rows that, for these roles, hold only for the caller's own records.
@@ -50,9 +62,25 @@ OWN_ONLY: dict[str, frozenset[Role]] = {
 }
 
 
-def may_read(role: Role, operation: str, *, own: bool = True) -> bool:
+# The notify service's account: the subject (`sub`) of its service token (`runtime.auth.issue_token(Role.service,
+# committee, subject=NOTIFY_ACCOUNT)`; in production, the OIDC client the provider issues notify's tokens to).
+NOTIFY_ACCOUNT = "notify"
+
+# Rows that, for a service token, hold only for these service accounts (the token's subject). Every service and
+# every county system integrating with the platform calls as the one role `service`, so the role alone would
+# hand each of them every member's email and mobile; the subject names which service is calling, and only
+# the one that sends notifications needs them.
+SERVICE_ACCOUNTS: dict[str, frozenset[str]] = {
+    "notificationAddresses": frozenset({NOTIFY_ACCOUNT}),
+}
+
+
+def may_read(role: Role, operation: str, *, own: bool = True, subject: str | None = None) -> bool:
     """Whether `role` may ask `operation`; `own` says whether what is asked about is the caller's own record
-    (it matters only for an `OWN_ONLY` row). An unknown operation is a programming error (KeyError)."""
+    (it matters only for an `OWN_ONLY` row), `subject` who is calling (only for a `SERVICE_ACCOUNTS` row). An
+    unknown operation is a programming error (KeyError)."""
     if role not in ALLOWED[operation]:
+        return False
+    if role is Role.service and operation in SERVICE_ACCOUNTS and subject not in SERVICE_ACCOUNTS[operation]:
         return False
     return own or role not in OWN_ONLY.get(operation, frozenset())

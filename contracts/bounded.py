@@ -20,6 +20,7 @@ the field's without a word. A number may narrow a shared type by nesting, e.g. `
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, TypeVar
@@ -60,6 +61,8 @@ MAX_MONEY = Decimal("9999999999.99")
 # eventstore.body_limit.COMMAND_BODY_LIMIT), so a body one character too long still reaches the field's rule
 # (a 400 naming the field), even with every character JSON-escaped, instead of the body limit's 413.
 MAX_FILE_BASE64 = 1_000_000
+# An email address: 254 characters in all (RFC 5321's 256-octet path less its angle brackets), 64 before the @.
+MAX_EMAIL, MAX_EMAIL_LOCAL = 254, 64
 IDENTIFIER_PATTERN = rf"^[A-Za-z0-9_.-]{{1,{MAX_ID}}}$"
 DERIVED_IDENTIFIER_PATTERN = rf"^[A-Za-z0-9_.-]{{1,{MAX_DERIVED_ID}}}$"
 IDEMPOTENCY_KEY_PATTERN = r"^[\x21-\x7e]{1,200}$"
@@ -88,6 +91,22 @@ def not_blank(value: str) -> str:
     if not value.strip():
         raise PydanticCustomError("text_blank", "text must not be blank (empty or only whitespace)")
     return value
+
+
+# ASCII only (no SMTPUTF8): the local part in RFC 5322's atom characters with single dots between them, the
+# domain at least two DNS labels, so that every address accepted is one the email channel can send to.
+_EMAIL = re.compile(r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+                    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
+
+
+def email_address(value: str) -> str:
+    """Refuses what is not an address `name@domain.tld` (after trimming spaces); the domain is kept lower-case."""
+    value = value.strip()
+    local, _, domain = value.rpartition("@")
+    if len(local) > MAX_EMAIL_LOCAL or not _EMAIL.match(value):
+        raise PydanticCustomError("email_invalid", "not an email address (name@domain, ASCII, at most "
+                                  "{local} characters before the @)", {"local": MAX_EMAIL_LOCAL})
+    return f"{local}@{domain.lower()}"
 
 
 def not_after_today(value: date) -> date:
@@ -155,6 +174,9 @@ Venue = Annotated[str, StringConstraints(max_length=80), STORABLE]
 CheckInCode = Annotated[str, StringConstraints(min_length=4, max_length=12), STORABLE]
 # A phone number as typed (kept privately, never in an event): 0-20 characters.
 PhoneText = Annotated[str, StringConstraints(max_length=20), STORABLE]
+# An email address (kept privately, never in an event): name@domain.tld, ASCII, at most 254 characters, spaces
+# around it trimmed and the domain lower-cased.
+EmailAddress = Annotated[str, StringConstraints(max_length=MAX_EMAIL), AfterValidator(email_address), STORABLE]
 # A reference of a stored document (its id or URI): 1-500 characters.
 DocumentRef = Annotated[str, StringConstraints(min_length=1, max_length=MAX_LIST_ITEM), STORABLE]
 # A file's content in base64: 1 to 1,000,000 characters.

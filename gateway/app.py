@@ -27,19 +27,23 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types.unset import UNSET
 
 from eventstore.body_limit import GRAPHQL_BODY_LIMIT, BodyLimit, graphql_error
 from eventstore.db import create_pool
+from eventstore.in_flight import InFlightLimit, graphql_overloaded
 from gateway.auth import from_header
 from gateway.commands.catalog import CommandInfo
 from gateway.commands.forward import Forwarder
 from gateway.config import GatewayConfig
 from gateway.context import Context, Services
+from gateway.limits import InputTooDeep, decode_json
 from gateway.live import LiveHub
 from gateway.projector import Projector
 from gateway.read.contacts import ContactDirectory
 from gateway.read.notifications import NotifyReader
 from gateway.schema.build import build_schema
+from runtime import settings
 
 
 class GatewayGraphQL(GraphQL):  # type: ignore[type-arg]
@@ -52,6 +56,15 @@ class GatewayGraphQL(GraphQL):  # type: ignore[type-arg]
                          allow_queries_via_get=development,
                          subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,))
         self.services = services
+
+    def decode_json(self, data: str | bytes) -> object:
+        return decode_json(data)  # refuses JSON nested too deep before decoding it
+
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:  # type: ignore[override]
+        try:
+            return await super().run(request, context, root_value)
+        except InputTooDeep as err:
+            return JSONResponse(err.body(), status_code=400)
 
     async def get_context(self, request: Any, response: Any) -> Context:  # type: ignore[override]
         if isinstance(request, WebSocket):
@@ -122,7 +135,8 @@ async def build_gateway(config: GatewayConfig, *, catalog: Sequence[CommandInfo]
         WebSocketRoute("/graphql", graphql),
         Route("/healthz", health, methods=["GET"]),
         Route("/readyz", ready, methods=["GET"]),
-    ], middleware=[Middleware(BodyLimit, limit=GRAPHQL_BODY_LIMIT, error=graphql_error)])
+    ], middleware=[Middleware(InFlightLimit, limit=settings.max_in_flight(), error=graphql_overloaded),
+                   Middleware(BodyLimit, limit=GRAPHQL_BODY_LIMIT, error=graphql_error)])
     return Gateway(config, pool, projector, hub, forwarder, schema, app, run_projector)
 
 

@@ -14,6 +14,7 @@ from gateway.live import LiveHub
 from gateway.read.contacts import ContactDirectory
 from gateway.read.db import Db
 from gateway.read.loaders import Loaders
+from gateway.read.notifications import NotifyReader
 
 if TYPE_CHECKING:
     from gateway.commands.forward import Forwarder
@@ -30,6 +31,7 @@ class Services:
     projector: Projector | None
     forwarder: Forwarder | None
     contacts: ContactDirectory | None = None
+    notify: NotifyReader | None = None
 
 
 @dataclass

@@ -17,7 +17,7 @@ import asyncpg
 
 from eventstore.consumer import IdempotentConsumer, ReceivedEvent
 from eventstore.install import install
-from eventstore.projection import Projection, replay_from_topics
+from eventstore.projection import Projection, ReplayReport, replay_from_topics
 from gateway.audience import audience_of
 from gateway.config import GatewayConfig
 from gateway.live import LiveEvent, LiveHub, LiveListener, Pulse, channel_for, encode
@@ -139,10 +139,11 @@ async def setup_views(pool: asyncpg.Pool, schema: str, views: Sequence[View]) ->
             await view.setup(conn)
 
 
-async def replay_view(pool: asyncpg.Pool, config: GatewayConfig, name: str) -> int:
-    """Rebuild one view from the first offset of every public topic; returns how many events it applied."""
+async def replay_view(pool: asyncpg.Pool, config: GatewayConfig, name: str, report: ReplayReport | None = None) -> int:
+    """Rebuild one view from the first offset of every public topic; returns how many events it applied (an
+    event it cannot apply goes to the dead-letter topic and into `report`)."""
     view = view_named(name, config.schema)
     await setup_views(pool, config.schema, [view])
     consumer = IdempotentConsumer(inbox_name(view), pool, config.schema, view.apply, topics=config.topics,
                                   bootstrap=config.kafka_bootstrap)
-    return await replay_from_topics(consumer, cast(Projection, view))
+    return await replay_from_topics(consumer, cast(Projection, view), report=report)

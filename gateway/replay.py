@@ -5,6 +5,7 @@ every view."""
 
 from __future__ import annotations
 
+from eventstore.projection import ReplayReport
 from gateway.config import GatewayConfig
 from gateway.views import VIEW_CLASSES
 from runtime.replay import Replayable, ReplayOptions, Runner
@@ -15,23 +16,24 @@ def _config(options: ReplayOptions) -> GatewayConfig:
                          schema=options.schema or "gateway", topic_prefix=options.topic_prefix)
 
 
-async def replay(options: ReplayOptions, names: list[str]) -> int:
+async def replay(options: ReplayOptions, names: list[str]) -> ReplayReport:
+    """Rebuild the named views; an event a view cannot apply is dead-lettered and reported, not fatal."""
     from eventstore.db import create_pool
     from gateway.projector import replay_view
 
     config = _config(options)
     pool = await create_pool(config.dsn, max_size=4)
     try:
-        total = 0
+        report = ReplayReport()
         for name in names:
-            total += await replay_view(pool, config, name)
-        return total
+            await replay_view(pool, config, name, report)
+        return report
     finally:
         await pool.close()
 
 
 def _runner(names: list[str]) -> Runner:
-    async def run(options: ReplayOptions) -> int:
+    async def run(options: ReplayOptions) -> ReplayReport:
         return await replay(options, names)
 
     return run

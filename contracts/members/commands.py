@@ -18,6 +18,7 @@ from contracts.bounded import (
     BoundedList,
     CheckInCode,
     Count,
+    EmailAddress,
     Identifier,
     IdList,
     Label,
@@ -201,7 +202,8 @@ class RegisterUnit(BaseModel):
 
 
 class AddUnitStaff(BaseModel):
-    """A staff account of a handling unit; the phone is kept privately."""
+    """A staff account of a handling unit; phone and email are kept privately (notifications to the unit go
+    to them)."""
 
     model_config = ConfigDict(extra="forbid")
     unit_id: Identifier
@@ -210,11 +212,12 @@ class AddUnitStaff(BaseModel):
     title: Label | None = None
     is_liaison: bool = False
     phone: PhoneText | None = None
+    email: EmailAddress | None = None
 
 
 class AddLiaisonContact(BaseModel):
-    """A hometown talent, private-economy person, new-social-strata person or member enterprise; phone and
-    address are kept privately."""
+    """A hometown talent, private-economy person, new-social-strata person or member enterprise; phone, email
+    and address are kept privately."""
 
     model_config = ConfigDict(extra="forbid")
     contact_id: Identifier
@@ -225,6 +228,7 @@ class AddLiaisonContact(BaseModel):
     member_id: Identifier | None = None
     based_in: Label | None = None
     phone: PhoneText | None = None
+    email: EmailAddress | None = None
     address: OptionalShortText | None = None
 
 

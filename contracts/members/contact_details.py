@@ -1,4 +1,4 @@
-"""Personal contact data (phone, ID number, address): validated here, stored only in the service's private
+"""Personal contact data (phone, email, ID number, address): validated here, stored only in the service's private
 table, never in an event."""
 
 from __future__ import annotations
@@ -8,12 +8,19 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from contracts.bounded import STORABLE, OptionalShortText
+from contracts.bounded import STORABLE, EmailAddress, OptionalShortText
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
+
+
+def mobile_of(phone: str | None) -> str | None:
+    """The phone number as a mobile number (11 digits, spaces dropped), or None for a landline or nothing:
+    SMS reaches mobiles only."""
+    value = (phone or "").strip().replace(" ", "")
+    return value if _MOBILE.match(value) else None
 
 
 def id_number_valid(value: str) -> bool:
@@ -36,6 +43,7 @@ class ContactDetails(BaseModel):
     phone: TypedNumber | None = Field(default=None, description="mobile (11 digits) or landline (0xxx-xxxxxxx)")
     id_number: TypedNumber | None = Field(default=None, description="resident ID number, 18 characters")
     address: OptionalShortText | None = None
+    email: EmailAddress | None = Field(default=None, description="where notifications by mail go")
 
     @field_validator("phone")
     @classmethod
@@ -58,4 +66,4 @@ class ContactDetails(BaseModel):
         return value
 
     def is_empty(self) -> bool:
-        return self.phone is None and self.id_number is None and self.address is None
+        return self.phone is None and self.id_number is None and self.address is None and self.email is None

@@ -3,10 +3,20 @@ appraisal, research and inspection, and the outcome tracking they share. The mem
 participation and supervision events; they and `consultation-outcome-recorded` keep their type names and fields.
 
 Modules: `consultation` (outcomes), `consultation_plan` (the yearly plan and its sessions), `tracking`
-(one tracked item's life: sent, reported, followed up, verdict, reopened), `supervision` (topics, activities,
-reports), `research` (topics, applications, teams, reports), `participation`;
+(one tracked item's life: sent, reported, followed up, verdict, reopened), `instructions` (county leaders'
+instructions on an outcome), `supervision` (topics, activities, reports), `research` (topics, applications,
+teams, reports), `participation`;
 `commands` and `service` are the service's command models and contract."""
 
-from contracts.surveys import consultation, consultation_plan, participation, research, supervision, tracking
+from contracts.surveys import (
+    consultation,
+    consultation_plan,
+    instructions,
+    participation,
+    research,
+    supervision,
+    tracking,
+)
 
-__all__ = ["consultation", "consultation_plan", "participation", "research", "supervision", "tracking"]
+__all__ = ["consultation", "consultation_plan", "instructions", "participation", "research", "supervision",
+           "tracking"]

@@ -101,6 +101,17 @@ class AdoptConsultationPlan(Command):
     meeting: ShortText = Field(description="e.g. 十六届县政协第十二次主席会议")
 
 
+class CarryOverPlanItems(Command):
+    """Items of the year's adopted plan not held (and not withdrawn) carried over (结转) to next year's plan,
+    with the reason. Next year's plan must still be a draft; without one, the carry-over drafts it (titled
+    `next_plan_title`, or `<year+1>年度协商监督计划`), so the items wait there for its adoption."""
+
+    year: PlanYear = Field(description="the year whose plan the items are in")
+    item_ids: IdList = Field(min_length=1)
+    reason: ReasonText = Reason
+    next_plan_title: ShortText | None = Field(default=None, description="if next year's plan is drafted by it")
+
+
 # ---- consultation sessions and their outcomes -----------------------------------------------------------------
 
 class ScheduleConsultation(Command):
@@ -111,10 +122,14 @@ class ScheduleConsultation(Command):
     item_id: Identifier
     scheduled_on: AnyDate
     venue: Venue = ""
+    invited_member_ids: Roster = Field(default_factory=list, description="members invited by name")
+    invited_organization_ids: IdList = Field(default_factory=list, description="parties and groups (党派团体)")
+    invited_unit_ids: IdList = Field(default_factory=list, description="departments invited")
 
 
 class HoldConsultation(Command):
-    """The session took place."""
+    """The session took place. Participants need not have been invited (a member may come in another's place
+    or on their own initiative): those not invited by name are recorded as such, not refused."""
 
     consultation_id: Identifier
     held_on: PastDate
@@ -137,6 +152,24 @@ class RecordConsultationOutcome(Command):
     sent_on: PastDate
     responsible_unit_ids: IdList = Field(default_factory=list)
     due_working_days: WorkingDays = 60
+    parent_outcome_id: Identifier | None = Field(
+        default=None, description="an outcome of the same session this one is part of; its progress adds up "
+        "from its parts'")
+    proposal_ids: IdList = Field(default_factory=list, description="the proposals it grew from")
+    opinion_report_ids: IdList = Field(default_factory=list,
+                                       description="the public-opinion reports (社情民意信息) it grew from")
+
+
+class RecordOutcomeInstruction(Command):
+    """A county leader's instruction on an outcome (领导批示), as the office received it."""
+
+    consultation_id: Identifier
+    outcome_id: Identifier
+    instruction_id: Identifier | None = NewId
+    leader: ShortText = Field(description="who instructed, e.g. 县委书记王某")
+    level: OutcomeRecipient = Field(description="the county party committee or the county government")
+    text: LongText
+    instructed_on: PastDate
 
 
 # ---- tracking (成果运用, 跟进督促落实, 整改) -----------------------------------------------------------------

@@ -34,3 +34,9 @@ class ConsultationOutcomeRecorded(DomainEvent):
     sent_to: RecordedList[RecordedShortText] = Field(
         default_factory=list, description="e.g. county party committee, county government")
     implementation_due: RecordedDate | None = None
+    sent_on: RecordedDate | None = None
+    parent_outcome_id: RecordedId | None = Field(
+        default=None, description="an outcome of the same session this one is part of")
+    proposal_ids: RecordedList[RecordedId] = Field(default_factory=list, description="proposals it grew from")
+    opinion_report_ids: RecordedList[RecordedId] = Field(
+        default_factory=list, description="public-opinion reports (社情民意信息) it grew from")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from contracts.bounded import (
+    BoundedList,
     Count,
     RecordedDate,
     RecordedId,
@@ -54,6 +55,8 @@ class PlanItem(BaseModel):
     proposal_ids: RecordedList[RecordedId] = Field(default_factory=list)
     liaison_group: RecordedShortText | None = None
     notes: RecordedListItem = ""
+    carried_over_from: RecordedYear | None = Field(
+        default=None, description="the year whose plan it was carried over from (结转), if it was")
 
 
 @event_type("consultation-plan-drafted", version=1, topic=SURVEYS)
@@ -104,6 +107,12 @@ class ConsultationScheduled(DomainEvent):
     item: PlanItem
     scheduled_on: RecordedDate
     venue: RecordedShortText = ""
+    invited_member_ids: Roster = Field(default_factory=list, description="members invited by name")
+    # The command's bound (50 each), not the looser recorded one: the event carries a plan item and a roster
+    # already, and its worst case must stay under the largest proposal's (contracts/tests/test_message_size.py).
+    invited_organization_ids: BoundedList[RecordedId] = Field(
+        default_factory=list, description="parties and groups (党派团体) invited")
+    invited_unit_ids: BoundedList[RecordedId] = Field(default_factory=list, description="departments invited")
 
 
 @event_type("consultation-held", version=1, topic=SURVEYS)
@@ -118,3 +127,29 @@ class ConsultationHeld(DomainEvent):
     speaker_member_ids: Roster = Field(default_factory=list)
     written_opinion_member_ids: Roster = Field(default_factory=list)
     summary: RecordedListItem = ""
+    uninvited_participant_ids: Roster = Field(
+        default_factory=list, description="participants the session had not invited by name (it invited some)")
+
+
+@event_type("consultation-plan-item-held", version=1, topic=SURVEYS)
+class ConsultationPlanItemHeld(DomainEvent):
+    """On the plan's stream, with `consultation-held`: a session of the item was held, so the plan knows its
+    items done (an item held is not carried over to next year)."""
+
+    year: RecordedYear
+    item_id: RecordedId
+    consultation_id: RecordedId
+    held_on: RecordedDate
+
+
+@event_type("consultation-plan-items-carried-over", version=1, topic=SURVEYS)
+class ConsultationPlanItemsCarriedOver(DomainEvent):
+    """Items of the plan of `year`, not held, carried over (结转) to the plan of `to_year`, with the reason.
+    Recorded on both plans' streams; on the next year's it is followed by the items as recorded there
+    (`consultation-plan-item-recorded`, each `carried_over_from` this year)."""
+
+    year: RecordedYear = Field(description="the year the items were planned in")
+    to_year: RecordedYear
+    item_ids: RecordedList[RecordedId]
+    reason: RecordedLongText
+    carried_on: RecordedDate

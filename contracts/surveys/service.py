@@ -3,7 +3,8 @@ sessions and their outcomes, democratic supervision topics and research topics w
 tracking of outcomes, rectifications and recommendations to implementation — its commands, who may send
 each, and its topic.
 
-Office staff run the plan, schedule and record; the chair meeting's adoption is recorded by leadership or by
+Office staff run the plan (carrying items over to next year too), schedule and record, and record the
+county leaders' instructions on outcomes; the chair meeting's adoption is recorded by leadership or by
 the office for it; the departments' staff report progress on the items sent to their own unit (the decider
 checks the unit); leaders may follow up as the office does (领导督办)."""
 
@@ -16,9 +17,13 @@ COMMANDS = (
     command("draft-consultation-plan", c.DraftConsultationPlan, OFFICE),
     command("amend-consultation-plan", c.AmendConsultationPlan, OFFICE),
     command("adopt-consultation-plan", c.AdoptConsultationPlan, OFFICE_OR_LEADERSHIP),
+    command("carry-over-plan-items", c.CarryOverPlanItems, OFFICE),
     command("schedule-consultation", c.ScheduleConsultation, OFFICE),
     command("hold-consultation", c.HoldConsultation, OFFICE),
     command("record-consultation-outcome", c.RecordConsultationOutcome, OFFICE),
+    # The office records the leaders' instructions as they come back on its outcomes (leaders have accounts as
+    # the committee's own leadership, not the county's).
+    command("record-outcome-instruction", c.RecordOutcomeInstruction, OFFICE),
     command("report-tracked-item-progress", c.ReportTrackedItemProgress, UNIT),
     command("follow-up-tracked-item", c.FollowUpTrackedItem, OFFICE_OR_LEADERSHIP),
     command("record-tracked-item-verdict", c.RecordTrackedItemVerdict, OFFICE),

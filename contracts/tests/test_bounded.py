@@ -69,6 +69,11 @@ CASES: list[tuple[str, list[Any], list[Any]]] = [
     ("Venue", ["", "县政协会议室", "x" * 80], ["x" * 81]),
     ("CheckInCode", ["1234", "x" * 12], ["123", "x" * 13]),
     ("PhoneText", ["", "0571-88888888", "x" * 20], ["x" * 21]),
+    ("EmailAddress", ["wang@example.cn", " Li.Ming+cppcc@mail.county.gov.cn ", "x" * 64 + "@example.cn",
+                      "a@" + "b" * 61 + "." + "c" * 63 + "." + "d" * 63 + "." + "e" * 61],
+     ["", "wang", "wang@", "@example.cn", "wang@localhost", "a..b@example.cn", ".a@example.cn", "王芳@example.cn",
+      "wang@例子.中国", "a b@example.cn", "x" * 65 + "@example.cn", "a@" + "b" * 63 + "." + "c" * 63 + "." + "d" * 63
+      + "." + "e" * 62, "wang@-example.cn"]),
     ("DocumentRef", ["doc-1", "https://docs.example/a/b.pdf", "x" * 500], ["", "x" * 501]),
     ("RecordedId", ["", "p-1-c2-lb", "张三", "x" * 128], ["x" * 129]),
     ("RecordedKey", ["", "appraisal:a-1:r-1:m-1", "x" * 1_000], ["x" * 1_001]),
@@ -115,7 +120,8 @@ def test_each_shared_type_accepts_and_refuses(name: str, good: list[Any], bad: l
 
 TEXT_TYPES = ["Identifier", "DerivedIdentifier", "Reference", "ReasonText", "IdempotencyKey", "ShortText",
               "OptionalShortText", "LongText", "OptionalLongText", "ListItem", "OptionalListItem", "PersonName",
-              "OrgName", "ActivityTitle", "Label", "Venue", "CheckInCode", "PhoneText", "DocumentRef", "Base64File",
+              "OrgName", "ActivityTitle", "Label", "Venue", "CheckInCode", "PhoneText", "EmailAddress", "DocumentRef",
+              "Base64File",
               "RecordedId", "RecordedKey", "RecordedShortText", "RecordedTitle", "RecordedLongText",
               "RecordedListItem", "RecordedPersonName", "RecordedOrgName", "RecordedActivityTitle", "RecordedLabel"]
 
@@ -157,6 +163,16 @@ def test_refusals_name_the_field_and_the_rule() -> None:
     assert TODAY.isoformat() in later["msg"]
     count = refusal(b.Count, 100_001, "people_reached")
     assert (count["loc"], count["type"]) == (("people_reached",), "less_than_equal")
+
+
+def test_an_email_is_trimmed_its_domain_lower_cased_and_a_refusal_names_the_field() -> None:
+    model = probe(b.EmailAddress)
+    assert model.model_validate({"field": " Wang.Fang@Example.CN "}).model_dump() == {"field": "Wang.Fang@example.cn"}
+    error = refusal(b.EmailAddress, "wang@localhost", "email")
+    assert (error["loc"], error["type"]) == (("email",), "email_invalid")
+    assert "email address" in error["msg"]
+    error = refusal(b.EmailAddress, "a@" + "b" * 253, "email")
+    assert (error["loc"], error["type"]) == (("email",), "string_too_long")
 
 
 def test_text_is_kept_as_given() -> None:

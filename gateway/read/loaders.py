@@ -45,6 +45,8 @@ class Loaders:
         self.visit_outcomes = many("visit_outcomes", "visit_id", "outcome_kind, outcome_id")
         self.report_steps = many("opinion_report_steps", "report_id", "on_date NULLS LAST, event_id")
         self.consultation_outcomes = many("consultation_outcomes", "consultation_id", "held_on NULLS LAST, outcome_id")
+        self.outcome_instructions = many("consultation_outcome_instructions", "outcome_id",
+                                         "instructed_on NULLS LAST, instruction_id")
         self.tracked_units = many("tracked_item_units", "item_id", "unit_id")
         self.tracked_item = one("tracked_items", "item_id")
         self.tracked_children = many("tracked_items", "parent_item_id", "due NULLS LAST, item_id")

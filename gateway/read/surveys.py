@@ -25,7 +25,9 @@ Definitions:
 - without result (a research recommendation): open — no verdict on its current round (a recommendation
   reopened after "partly" or "not" is without result again);
 - plan progress of a year: the plan's items not withdrawn, each counted in its planned month (items with no
-  month in a row of their own); held = some session scheduled from the item has been held (whenever);
+  month in a row of their own); held = some session scheduled from the item has been held (whenever); an
+  item carried over to next year still counts as planned (and not held) in its year, and as planned in the
+  next year's plan too;
 - a parent item's progress (Decidim's accountability): the mean of its children's progress, a child's being
   its own computed progress if it has children, else its latest reported percent (0 before any report)."""
 
@@ -63,12 +65,16 @@ async def plan(db: Db, viewer: Viewer, year: int) -> Any | None:
 
 
 async def plan_items(db: Db, viewer: Viewer, year: int, include_withdrawn: bool = False) -> list[Any]:
-    """The plan's items by planned month, each with whether a session held from it and how many."""
+    """The plan's items by planned month, each with whether a session held from it and how many, and the reason
+    it was carried over (to next year, or from last year)."""
     return await db.fetch(
         "SELECT i.*, (SELECT count(*) FROM {s}.consultation_sessions s WHERE s.committee_id = i.committee_id "
         "AND s.year = i.year AND s.item_id = i.item_id) AS sessions, "
         "EXISTS (SELECT 1 FROM {s}.consultation_sessions s WHERE s.committee_id = i.committee_id "
-        "AND s.year = i.year AND s.item_id = i.item_id AND s.held) AS held "
+        "AND s.year = i.year AND s.item_id = i.item_id AND s.held) AS held, "
+        "coalesce(i.carry_over_reason, (SELECT p.carry_over_reason FROM {s}.consultation_plan_items p "
+        "WHERE p.committee_id = i.committee_id AND p.year = i.carried_over_from AND p.item_id = i.item_id)) "
+        "AS carried_over_reason "
         "FROM {s}.consultation_plan_items i WHERE i.committee_id = $1 AND i.year = $2 AND ($3 OR NOT i.withdrawn) "
         "ORDER BY i.planned_month NULLS LAST, i.item_id", viewer.committee_id, year, include_withdrawn)
 

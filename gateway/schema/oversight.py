@@ -11,6 +11,7 @@ from contracts.surveys import tracking as st
 from gateway.read import oversight as o
 from gateway.read import surveys as sv
 from gateway.schema import enums as e
+from gateway.schema import notifications as nt
 from gateway.schema.scorecard import MemberFlag
 from gateway.schema.surveys import ConsultationPlanItem, TrackedItem, TrackedSubject
 from gateway.schema.types import Evaluation, Member, Proposal, Unit, ctx, member, unit
@@ -224,6 +225,13 @@ class Oversight:
     year: int
     as_of: date
     data: strawberry.Private[o.Oversight]
+
+    @strawberry.field(description="Deadline reminders escalated (督办) in the month of asOf, to the office and to "
+                                  "the supervising leaders (from the notify service).")
+    async def reminders_escalated(self, info: strawberry.Info) -> nt.ReminderEscalations:
+        viewer = ctx(info).viewer
+        body = await nt.reader(info).escalations(nt.token_of(viewer), self.as_of)
+        return nt.ReminderEscalations.of(body)
 
     @strawberry.field(description="Proposals past deadline without a reply, by unit.")
     def overdue_by_unit(self) -> list[UnitOverdue]:

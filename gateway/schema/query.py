@@ -17,6 +17,7 @@ from gateway.read import scorecards as ranking
 from gateway.read import supervision as sup
 from gateway.read import surveys as sv
 from gateway.schema import enums as e
+from gateway.schema import notifications as nt
 from gateway.schema.connection import Connection, connection
 from gateway.schema.oversight import Oversight
 from gateway.schema.scorecard import Scorecard
@@ -292,6 +293,30 @@ class Query:
         policy.require(c.viewer, "researchTopics")
         page = await rs.topics(c.db, c.viewer, year, _v(kind), organization_id, first, after)
         return connection(page, ResearchTopic.of)
+
+    @strawberry.field(description="The caller's own inbox, newest first: a member's (leaders are members), a "
+                                  "unit's, the office's (with each delivery's status). `archived` lists the "
+                                  "archived ones instead.")
+    async def notifications(self, info: strawberry.Info, first: First = None, after: After = None,
+                            unread_only: bool = False, archived: bool = False) -> Connection[nt.Notification]:
+        return await nt.inbox(info, first, after, unread_only, archived)
+
+    @strawberry.field(description="The caller's notification preferences.")
+    async def notification_preferences(self, info: strawberry.Info) -> nt.NotificationPreferences:
+        viewer = policy.require(ctx(info).viewer, "notificationPreferences")
+        return nt.NotificationPreferences.of(await nt.reader(info).preferences(nt.token_of(viewer)))
+
+    @strawberry.field(description="The committee's webhook endpoints (office staff, admin).")
+    async def webhook_endpoints(self, info: strawberry.Info) -> list[nt.WebhookEndpoint]:
+        viewer = policy.require(ctx(info).viewer, "webhookEndpoints")
+        return [nt.WebhookEndpoint.of(w) for w in await nt.reader(info).webhook_endpoints(nt.token_of(viewer))]
+
+    @strawberry.field(description="Every delivery of the committee's notifications, newest first (office staff, "
+                                  "admin); `status: unknown` finds the ones to check by hand.")
+    async def notification_deliveries(self, info: strawberry.Info, status: nt.DeliveryStatus | None = None,
+                                      first: First = None, after: After = None
+                                      ) -> Connection[nt.NotificationDelivery]:
+        return await nt.deliveries(info, status, first, after)
 
     @strawberry.field(description="What waits for the caller, by role.")
     async def work_queue(self, info: strawberry.Info) -> WorkQueue:

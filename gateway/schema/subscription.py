@@ -1,6 +1,6 @@
-"""Subscriptions (graphql-transport-ws): the oversight event feed, and changes to the caller's work queue.
-Both are fed by the projector: after each applied event, the live hub hands it to the subscriptions of
-the same committee that it concerns."""
+"""Subscriptions (graphql-transport-ws): the oversight event feed, changes to the caller's work queue, and
+the caller's new notifications. All are fed by the projector: after each applied event, the live hub hands
+it to the subscriptions of the same committee that it concerns."""
 
 from __future__ import annotations
 
@@ -14,9 +14,12 @@ from gateway import policy
 from gateway.auth import Viewer
 from gateway.live import LiveEvent
 from gateway.read import workqueue
+from gateway.schema import notifications as nt
 from gateway.schema.scalars import JSON
 from gateway.schema.types import ctx
 from gateway.schema.workqueue import WorkQueue, now, work_queue
+
+NOTIFICATION_CREATED = "notification-created"
 
 
 @strawberry.type(description="An event the gateway's views just applied.")
@@ -82,3 +85,21 @@ class Subscription:
                 c.refresh_loaders()  # each value is read afresh, not from the previous value's caches
                 q = await workqueue.load(c.db, viewer, now())
                 yield WorkQueueChange(cause=FeedEvent.of(ev), queue=work_queue(q))
+
+    @strawberry.subscription(description="Each new notification in the caller's own inbox, as notify creates it.")
+    async def notification_received(self, info: strawberry.Info) -> AsyncGenerator[nt.Notification, None]:
+        c = ctx(info)
+        viewer = policy.require(c.viewer, "notificationReceived")
+        token = nt.token_of(viewer)
+
+        def mine(ev: LiveEvent) -> bool:
+            return ev.type == NOTIFICATION_CREATED and ev.committee_id == viewer.committee_id \
+                and nt.addressed_to(viewer, ev.data)
+
+        async with c.services.hub.subscribe(mine) as queue:
+            while True:
+                ev = await queue.get()
+                # The item as the inbox shows it, read with the subscriber's own token (notify checks again).
+                found = await nt.reader(info).notification(token, str(ev.data["notification_id"]))
+                if found is not None:
+                    yield nt.Notification.of(found)

@@ -10,19 +10,22 @@ import strawberry
 
 from contracts.clock import today
 from contracts.surveys import consultation as sc
+from contracts.surveys import consultation_plan as sp
 from contracts.surveys import tracking as st
 from gateway import policy
 from gateway.read import surveys as sv
 from gateway.schema.enums import mirror
-from gateway.schema.types import Member, Unit, ctx, members, unit
+from gateway.schema.types import Member, Organization, Unit, ctx, members, unit
 
 if TYPE_CHECKING:  # to the type checker these are the plain values the resolvers pass around
     ConsultationKind = str
+    OutcomeRecipient = str
     TrackedSubject = str
     ProgressStatus = str
     Verdict = str
 else:
     ConsultationKind = mirror(sc.ConsultationKind)
+    OutcomeRecipient = mirror(sp.OutcomeRecipient)
     TrackedSubject = mirror(st.TrackedSubject)
     ProgressStatus = mirror(st.ProgressStatus)
     Verdict = mirror(st.Verdict)
@@ -54,6 +57,11 @@ class ConsultationPlanItem:
     withdrawn: bool
     sessions: int = strawberry.field(description="sessions scheduled from this item")
     held: bool = strawberry.field(description="a session of this item has been held")
+    carried_over_to: int | None = strawberry.field(
+        default=None, description="carried over (结转) to the plan of this year: no longer held from this plan")
+    carried_over_from: int | None = strawberry.field(
+        default=None, description="carried over from the plan of this year")
+    carried_over_reason: str | None = strawberry.field(default=None, description="why it was carried over")
 
     @classmethod
     def of(cls, r: Any) -> ConsultationPlanItem:
@@ -63,7 +71,8 @@ class ConsultationPlanItem:
                    planned_month=r["planned_month"], counterpart_unit_id=r["counterpart_unit_id"],
                    sectors=list(r["sectors"]), proposal_ids=_ids(r["proposal_ids"]), liaison_group=r["liaison_group"],
                    notes=r["notes"], amendment=r["amendment"], withdrawn=r["withdrawn"], sessions=r["sessions"],
-                   held=r["held"])
+                   held=r["held"], carried_over_to=r["carried_over_to"], carried_over_from=r["carried_over_from"],
+                   carried_over_reason=r["carried_over_reason"])
 
     @strawberry.field
     async def leader(self, info: strawberry.Info) -> Member | None:
@@ -85,6 +94,15 @@ class ConsultationPlan:
     items: list[ConsultationPlanItem]
 
 
+@strawberry.type(description="A county leader's instruction (领导批示) on a consultation outcome.")
+class OutcomeInstruction:
+    id: strawberry.ID
+    leader: str = strawberry.field(description="who instructed, e.g. 县委书记王某")
+    level: OutcomeRecipient = strawberry.field(description="the county party committee or the county government")
+    text: str
+    instructed_on: date | None
+
+
 @strawberry.type(description="An outcome (协商成果) a session sent to the county party committee and government.")
 class ConsultationOutcome:
     id: strawberry.ID
@@ -94,6 +112,34 @@ class ConsultationOutcome:
     held_on: date | None
     sent_to: list[str]
     implementation_due: date | None
+    sent_on: date | None = None
+    parent_outcome_id: strawberry.ID | None = strawberry.field(
+        default=None, description="the outcome of the same session this one is part of")
+    proposal_ids: list[strawberry.ID] = strawberry.field(default_factory=list,
+                                                         description="the proposals it grew from")
+    opinion_report_ids: list[strawberry.ID] = strawberry.field(
+        default_factory=list, description="the public-opinion reports (社情民意信息) it grew from")
+
+    @classmethod
+    def of(cls, r: Any) -> ConsultationOutcome:
+        return cls(id=strawberry.ID(r["outcome_id"]), consultation_id=strawberry.ID(r["consultation_id"]),
+                   kind=r["kind"], title=r["title"], held_on=r["held_on"], sent_to=list(r["sent_to"]),
+                   implementation_due=r["implementation_due"], sent_on=r["sent_on"],
+                   parent_outcome_id=r["parent_outcome_id"], proposal_ids=_ids(r["proposal_ids"]),
+                   opinion_report_ids=_ids(r["opinion_report_ids"]))
+
+    @strawberry.field(description="The county leaders' instructions on it, oldest first.")
+    async def instructions(self, info: strawberry.Info) -> list[OutcomeInstruction]:
+        rows = await ctx(info).loaders.outcome_instructions.load(str(self.id))
+        return [OutcomeInstruction(id=strawberry.ID(r["instruction_id"]), leader=r["leader"], level=r["level"],
+                                   text=r["text"], instructed_on=r["instructed_on"]) for r in rows]
+
+    @strawberry.field(description="Its tracking to implementation (its parts' progress adds up in "
+                                  "computedProgress), if the caller may see it.")
+    async def tracking(self, info: strawberry.Info) -> TrackedItem | None:
+        row = await ctx(info).loaders.tracked_item.load(str(self.id))
+        found = visible_items(info, [row], today())
+        return found[0] if found else None
 
 
 @strawberry.type(description="A consultation session scheduled from an item of the adopted plan, and held.")
@@ -112,6 +158,13 @@ class Consultation:
     held_on: date | None
     participant_member_ids: list[strawberry.ID]
     summary: str
+    invited_member_ids: list[strawberry.ID] = strawberry.field(default_factory=list)
+    invited_organization_ids: list[strawberry.ID] = strawberry.field(
+        default_factory=list, description="parties and groups (党派团体) invited")
+    invited_unit_ids: list[strawberry.ID] = strawberry.field(default_factory=list,
+                                                             description="departments invited")
+    uninvited_participant_ids: list[strawberry.ID] = strawberry.field(
+        default_factory=list, description="members who took part without an invitation by name")
 
     @classmethod
     def of(cls, r: Any) -> Consultation:
@@ -119,19 +172,36 @@ class Consultation:
                    label_zh=_KIND_LABELS.get(r["kind"]) if r["kind"] else None, title=r["title"], lead=r["lead"],
                    counterpart_unit_id=r["counterpart_unit_id"], scheduled_on=r["scheduled_on"], venue=r["venue"],
                    held=r["held"], held_on=r["held_on"], participant_member_ids=_ids(r["participant_member_ids"]),
-                   summary=r["summary"])
+                   summary=r["summary"], invited_member_ids=_ids(r["invited_member_ids"]),
+                   invited_organization_ids=_ids(r["invited_organization_ids"]),
+                   invited_unit_ids=_ids(r["invited_unit_ids"]),
+                   uninvited_participant_ids=_ids(r["uninvited_participant_ids"]))
 
     @strawberry.field
     async def participants(self, info: strawberry.Info) -> list[Member]:
         return await members(info, [str(x) for x in self.participant_member_ids])
 
     @strawberry.field
+    async def invited_members(self, info: strawberry.Info) -> list[Member]:
+        return await members(info, [str(x) for x in self.invited_member_ids])
+
+    @strawberry.field
+    async def invited_organizations(self, info: strawberry.Info) -> list[Organization]:
+        ids = [str(x) for x in self.invited_organization_ids]
+        rows = await ctx(info).loaders.organization.load_many(ids)
+        return [Organization.of(r) if r else Organization(id=strawberry.ID(i), name=i, kind=None)
+                for i, r in zip(ids, rows, strict=True)]
+
+    @strawberry.field
+    async def invited_units(self, info: strawberry.Info) -> list[Unit]:
+        ids = [str(x) for x in self.invited_unit_ids]
+        rows = await ctx(info).loaders.unit.load_many(ids)
+        return [Unit.of(r) if r else Unit(id=strawberry.ID(i), name=i) for i, r in zip(ids, rows, strict=True)]
+
+    @strawberry.field
     async def outcomes(self, info: strawberry.Info) -> list[ConsultationOutcome]:
         rows = await ctx(info).loaders.consultation_outcomes.load(str(self.id))
-        return [ConsultationOutcome(id=strawberry.ID(r["outcome_id"]),
-                                    consultation_id=strawberry.ID(r["consultation_id"]), kind=r["kind"],
-                                    title=r["title"], held_on=r["held_on"], sent_to=list(r["sent_to"]),
-                                    implementation_due=r["implementation_due"]) for r in rows]
+        return [ConsultationOutcome.of(r) for r in rows]
 
 
 @strawberry.type(description="A responsible department's latest progress report on a tracked item.")

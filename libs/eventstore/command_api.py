@@ -27,6 +27,7 @@ from contracts.envelope import Role
 from eventstore.body_limit import COMMAND_BODY_LIMIT, BodyLimit
 from eventstore.command_outcome import CommandOutcome
 from eventstore.errors import ConcurrencyError, DomainError
+from eventstore.in_flight import DEFAULT_MAX_IN_FLIGHT, InFlightLimit, command_overloaded
 from eventstore.store import CommandContext, EventStore
 
 C = TypeVar("C", bound=BaseModel)
@@ -67,6 +68,12 @@ def body_limit() -> Middleware:
     return Middleware(BodyLimit, limit=COMMAND_BODY_LIMIT)
 
 
+def in_flight_limit(limit: int = DEFAULT_MAX_IN_FLIGHT) -> Middleware:
+    """The command APIs' bound on concurrent requests (503 + Retry-After beyond it); outermost, before
+    `body_limit()`, so a shed request is not read."""
+    return Middleware(InFlightLimit, limit=limit, error=command_overloaded)
+
+
 def _error(status: int, code: str, message: str, **extra: Any) -> JSONResponse:
     return JSONResponse({"error": {"code": code, "message": message, **extra}}, status_code=status)
 
@@ -93,11 +100,12 @@ class CommandAPI:
         self.commands = {c.name: c for c in commands}
         self._authenticate = authenticate
 
-    def app(self) -> Starlette:
-        return Starlette(routes=self.routes(), middleware=[body_limit()])
+    def app(self, max_in_flight: int = DEFAULT_MAX_IN_FLIGHT) -> Starlette:
+        return Starlette(routes=self.routes(), middleware=[in_flight_limit(max_in_flight), body_limit()])
 
     def routes(self) -> list[Route]:
-        """For a service that serves more than commands on one app (give that app `body_limit()` too)."""
+        """For a service that serves more than commands on one app (give that app `in_flight_limit()` and
+        `body_limit()` too)."""
         return [
             Route("/commands/{name}", self.handle, methods=["POST"]),
             Route("/openapi.json", self.openapi, methods=["GET"]),

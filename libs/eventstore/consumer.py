@@ -215,6 +215,16 @@ class IdempotentConsumer:
             await msg.nack()
             raise
 
+    @property
+    def started(self) -> bool:
+        return self._started
+
+    async def dead_letter(self, record: ConsumerRecord[bytes, bytes], err: BaseException, attempts: int = 1) -> None:
+        """Send a message this consumer cannot apply to its topic's dead-letter topic, as the live consumer
+        does after its retries (a replay reading the topics itself uses this: the consumer is not started)."""
+        await self.broker.connect()  # the producer only; no subscription starts
+        await self._dead_letter(record, err, attempts)
+
     async def _dead_letter(self, record: ConsumerRecord[bytes, bytes], err: BaseException, attempts: int) -> None:
         headers = {k: v.decode(errors="replace") for k, v in (record.headers or [])}
         headers.update({

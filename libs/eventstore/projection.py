@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import asyncpg
@@ -16,6 +17,24 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from eventstore.consumer import Delivered, IdempotentConsumer, PoisonMessage, ReceivedEvent, decode
 from eventstore.store import EventStore
 from eventstore.tailing import StoreTailer
+
+
+@dataclass(frozen=True)
+class DeadLettered:
+    """An event a replay could not apply, sent to its topic's dead-letter topic."""
+
+    event_id: str
+    type: str
+    topic: str
+    error: str
+
+
+@dataclass
+class ReplayReport:
+    """What a replay from the topics did: how many events it applied, and which it dead-lettered."""
+
+    applied: int = 0
+    dead_lettered: list[DeadLettered] = field(default_factory=list)
 
 
 class Projection(Protocol):
@@ -108,10 +127,13 @@ async def _unread_up_to(store: EventStore, name: str, target: int) -> bool:
 
 
 async def replay_from_topics(consumer: IdempotentConsumer, projection: Projection,
-                             topics: Sequence[str] | None = None) -> int:
+                             topics: Sequence[str] | None = None, report: ReplayReport | None = None) -> int:
     """Rebuild a projection fed by public topics: empty it and its inbox, then read every topic from its
     first offset to the end as it stands now. The live consumer may keep running: its inbox skips what
-    the replay applied."""
+    the replay applied. An event the projection cannot apply goes to the dead-letter topic (the consumer's
+    own mechanism) and the replay goes on; `report`, when given, records it. Returns how many were applied."""
+    report = report if report is not None else ReplayReport()
+    dead_before = len(report.dead_lettered)
     async with consumer.pool.acquire() as conn, conn.transaction():
         await projection.setup(conn)
         await projection.reset(conn)
@@ -140,12 +162,20 @@ async def replay_from_topics(consumer: IdempotentConsumer, projection: Projectio
                         continue  # the live consumer dead-lettered it already
                     if consumer.types is None or envelope.type in consumer.types:
                         received = ReceivedEvent(envelope, event, record.topic, record.partition, record.offset)
-                        applied += await consumer.apply(received)
+                        try:
+                            applied += await consumer.apply(received)
+                        except Exception as err:  # what the live consumer would dead-letter after its retries
+                            await consumer.dead_letter(record, err)
+                            report.dead_lettered.append(DeadLettered(
+                                str(envelope.event_id), envelope.type, record.topic, f"{type(err).__name__}: {err}"))
             for tp in list(remaining):
                 if await reader.position(tp) >= ends[tp]:
                     remaining.discard(tp)
     finally:
         await reader.stop()
+        if len(report.dead_lettered) > dead_before and not consumer.started:
+            await consumer.broker.stop()  # the producer `dead_letter` connected
+    report.applied += applied
     return applied
 
 

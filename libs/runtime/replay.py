@@ -7,6 +7,7 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
+from eventstore.projection import ReplayReport
 from eventstore.service import ServiceDefinition, StoreProjection, TopicConsumer
 from runtime.service_host import HostConfig, replay
 
@@ -19,7 +20,8 @@ class ReplayOptions:
     schema: str | None = None  # None: the owner's default schema
 
 
-Runner = Callable[[ReplayOptions], Coroutine[Any, Any, int]]  # returns how many events were applied
+# What a replay did: how many events it applied, and the events it dead-lettered instead of aborting.
+Runner = Callable[[ReplayOptions], Coroutine[Any, Any, ReplayReport]]
 
 
 @dataclass(frozen=True)
@@ -32,9 +34,11 @@ class Replayable:
 def of_service(definition: ServiceDefinition[Any]) -> list[Replayable]:
     """The replayable projections a service declares, named `<service>.<projection>`."""
     def runner(name: str) -> Runner:
-        async def run(options: ReplayOptions) -> int:
-            return await replay(definition, name, HostConfig(dsn=options.dsn, kafka_bootstrap=options.kafka_bootstrap,
-                                                             schema=options.schema, topic_prefix=options.topic_prefix))
+        async def run(options: ReplayOptions) -> ReplayReport:
+            # (a service's topic replay dead-letters what it cannot apply too; its log names them)
+            return ReplayReport(await replay(definition, name, HostConfig(
+                dsn=options.dsn, kafka_bootstrap=options.kafka_bootstrap, schema=options.schema,
+                topic_prefix=options.topic_prefix)))
         return run
 
     declared: list[StoreProjection | TopicConsumer] = [*definition.projections, *definition.consumers]

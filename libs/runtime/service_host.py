@@ -20,7 +20,7 @@ from starlette.applications import Starlette
 
 from contracts.clock import utc_now
 from eventstore.audit_anchor import AUDIT_TOPIC, Anchorer
-from eventstore.command_api import CommandAPI, CommandSpec, body_limit
+from eventstore.command_api import CommandAPI, CommandSpec, body_limit, in_flight_limit
 from eventstore.consumer import IdempotentConsumer
 from eventstore.db import create_pool
 from eventstore.install import install
@@ -88,7 +88,8 @@ class ServiceHost(Generic[P]):
         specs = [CommandSpec(c.name, c.model, bound(c.name), c.summary, c.roles)
                  for c in definition.contract.commands]
         self.api = CommandAPI(definition.name, self.store, specs, authenticate=config.authenticate)
-        self.app = Starlette(routes=[*self.api.routes(), *definition.routes(parts)], middleware=[body_limit()],
+        self.app = Starlette(routes=[*self.api.routes(), *definition.routes(parts)],
+                             middleware=[in_flight_limit(settings.max_in_flight()), body_limit()],
                              lifespan=self._lifespan)
         self.relay = (Relay(self.store, config.prefixed(definition.contract.topic), config.kafka_bootstrap)
                       if config.kafka_bootstrap else None)

@@ -138,3 +138,18 @@ def database_app_role() -> str | None:
     """The role services connect as, when it is not the tables' owner: install revokes its UPDATE, DELETE
     and TRUNCATE on the events tables."""
     return os.environ.get("YIZHENG_DB_APP_ROLE") or None
+
+
+def max_in_flight() -> int:
+    """Requests one process (a service's HTTP API, the gateway) works on at once; beyond it a request is
+    answered 503 with Retry-After (YIZHENG_MAX_IN_FLIGHT)."""
+    from eventstore.in_flight import DEFAULT_MAX_IN_FLIGHT
+
+    raw = os.environ.get("YIZHENG_MAX_IN_FLIGHT", "").strip()
+    try:
+        limit = int(raw) if raw else DEFAULT_MAX_IN_FLIGHT
+    except ValueError:
+        raise ValueError(f"YIZHENG_MAX_IN_FLIGHT={raw!r} is not a number of requests") from None
+    if limit < 1:
+        raise ValueError(f"YIZHENG_MAX_IN_FLIGHT={limit} must be at least 1")
+    return limit

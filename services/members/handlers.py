@@ -160,17 +160,18 @@ async def register_unit(parts: MembersParts, cmd: RegisterUnit, ctx: CommandCont
 
 
 async def add_unit_staff(parts: MembersParts, cmd: AddUnitStaff, ctx: CommandContext) -> CommandOutcome:
-    async def save_phone(tx: Tx) -> None:
+    async def save_contact(tx: Tx) -> None:
         await parts.private.save_person_contact(tx.conn, tx.committee_id, "unit_staff", cmd.staff_id, cmd.phone,
-                                                None, ctx.actor.id)
+                                                None, ctx.actor.id, email=cmd.email)
 
-    return await decide(parts, ctx, streams.unit(ctx.committee_id, cmd.unit_id), reg.unit, cmd, private=save_phone)
+    return await decide(parts, ctx, streams.unit(ctx.committee_id, cmd.unit_id), reg.unit, cmd,
+                        private=save_contact)
 
 
 async def add_liaison_contact(parts: MembersParts, cmd: AddLiaisonContact, ctx: CommandContext) -> CommandOutcome:
     async def save_contact(tx: Tx) -> None:
         await parts.private.save_person_contact(tx.conn, tx.committee_id, "liaison_contact", cmd.contact_id,
-                                                cmd.phone, cmd.address, ctx.actor.id)
+                                                cmd.phone, cmd.address, ctx.actor.id, email=cmd.email)
 
     return await decide(parts, ctx, streams.liaison_contact(ctx.committee_id, cmd.contact_id), reg.liaison_contact,
                         cmd, member_ids=[cmd.member_id] if cmd.member_id else [], private=save_contact)

@@ -1,12 +1,17 @@
 """Read endpoints of the service's own read models: a member's scorecard, the year's ranking, the visit
-plan's progress, and (for office staff or the member) private contact data. Authorized by the same policy
-as the gateway (`contracts.access`): role and own-record rows, committee from the bearer token — so a
-service token reads what service accounts may read through the gateway, nothing more."""
+plan's progress, (for office staff or the member) private contact data, and (for the notify service's account
+only) where notifications go. Authorized by the same policy as the gateway (`contracts.access`): role,
+own-record and service-account rows, committee from the bearer token — so a service token reads what service
+accounts may read through the gateway, nothing more, plus the rows named for its own account.
+
+Nothing here logs what it answers: contact data and addresses never reach a log record."""
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
+from dataclasses import asdict
 from decimal import Decimal
 from typing import Any
 
@@ -15,20 +20,24 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from contracts.access import may_read
+from contracts.bounded import IDENTIFIER_PATTERN, MAX_ROSTER
 from contracts.members.enums import ChairRole, MemberStatus, Sector, VisitKind
 from contracts.members.member_view import MemberView
+from contracts.members.organization import UnitStaffAdded
 from contracts.members.visit import VisitPlanSet
 from eventstore.db import quote_ident
 from eventstore.store import EventStore
 from members import streams
 from members.domain.visit import VisitRecord, plan_progress
-from members.private import PrivateData
+from members.private import NotificationAddress, PrivateData
 from members.scoring.scorecards import read_card
 from runtime.auth import Principal
 
+_IDENTIFIER = re.compile(IDENTIFIER_PATTERN)
 
-def _error(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+
+def _error(status: int, code: str, message: str, fields: list[str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message, "fields": fields or []}}, status_code=status)
 
 
 def _json(value: Any) -> JSONResponse:
@@ -53,6 +62,7 @@ class Queries:
             Route("/scorecards/{year:int}/{member_id}", self.scorecard, methods=["GET"]),
             Route("/visit-plans/{year:int}/progress", self.visit_progress, methods=["GET"]),
             Route("/members/{member_id}/contact", self.contact, methods=["GET"]),
+            Route("/notification-addresses", self.notification_addresses, methods=["GET"]),
         ]
 
     def _who(self, request: Request) -> Principal | JSONResponse:
@@ -134,3 +144,41 @@ class Queries:
         if contact is None:
             return _error(404, "no_contact", f"no contact data for {member_id}")
         return _json(contact.model_dump())
+
+    async def notification_addresses(self, request: Request) -> JSONResponse:
+        """`?member_id=…&unit_id=…` (each repeatable): every asked member's email and mobile (null when none is
+        on file: a member of another committee reads as one without contact data), and every asked unit's staff
+        with either on file, the unit's liaison (联络员) first. Never an ID number or a postal address."""
+        who = self._who(request)
+        if isinstance(who, JSONResponse):
+            return who
+        if not may_read(who.role, "notificationAddresses", subject=who.actor.id):
+            return _error(403, "not_authorized", "notification addresses are for the notify service's account only")
+        member_ids = request.query_params.getlist("member_id")
+        unit_ids = request.query_params.getlist("unit_id")
+        for name, ids in (("member_id", member_ids), ("unit_id", unit_ids)):
+            if not all(_IDENTIFIER.match(i) for i in ids):
+                return _error(400, "invalid_query", f"each {name} must be an id (1-64 of A-Z a-z 0-9 _ . -)", [name])
+        if len(member_ids) + len(unit_ids) > MAX_ROSTER:
+            return _error(400, "invalid_query", f"at most {MAX_ROSTER} recipients per request",
+                          ["member_id", "unit_id"])
+        units = {u: await self._unit_staff(who.committee_id, u) for u in dict.fromkeys(unit_ids)}
+        async with self.store.pool.acquire() as conn:
+            members = await self.private.notification_addresses(conn, who.committee_id, member_ids)
+            staff = await self.private.person_addresses(conn, who.committee_id, "unit_staff",
+                                                        [s for listed in units.values() for s, _ in listed])
+        return JSONResponse({
+            "members": {m: _address(members.get(m)) for m in member_ids},
+            "units": {u: [{"staff_id": s, "liaison": liaison, **asdict(staff[s])}
+                          for s, liaison in listed if s in staff] for u, listed in units.items()},
+        })
+
+    async def _unit_staff(self, committee_id: str, unit_id: str) -> list[tuple[str, bool]]:
+        """(staff id, is the liaison) of a unit of this committee, the liaison first; none for an unknown unit."""
+        history = await self.store.read_stream(streams.unit(committee_id, unit_id))
+        staff = [(e.event.staff_id, e.event.is_liaison) for e in history if isinstance(e.event, UnitStaffAdded)]
+        return sorted(staff, key=lambda s: not s[1])
+
+
+def _address(address: NotificationAddress | None) -> dict[str, str | None] | None:
+    return asdict(address) if address else None

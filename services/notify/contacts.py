@@ -1,23 +1,32 @@
-"""Where a delivery goes: a member's mobile or email from the members service's private store, through its
-authorized read endpoint (`GET /members/{member_id}/contact`), never from a topic. Addresses are used for
-the one send and never stored, logged or put in an event (bounces are counted by a hash of the address)."""
+"""Where a delivery goes: a member's or a unit's email or mobile from the members service's private store,
+through its read route for the notify service's account (`GET /notification-addresses`, `contracts.access`
+row `notificationAddresses`), never from a topic. Addresses are asked for each delivery attempt and used for
+that one send: never cached, stored, logged or put in an event (bounces are counted by a hash of the address)."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
-from typing import Protocol
+import ssl
+from typing import Any, Protocol
 
 import httpx
 
+from contracts.access import NOTIFY_ACCOUNT
 from contracts.envelope import Role
+from contracts.members.service import SERVICE as MEMBERS
 from runtime.auth import issue_token
 
 log = logging.getLogger("notify.contacts")
 
-# The field of the members service's contact data each channel reads.
-FIELDS = {"sms": "phone", "email": "email"}
+# The field of the members service's notification addresses each channel reads.
+FIELDS = {"sms": "mobile", "email": "email"}
+# How the route is asked for each kind of recipient (the office's addresses are not the members service's).
+QUERY = {"member": "member_id", "unit": "unit_id"}
+# Each token lives only as long as the one lookup it is made for.
+TOKEN_SECONDS = 60
 
 
 class Contacts(Protocol):
@@ -29,34 +38,61 @@ def address_hash(address: str) -> str:
     return hashlib.sha256(address.strip().lower().encode()).hexdigest()
 
 
-class MembersContacts:
-    """Reads contact data from the members service as the notify service's own account (role `service`)."""
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    """One TLS context for every lookup's client: building one loads the CA bundle (about 0.1 s of CPU), which
+    done per lookup was half of the delivery worker's time (`yizheng bench notify`, bench/RESULTS.md)."""
+    return httpx.create_ssl_context()
 
-    def __init__(self, base_url: str, *, timeout_seconds: float = 5.0) -> None:
-        self.base_url = base_url.rstrip("/")
+
+def members_url() -> str:
+    """Where the members service answers: YIZHENG_MEMBERS_URL (read on each call, as `runtime.settings` reads
+    its settings, so a test can point it at a platform it started), else its local port."""
+    return os.environ.get("YIZHENG_MEMBERS_URL", "").strip() or f"http://127.0.0.1:{MEMBERS.port}"
+
+
+class MembersContacts:
+    """Reads addresses from the members service as the notify service's own account (role `service`, subject
+    `contracts.access.NOTIFY_ACCOUNT`: the members service refuses any other service's token)."""
+
+    def __init__(self, base_url: str | None = None, *, timeout_seconds: float = 5.0) -> None:
+        self._base_url = base_url.rstrip("/") if base_url else None
         self.timeout_seconds = timeout_seconds
 
     @classmethod
     def from_env(cls) -> MembersContacts:
-        return cls(os.environ.get("YIZHENG_MEMBERS_URL", "http://127.0.0.1:8102"))
+        return cls()
+
+    @property
+    def base_url(self) -> str:
+        return self._base_url or members_url().rstrip("/")
 
     async def address(self, committee_id: str, recipient_kind: str, recipient_id: str, channel: str) -> str | None:
-        if recipient_kind != "member" or channel not in FIELDS:
-            return None  # units' staff contacts have no read endpoint yet
-        token = issue_token(Role.service, committee_id, subject="notify")
+        if recipient_kind not in QUERY or channel not in FIELDS:
+            return None
+        token = issue_token(Role.service, committee_id, subject=NOTIFY_ACCOUNT, ttl_seconds=TOKEN_SECONDS)
         try:
-            async with httpx.AsyncClient(timeout=self.timeout_seconds) as client:
-                response = await client.get(f"{self.base_url}/members/{recipient_id}/contact",
+            async with httpx.AsyncClient(timeout=self.timeout_seconds, verify=_tls()) as client:
+                response = await client.get(f"{self.base_url}/notification-addresses",
+                                            params={QUERY[recipient_kind]: recipient_id},
                                             headers={"Authorization": f"Bearer {token}"})
         except httpx.HTTPError as err:
-            raise ContactLookupFailed(f"members contact endpoint unreachable: {type(err).__name__}") from None
-        if response.status_code == 404:
-            return None
+            raise ContactLookupFailed(f"members address route unreachable: {type(err).__name__}") from None
         if response.status_code != 200:
             # Never the body: it may carry contact data.
-            raise ContactLookupFailed(f"members contact endpoint answered {response.status_code}")
-        value = response.json().get(FIELDS[channel])
-        return str(value) if value else None
+            raise ContactLookupFailed(f"members address route answered {response.status_code}")
+        return _pick(response.json(), recipient_kind, recipient_id, FIELDS[channel])
+
+
+def _pick(body: dict[str, Any], recipient_kind: str, recipient_id: str, field: str) -> str | None:
+    """A member's own address; for a unit, that of its liaison (联络员, listed first) or else of the first staff
+    member who has one — a delivery goes to one address."""
+    if recipient_kind == "member":
+        entries = [(body.get("members") or {}).get(recipient_id) or {}]
+    else:
+        entries = list((body.get("units") or {}).get(recipient_id) or [])
+    value = next((e.get(field) for e in entries if e.get(field)), None)
+    return str(value) if value else None
 
 
 class ContactLookupFailed(Exception):

@@ -26,11 +26,11 @@ from notify.writer import Facts, Notice, context, derived_id, write
 
 PARTY_TYPES = frozenset({"proposal-submitted", "proposal-resubmitted", "cosigner-confirmed", "proposal-accepted",
                          "proposal-assigned", "reassignment-granted", "key-proposal-designated",
-                         "member-registered", "member-updated"})
+                         "member-registered", "member-updated", "tracked-item-opened"})
 TASK_TYPES = frozenset({"proposal-submitted", "cosigner-confirmed", "cosigner-declined", "cosigner-lapsed",
                         "proposal-withdrawn", "proposal-assigned", "reassignment-granted", "handling-reopened",
                         "proposal-replied", "tracked-item-opened", "tracked-item-progress-reported",
-                        "lookback-opened", "lookback-concluded"})
+                        "tracked-item-reopened", "lookback-opened", "lookback-concluded"})
 # Scalar fields of an event a template may use (long texts stay with their service).
 MAX_VARIABLE = 200
 
@@ -54,7 +54,8 @@ class Intake:
 
     async def reset(self, conn: asyncpg.Connection) -> None:
         # Only what is rebuilt from the topics; notifications stay (their ids make a replay write nothing new).
-        await conn.execute(f"DELETE FROM {self.s}.proposal_parties; DELETE FROM {self.s}.members")
+        await conn.execute(f"DELETE FROM {self.s}.proposal_parties; DELETE FROM {self.s}.members; "
+                           f"DELETE FROM {self.s}.tracked_items")
 
     async def apply(self, conn: asyncpg.Connection, delivered: Delivered) -> None:
         env, t = delivered.envelope, delivered.envelope.type
@@ -76,6 +77,11 @@ class Intake:
                                "DO UPDATE SET name = excluded.name", committee, data["member_id"], data["name"])
             return
         if t.startswith("member-"):
+            return
+        if t == "tracked-item-opened":
+            await conn.execute(f"INSERT INTO {s}.tracked_items VALUES ($1, $2, $3) ON CONFLICT "
+                               "(committee_id, item_id) DO UPDATE SET unit_ids = excluded.unit_ids",
+                               committee, data["item_id"], data["unit_ids"])
             return
         pid = data["proposal_id"]
         await conn.execute(f"INSERT INTO {s}.proposal_parties (committee_id, proposal_id) VALUES ($1, $2) "
@@ -180,6 +186,11 @@ class Intake:
         elif t == "tracked-item-opened":
             schedule += [(f"tracked:{data['item_id']}:{u}", "tracked-due", data["item_id"], RecipientKind.unit, u,
                           data["due"]) for u in data["unit_ids"]]
+        elif t == "tracked-item-reopened":  # a new round, a new due date, for the item's units as opened
+            units = await conn.fetchval(f"SELECT unit_ids FROM {self.s}.tracked_items WHERE committee_id = $1 "
+                                        "AND item_id = $2", env.committee_id, data["item_id"]) or []
+            schedule += [(f"tracked:{data['item_id']}:{u}", "tracked-due", data["item_id"], RecipientKind.unit, u,
+                          data["due"]) for u in units]
         elif t == "tracked-item-progress-reported":
             cancel.append(f"tracked:{data['item_id']}:{data['unit_id']}")
         elif t == "lookback-opened":

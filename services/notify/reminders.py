@@ -96,6 +96,10 @@ class ReminderWorker:
                                     ctx)
         variables = {"task_id": step["task_id"], "subject_id": step["subject_id"], "due": step["due"].isoformat(),
                      "step": kind.value, "unit_id": step["recipient_id"]}
+        # What the reminder is about, in the words the proposal's own mails use (its title, its number).
+        about = await conn.fetchrow(f"SELECT title, number FROM {self.s}.proposal_parties WHERE committee_id = $1 "
+                                    "AND proposal_id = $2", committee, step["subject_id"])
+        variables.update({k: about[k] for k in ("title", "number") if about is not None and about[k]})
         for recipient_kind, rid in to:
             await write(conn, self.schema, self.facts, Notice(
                 committee, recipient_kind, rid, f"{ladder.template}-{kind.value}", ladder.category.value, urgency,

@@ -1,26 +1,34 @@
-"""Routes beside the command API: a caller's inbox (`GET /notifications`, with the "why you got this"
-reason and the delivery status of each), and the one-click unsubscribe (`GET /unsubscribe` confirms,
-`POST /unsubscribe` applies, RFC 8058) that needs no login: the signed token names the committee, the
-recipient and the category."""
+"""Routes beside the command API: the caller's inbox (`GET /notifications`, one item at
+`GET /notifications/{id}`, each with its "why you got this" reason, its title and summary, and each channel's
+delivery status — the office also gets each delivery's detail with its attempts), the caller's preferences
+(`GET /preferences`); for the office and admin the webhook endpoints (`GET /webhook-endpoints`) and the
+delivery list (`GET /deliveries?status=unknown`); for staff the reminders escalated in a month
+(`GET /escalations?month=2026-03`). Who may read which is `contracts.access` (the gateway's table), and an
+inbox is always the bearer token's own (`notify.inbox`). The one-click unsubscribe (`GET /unsubscribe`
+confirms, `POST /unsubscribe` applies, RFC 8058) needs no login: the signed token names the committee, the
+recipient and the category. The SQL is in `notify.inbox_queries`."""
 
 from __future__ import annotations
 
-import base64
-import json
 from collections.abc import Callable
+from datetime import date, datetime, time
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from contracts.access import may_read
+from contracts.clock import CHINA_TZ
 from contracts.envelope import Actor, Role
 from contracts.notify.preferences import CategoryChannels, NotificationPreferencesSet
 from contracts.notify.vocabulary import Category, RecipientKind
+from contracts.roles import OFFICE_OR_ADMIN
 from eventstore.db import quote_ident
 from eventstore.errors import DomainError
 from eventstore.store import CommandContext
 from eventstore.unit_of_work import Tx, UnitOfWork
+from notify import inbox_queries as q
 from notify.channels.settings import UnsubscribeSettings
 from notify.channels.unsubscribe import read_token
 from notify.handlers import save_preferences
@@ -29,14 +37,22 @@ from notify.writer import preferences_of
 from runtime.auth import Principal
 
 PAGE = 50
+MAX_PAGE = 200
 
 
 def _error(status: int, code: str, message: str, fields: list[str] | None = None) -> JSONResponse:
     return JSONResponse({"error": {"code": code, "message": message, "fields": fields or []}}, status_code=status)
 
 
-def _cursor(created_at: str, nid: str) -> str:
-    return base64.urlsafe_b64encode(json.dumps([created_at, nid]).encode()).decode()
+def _flag(request: Request, name: str) -> bool:
+    return request.query_params.get(name, "false").lower() in ("1", "true", "yes")
+
+
+class Refused(Exception):
+    """A read refused before any SQL runs: the answer to give."""
+
+    def __init__(self, response: JSONResponse) -> None:
+        self.response = response
 
 
 class Routes:
@@ -48,42 +64,112 @@ class Routes:
 
     def routes(self) -> list[Route]:
         return [Route("/notifications", self.inbox, methods=["GET"]),
+                Route("/notifications/{notification_id}", self.notification, methods=["GET"]),
+                Route("/preferences", self.preferences, methods=["GET"]),
+                Route("/webhook-endpoints", self.webhook_endpoints, methods=["GET"]),
+                Route("/deliveries", self.deliveries, methods=["GET"]),
+                Route("/escalations", self.escalations, methods=["GET"]),
                 Route("/unsubscribe", self.unsubscribe_page, methods=["GET"]),
                 Route("/unsubscribe", self.unsubscribe, methods=["POST"])]
 
-    async def inbox(self, request: Request) -> JSONResponse:
+    # ---- who is asking ------------------------------------------------------------------------------------
+
+    def _caller(self, request: Request, operation: str) -> Principal:
         try:
             who = self.authenticate(request.headers.get("authorization"))
         except Exception as err:  # every authentication failure is a 401
-            return _error(401, "unauthenticated", str(err))
+            raise Refused(_error(401, "unauthenticated", str(err))) from None
+        if not may_read(who.role, operation):
+            raise Refused(_error(403, "not_authorized", f"{operation} is not available to the {who.role.value} role"))
+        return who
+
+    def _inbox(self, request: Request, operation: str) -> tuple[Principal, RecipientKind, str]:
+        who = self._caller(request, operation)
         try:
             kind, rid = inbox_of(who.actor)
         except DomainError as err:
-            return _error(403, err.rule, err.message)
-        params = request.query_params
-        unread_only = params.get("unread_only", "false").lower() in ("1", "true", "yes")
-        archived = params.get("archived", "false").lower() in ("1", "true", "yes")
+            raise Refused(_error(403, err.rule, err.message)) from None
+        return who, kind, rid
+
+    @staticmethod
+    def _page(request: Request) -> tuple[int, str | None]:
         try:
-            first = max(1, min(int(params.get("first", PAGE)), 200))
-            after = json.loads(base64.urlsafe_b64decode(params["after"])) if params.get("after") else None
+            first = max(1, min(int(request.query_params.get("first", PAGE)), MAX_PAGE))
+            after = request.query_params.get("after") or None
+            q.decode_cursor(after)
         except (ValueError, TypeError):
-            return _error(400, "invalid_query", "first must be a number and after a cursor given here",
-                          ["first", "after"])
+            raise Refused(_error(400, "invalid_query", "first must be a number and after a cursor given here",
+                                 ["first", "after"])) from None
+        return first, after
+
+    # ---- reads --------------------------------------------------------------------------------------------
+
+    async def inbox(self, request: Request) -> JSONResponse:
+        try:
+            who, kind, rid = self._inbox(request, "notifications")
+            first, after = self._page(request)
+        except Refused as refused:
+            return refused.response
+        unread_only, archived = _flag(request, "unread_only"), _flag(request, "archived")
         states = ["unread"] if unread_only else (["archived"] if archived else ["unread", "read"])
-        rows = await self.uow.store.pool.fetch(
-            f"SELECT n.*, coalesce((SELECT json_object_agg(d.channel, d.status) FROM {self.s}.deliveries d "
-            f"WHERE d.notification_id = n.notification_id), '{{}}') AS deliveries FROM {self.s}.notifications n "
-            "WHERE committee_id = $1 AND recipient_kind = $2 AND recipient_id = $3 AND state = ANY($4) "
-            "AND ($5::text IS NULL OR (created_at, notification_id) < ($5::timestamptz, $6)) "
-            "ORDER BY created_at DESC, notification_id DESC LIMIT $7",
-            who.committee_id, kind.value, rid, states, after[0] if after else None, after[1] if after else None,
-            first + 1)
-        items = [_item(r) for r in rows[:first]]
-        unread = await self.uow.store.pool.fetchval(
-            f"SELECT count(*) FROM {self.s}.notifications WHERE committee_id = $1 AND recipient_kind = $2 "
-            "AND recipient_id = $3 AND state = 'unread'", who.committee_id, kind.value, rid)
-        end = _cursor(items[-1]["created_at"], items[-1]["notification_id"]) if items else None
-        return JSONResponse({"items": items, "unread": unread, "has_next": len(rows) > first, "end_cursor": end})
+        page = await q.inbox_page(self.uow.store.pool, self.s, who.committee_id, kind.value, rid, states=states,
+                                  first=first, after=after, now=self.uow.clock(),
+                                  with_deliveries=who.role in OFFICE_OR_ADMIN)
+        return JSONResponse(page)
+
+    async def notification(self, request: Request) -> JSONResponse:
+        try:
+            who, kind, rid = self._inbox(request, "notifications")
+        except Refused as refused:
+            return refused.response
+        found = await q.one(self.uow.store.pool, self.s, who.committee_id, kind.value, rid,
+                            request.path_params["notification_id"], now=self.uow.clock(),
+                            with_deliveries=who.role in OFFICE_OR_ADMIN)
+        if found is None:
+            return _error(404, "not_found", "no such notification in your inbox", ["notification_id"])
+        return JSONResponse(found)
+
+    async def preferences(self, request: Request) -> JSONResponse:
+        try:
+            who, kind, rid = self._inbox(request, "notificationPreferences")
+        except Refused as refused:
+            return refused.response
+        return JSONResponse(await q.preferences(self.uow.store.pool, self.s, who.committee_id, kind.value, rid))
+
+    async def webhook_endpoints(self, request: Request) -> JSONResponse:
+        try:
+            who = self._caller(request, "webhookEndpoints")
+        except Refused as refused:
+            return refused.response
+        return JSONResponse({"items": await q.webhook_endpoints(self.uow.store.pool, self.s, who.committee_id)})
+
+    async def deliveries(self, request: Request) -> JSONResponse:
+        try:
+            who = self._caller(request, "notificationDeliveries")
+            first, after = self._page(request)
+        except Refused as refused:
+            return refused.response
+        status = request.query_params.get("status") or None
+        if status is not None and status not in q.STATUSES:
+            return _error(400, "invalid_query", f"status must be one of {', '.join(q.STATUSES)}", ["status"])
+        page = await q.deliveries_page(self.uow.store.pool, self.s, who.committee_id, status=status, first=first,
+                                       after=after, now=self.uow.clock())
+        return JSONResponse(page)
+
+    async def escalations(self, request: Request) -> JSONResponse:
+        try:
+            who = self._caller(request, "oversight")
+        except Refused as refused:
+            return refused.response
+        try:
+            year, month = (int(x) for x in request.query_params.get("month", "").split("-"))
+            first_day = date(year, month, 1)
+        except ValueError:
+            return _error(400, "invalid_query", "month must be given as YYYY-MM", ["month"])
+        after_last = date(year + month // 12, month % 12 + 1, 1)
+        start, end = (datetime.combine(d, time(), CHINA_TZ) for d in (first_day, after_last))
+        found = await q.escalations(self.uow.store.pool, self.s, who.committee_id, start, end)
+        return JSONResponse({"month": f"{year:04d}-{month:02d}", **found})
 
     # ---- one-click unsubscribe ----------------------------------------------------------------------------
 
@@ -129,10 +215,3 @@ class Routes:
         outcome = await self.uow.run(ctx, work)
         return JSONResponse(outcome.result)
 
-
-def _item(r: Any) -> dict[str, Any]:
-    deliveries = r["deliveries"] if isinstance(r["deliveries"], dict) else json.loads(r["deliveries"])
-    return {"notification_id": r["notification_id"], "template": r["template"], "category": r["category"],
-            "urgency": r["urgency"], "subject_id": r["subject_id"], "reason": r["reason"], "state": r["state"],
-            "variables": r["variables"] if isinstance(r["variables"], dict) else json.loads(r["variables"]),
-            "created_at": r["created_at"].isoformat(), "source_type": r["source_type"], "deliveries": deliveries}

@@ -1,6 +1,7 @@
 """The rules kept as data (`rules/default.yaml`, and a committee's own `rules/<committee_id>.yaml`): for an
 event type, who is told, by which template, in which category, at which urgency, on which channels; and the
-reminder ladder of each kind of task."""
+reminder ladder of each kind of task; and the preferences of a person who has chosen none (a committee may
+gather normal mail into a daily digest by default; `critical` always goes at once)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from typing import Any
 
 import yaml
 
-from contracts.notify.vocabulary import Category, ChannelName, Urgency
+from contracts.notify.vocabulary import Category, ChannelName, Digest, Urgency
+from notify.policy import DEFAULTS, Preferences
 
 RULES_DIR = Path(__file__).parent / "rules"
 SELECTORS = frozenset({"cosigners", "proposers", "units", "new_unit", "office", "supervising_leaders", "member",
@@ -47,6 +49,7 @@ class Ladder:
 class Rulebook:
     rules: Mapping[str, tuple[Rule, ...]]
     ladders: Mapping[str, Ladder]
+    preferences: Preferences = DEFAULTS  # for people who have set none
 
     def for_event(self, event_type: str) -> tuple[Rule, ...]:
         return self.rules.get(event_type, ())
@@ -74,7 +77,19 @@ def parse(raw: Mapping[str, Any], base: Rulebook | None = None) -> Rulebook:
     ladders = dict(base.ladders) if base else {}
     rules.update({t: tuple(_rule(r) for r in rs) for t, rs in (raw.get("rules") or {}).items()})
     ladders.update({n: _ladder(lad) for n, lad in (raw.get("ladders") or {}).items()})
-    return Rulebook(rules, ladders)
+    return Rulebook(rules, ladders, _preferences(raw.get("preferences"), base.preferences if base else DEFAULTS))
+
+
+def _preferences(raw: Mapping[str, Any] | None, base: Preferences) -> Preferences:
+    if not raw:
+        return base
+    unknown = set(raw) - {"digest", "digest_hour", "digest_weekday"}
+    if unknown:
+        raise ValueError(f"default preferences: unknown settings {sorted(unknown)}")
+    return Preferences(base.categories, Digest(raw.get("digest", base.digest.value)),
+                       int(raw.get("digest_hour", base.digest_hour)),
+                       int(raw.get("digest_weekday", base.digest_weekday)),
+                       base.quiet_from, base.quiet_until)
 
 
 @lru_cache(maxsize=1)

@@ -42,6 +42,8 @@ CREATE TABLE IF NOT EXISTS {s}.deliveries (
     detail text NOT NULL DEFAULT '',
     digest_id text
 );
+-- The running worker that claimed the row (it holds an advisory lock on this id while it lives).
+ALTER TABLE {s}.deliveries ADD COLUMN IF NOT EXISTS claimed_by int;
 CREATE INDEX IF NOT EXISTS deliveries_due ON {s}.deliveries (status, not_before);
 CREATE TABLE IF NOT EXISTS {s}.proposal_parties (
     committee_id text NOT NULL,
@@ -53,6 +55,12 @@ CREATE TABLE IF NOT EXISTS {s}.proposal_parties (
     unit_ids text[] NOT NULL DEFAULT '{{}}',
     supervising_leaders text[] NOT NULL DEFAULT '{{}}',
     PRIMARY KEY (committee_id, proposal_id)
+);
+CREATE TABLE IF NOT EXISTS {s}.tracked_items (     -- the units of each tracked item (a reopen names none)
+    committee_id text NOT NULL,
+    item_id text NOT NULL,
+    unit_ids text[] NOT NULL,
+    PRIMARY KEY (committee_id, item_id)
 );
 CREATE TABLE IF NOT EXISTS {s}.members (
     committee_id text NOT NULL,

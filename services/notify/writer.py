@@ -21,6 +21,7 @@ from eventstore.db import quote_ident
 from eventstore.store import CommandContext, EventStore
 from eventstore.streams import stream_id
 from notify import policy
+from notify.rules import rulebook
 
 ACTOR = Actor(id="notify", role=Role.service)
 
@@ -28,6 +29,11 @@ ACTOR = Actor(id="notify", role=Role.service)
 def derived_id(prefix: str, *parts: str) -> str:
     """A stable id from its parts (the same fact told the same person twice names the same row)."""
     return prefix + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+
+
+def delivery_channel(schema: str) -> str:
+    """The NOTIFY channel that wakes the delivery worker when a delivery due now is written."""
+    return f"{schema}_deliveries"
 
 
 def context(committee_id: str, correlation: Any = None, causation: Any = None) -> CommandContext:
@@ -82,7 +88,7 @@ async def preferences_of(conn: asyncpg.Connection, s: str, committee_id: str, ki
         f"SELECT categories, digest, digest_hour, digest_weekday, quiet_from, quiet_until FROM {s}.preferences "
         "WHERE committee_id = $1 AND recipient_kind = $2 AND recipient_id = $3", committee_id, kind, recipient_id)
     if row is None:
-        return policy.DEFAULTS
+        return rulebook(committee_id).preferences  # the committee's default for people who chose nothing
     categories = row["categories"] if isinstance(row["categories"], dict) else json.loads(row["categories"])
     return policy.Preferences({k: tuple(v) for k, v in categories.items()}, Digest(row["digest"]),
                               row["digest_hour"], row["digest_weekday"], row["quiet_from"], row["quiet_until"])
@@ -122,6 +128,9 @@ async def write(conn: asyncpg.Connection, schema: str, facts: Facts, notice: Not
             f"INSERT INTO {s}.deliveries (delivery_id, notification_id, committee_id, channel, target_id, status, "
             "not_before) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (delivery_id) DO NOTHING",
             [(d, nid, notice.committee_id, channel, target, st, nb) for d, channel, target, st, nb in rows])
+        if any(st == "pending" and nb <= notice.created_at for _, _, _, st, nb in rows):
+            # Delivered at commit (and once per transaction, however many are written): the worker sends now.
+            await conn.execute("SELECT pg_notify($1, '')", delivery_channel(schema))
     event = NotificationCreated(
         notification_id=nid, recipient_kind=notice.recipient_kind, recipient_id=notice.recipient_id,
         template=notice.template, category=notice.category, urgency=notice.urgency,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from contracts.surveys import commands as c
+from contracts.surveys.consultation_plan import ConsultationPlanItemsCarriedOver
 from eventstore.command_outcome import CommandOutcome
 from eventstore.service import Handler
 from eventstore.store import CommandContext
@@ -17,8 +18,8 @@ from eventstore.unit_of_work import Tx
 from surveys import streams
 from surveys.domain import research as rs
 from surveys.domain import supervision as sv
-from surveys.domain.consultation import CONSULTATION, RecordOutcome, Schedule, outcome_tracking
-from surveys.domain.plan import PLAN
+from surveys.domain.consultation import CONSULTATION, RecordInstruction, RecordOutcome, Schedule, outcome_tracking
+from surveys.domain.plan import PLAN, CarryIn, CarryOver, ItemHeld, carried_items
 from surveys.domain.tracking import TRACKED, Open, TrackedState, progress_of
 from surveys.parts import SurveysParts
 
@@ -29,6 +30,19 @@ async def on_plan(s: SurveysParts, cmd: Any, ctx: CommandContext) -> CommandOutc
     """Draft, amend, adopt: the plan decides on its own state alone."""
     return await s.uow.decide(ctx, streams.consultation_plan(ctx.committee_id, cmd.year), PLAN, cmd,
                               {"year": cmd.year})
+
+
+async def carry_over_plan_items(s: SurveysParts, cmd: c.CarryOverPlanItems, ctx: CommandContext) -> CommandOutcome:
+    """The items leave this year's plan and join next year's (drafting it if need be), in one transaction."""
+    async def work(tx: Tx) -> dict[str, Any]:
+        plan = await tx.load(streams.consultation_plan(tx.committee_id, cmd.year), PLAN)
+        nxt = await tx.load(streams.consultation_plan(tx.committee_id, cmd.year + 1), PLAN)
+        (carried,) = tx.decide(plan, PLAN, CarryOver(cmd, nxt.state))  # this year's rules speak first
+        assert isinstance(carried, ConsultationPlanItemsCarriedOver)
+        tx.decide(nxt, PLAN, CarryIn(cmd, carried, carried_items(plan.state, carried)))
+        return {"year": cmd.year, "to_year": carried.to_year, "item_ids": list(carried.item_ids)}
+
+    return await s.uow.run(ctx, work)
 
 
 # ---- sessions and outcomes ---------------------------------------------------------------------------------------
@@ -46,8 +60,18 @@ async def schedule_consultation(s: SurveysParts, cmd: c.ScheduleConsultation, ct
 
 
 async def hold_consultation(s: SurveysParts, cmd: c.HoldConsultation, ctx: CommandContext) -> CommandOutcome:
-    return await s.uow.decide(ctx, streams.consultation(ctx.committee_id, cmd.consultation_id), CONSULTATION, cmd,
-                              {"consultation_id": cmd.consultation_id})
+    """The session held, and its plan item marked held on the plan (so it is not carried over), in one
+    transaction."""
+    async def work(tx: Tx) -> dict[str, Any]:
+        session = await tx.load(streams.consultation(tx.committee_id, cmd.consultation_id), CONSULTATION)
+        tx.decide(session, CONSULTATION, cmd)  # the session's rules speak first
+        item = session.state.item
+        assert item is not None
+        plan = await tx.load(streams.consultation_plan(tx.committee_id, session.state.year), PLAN)
+        tx.decide(plan, PLAN, ItemHeld(cmd.consultation_id, item.item_id, cmd.held_on))
+        return {"consultation_id": cmd.consultation_id}
+
+    return await s.uow.run(ctx, work)
 
 
 async def record_consultation_outcome(s: SurveysParts, cmd: c.RecordConsultationOutcome,
@@ -64,6 +88,14 @@ async def record_consultation_outcome(s: SurveysParts, cmd: c.RecordConsultation
         return {"consultation_id": cmd.consultation_id, "outcome_id": oid, **_item(opened)}
 
     return await s.uow.run(ctx, work)
+
+
+async def record_outcome_instruction(s: SurveysParts, cmd: c.RecordOutcomeInstruction,
+                                    ctx: CommandContext) -> CommandOutcome:
+    iid = cmd.instruction_id or s.ids()
+    return await s.uow.decide(ctx, streams.consultation(ctx.committee_id, cmd.consultation_id), CONSULTATION,
+                              RecordInstruction(iid, cmd), {"consultation_id": cmd.consultation_id,
+                                                            "outcome_id": cmd.outcome_id, "instruction_id": iid})
 
 
 # ---- tracking ------------------------------------------------------------------------------------------------------
@@ -173,9 +205,11 @@ HANDLERS: dict[str, Handler[SurveysParts]] = {
     "draft-consultation-plan": on_plan,
     "amend-consultation-plan": on_plan,
     "adopt-consultation-plan": on_plan,
+    "carry-over-plan-items": carry_over_plan_items,
     "schedule-consultation": schedule_consultation,
     "hold-consultation": hold_consultation,
     "record-consultation-outcome": record_consultation_outcome,
+    "record-outcome-instruction": record_outcome_instruction,
     "report-tracked-item-progress": on_tracked_item,
     "follow-up-tracked-item": on_tracked_item,
     "record-tracked-item-verdict": on_tracked_item,

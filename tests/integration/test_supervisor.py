@@ -4,11 +4,11 @@ for a child that could not bind."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import os
 import signal
 import socket
-import subprocess
 import sys
 import textwrap
 
@@ -31,12 +31,13 @@ PARENT = textwrap.dedent("""
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
 async def test_a_child_stops_when_its_supervisor_is_killed() -> None:
-    parent = subprocess.Popen([sys.executable, "-c", PARENT], stdout=subprocess.PIPE, text=True, env=os.environ)
+    parent = await asyncio.create_subprocess_exec(sys.executable, "-c", PARENT, stdout=asyncio.subprocess.PIPE,
+                                                  env=dict(os.environ))
     assert parent.stdout is not None
-    child_pid = int(parent.stdout.readline())
+    child_pid = int(await parent.stdout.readline())
     assert process_alive(child_pid)
     parent.send_signal(signal.SIGKILL)
-    parent.wait()
+    await parent.wait()
 
     def child_gone() -> bool:
         try:

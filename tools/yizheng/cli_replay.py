@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import typer
 
+from contracts.topics import dlq
 from runtime import event_loop
 from runtime.replay import Replayable, ReplayOptions, of_service
 
@@ -39,7 +40,8 @@ def replay(
     topic_prefix: str = typer.Option("", "--topic-prefix", help="prefix of the topics (tests, shared clusters)"),
     schema: str | None = typer.Option(None, "--schema", help="the PostgreSQL schema of the projection"),
 ) -> None:
-    """Rebuild read models from the first event: empty them, then apply every event again."""
+    """Rebuild read models from the first event: empty them, then apply every event again. An event a
+    projection cannot apply goes to its topic's dead-letter topic and is reported (exit status 3)."""
     from runtime import settings
 
     known = load_providers()
@@ -53,6 +55,14 @@ def replay(
         typer.secho(str(err.args[0]), fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from None
     options = ReplayOptions(settings.database_url(), settings.kafka_bootstrap(), topic_prefix, schema)
+    failed = False
     for target in targets:
-        applied = event_loop.run(target.run(options))
-        typer.echo(f"{target.name}: rebuilt from {applied} events")
+        report = event_loop.run(target.run(options))
+        typer.echo(f"{target.name}: rebuilt from {report.applied} events, "
+                   f"{len(report.dead_lettered)} dead-lettered")
+        for dead in report.dead_lettered:
+            failed = True
+            typer.secho(f"  dead-lettered {dead.event_id} {dead.type} (to {dlq(dead.topic)}): {dead.error}",
+                        fg=typer.colors.YELLOW, err=True)
+    if failed:  # rebuilt, but not whole: a script (or an operator) sees it in the exit status
+        raise typer.Exit(3)

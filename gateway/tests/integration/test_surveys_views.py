@@ -267,3 +267,79 @@ async def test_oversight_shows_unreported_items_by_department_and_the_overdue(st
     assert seen["trackedOverdue"] == [{"id": "T1", "due": "2026-06-03", "overdue": True}]
     earlier = (await stack.api.run(OVERSIGHT, {"asOf": "2026-06-01"}, bearer=leadership)).ok()["oversight"]
     assert earlier["trackedOverdue"] == []
+
+
+JOINED = """query J($year: Int!) {
+  thisYear: consultationPlan(year: $year) { items { id carriedOverTo carriedOverFrom carriedOverReason } }
+  nextYear: consultationPlan(year: 2027) { title adopted items { id title carriedOverFrom carriedOverReason } }
+  consultations(year: $year) { edges { node { id invitedMemberIds invitedMembers { name }
+    invitedOrganizationIds invitedUnits { name } uninvitedParticipantIds
+    outcomes { id parentOutcomeId proposalIds opinionReportIds sentOn
+      instructions { leader level text instructedOn }
+      tracking { id computedProgress children { id } } } } } } }"""
+
+
+async def test_the_office_sees_invitations_outcome_parts_links_instructions_and_an_item_carried_over(
+        stack: Stack, feed: Feed, committee: str) -> None:
+    await a_year_of_consultation(feed)  # I1 held as C1, its outcome O1
+    await feed.emit("consultation-scheduled", {
+        "consultation_id": "C2", "year": YEAR, "item": plan_item("I3", "topic", "乡村振兴专题协商", 6),
+        "scheduled_on": "2026-06-10", "invited_member_ids": ["m1"], "invited_organization_ids": ["O-minmeng"],
+        "invited_unit_ids": ["U-water"]})
+    await feed.emit("consultation-held", {"consultation_id": "C2", "held_on": "2026-06-10",
+                                          "participant_member_ids": ["m1", "m2"], "uninvited_participant_ids": ["m2"]})
+    parent = {"consultation_id": "C2", "kind": "topic", "held_on": "2026-06-10", "sent_to": ["county_government"],
+              "sent_on": "2026-06-12", "implementation_due": "2026-09-30"}
+    await feed.emit("consultation-outcome-recorded", {**parent, "outcome_id": "O2", "title": "乡村振兴协商意见",
+                                                      "proposal_ids": ["P-7"], "opinion_report_ids": ["R-3"]})
+    for child in ("O2a", "O2b"):
+        await feed.emit("consultation-outcome-recorded", {**parent, "outcome_id": child, "title": f"意见{child}",
+                                                          "parent_outcome_id": "O2"})
+    await feed.emit(*opened("O2", ["U-water"], "2026-09-30", source="C2"))
+    for child in ("O2a", "O2b"):
+        await feed.emit("tracked-item-opened", {**opened(child, ["U-water"], "2026-09-30", source="C2")[1],
+                                                "parent_item_id": "O2"})
+    await feed.emit(*reported("O2a", "U-water", "in_progress", 60, "2026-07-01"))
+    await feed.emit("consultation-outcome-instruction-recorded", {
+        "consultation_id": "C2", "outcome_id": "O2", "instruction_id": "in-1", "leader": "县长李明",
+        "level": "county_government", "text": "请县水利局牵头落实", "instructed_on": "2026-06-20"})
+    # I2 carried over to 2027: recorded on both plans' streams, then the item in next year's draft.
+    carried = {"year": YEAR, "to_year": 2027, "item_ids": ["I2"], "reason": "年内未能召开，结转下年度",
+               "carried_on": "2026-11-30"}
+    await feed.emit("consultation-plan-items-carried-over", carried)
+    await feed.emit("consultation-plan-drafted", {"year": 2027, "title": "2027年度协商监督计划"})
+    await feed.emit("consultation-plan-items-carried-over", carried)
+    await feed.emit("consultation-plan-item-recorded", {"year": 2027, "amendment": 0, "item": plan_item(
+        "I2", "counterpart", "河道治理对口协商", 9, counterpart_unit_id="U-env", carried_over_from=YEAR)})
+    await feed.settle(stack.gateway.projector)
+
+    seen = (await stack.api.run(JOINED, {"year": YEAR}, bearer=token(Role.office_staff, committee))).ok()
+    this_year = {i["id"]: i for i in seen["thisYear"]["items"]}
+    assert this_year["I2"] == {"id": "I2", "carriedOverTo": 2027, "carriedOverFrom": None,
+                               "carriedOverReason": "年内未能召开，结转下年度"}
+    assert this_year["I1"]["carriedOverTo"] is None
+    assert seen["nextYear"] == {"title": "2027年度协商监督计划", "adopted": False, "items": [
+        {"id": "I2", "title": "河道治理对口协商", "carriedOverFrom": 2026,
+         "carriedOverReason": "年内未能召开，结转下年度"}]}
+
+    sessions = {e["node"]["id"]: e["node"] for e in seen["consultations"]["edges"]}
+    c2 = sessions["C2"]
+    assert c2["invitedMemberIds"] == ["m1"] and [m["name"] for m in c2["invitedMembers"]] == ["王委员"]
+    assert c2["invitedOrganizationIds"] == ["O-minmeng"] and c2["invitedUnits"] == [{"name": "县水利局"}]
+    assert c2["uninvitedParticipantIds"] == ["m2"]
+    assert sessions["C1"]["invitedMemberIds"] == [] and sessions["C1"]["uninvitedParticipantIds"] == []
+    outcomes = {o["id"]: o for o in c2["outcomes"]}
+    o2 = outcomes["O2"]
+    assert (o2["proposalIds"], o2["opinionReportIds"], o2["sentOn"]) == (["P-7"], ["R-3"], "2026-06-12")
+    assert o2["instructions"] == [{"leader": "县长李明", "level": "county_government", "text": "请县水利局牵头落实",
+                                   "instructedOn": "2026-06-20"}]
+    # The parent's progress is its parts': 60 % and 0 % reported, so 30 %.
+    assert o2["tracking"]["computedProgress"] == 30.0
+    assert sorted(c["id"] for c in o2["tracking"]["children"]) == ["O2a", "O2b"]
+    assert outcomes["O2a"]["parentOutcomeId"] == "O2" and outcomes["O2a"]["instructions"] == []
+    assert sessions["C1"]["outcomes"][0]["tracking"] is None  # its tracked item is T1, under another id
+
+    # Members see the sessions and outcomes but not their tracking.
+    member = (await stack.api.run(JOINED, {"year": YEAR}, bearer=token(Role.member, committee, member="m1"))).ok()
+    member_c2 = next(e["node"] for e in member["consultations"]["edges"] if e["node"]["id"] == "C2")
+    assert all(o["tracking"] is None for o in member_c2["outcomes"])

@@ -18,6 +18,10 @@ DEV_UNSUBSCRIBE_SECRET = "yizheng-dev-unsubscribe-not-for-production-0123456789"
 DEV_SMS_ACCESS_KEY_ID = "yizheng-dev-sms"
 DEV_SMS_ACCESS_KEY_SECRET = "yizheng-dev-sms-secret"
 
+ALIYUN_SMS_ENDPOINT = "https://dysmsapi.aliyuncs.com/"  # production's default: Aliyun SMS itself
+# `aliyun`: Aliyun SMS's SendSms (in development, to the local sink); `none`: a deployment without SMS.
+SMS_PROVIDERS = ("aliyun", "none")
+
 TlsMode = Literal["none", "starttls", "tls"]
 
 
@@ -119,6 +123,12 @@ class SmsSettings:
 
     @classmethod
     def from_env(cls) -> SmsSettings:
+        """Development: the local SMS sink with the development keys. Production: Aliyun SMS over https, with
+        the access keys it must be given (refused without)."""
+        endpoint = _env("YIZHENG_SMS_ENDPOINT", ALIYUN_SMS_ENDPOINT if _production() else cls.endpoint)
+        if _production() and not endpoint.startswith("https://"):
+            raise RuntimeError("YIZHENG_SMS_ENDPOINT must be https:// in production: the request carries a signature "
+                               "and members' mobile numbers")
         raw_codes = _env("YIZHENG_SMS_TEMPLATE_CODES")
         try:
             codes = json.loads(raw_codes) if raw_codes else {}
@@ -127,7 +137,7 @@ class SmsSettings:
         if not isinstance(codes, dict) or not all(isinstance(v, str) for v in codes.values()):
             raise ValueError('YIZHENG_SMS_TEMPLATE_CODES must be a JSON object {"template-id": "SMS_123"}')
         return cls(
-            endpoint=_env("YIZHENG_SMS_ENDPOINT", cls.endpoint),
+            endpoint=endpoint,
             access_key_id=_secret("YIZHENG_SMS_ACCESS_KEY_ID", DEV_SMS_ACCESS_KEY_ID),
             access_key_secret=_secret("YIZHENG_SMS_ACCESS_KEY_SECRET", DEV_SMS_ACCESS_KEY_SECRET),
             sign_name=_env("YIZHENG_SMS_SIGN_NAME", cls.sign_name),
@@ -135,3 +145,11 @@ class SmsSettings:
             template_codes={str(k): v for k, v in codes.items()},
             timeout_seconds=_float("YIZHENG_SMS_TIMEOUT", cls.timeout_seconds),
         )
+
+
+def sms_provider() -> str:
+    """`YIZHENG_SMS_PROVIDER`: which provider the SMS channel sends through; `aliyun` unless told otherwise."""
+    name = _env("YIZHENG_SMS_PROVIDER", "aliyun").lower()
+    if name not in SMS_PROVIDERS:
+        raise ValueError(f"YIZHENG_SMS_PROVIDER={name!r}: use {' or '.join(SMS_PROVIDERS)}")
+    return name

@@ -3,7 +3,13 @@ by the chair meeting, amended with a reason (before or after adoption). One plan
 
 Each item is of a kind, and the kind says which of its fields it fills: a counterpart consultation names
 its department, a sector consultation its sectors, a proposal-handling consultation its proposals, a
-grassroots consultation its township liaison group; a topic consultation none of these."""
+grassroots consultation its township liaison group; a topic consultation none of these.
+
+Carrying over (结转): items of an adopted plan neither held nor withdrawn move to next year's plan, with the
+reason. Next year's plan must still be a draft (the chair meeting adopts it with them); without one, the
+carry-over drafts it. The item stays in this year's plan, marked carried over: no session is scheduled or held
+from it here any more (`plan_item_carried_over`). The plan knows its items held from
+`consultation-plan-item-held`, which holding a session records on the plan's stream."""
 
 from __future__ import annotations
 
@@ -21,7 +27,9 @@ from contracts.surveys.consultation_plan import (
     ConsultationPlanAdopted,
     ConsultationPlanAmended,
     ConsultationPlanDrafted,
+    ConsultationPlanItemHeld,
     ConsultationPlanItemRecorded,
+    ConsultationPlanItemsCarriedOver,
     PlanItem,
 )
 from eventstore.decider import Decider
@@ -55,9 +63,38 @@ class PlanState:
     items: Mapping[str, PlanItem] = field(default_factory=dict)  # the plan's items now, by id
     amendments: int = 0
     adopted_on: date | None = None
+    withdrawn: frozenset[str] = frozenset()  # items withdrawn (and not recorded again since)
+    held: frozenset[str] = frozenset()  # items a session was held from
+    carried_over: Mapping[str, int] = field(default_factory=dict)  # item id -> the year it was carried to
 
     def item(self, item_id: str) -> PlanItem | None:
         return self.items.get(item_id)
+
+
+@dataclass(frozen=True)
+class CarryOver:
+    """Decided on this year's plan; the handler passes next year's as it stands."""
+
+    command: c.CarryOverPlanItems
+    next_plan: PlanState
+
+
+@dataclass(frozen=True)
+class CarryIn:
+    """Decided on next year's plan, after `CarryOver` was: the items as this year's plan holds them."""
+
+    command: c.CarryOverPlanItems
+    carried: ConsultationPlanItemsCarriedOver
+    items: tuple[PlanItem, ...]
+
+
+@dataclass(frozen=True)
+class ItemHeld:
+    """A session of the item was held (the handler decides it after the session's own rules)."""
+
+    consultation_id: str
+    item_id: str
+    held_on: date
 
 
 Events = list[DomainEvent]
@@ -67,12 +104,18 @@ def decide(state: PlanState, issued: Issued[object]) -> Sequence[DomainEvent]:
     command = issued.command
     if isinstance(command, c.DraftConsultationPlan):
         return _draft(state, command, issued)
+    if isinstance(command, CarryIn):
+        return _carry_in(state, command, issued)
     if state.status is PlanStatus.none:
         raise refuse("plan_not_found", "this committee has no consultation plan of that year", fields=["year"])
     if isinstance(command, c.AmendConsultationPlan):
         return _amend(state, command, issued)
     if isinstance(command, c.AdoptConsultationPlan):
         return _adopt(state, command, issued)
+    if isinstance(command, CarryOver):
+        return _carry_over(state, command, issued)
+    if isinstance(command, ItemHeld):
+        return _item_held(state, command)
     raise TypeError(f"a consultation plan takes no command {type(command).__name__}")
 
 
@@ -123,6 +166,66 @@ def _adopt(state: PlanState, cmd: c.AdoptConsultationPlan, issued: Issued[object
                                     item_ids=list(state.items))]
 
 
+def _carry_over(state: PlanState, cmd: CarryOver, issued: Issued[object]) -> Events:
+    require_role(issued, OFFICE, "carrying plan items over to next year")
+    o, nxt, to_year = cmd.command, cmd.next_plan, state.year + 1
+    if state.status is not PlanStatus.adopted:
+        raise refuse("plan_not_adopted", f"the consultation plan of {state.year} is not adopted: only items of "
+                     "an adopted plan are carried over", fields=["year"])
+    require_reason(o.reason)
+    ids = distinct(o.item_ids, "items carried over", "item_ids")
+    for rule, what, found in (
+            ("plan_item_withdrawn", "was withdrawn from the plan", [i for i in ids if i in state.withdrawn]),
+            ("plan_item_not_found", "is not in the plan",
+             [i for i in ids if i not in state.items and i not in state.withdrawn]),
+            ("plan_item_held", "was held this year", [i for i in ids if i in state.held]),
+            ("plan_item_already_carried_over", "was carried over already",
+             [i for i in ids if i in state.carried_over])):
+        if found:
+            raise refuse(rule, f"item {', '.join(found)} {what}: only items neither held nor withdrawn are "
+                         "carried over, once", fields=["item_ids"], item_ids=found)
+    if nxt.status is PlanStatus.adopted:
+        raise refuse("next_plan_adopted", f"the plan of {to_year} is adopted already: carry items over before "
+                     "the chair meeting adopts it, or amend it with a reason", fields=["year"])
+    clash = [i for i in ids if i in nxt.items]
+    if clash:
+        raise refuse("plan_item_exists", f"the plan of {to_year} has an item {', '.join(clash)} already",
+                     fields=["item_ids"], item_ids=clash)
+    if len(set(nxt.items) | set(ids)) > MAX_PLAN_ITEMS:
+        raise refuse("plan_too_large", f"a plan holds at most {MAX_PLAN_ITEMS} items", fields=["item_ids"])
+    return [ConsultationPlanItemsCarriedOver(year=state.year, to_year=to_year, item_ids=ids, reason=o.reason,
+                                             carried_on=issued.today)]
+
+
+def carried_items(state: PlanState, carried: ConsultationPlanItemsCarriedOver) -> tuple[PlanItem, ...]:
+    """The items a carry-over names, as this year's plan holds them."""
+    return tuple(state.items[i] for i in carried.item_ids)
+
+
+def _carry_in(state: PlanState, cmd: CarryIn, issued: Issued[object]) -> Events:
+    require_role(issued, OFFICE, "carrying plan items over to next year")
+    year = cmd.carried.to_year
+    events: Events = []
+    if state.status is PlanStatus.none:
+        events.append(ConsultationPlanDrafted(year=year, title=cmd.command.next_plan_title
+                                              or f"{year}年度协商监督计划"))
+    events.append(cmd.carried)
+    # Recorded as part of the draft as it stands (the amendment it is at: 0 before any).
+    events.extend(ConsultationPlanItemRecorded(year=year, amendment=state.amendments,
+                                               item=i.model_copy(update={"carried_over_from": cmd.carried.year}))
+                  for i in cmd.items)
+    return events
+
+
+def _item_held(state: PlanState, cmd: ItemHeld) -> Events:
+    to_year = state.carried_over.get(cmd.item_id)
+    if to_year is not None:
+        raise refuse("plan_item_carried_over", f"item {cmd.item_id} was carried over to the plan of {to_year}: "
+                     "its session is held from that plan", fields=["consultation_id"], to_year=to_year)
+    return [ConsultationPlanItemHeld(year=state.year, item_id=cmd.item_id, consultation_id=cmd.consultation_id,
+                                     held_on=cmd.held_on)]
+
+
 def _items(given: Sequence[c.PlanItemInput]) -> list[PlanItem]:
     """The items as recorded, each filling exactly its kind's field; refusals name `items.<i>.<field>`."""
     distinct([i.item_id for i in given], "plan items", "items")
@@ -153,13 +256,21 @@ def evolve(state: PlanState, event: DomainEvent) -> PlanState:
         case ConsultationPlanDrafted():
             return PlanState(year=event.year, status=PlanStatus.draft, title=event.title)
         case ConsultationPlanItemRecorded():
-            return replace(state, items={**state.items, event.item.item_id: event.item})
+            return replace(state, items={**state.items, event.item.item_id: event.item},
+                           withdrawn=state.withdrawn - {event.item.item_id})
         case ConsultationPlanAdopted():
             return replace(state, status=PlanStatus.adopted, adopted_on=event.adopted_on)
         case ConsultationPlanAmended():
             gone = set(event.withdrawn_item_ids)
-            return replace(state, amendments=event.amendment,
+            return replace(state, amendments=event.amendment, withdrawn=state.withdrawn | gone,
                            items={k: v for k, v in state.items.items() if k not in gone})
+        case ConsultationPlanItemHeld():
+            return replace(state, held=state.held | {event.item_id})
+        case ConsultationPlanItemsCarriedOver():
+            if event.year != state.year:  # next year's stream: its items follow as item-recorded
+                return state
+            carried = {**state.carried_over, **dict.fromkeys(event.item_ids, event.to_year)}
+            return replace(state, carried_over=carried)
     raise TypeError(f"a consultation plan has no event {type(event).__name__}")
 
 

@@ -110,6 +110,7 @@ class SurveysFigures:
     research_topics: int
     research_applications: int
     research_topics_applied_for: int  # topics taken on by an organization (application approved)
+    carried_over: tuple[str, ...] = ()  # plan items carried over to next year's plan (still planned this year)
 
 
 @dataclass(frozen=True)

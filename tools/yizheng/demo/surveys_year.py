@@ -11,7 +11,13 @@ lanes, ids) depends on the seed and the size only, the dates and the planned mon
 Time. Every date field is a past fact (never after today). Sessions are held in (or just after the start of)
 their planned month, so only items planned for a month up to now are held. Due dates are working days after
 sending on the kernel's calendar (the one the surveys service counts with), so items sent long enough ago
-with a short due are overdue today — here, unlike proposals, nothing forbids a due date in the past."""
+with a short due are overdue today — here, unlike proposals, nothing forbids a due date in the past.
+
+Joined up: every session invites its participants (but one member of the second session, who comes
+uninvited), two organizations and the item's departments; the first session's first outcome has two parts
+(outcomes of their own, tracked as its children) and a county leader's instruction; the first proposal-handling
+session's outcome names the proposals of its item and a public-opinion report; the plan's last item not held
+nor withdrawn is carried over to next year's plan, which the carry-over drafts."""
 
 from __future__ import annotations
 
@@ -135,6 +141,7 @@ class SurveysYear:
         self.lane_of: dict[str, str] = {}  # a tracked item's lane: its record's
         self.n_supervision = 3 if self.big else 2
         self.n_research = 6 if self.big else 4
+        self.linked = False  # a proposal-handling outcome named its proposals
 
     # ---- helpers ---------------------------------------------------------------------------------------
 
@@ -305,7 +312,21 @@ class SurveysYear:
         self.step("schedule-consultation", {
             "consultation_id": f"cs-{n_held + 1:02d}", "year": self.year, "item_id": pending["item_id"],
             "scheduled_on": (self.today + timedelta(days=self.rng.randint(10, 30))).isoformat(),
-            "venue": self.rng.choice(texts.MEETING_VENUES)}, lane=f"cs-{n_held + 1:02d}")
+            "venue": self.rng.choice(texts.MEETING_VENUES), **self.invitations(pending, [])},
+            lane=f"cs-{n_held + 1:02d}")
+        # At the year's end the last item neither held nor withdrawn moves to next year's plan (after every
+        # session's steps: its own session, if any, stays scheduled here and is not held from this plan).
+        self.carried_over = self.plan_items[-2]["item_id"]
+        self.step("carry-over-plan-items", {"year": self.year, "item_ids": [self.carried_over],
+                                            "reason": "受项目前期工作影响，年内未能开展，结转下年度"},
+                  lane=lane, phase=self.phase + 1)
+
+    def invitations(self, item: dict[str, Any], invited: list[Member]) -> dict[str, Any]:
+        """Whom a session invites: members by name, two organizations, the item's departments."""
+        units = list(dict.fromkeys([*([item["counterpart_unit_id"]] if item.get("counterpart_unit_id") else []),
+                                    *item["participating_unit_ids"]]))
+        return {"invited_member_ids": [m.member_id for m in invited],
+                "invited_organization_ids": [o.organization_id for o in self.c.orgs[:2]], "invited_unit_ids": units}
 
     def session(self, k: int, item: dict[str, Any]) -> None:
         c = self.c
@@ -322,9 +343,12 @@ class SurveysYear:
             speakers = self.unique(speakers, [c.featured])
         # Written opinions from members who did not speak (present or not).
         writers = [m for m in self.people(self.rng.randint(1, 3)) if m not in speakers]
+        # The second session's last participant came without an invitation (recorded, not refused).
+        invited = participants[:-1] if k == 1 else participants
         self.step("schedule-consultation", {"consultation_id": cid, "year": self.year, "item_id": item["item_id"],
                                             "scheduled_on": held_on.isoformat(),
-                                            "venue": self.rng.choice(texts.MEETING_VENUES)}, lane=lane)
+                                            "venue": self.rng.choice(texts.MEETING_VENUES),
+                                            **self.invitations(item, invited)}, lane=lane)
         self.step("hold-consultation", {
             "consultation_id": cid, "held_on": held_on.isoformat(),
             "participant_member_ids": [m.member_id for m in participants],
@@ -338,7 +362,14 @@ class SurveysYear:
         c.counts["consultations_held"] += 1
         units = list(dict.fromkeys([*([item["counterpart_unit_id"]] if item.get("counterpart_unit_id") else []),
                                     *item["participating_unit_ids"]]))
-        for j in range(2 if k % 2 == 0 else 1):
+        # The first session's first outcome has two parts; a proposal-handling session's first outcome names
+        # the proposals and a public-opinion report it grew from (the first such session's).
+        links: dict[str, Any] = {}
+        if item["kind"] == "proposal_handling" and not self.linked:
+            self.linked = True
+            links = {"proposal_ids": item["proposal_ids"],
+                     "opinion_report_ids": ["r-0001"] if self.c.size.reports else []}
+        for j in range(3 if k == 0 else 2 if k % 2 == 0 else 1):
             oid = f"{cid}-o{j + 1}"
             fate = OUTCOME_FATES[self.dealt[OUTCOME] % len(OUTCOME_FATES)]
             self.dealt[OUTCOME] += 1
@@ -350,8 +381,16 @@ class SurveysYear:
                 "text": f"就{item['title']}形成的协商意见，请有关部门研究落实。",
                 "sent_to": [["county_party_committee", "county_government"], ["county_government"],
                             ["county_party_committee"]][(k + j) % 3],
-                "sent_on": sent_on.isoformat(), "responsible_unit_ids": responsible, "due_working_days": days},
+                "sent_on": sent_on.isoformat(), "responsible_unit_ids": responsible, "due_working_days": days,
+                **({"parent_outcome_id": f"{cid}-o1"} if k == 0 and j else {}), **(links if j == 0 else {})},
                 lane=lane, on=sent_on)
+            if k == 0 and j == 0:
+                instructed_on = self.between(sent_on, sent_on + timedelta(days=15))
+                self.step("record-outcome-instruction", {
+                    "consultation_id": cid, "outcome_id": oid, "instruction_id": f"{oid}-i1",
+                    "leader": "县委书记", "level": "county_party_committee",
+                    "text": "请县政府分管领导牵头，有关部门认真研究吸纳，抓好落实。",
+                    "instructed_on": instructed_on.isoformat()}, lane=lane, on=instructed_on)
             self.lane_of[oid] = lane
             self.follow(self.opened(oid, OUTCOME, responsible, sent_on, days, fate))
 
@@ -545,4 +584,5 @@ class SurveysYear:
             overdue_today=tuple(sorted(i.item_id for i in self.items if i.overdue(self.today))),
             not_reported_by_unit=dict(sorted(not_reported.items())), supervision_topics=self.n_supervision,
             research_topics=self.n_research,
-            research_applications=self.applications, research_topics_applied_for=self.applied_for)
+            research_applications=self.applications, research_topics_applied_for=self.applied_for,
+            carried_over=(self.carried_over,))

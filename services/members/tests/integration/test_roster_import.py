@@ -78,7 +78,7 @@ async def test_a_csv_roster_with_bad_rows_reports_each_refusal_by_row(client: Cl
     assert all(GOOD_1 not in e["data"] and "13800138001" not in e["data"] and "城关镇1号" not in e["data"]
                for e in events), "contact data stays out of events"
     contact = (await client.get("/members/m-001/contact")).json()
-    assert contact == {"phone": "13800138001", "id_number": GOOD_1, "address": "城关镇1号"}
+    assert contact == {"phone": "13800138001", "id_number": GOOD_1, "address": "城关镇1号", "email": None}
 
     again = await _import(client, "roster.csv", _csv(ROWS[:2]))
     assert [r.get("rule") for r in again["rows"]] == ["member_already_registered", "member_already_registered"]

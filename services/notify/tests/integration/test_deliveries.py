@@ -40,7 +40,7 @@ async def test_a_cosigner_is_mailed_once_and_the_delivery_is_a_fact(notify: Noti
 
     assert await notify.parts.deliveries.tick() == 2  # the mail, and the SMS attempt (no mobile on file)
     assert [(m.template, m.address, m.reason) for m in notify.email.sent] == [
-        ("cosignature-requested", "li@example.cn", "你被邀请联名该提案")]
+        ("cosign-requested", "li@example.cn", "你被邀请联名该提案")]  # the email catalog's template
     assert notify.email.sent[0].unsubscribe_url and "token=" in notify.email.sent[0].unsubscribe_url
     assert await notify.parts.deliveries.tick() == 0
     assert len(notify.email.sent) == 1

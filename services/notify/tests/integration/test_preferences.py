@@ -49,7 +49,7 @@ async def test_quiet_hours_defer_mail_to_the_morning(notify: Notify) -> None:
     assert await notify.parts.deliveries.tick() == 0
     notify.clock.set(date(2026, 3, 3), hour=7)
     assert await notify.parts.deliveries.tick() == 1
-    assert [m.template for m in notify.email.sent] == ["cosignature-requested"]
+    assert [m.template for m in notify.email.sent] == ["cosign-requested"]  # the email catalog's id
 
 
 async def test_a_daily_digest_goes_out_once_at_the_chosen_hour(notify: Notify) -> None:
@@ -72,7 +72,7 @@ async def test_a_daily_digest_goes_out_once_at_the_chosen_hour(notify: Notify) -
     await notify.parts.deliveries.tick()
     await notify.parts.deliveries.tick()
     [digest] = mail_to(notify, "m-zhang")
-    assert digest.template == "digest" and len(digest.variables["notifications"]) == 2
+    assert digest.template == "digest" and len(digest.variables["items"]) == 2
 
 
 async def test_an_overdue_escalation_bypasses_digest_and_quiet_hours(notify: Notify) -> None:
@@ -90,7 +90,7 @@ async def test_an_overdue_escalation_bypasses_digest_and_quiet_hours(notify: Not
     await notify.parts.deliveries.tick()
     # The weekly digest (Friday 18:00) holds the normal news; the escalation went out at once, in quiet hours.
     assert sorted((m.template, m.urgency) for m in mail_to(notify, "m-wang")) == [
-        ("digest", "normal"), ("reply-due-escalate_leader", "critical")]
+        ("deadline-escalated", "critical"), ("digest", "normal")]  # reply-due-escalate_leader, mailed
 
 
 async def test_the_one_click_link_unsubscribes_from_the_category_without_login(notify: Notify) -> None:

@@ -92,8 +92,8 @@ async def test_the_replay_command_rebuilds_the_read_model(api: Api, service: Pro
     await api.caught_up()  # every event is readable now (no older transaction still in flight hides one)
     await service.projectors["read_model"].stop()  # else the live projector may apply them first
     replayable = resolve("proposals.read_model")
-    applied = await replayable.run(ReplayOptions(database_url, "unused:9092", schema=fresh_schema))
-    assert applied == len(await service.store.read_all(Checkpoint.zero())) == 4
+    report = await replayable.run(ReplayOptions(database_url, "unused:9092", schema=fresh_schema))
+    assert report.applied == len(await service.store.read_all(Checkpoint.zero())) == 4
     assert await service.parts.read_model.numbers(service.pool, "cppcc-county-a", 2026) == ["2026-001"]
 
 

@@ -116,7 +116,8 @@ async def test_a_consultation_from_plan_item_to_an_outcome_implemented_after_a_r
         "consultation_id": "c-sewage", "outcome_id": "o-sewage", "kind": "counterpart",
         "title": "关于加快农村生活污水治理的协商意见", "held_on": "2026-04-10",
         "participant_member_ids": ["m-zhang", "m-li"],
-        "sent_to": ["county_party_committee", "county_government"], "implementation_due": "2026-05-06"}
+        "sent_to": ["county_party_committee", "county_government"], "implementation_due": "2026-05-06",
+        "sent_on": "2026-04-24", "parent_outcome_id": None, "proposal_ids": [], "opinion_report_ids": []}
 
 
 async def test_a_session_for_an_item_not_in_an_adopted_plan_is_refused(api: Api, clock: FakeClock) -> None:

@@ -14,7 +14,15 @@ from contracts.bounded import not_after_today
 from contracts.envelope import Role
 from contracts.registry import REGISTRY
 from contracts.surveys import commands as c
-from contracts.surveys import consultation, consultation_plan, participation, research, supervision, tracking
+from contracts.surveys import (
+    consultation,
+    consultation_plan,
+    instructions,
+    participation,
+    research,
+    supervision,
+    tracking,
+)
 from contracts.surveys.service import SERVICE
 from contracts.tests.schemas import models_of, unbounded
 from contracts.tests.test_events_accept_what_commands_produce import TODAY, _adapter, _extremes
@@ -29,9 +37,12 @@ PRODUCES: list[tuple[type[BaseModel], type[BaseModel], dict[str, str]]] = [
     (c.PlanItemInput, consultation_plan.PlanItem, {}),
     (c.AmendConsultationPlan, consultation_plan.ConsultationPlanAmended, {"withdraw_item_ids": "withdrawn_item_ids"}),
     (c.AdoptConsultationPlan, consultation_plan.ConsultationPlanAdopted, {}),
+    (c.CarryOverPlanItems, consultation_plan.ConsultationPlanItemsCarriedOver, {}),
+    (c.CarryOverPlanItems, consultation_plan.ConsultationPlanDrafted, {"next_plan_title": "title"}),
     (c.ScheduleConsultation, consultation_plan.ConsultationScheduled, {}),
     (c.HoldConsultation, consultation_plan.ConsultationHeld, {}),
     (c.RecordConsultationOutcome, consultation.ConsultationOutcomeRecorded, {}),
+    (c.RecordOutcomeInstruction, instructions.ConsultationOutcomeInstructionRecorded, {}),
     (c.RecordConsultationOutcome, tracking.TrackedItemOpened,
      {"outcome_id": "item_id", "consultation_id": "source_id", "text": "summary", "responsible_unit_ids": "unit_ids"}),
     (c.ReportTrackedItemProgress, tracking.TrackedItemProgressReported, {}),
@@ -82,7 +93,7 @@ def test_past_facts_are_past_dates() -> None:
                     ("RecordTrackedItemLookback", "looked_back_on"), ("LogSupervisionActivity", "held_on"),
                     ("ReportSupervision", "reported_on"), ("RecordAppraisalParticipation", "held_on"),
                     ("ApplyForResearchTopic", "applied_on"), ("LogResearchFieldDay", "held_on"),
-                    ("ReportResearch", "reported_on")}
+                    ("ReportResearch", "reported_on"), ("RecordOutcomeInstruction", "instructed_on")}
 
 
 @pytest.mark.parametrize(("command", "event", "name", "recorded_as"), CASES,
@@ -137,10 +148,12 @@ def test_every_surveys_event_is_on_the_surveys_topic_in_the_past_tense() -> None
             "tracked-item-looked-back", "supervision-topic-opened", "supervision-activity-logged",
             "supervision-reported", "supervision-report-recorded", "appraisal-participation-recorded",
             "research-topic-planned", "research-application-recorded", "research-application-decided",
-            "research-team-formed", "research-participation-recorded", "research-reported"} <= set(names)
+            "research-team-formed", "research-participation-recorded", "research-reported",
+            "consultation-plan-item-held", "consultation-plan-items-carried-over",
+            "consultation-outcome-instruction-recorded"} <= set(names)
     assert all(n.rsplit("-", 1)[-1] in {"recorded", "opened", "reported", "up", "reopened", "drafted", "adopted",
                                          "amended", "scheduled", "held", "back", "logged", "planned", "decided",
-                                         "formed"} for n in names)
+                                         "formed", "over"} for n in names)
 
 
 def test_roles_follow_who_does_the_work() -> None:
@@ -150,6 +163,7 @@ def test_roles_follow_who_does_the_work() -> None:
     assert roles["record-tracked-item-verdict"] == {Role.office_staff}
     # Supervision and research records earn members points: the office keeps them, not members themselves.
     assert all(roles[n] == {Role.office_staff} for n in (
+        "carry-over-plan-items", "record-outcome-instruction",
         "record-tracked-item-lookback", "open-supervision-topic", "log-supervision-activity", "report-supervision",
         "record-appraisal-participation", "plan-research-topic", "apply-for-research-topic",
         "decide-research-application", "form-research-team", "log-research-field-day", "report-research"))
