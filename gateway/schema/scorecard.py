@@ -205,6 +205,10 @@ class Scorecard:
         rows = await ctx(info).loaders.activity.load(self._key)
         return [ActivityItem.of(r) for r in rows if r["kind"] in kinds]
 
+    async def _summary(self, info: strawberry.Info, kind: str) -> ActivitySummary:
+        items = await self._activity(info, kind)
+        return ActivitySummary(count=len(items), items=items)
+
     @strawberry.field
     async def attendance(self, info: strawberry.Info) -> AttendanceSummary:
         items = await self._activity(info, "attendance")
@@ -243,38 +247,31 @@ class Scorecard:
 
     @strawberry.field
     async def training(self, info: strawberry.Info) -> ActivitySummary:
-        items = await self._activity(info, "training")
-        return ActivitySummary(count=len(items), items=items)
+        return await self._summary(info, "training")
 
     @strawberry.field
     async def charity(self, info: strawberry.Info) -> ActivitySummary:
-        items = await self._activity(info, "charity")
-        return ActivitySummary(count=len(items), items=items)
+        return await self._summary(info, "charity")
 
     @strawberry.field
     async def awards(self, info: strawberry.Info) -> ActivitySummary:
-        items = await self._activity(info, "award")
-        return ActivitySummary(count=len(items), items=items)
+        return await self._summary(info, "award")
 
     @strawberry.field(description="Consultations taken part in (role participant, speaker or written_opinion).")
     async def consultations(self, info: strawberry.Info) -> ActivitySummary:
-        items = await self._activity(info, "consultation")
-        return ActivitySummary(count=len(items), items=items)
+        return await self._summary(info, "consultation")
 
     @strawberry.field(description="Democratic supervision reports the member took part in.")
     async def supervision(self, info: strawberry.Info) -> ActivitySummary:
-        items = await self._activity(info, "supervision")
-        return ActivitySummary(count=len(items), items=items)
+        return await self._summary(info, "supervision")
 
     @strawberry.field(description="Research and inspection field days (status research or inspection).")
     async def research(self, info: strawberry.Info) -> ActivitySummary:
-        items = await self._activity(info, "research")
-        return ActivitySummary(count=len(items), items=items)
+        return await self._summary(info, "research")
 
     @strawberry.field(description="Democratic appraisal rounds taken part in.")
     async def appraisals(self, info: strawberry.Info) -> ActivitySummary:
-        items = await self._activity(info, "appraisal")
-        return ActivitySummary(count=len(items), items=items)
+        return await self._summary(info, "appraisal")
 
     @strawberry.field(description="The grade bands of the year (the rulebook's, or the default).")
     def grade_bands(self) -> list[GradeBand]:
