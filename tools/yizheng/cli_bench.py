@@ -1,5 +1,6 @@
-"""`yizheng bench kernel`: the kernel's durable appends vs pgbench and its relay vs raw aiokafka
-(see yizheng.bench and bench/RESULTS.md)."""
+"""`yizheng bench kernel`: the kernel's durable appends vs pgbench and its relay vs raw aiokafka;
+`yizheng bench notify`: the notify service's intake and delivery worker vs raw aiosmtplib (see yizheng.bench
+and bench/RESULTS.md)."""
 
 from __future__ import annotations
 
@@ -70,6 +71,54 @@ def kernel(
         typer.secho(f"benchmark failed: {exc}", fg=typer.colors.RED, err=True)
         raise typer.Exit(1) from None
     machine = {**machine_start, "postgresql": result.server.get("server_version")}
+    doc = document(result, machine, started)
+    typer.echo(render(doc))
+    if json_file is not None:
+        write_json(json_file, doc)
+        typer.echo(f"\nwrote {json_file}", err=True)
+
+
+@app.command()
+def notify(
+    json_file: Path | None = typer.Option(None, "--json", help="Write raw figures, ratios and machine info here."),
+    full: bool = typer.Option(False, "--full/--quick",
+                              help="--quick (default): the small demo county (40 members, 40 proposals); "
+                                   "--full: the whole demo county (200 members, 300 proposals)."),
+    rounds: int | None = typer.Option(None, min=1, help="Override the number of alternating rounds (3)."),
+    senders: int | None = typer.Option(None, min=1, help="The delivery worker's messages in flight, and the "
+                                                         "baseline's (default: YIZHENG_NOTIFY_SENDERS, else 4)."),
+) -> None:
+    """Notify's intake (notifications created per second from a demo county's events) and its delivery worker
+    (mails per second to a local SMTP server), next to raw aiosmtplib sending the same mails."""
+    import dataclasses
+    import logging
+    from datetime import UTC, datetime
+
+    from yizheng.bench.notify import NotifyBenchConfig, NotifyBenchError, run_notify_bench
+    from yizheng.bench.notify_county import CountyError
+    from yizheng.bench.notify_report import document, render
+    from yizheng.bench.report import machine_info, write_json
+    from yizheng.infra import InfraError, ensure_up
+
+    config = NotifyBenchConfig.full(senders) if full else NotifyBenchConfig.quick(senders)
+    if rounds is not None:
+        config = dataclasses.replace(config, rounds=rounds)
+    # Their INFO lines (a consumer per round joining its group, each mail the sink takes) would bury the figures.
+    # A filter, not a level: every FastStream broker sets its logger's level again when it is made.
+    for name in ("faststream", "faststream.access.kafka", "aiokafka", "mail.log"):
+        logging.getLogger(name).addFilter(lambda record: record.levelno >= logging.WARNING)
+    try:
+        endpoints = ensure_up(say=_say)
+    except InfraError as exc:
+        typer.secho(f"infrastructure is not available:\n{exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(1) from None
+    started = datetime.now(UTC)
+    machine = machine_info(endpoints.database_url, endpoints.kafka_bootstrap, {})
+    try:
+        result = event_loop.run(run_notify_bench(endpoints.database_url, endpoints.kafka_bootstrap, config, say=_say))
+    except (NotifyBenchError, CountyError) as exc:
+        typer.secho(f"benchmark failed: {exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(1) from None
     doc = document(result, machine, started)
     typer.echo(render(doc))
     if json_file is not None:

@@ -4,9 +4,11 @@ Nothing leaves the machine; the notify service is pointed at them through its en
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from contracts.notify.service import SERVICE as NOTIFY
 from notify.channels.settings import LOCAL_SMS_PORT, LOCAL_SMTP_PORT
 from runtime import settings
 from yizheng.infra.ports import free_port, is_listening
@@ -21,9 +23,12 @@ class LocalSinks:
     mailbox: Path
 
     def env(self) -> dict[str, str]:
-        """What the notify service reads to send to these sinks."""
+        """What the notify service reads to send to these sinks, and where its mails' links point: locally
+        nothing routes /unsubscribe from the gateway's port (the cluster's ingress does), so the one-click
+        link in a mail names the notify service itself, unless YIZHENG_PUBLIC_URL is set."""
+        public = os.environ.get("YIZHENG_PUBLIC_URL", "").strip() or f"http://{settings.LOOPBACK}:{NOTIFY.port}"
         return {"YIZHENG_SMTP_HOST": self.smtp.host, "YIZHENG_SMTP_PORT": str(self.smtp.port),
-                "YIZHENG_SMTP_TLS": "none", "YIZHENG_SMS_ENDPOINT": self.sms.url}
+                "YIZHENG_SMTP_TLS": "none", "YIZHENG_SMS_ENDPOINT": self.sms.url, "YIZHENG_PUBLIC_URL": public}
 
     def describe(self) -> list[str]:
         return [f"mail: smtp://{self.smtp.host}:{self.smtp.port} keeps every message in {self.mailbox} "

@@ -18,6 +18,7 @@ week; `Expected.overdue_as_of` is the day after the last of them."""
 from __future__ import annotations
 
 import random
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -46,6 +47,21 @@ DEFAULT_COMMITTEE = "demo-county"
 TERM = 10
 
 OFFICE = Who("office_staff", "office-demo")
+# The county's mailboxes are under a reserved domain (RFC 2606's `.example`): mail to them can never reach a
+# real person, while the notify service mails them as it would anyone (`make run` keeps it in .yizheng/mailbox).
+MAIL_TLD = "example"
+
+
+def mail_domain(committee_id: str) -> str:
+    """`demo-county.example` for the committee `demo-county`: a DNS label made of the committee's id."""
+    label = re.sub(r"[^a-z0-9-]+", "-", committee_id.lower()).strip("-")[:63].strip("-") or "county"
+    return f"{label}.{MAIL_TLD}"
+
+
+def mail_address(person_id: str, committee_id: str) -> str:
+    """A member's or a unit staff member's address: their id (already a valid local part) at the county's
+    domain. From ids only, so the script stays a pure function of the seed and size."""
+    return f"{person_id.lower()}@{mail_domain(committee_id)}"
 
 
 @dataclass(frozen=True)
@@ -367,7 +383,8 @@ class _County:
         for m in self.members:
             body: dict[str, Any] = {"member_id": m.member_id, "name": m.name, "sector": m.sector, "term": TERM,
                                     "session": m.session, "joined_on": m.joined_on.isoformat(),
-                                    "standing_committee": m.standing}
+                                    "standing_committee": m.standing,
+                                    "contact": {"email": mail_address(m.member_id, self.committee_id)}}
             for key, value in (("township_id", m.township), ("chair_role", m.chair_role),
                                ("special_committee_id", m.special_committee),
                                ("special_supervisor_unit_id", m.supervisor_unit)):
@@ -376,9 +393,11 @@ class _County:
             self.step(MEMBERS, "register-member", OFFICE, body, lane=f"member-{m.member_id}", phase=1)
         taken = set(self.labels.values())
         for u in self.units:
+            staff_id = f"{u.unit_id}-staff"
             self.step(MEMBERS, "add-unit-staff", OFFICE,
-                      {"unit_id": u.unit_id, "staff_id": f"{u.unit_id}-staff", "name": self.unique_name(taken),
-                       "title": self.rng.choice(texts.STAFF_TITLES), "is_liaison": True},
+                      {"unit_id": u.unit_id, "staff_id": staff_id, "name": self.unique_name(taken),
+                       "title": self.rng.choice(texts.STAFF_TITLES), "is_liaison": True,
+                       "email": mail_address(staff_id, self.committee_id)},
                       lane=f"unit-{u.unit_id}", phase=1)
         for o in orgs:
             in_org = [m for m in self.members if m.sector == o.sector]
