@@ -87,7 +87,6 @@ def test_every_member_and_unit_liaison_has_a_mailbox_of_a_reserved_domain() -> N
     assert next(s.body["email"] for s in other.steps if s.command == "add-unit-staff").endswith("@county-b.example")
 
 
-@pytest.mark.slow
 async def test_the_demo_countys_people_get_one_digest_each_at_18_00(
         platform: InProcessPlatform, smtp_server: SmtpSink, wait_until: WaitUntil) -> None:
     script = generate(7, now=datetime.now(UTC), size=Size.small(), committee_id=DEMO)

@@ -298,7 +298,6 @@ async def own_database(infra: Endpoints, pg_pool: asyncpg.Pool) -> AsyncIterator
         await pg_pool.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-@pytest.mark.slow  # two real processes started: ~20 s
 async def test_notify_killed_mid_send_and_restarted_leaves_that_mail_unknown_and_mails_everyone_else_once(
         infra: Endpoints, own_database: str, topic_prefix: str, smtp: StallingSmtp) -> None:
     await create_topics(infra.kafka_bootstrap, [f"{topic_prefix}{t}" for t in [*CONSUMED, topics.NOTIFY]])

@@ -84,7 +84,6 @@ def _parts(mail: Message) -> tuple[str, str]:
     return str(text.get_content()), str(html.get_content())
 
 
-@pytest.mark.slow
 async def test_a_cosigner_gets_one_real_mail_and_its_unsubscribe_link_works(
         platform: InProcessPlatform, smtp_server: SmtpSink, wait_until: WaitUntil,
         caplog: pytest.LogCaptureFixture) -> None:
