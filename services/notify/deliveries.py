@@ -33,10 +33,12 @@ from contracts.notify.delivery import DeliveryEnd, NotificationDelivered, Notifi
 from contracts.notify.vocabulary import Digest
 from contracts.notify.webhooks import WebhookEndpointDisabled
 from eventstore.db import quote_ident
+from eventstore.holiday_calendar import recorded_calendar
 from eventstore.store import EventStore
 from eventstore.streams import stream_id
 from eventstore.tailing import StoreTailer
 from eventstore.unit_of_work import Clock
+from eventstore.workdays import DEFAULT_CALENDAR, WorkCalendar
 from notify import mail
 from notify.channels.base import Channel, Outcome, Outgoing, SendResult
 from notify.channels.unsubscribe import UnsubscribeClaim, unsubscribe_url
@@ -220,17 +222,22 @@ class DeliveryWorker:
         variables: dict[str, Any] = _variables(lead)
         template = "digest" if digest else lead["template"]
         today = local_date(now)
+        # Days left and overdue, in a mail or SMS, count the committee's working days (webhooks carry dates).
+        calendar = await self._calendar(first["committee_id"]) if first["channel"] in ("email", "sms") \
+            else DEFAULT_CALENDAR
         if digest and first["channel"] == "email":
             prefs = await self._preferences(lead)
             variables = mail.digest_variables("每周" if prefs.digest is Digest.weekly else "每日",
-                                              [{**n, "variables": _variables(n)} for n in notes], today=today)
+                                              [{**n, "variables": _variables(n)} for n in notes], today=today,
+                                              calendar=calendar)
         elif digest:
             variables = {"count": len(notes),  # an SMS digest's approved text says how many; webhooks list them
                          "notifications": [{"template": n["template"], "reason": n["reason"], **_variables(n)}
                                            for n in notes]}
         elif first["channel"] in ("email", "sms"):  # the catalogs' template (one id for both) and its variables
             template = mail.email_template(template)
-            variables = mail.email_variables(template, variables, today=today, recipient_id=lead["recipient_id"])
+            variables = mail.email_variables(template, variables, today=today, recipient_id=lead["recipient_id"],
+                                             calendar=calendar)
         message = Outgoing(
             notification_id=first["digest_id"] if digest else lead["notification_id"],
             committee_id=first["committee_id"], channel=first["channel"], recipient_id=first["target_id"],
@@ -246,6 +253,10 @@ class DeliveryWorker:
         if result.outcome is Outcome.failed and first["channel"] == "email":
             await self._bounce(first["committee_id"], address)
         await self._end(rows, result, now)
+
+    async def _calendar(self, committee_id: str) -> WorkCalendar:
+        async with self.pool.acquire() as conn:
+            return await recorded_calendar(self.facts.store, committee_id, conn)
 
     async def _preferences(self, note: asyncpg.Record) -> Preferences:
         async with self.pool.acquire() as conn:

@@ -7,7 +7,7 @@ Recipients come from the event, or from the service's own record of the proposal
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import asyncpg
@@ -26,7 +26,7 @@ from notify.writer import Facts, Notice, context, derived_id, write
 
 PARTY_TYPES = frozenset({"proposal-submitted", "proposal-resubmitted", "cosigner-confirmed", "proposal-accepted",
                          "proposal-assigned", "reassignment-granted", "key-proposal-designated",
-                         "member-registered", "member-updated", "tracked-item-opened"})
+                         "member-registered", "member-updated", "tracked-item-opened", "meeting-scheduled"})
 TASK_TYPES = frozenset({"proposal-submitted", "cosigner-confirmed", "cosigner-declined", "cosigner-lapsed",
                         "proposal-withdrawn", "proposal-assigned", "reassignment-granted", "handling-reopened",
                         "proposal-replied", "tracked-item-opened", "tracked-item-progress-reported",
@@ -55,7 +55,7 @@ class Intake:
     async def reset(self, conn: asyncpg.Connection) -> None:
         # Only what is rebuilt from the topics; notifications stay (their ids make a replay write nothing new).
         await conn.execute(f"DELETE FROM {self.s}.proposal_parties; DELETE FROM {self.s}.members; "
-                           f"DELETE FROM {self.s}.tracked_items")
+                           f"DELETE FROM {self.s}.tracked_items; DELETE FROM {self.s}.meetings")
 
     async def apply(self, conn: asyncpg.Connection, delivered: Delivered) -> None:
         env, t = delivered.envelope, delivered.envelope.type
@@ -79,9 +79,18 @@ class Intake:
         if t.startswith("member-"):
             return
         if t == "tracked-item-opened":
-            await conn.execute(f"INSERT INTO {s}.tracked_items VALUES ($1, $2, $3) ON CONFLICT "
-                               "(committee_id, item_id) DO UPDATE SET unit_ids = excluded.unit_ids",
-                               committee, data["item_id"], data["unit_ids"])
+            await conn.execute(f"INSERT INTO {s}.tracked_items (committee_id, item_id, unit_ids, title, subject) "
+                               "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (committee_id, item_id) DO UPDATE SET "
+                               "unit_ids = excluded.unit_ids, title = excluded.title, subject = excluded.subject",
+                               committee, data["item_id"], data["unit_ids"], data["title"], data["subject"])
+            return
+        if t == "meeting-scheduled":  # the latest schedule of a meeting is the one its messages give
+            await conn.execute(f"INSERT INTO {s}.meetings VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT "
+                               "(committee_id, meeting_id) DO UPDATE SET kind = excluded.kind, title = excluded.title, "
+                               "starts_at = excluded.starts_at, ends_at = excluded.ends_at, venue = excluded.venue",
+                               committee, data["meeting_id"], data["kind"], data["title"],
+                               datetime.fromisoformat(data["starts_at"]), datetime.fromisoformat(data["ends_at"]),
+                               data.get("venue") or "")
             return
         pid = data["proposal_id"]
         await conn.execute(f"INSERT INTO {s}.proposal_parties (committee_id, proposal_id) VALUES ($1, $2) "
@@ -146,6 +155,8 @@ class Intake:
         if row is not None:
             found.setdefault("title", row["title"])
             found.setdefault("number", row["number"])
+        if data.get("meeting_id"):
+            found.update(await meeting_variables(conn, self.schema, committee, data["meeting_id"]))
         return found
 
     async def _tell(self, conn: asyncpg.Connection, delivered: Delivered, rule: Rule, data: dict[str, Any]) -> None:
@@ -230,6 +241,18 @@ class Intake:
         await self.facts.append(conn, stream_id("reminders", committee, derived_id("t", task_id)), [RemindersScheduled(
             task_id=task_id, task=name, subject_id=subject, recipient_kind=kind, recipient_id=rid, due=due,
             steps=[ReminderStep(step_id=st.step_id, kind=st.kind, on=st.on) for st in steps])], ctx)
+
+
+async def meeting_variables(conn: asyncpg.Connection, schema: str, committee: str,
+                            meeting_id: str) -> dict[str, Any]:
+    """What a message about the meeting says of it: its title, when (the instants; the mail words them in
+    China's time) and where; nothing before its schedule is heard of."""
+    row = await conn.fetchrow(f"SELECT title, starts_at, ends_at, venue FROM {quote_ident(schema)}.meetings "
+                              "WHERE committee_id = $1 AND meeting_id = $2", committee, meeting_id)
+    if row is None:
+        return {}
+    return {"meeting": row["title"], "meeting_starts_at": row["starts_at"].isoformat(),
+            "meeting_ends_at": row["ends_at"].isoformat(), "venue": row["venue"]}
 
 
 async def cancel_task(conn: asyncpg.Connection, schema: str, facts: Facts, committee: str, task_id: str,

@@ -17,6 +17,12 @@ class Step:
     on: date
 
 
+def days_before(step_id: str) -> int | None:
+    """How many working days before the deadline a `before` step goes out (None for the other steps)."""
+    head, _, n = step_id.rpartition(":")
+    return int(n) if head.endswith(":before") and n.isdigit() else None
+
+
 def working_days_before(calendar: WorkCalendar, day: date, count: int) -> date:
     """The working day `count` working days before `day` (`day` itself not counted)."""
     while count:

@@ -1,7 +1,7 @@
 """The reminder worker: sends the ladder steps due today (China's date on the service's clock) as
-notifications; an escalation step goes to the office (督办) or the supervising leaders, `critical`. Each
-step is claimed `FOR UPDATE SKIP LOCKED` and marked fired in the transaction that writes its notification,
-so two replicas never send one twice."""
+notifications, on the channels the ladder names for the step; an escalation step goes to the office (督办) or
+the supervising leaders, `critical`. Each step is claimed `FOR UPDATE SKIP LOCKED` and marked fired in the
+transaction that writes its notification, so two replicas never send one twice."""
 
 from __future__ import annotations
 
@@ -14,10 +14,11 @@ import asyncpg
 
 from contracts.clock import local_date
 from contracts.notify.reminders import ReminderEscalated, StepKind
-from contracts.notify.vocabulary import ChannelName, RecipientKind, Urgency
+from contracts.notify.vocabulary import RecipientKind, Urgency
 from eventstore.db import quote_ident
 from eventstore.streams import stream_id
 from eventstore.unit_of_work import Clock
+from notify.ladder import days_before
 from notify.rules import rulebook
 from notify.writer import Facts, Notice, context, derived_id, write
 
@@ -96,13 +97,24 @@ class ReminderWorker:
                                     ctx)
         variables = {"task_id": step["task_id"], "subject_id": step["subject_id"], "due": step["due"].isoformat(),
                      "step": kind.value, "unit_id": step["recipient_id"]}
-        # What the reminder is about, in the words the proposal's own mails use (its title, its number).
-        about = await conn.fetchrow(f"SELECT title, number FROM {self.s}.proposal_parties WHERE committee_id = $1 "
-                                    "AND proposal_id = $2", committee, step["subject_id"])
-        variables.update({k: about[k] for k in ("title", "number") if about is not None and about[k]})
+        variables.update(await self._about(conn, committee, step["task_id"], step["subject_id"]))
+        channels = ladder.channels_of(kind, days_before(step["step_id"]))  # the ladder's data says which
         for recipient_kind, rid in to:
             await write(conn, self.schema, self.facts, Notice(
                 committee, recipient_kind, rid, f"{ladder.template}-{kind.value}", ladder.category.value, urgency,
-                (ChannelName.inbox, ChannelName.email, ChannelName.sms), step["subject_id"], REASONS[kind],
+                channels, step["subject_id"], REASONS[kind],
                 f"{committee}:{step['step_id']}:{step['due']}", "reminder", now, variables,
                 reminder_id=step["step_id"]), ctx)
+
+    async def _about(self, conn: asyncpg.Connection, committee: str, task_id: str, subject_id: str) -> dict[str, str]:
+        """What the reminder is about, in the words its own mails use: a tracked item's title and kind, or the
+        proposal's title and number."""
+        if task_id.startswith("tracked:"):
+            item = await conn.fetchrow(f"SELECT title, subject FROM {self.s}.tracked_items WHERE committee_id = $1 "
+                                       "AND item_id = $2", committee, subject_id)
+            found = {"title": item["title"], "item_kind": item["subject"]} if item is not None else {}
+        else:
+            row = await conn.fetchrow(f"SELECT title, number FROM {self.s}.proposal_parties WHERE committee_id = $1 "
+                                      "AND proposal_id = $2", committee, subject_id)
+            found = {k: row[k] for k in ("title", "number")} if row is not None else {}
+        return {k: v for k, v in found.items() if v}

@@ -1,7 +1,8 @@
 """The rules kept as data (`rules/default.yaml`, and a committee's own `rules/<committee_id>.yaml`): for an
 event type, who is told, by which template, in which category, at which urgency, on which channels; and the
-reminder ladder of each kind of task; and the preferences of a person who has chosen none (a committee may
-gather normal mail into a daily digest by default; `critical` always goes at once)."""
+reminder ladder of each kind of task, with the channels of each of its steps; and the preferences of a person
+who has chosen none (a committee may gather normal mail into a daily digest by default; `critical` always goes
+at once)."""
 
 from __future__ import annotations
 
@@ -13,12 +14,19 @@ from typing import Any
 
 import yaml
 
+from contracts.notify.reminders import StepKind
 from contracts.notify.vocabulary import Category, ChannelName, Digest, Urgency
 from notify.policy import DEFAULTS, Preferences
 
 RULES_DIR = Path(__file__).parent / "rules"
 SELECTORS = frozenset({"cosigners", "proposers", "units", "new_unit", "office", "supervising_leaders", "member",
                        "members"})
+# The channels a ladder's step may name (webhook deliveries follow the endpoints registered per category); a
+# step whose channels the ladder does not name goes on all three.
+STEP_CHANNELS = (ChannelName.inbox, ChannelName.email, ChannelName.sms)
+# A ladder's `channels` keys: each step kind, and `last_before` for the step nearest the deadline.
+LAST_BEFORE = "last_before"
+STEP_KEYS = frozenset({*(k.value for k in StepKind), LAST_BEFORE})
 
 
 @dataclass(frozen=True)
@@ -43,6 +51,15 @@ class Ladder:
     escalate_leader_after: int | None
     category: Category
     template: str
+    channels: Mapping[str, tuple[ChannelName, ...]] = field(default_factory=dict)  # STEP_KEYS -> channels
+
+    def channels_of(self, kind: StepKind, days_before: int | None = None) -> tuple[ChannelName, ...]:
+        """The channels of a step; the reminder `days_before` the deadline is the last one when no step of the
+        ladder comes nearer (it takes `last_before` where the ladder names it)."""
+        if kind is StepKind.before and self.before and days_before == min(self.before) \
+                and LAST_BEFORE in self.channels:
+            return self.channels[LAST_BEFORE]
+        return self.channels.get(kind.value, STEP_CHANNELS)
 
 
 @dataclass(frozen=True)
@@ -67,16 +84,32 @@ def _rule(raw: Mapping[str, Any]) -> Rule:
                 Urgency(raw.get("urgency", "normal")), dict(raw.get("when") or {}))
 
 
-def _ladder(raw: Mapping[str, Any]) -> Ladder:
+def _ladder(name: str, raw: Mapping[str, Any]) -> Ladder:
     return Ladder(tuple(sorted(raw["before"], reverse=True)), bool(raw["overdue"]), raw["escalate_office_after"],
-                  raw["escalate_leader_after"], Category(raw["category"]), raw["template"])
+                  raw["escalate_leader_after"], Category(raw["category"]), raw["template"],
+                  _step_channels(name, raw.get("channels") or {}))
+
+
+def _step_channels(ladder: str, raw: Mapping[str, Any]) -> dict[str, tuple[ChannelName, ...]]:
+    unknown = sorted(set(raw) - STEP_KEYS)
+    if unknown:
+        raise ValueError(f"ladder {ladder}: channels for unknown steps {unknown} (steps: {sorted(STEP_KEYS)})")
+    found: dict[str, tuple[ChannelName, ...]] = {}
+    for step, names in raw.items():
+        if not isinstance(names, list) or not names:
+            raise ValueError(f"ladder {ladder}: the channels of step {step} must be a non-empty list")
+        channels = tuple(dict.fromkeys(c for c in STEP_CHANNELS if c.value in names))
+        if set(names) != {c.value for c in channels}:
+            raise ValueError(f"ladder {ladder}: step {step} may use only inbox, email and sms, not {list(names)}")
+        found[step] = channels
+    return found
 
 
 def parse(raw: Mapping[str, Any], base: Rulebook | None = None) -> Rulebook:
     rules = dict(base.rules) if base else {}
     ladders = dict(base.ladders) if base else {}
     rules.update({t: tuple(_rule(r) for r in rs) for t, rs in (raw.get("rules") or {}).items()})
-    ladders.update({n: _ladder(lad) for n, lad in (raw.get("ladders") or {}).items()})
+    ladders.update({n: _ladder(n, lad) for n, lad in (raw.get("ladders") or {}).items()})
     return Rulebook(rules, ladders, _preferences(raw.get("preferences"), base.preferences if base else DEFAULTS))
 
 

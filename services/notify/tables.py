@@ -1,6 +1,6 @@
 """The notify service's own tables beyond the event store: the inbox, the deliveries, the parties of the
-proposals it has heard of, preferences, reminders, webhook endpoints (URL and secret private) and bounce
-counts (by a hash of the address, never the address)."""
+proposals it has heard of, the tracked items and meetings its messages name, preferences, reminders, webhook
+endpoints (URL and secret private) and bounce counts (by a hash of the address, never the address)."""
 
 from __future__ import annotations
 
@@ -61,6 +61,19 @@ CREATE TABLE IF NOT EXISTS {s}.tracked_items (     -- the units of each tracked 
     item_id text NOT NULL,
     unit_ids text[] NOT NULL,
     PRIMARY KEY (committee_id, item_id)
+);
+-- What its reminders call it: its title and kind (consultation_outcome | rectification | research_recommendation).
+ALTER TABLE {s}.tracked_items ADD COLUMN IF NOT EXISTS title text NOT NULL DEFAULT '';
+ALTER TABLE {s}.tracked_items ADD COLUMN IF NOT EXISTS subject text NOT NULL DEFAULT '';
+CREATE TABLE IF NOT EXISTS {s}.meetings (          -- the meetings as scheduled: what an invitation says
+    committee_id text NOT NULL,
+    meeting_id text NOT NULL,
+    kind text NOT NULL,
+    title text NOT NULL,
+    starts_at timestamptz NOT NULL,
+    ends_at timestamptz NOT NULL,
+    venue text NOT NULL DEFAULT '',
+    PRIMARY KEY (committee_id, meeting_id)
 );
 CREATE TABLE IF NOT EXISTS {s}.members (
     committee_id text NOT NULL,

@@ -26,9 +26,11 @@ from aiokafka import AIOKafkaProducer
 from jinja2 import Environment, meta
 
 from contracts import topics
-from contracts.members.meeting import LeaveDecided, MeetingInvitationSent
+from contracts.clock import at_local
+from contracts.members.meeting import LeaveDecided, MeetingInvitationSent, MeetingScheduled
 from contracts.members.scoring import MemberGraded
 from contracts.notify.reminders import StepKind
+from contracts.proposals import HolidayScheduleRecorded
 from contracts.proposals import proposal as p
 from contracts.proposals.lookback import LookbackOpened
 from contracts.registry import DomainEvent
@@ -40,6 +42,7 @@ from notify.channels.settings import EmailSettings, SmsSettings, UnsubscribeSett
 from notify.channels.sms import SmsChannel
 from notify.channels.sms import catalog as sms_catalog
 from notify.channels.unsubscribe import UnsubscribeClaim, read_token
+from notify.ladder import days_before
 from notify.parts import CHANNELS, CONTACTS, NotifyParts
 from notify.rules import Ladder, Rule, default_rulebook, rulebook
 from notify.service import DEFINITION
@@ -96,11 +99,24 @@ ASSIGNED = _proposal(_assigned())
 
 @dataclass(frozen=True)
 class Scenario:
-    """The facts before, the fact the rule answers, and who each of the type's rules tells."""
+    """The facts before, the fact the rule answers, who each of the type's rules tells, and what each mail
+    (both parts) and SMS says."""
 
     before: Sequence[Fact]
     fact: Fact
     told: Sequence[Sequence[str]]  # per rule of the event type, in the file's order; "office" for the office
+    says: Sequence[str] = ()
+
+
+MEETING_STREAM = "meeting-cppcc-county-a-mt-2026-05"
+MEETING_TITLE = "县政协十届五次常委会议"
+# Scheduled 9:00-11:30 in China on Friday 8 May 2026 (the members service records the instants in UTC).
+SCHEDULED = (topics.MEMBERS, MeetingScheduled(
+    meeting_id="mt-2026-05", kind="standing_committee", title=MEETING_TITLE,
+    starts_at=at_local(date(2026, 5, 8), 9), ends_at=at_local(date(2026, 5, 8), 11, 30), venue="县政协三楼会议室"),
+    MEETING_STREAM)
+MEETING_SAYS = (MEETING_TITLE, "2026年5月8日（星期五）9:00–11:30", "县政协三楼会议室")
+ITEM_SAYS = ("协商成果「农村污水治理协商意见」",)  # the tracked item's kind and title, not 「事项o-1」
 
 
 def _lookback(due: date = date(2026, 11, 30)) -> LookbackOpened:
@@ -135,14 +151,15 @@ SCENARIOS: dict[str, Scenario] = {
     "lookback-opened": Scenario([SUBMITTED, ACCEPTED], (topics.PROPOSALS, _lookback(), stream()), [["office"]]),
     "key-proposal-designated": Scenario([SUBMITTED, ACCEPTED], _proposal(key_proposal(("m-wang",))),
                                         [["m-wang"]]),
-    "meeting-invitation-sent": Scenario([], (topics.MEMBERS, MeetingInvitationSent(
+    "meeting-invitation-sent": Scenario([SCHEDULED], (topics.MEMBERS, MeetingInvitationSent(
         meeting_id="mt-2026-05", meeting_kind="standing_committee", member_ids=["m-li", "m-zhao"]),
-        "meeting-cppcc-county-a-mt-2026-05"), [["m-li", "m-zhao"]]),
-    "leave-decided": Scenario([], (topics.MEMBERS, LeaveDecided(
+        MEETING_STREAM), [["m-li", "m-zhao"]], MEETING_SAYS),
+    "leave-decided": Scenario([SCHEDULED], (topics.MEMBERS, LeaveDecided(
         meeting_id="mt-2026-05", member_id="m-li", approved=True, note="同意"),
-        "meeting-cppcc-county-a-mt-2026-05"), [["m-li"]]),
+        MEETING_STREAM), [["m-li"]], (MEETING_TITLE,)),
     "tracked-item-opened": Scenario([], (topics.SURVEYS, tracked_item(date(2026, 3, 9), TODAY),
-                                         "trackedItem-cppcc-county-a-o-1"), [["u-water"]]),
+                                         "trackedItem-cppcc-county-a-o-1"), [["u-water"]],
+                                    (*ITEM_SAYS, "还有 5 个工作日")),  # Tue 3 to Mon 9 March
     "member-graded": Scenario([], (topics.MEMBERS, MemberGraded(
         member_id="m-li", year=2025, total=Decimal("92.5"), grade="excellent", grade_by_points="excellent",
         rulebook_version=1), "member-cppcc-county-a-m-li"), [["m-li"]]),
@@ -155,14 +172,15 @@ class Task:
 
     facts: Sequence[Fact]
     told: Sequence[str]  # one task per recipient: each is reminded, and each overdue task escalated
+    says: Sequence[str] = ()  # in every step's mails and SMS
 
 
 TASKS: dict[str, Task] = {
     "cosign-due": Task([_proposal(submitted(cosigners=("m-li",), cosign_deadline=date(2026, 3, 10)))], ["m-li"]),
     "reply-due": Task([SUBMITTED, ACCEPTED, _proposal(key_proposal(("m-wang",))),
-                       _proposal(_assigned(date(2026, 3, 20)))], ["u-env", "u-water"]),
+                       _proposal(_assigned(date(2026, 3, 20)))], ["u-env", "u-water"], (NUMBER,)),
     "tracked-due": Task([(topics.SURVEYS, tracked_item(date(2026, 3, 13), TODAY), "trackedItem-cppcc-county-a-o-1")],
-                        ["u-water"]),
+                        ["u-water"], ITEM_SAYS),
     "lookback-due": Task([SUBMITTED, ACCEPTED, (topics.PROPOSALS, _lookback(date(2026, 3, 13)), stream())], ["office"]),
 }
 
@@ -289,8 +307,9 @@ async def _status(m: Mailing, notification_id: str, channel: str) -> tuple[str, 
     return (row["status"], row["detail"] or "") if row else None
 
 
-async def check_received(m: Mailing, note: asyncpg.Record, channels: Sequence[str]) -> None:
-    """What the recipient of one notification finds in their mailbox and on their phone."""
+async def check_received(m: Mailing, note: asyncpg.Record, channels: Sequence[str], says: Sequence[str] = ()) -> None:
+    """What the recipient of one notification finds in their mailbox and on their phone (each of `says` in
+    the mail's both parts and in the SMS)."""
     rid, nid, reason = note["recipient_id"], note["notification_id"], note["reason"]
     if note["recipient_kind"] == "office":  # the office reads its inbox; its mail template must still render
         variables = mail.email_variables(mail.email_template(note["template"]), mail_variables(note), today=TODAY)
@@ -311,6 +330,8 @@ async def check_received(m: Mailing, note: asyncpg.Record, channels: Sequence[st
         assert empty == [], f"subject {subject!r} of {template} lacks {empty}"
         text, html = _parts(received)
         assert reason in text and reason in html, "why the person got it, in both parts"
+        for words in says:
+            assert words in text and words in html, f"{rid}'s mail of {note['template']} says {words!r}: {text}"
         assert received["List-Unsubscribe-Post"] == ONE_CLICK
         link = str(received["List-Unsubscribe"]).strip().removeprefix("<").removesuffix(">")
         claim = read_token(link.split("token=", 1)[1], UnsubscribeSettings.from_env().secret)
@@ -325,6 +346,11 @@ async def check_received(m: Mailing, note: asyncpg.Record, channels: Sequence[st
         assert sms.template_code == spec.code and sms.sign_name == "县政协"
         assert set(sms.template_param) == set(spec.params)
         assert all(v for v in sms.template_param.values()), f"every SMS variable filled: {sms.template_param}"
+        read = spec.text
+        for name, value in sms.template_param.items():
+            read = read.replace(f"${{{name}}}", value)
+        for words in says:
+            assert words in read, f"{rid}'s SMS of {note['template']} says {words!r}: {read}"
 
 
 def _biz(m: Mailing, nid: str) -> str:
@@ -362,7 +388,7 @@ async def test_every_rule_reaches_each_person_it_names(mailing: Mailing, event_t
     for note in notes:
         assert note["recipient_kind"] == _kind(note["recipient_id"])
         assert note["reason"] == rule.reason
-        await check_received(mailing, note, [c.value for c in rule.channels])
+        await check_received(mailing, note, [c.value for c in rule.channels], scenario.says)
 
 
 @pytest.mark.parametrize(("ladder_name", "kind"), step_cases())
@@ -382,7 +408,8 @@ async def test_every_reminder_step_reaches_each_person_it_names(mailing: Mailing
     assert await mailing.parts.reminders.tick() >= 1
     await mailing.deliver()
 
-    template = f"{default_rulebook().ladders[ladder_name].template}-{kind.value}"
+    ladder = default_rulebook().ladders[ladder_name]
+    template = f"{ladder.template}-{kind.value}"
     notes = await _notes(mailing, template, "reminder_id LIKE $2", f"%:{kind.value}%")
     expected = {StepKind.escalate_office: ["office"] * len(task.told),
                 StepKind.escalate_leader: ["m-wang"] * len(task.told)}.get(kind, list(task.told))
@@ -390,5 +417,33 @@ async def test_every_reminder_step_reaches_each_person_it_names(mailing: Mailing
     for note in notes:
         assert note["urgency"] == ("critical" if kind in (StepKind.escalate_office, StepKind.escalate_leader)
                                    else "normal")
-        await check_received(mailing, note, ("email", "sms"))
+        n = days_before(note["reminder_id"])
+        # A reminder N working days before says so, counted on the committee's calendar as the ladder was.
+        left = (f"还有{n}个工作日", f"还有 {n} 个工作日") if n is not None and "days_left" in catalog()[
+            mail.email_template(template)].sample else ()
+        await check_received(mailing, note, [c.value for c in ladder.channels_of(kind, n)], task.says)
+        if left:
+            [received] = [x for x in mailing.smtp.messages_to(email_of(note["recipient_id"]))
+                          if x["Message-ID"] == message_id(note["notification_id"], SENDER_DOMAIN)]
+            assert any(w in str(received["Subject"]) or w in _parts(received)[0] for w in left), left
 
+
+
+async def test_a_mail_sent_before_the_spring_festival_counts_the_committees_working_days(mailing: Mailing) -> None:
+    """On Friday 13 February 2026 a department is sent an item due Wednesday 25 February. The committee
+    recorded this year's schedule with 24 February off as well (a local arrangement) and Saturday 14 February
+    a make-up workday: two working days are left, not the eight of a Monday-to-Friday count."""
+    sent_on, due = date(2026, 2, 13), date(2026, 2, 25)
+    mailing.clock.set(sent_on, hour=9)
+    schedule = HolidayScheduleRecorded(year=2026, days_off=[date(2026, 2, d) for d in range(15, 25)],
+                                       workdays=[date(2026, 2, 14), date(2026, 2, 28)], source="县政府办公室通知")
+    await mailing.topics.publish(topics.PROPOSALS, envelope(schedule, "holidaySchedule-cppcc-county-a-2026",
+                                                            mailing.clock.now))
+    await wait_until(lambda: mailing.pool.fetchval(f"SELECT count(*) FROM {mailing.s}.holiday_schedules"),
+                     timeout=30, message="the recorded schedule kept")
+    event_id = await mailing.publish((topics.SURVEYS, tracked_item(due, sent_on), "trackedItem-cppcc-county-a-o-1"))
+    await mailing.heard()
+    await mailing.deliver()
+
+    [note] = await _notes(mailing, "rectification-due", "source_event_id = $2", str(event_id))
+    await check_received(mailing, note, ("email",), (*ITEM_SAYS, "还有 2 个工作日", "2026年2月25日"))

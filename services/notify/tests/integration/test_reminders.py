@@ -6,8 +6,12 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from contracts import topics
 from contracts.proposals import HolidayScheduleRecorded
+from notify import reminders
+from notify.rules import default_rulebook, parse
 from yizheng.testing.command_client import OFFICE, member, on, unit
 from yizheng.testing.wait import wait_until
 
@@ -97,3 +101,32 @@ async def test_the_ladder_counts_the_schedule_the_office_recorded(notify: Notify
                                                            on(date(2026, 2, 9))))
     scheduled = await wait_until(lambda: _all(pending(notify), 5), message="the ladder scheduled")
     assert scheduled is not None and scheduled[:3] == ["before@2026-02-10", "before@2026-02-24", "before@2026-02-28"]
+
+
+async def test_the_ladder_says_which_channels_each_step_takes(notify: Notify, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A committee keeping SMS for the last reminder and the escalations (the provincial platforms' practice):
+    10 and 5 working days before go to the inbox and by mail; 1 day before, the overdue office escalation and
+    the leader's go by SMS as well."""
+    practice = parse({"ladders": {"reply-due": {
+        "before": [10, 5, 1], "overdue": True, "escalate_office_after": 3, "escalate_leader_after": 5,
+        "category": "deadline", "template": "reply-due",
+        "channels": {"before": ["inbox", "email"], "last_before": ["inbox", "email", "sms"],
+                     "overdue": ["inbox", "email"]}}}}, default_rulebook())
+    monkeypatch.setattr(reminders, "rulebook", lambda committee: practice)
+    notify.clock.set(date(2026, 2, 9))
+    await notify.topics.publish(topics.PROPOSALS, envelope(key_proposal(), stream(), on(date(2026, 2, 9))))
+    await notify.topics.publish(topics.PROPOSALS, envelope(assigned(DUE, date(2026, 2, 9)), stream(),
+                                                           on(date(2026, 2, 9))))
+    await wait_until(lambda: _all(pending(notify), 6), message="the ladder scheduled")
+    for day in (date(2026, 2, 11), date(2026, 2, 25), date(2026, 3, 2), date(2026, 3, 4), date(2026, 3, 9),
+                date(2026, 3, 16)):
+        assert await on_day(notify, day) == 1
+
+    rows = await notify.host.pool.fetch(
+        f'SELECT n.reminder_id, array_agg(d.channel ORDER BY d.channel) AS channels FROM "{notify.host.schema}"'
+        f'.notifications n JOIN "{notify.host.schema}".deliveries d USING (notification_id) '
+        "WHERE n.reminder_id IS NOT NULL AND n.recipient_kind <> 'office' GROUP BY n.reminder_id")
+    sent = {r["reminder_id"].removeprefix("reply:p-2026-015:u-env:"): r["channels"] for r in rows}
+    # (the inbox is the notification itself; the office reads only its inbox, so has no delivery rows)
+    assert sent == {"before:10": ["email"], "before:5": ["email"], "before:1": ["email", "sms"],
+                    "overdue": ["email"], "escalate_leader": ["email", "sms"]}

@@ -92,7 +92,7 @@ async def test_an_overdue_key_proposal_escalates_to_its_leader_by_sms_through_th
     approved = catalog()["deadline-escalated"]
     assert (sms.sign_name, sms.template_code) == ("县政协", approved.code)
     assert set(sms.template_param) == set(approved.params)
-    assert sms.template_param["unit"] == "u-env" and sms.template_param["number"] == PROPOSAL
+    assert sms.template_param["unit"] == "u-env" and sms.template_param["about"].startswith(f"提案{PROPOSAL}")
     assert int(sms.template_param["days_overdue"]) >= 1
     [assigned_sms] = [m for m in sinks.sms.messages_to("13600136004")  # the unit's own notice (digest: none)
                       if m.template_code == catalog()["proposal-assigned"].code]
