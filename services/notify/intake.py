@@ -7,7 +7,7 @@ Recipients come from the event, or from the service's own record of the proposal
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 import asyncpg
@@ -20,13 +20,15 @@ from eventstore.db import quote_ident
 from eventstore.holiday_calendar import recorded_calendar
 from eventstore.streams import stream_id
 from notify import ladder as ladders
+from notify import lookbacks, meetings, units
+from notify.meetings import CheckinNotices, meeting_variables, record_schedule
 from notify.rules import Rule, default_rulebook, rulebook
 from notify.tables import install
 from notify.writer import Facts, Notice, context, derived_id, write
 
 PARTY_TYPES = frozenset({"proposal-submitted", "proposal-resubmitted", "cosigner-confirmed", "proposal-accepted",
                          "proposal-assigned", "reassignment-granted", "key-proposal-designated",
-                         "member-registered", "member-updated", "tracked-item-opened", "meeting-scheduled"})
+                         "member-registered", "member-updated", "tracked-item-opened"})
 TASK_TYPES = frozenset({"proposal-submitted", "cosigner-confirmed", "cosigner-declined", "cosigner-lapsed",
                         "proposal-withdrawn", "proposal-assigned", "reassignment-granted", "handling-reopened",
                         "proposal-replied", "tracked-item-opened", "tracked-item-progress-reported",
@@ -36,7 +38,8 @@ MAX_VARIABLE = 200
 
 
 def consumed_types() -> frozenset[str]:
-    return default_rulebook().event_types | PARTY_TYPES | TASK_TYPES
+    return (default_rulebook().event_types | PARTY_TYPES | TASK_TYPES | meetings.TYPES | units.TYPES
+            | lookbacks.TYPES)
 
 
 
@@ -48,6 +51,7 @@ class Intake:
         self.schema = schema
         self.s = quote_ident(schema)
         self.facts = Facts(schema)
+        self.checkins = CheckinNotices(schema, self.facts)
 
     async def setup(self, conn: asyncpg.Connection) -> None:
         await install(conn, self.schema)
@@ -55,18 +59,31 @@ class Intake:
     async def reset(self, conn: asyncpg.Connection) -> None:
         # Only what is rebuilt from the topics; notifications stay (their ids make a replay write nothing new).
         await conn.execute(f"DELETE FROM {self.s}.proposal_parties; DELETE FROM {self.s}.members; "
-                           f"DELETE FROM {self.s}.tracked_items; DELETE FROM {self.s}.meetings")
+                           f"DELETE FROM {self.s}.tracked_items; DELETE FROM {self.s}.meetings; "
+                           f"DELETE FROM {self.s}.meeting_invitees; DELETE FROM {self.s}.units; "
+                           f"DELETE FROM {self.s}.lookbacks; DELETE FROM {self.s}.recommendations")
 
     async def apply(self, conn: asyncpg.Connection, delivered: Delivered) -> None:
         env, t = delivered.envelope, delivered.envelope.type
         data = delivered.event.model_dump(mode="json")
         if t in PARTY_TYPES:
             await self._record_parties(conn, env.committee_id, t, data)
+        elif t == "meeting-scheduled":
+            await record_schedule(conn, self.schema, env.committee_id, data)
+        elif t in units.TYPES:
+            await units.record(conn, self.schema, env.committee_id, data["unit_id"], data["name"])
+        if t in lookbacks.TYPES:
+            await lookbacks.record(conn, self.schema, env.committee_id, t, data)
         for rule in rulebook(env.committee_id).for_event(t):
             if rule.applies(data):
                 await self._tell(conn, delivered, rule, data)
         if t in TASK_TYPES:
             await self._tasks(conn, delivered, data)
+        if t in meetings.TYPES:
+            ctx = context(env.committee_id, env.correlation_id, env.event_id)
+            for task_id in await self.checkins.heard(conn, env.committee_id, t, data, env.occurred_at,
+                                                     str(env.event_id), ctx):
+                await cancel_task(conn, self.schema, self.facts, env.committee_id, task_id, t, ctx)
 
     # ---- recipients ------------------------------------------------------------------------------------
 
@@ -83,14 +100,6 @@ class Intake:
                                "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (committee_id, item_id) DO UPDATE SET "
                                "unit_ids = excluded.unit_ids, title = excluded.title, subject = excluded.subject",
                                committee, data["item_id"], data["unit_ids"], data["title"], data["subject"])
-            return
-        if t == "meeting-scheduled":  # the latest schedule of a meeting is the one its messages give
-            await conn.execute(f"INSERT INTO {s}.meetings VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT "
-                               "(committee_id, meeting_id) DO UPDATE SET kind = excluded.kind, title = excluded.title, "
-                               "starts_at = excluded.starts_at, ends_at = excluded.ends_at, venue = excluded.venue",
-                               committee, data["meeting_id"], data["kind"], data["title"],
-                               datetime.fromisoformat(data["starts_at"]), datetime.fromisoformat(data["ends_at"]),
-                               data.get("venue") or "")
             return
         pid = data["proposal_id"]
         await conn.execute(f"INSERT INTO {s}.proposal_parties (committee_id, proposal_id) VALUES ($1, $2) "
@@ -157,6 +166,12 @@ class Intake:
             found.setdefault("number", row["number"])
         if data.get("meeting_id"):
             found.update(await meeting_variables(conn, self.schema, committee, data["meeting_id"]))
+        if data.get("unit_id"):  # the unit by its name in the registry
+            found.setdefault("unit", await units.unit_name(conn, self.schema, committee, data["unit_id"]))
+        if data.get("recommendation_id") and not data.get("proposal_id"):
+            title = await lookbacks.recommendation_title(conn, self.schema, committee, data["recommendation_id"])
+            if title:
+                found.setdefault("title", title)
         return found
 
     async def _tell(self, conn: asyncpg.Connection, delivered: Delivered, rule: Rule, data: dict[str, Any]) -> None:
@@ -241,18 +256,6 @@ class Intake:
         await self.facts.append(conn, stream_id("reminders", committee, derived_id("t", task_id)), [RemindersScheduled(
             task_id=task_id, task=name, subject_id=subject, recipient_kind=kind, recipient_id=rid, due=due,
             steps=[ReminderStep(step_id=st.step_id, kind=st.kind, on=st.on) for st in steps])], ctx)
-
-
-async def meeting_variables(conn: asyncpg.Connection, schema: str, committee: str,
-                            meeting_id: str) -> dict[str, Any]:
-    """What a message about the meeting says of it: its title, when (the instants; the mail words them in
-    China's time) and where; nothing before its schedule is heard of."""
-    row = await conn.fetchrow(f"SELECT title, starts_at, ends_at, venue FROM {quote_ident(schema)}.meetings "
-                              "WHERE committee_id = $1 AND meeting_id = $2", committee, meeting_id)
-    if row is None:
-        return {}
-    return {"meeting": row["title"], "meeting_starts_at": row["starts_at"].isoformat(),
-            "meeting_ends_at": row["ends_at"].isoformat(), "venue": row["venue"]}
 
 
 async def cancel_task(conn: asyncpg.Connection, schema: str, facts: Facts, committee: str, task_id: str,

@@ -99,10 +99,12 @@ def _item_kind(v: Mapping[str, Any]) -> str:
 
 
 def _about(v: Mapping[str, Any], subject: Any) -> str:
-    """What a deadline is about, as a reader names it: 提案2026-015《…》, or 协商成果「…」."""
+    """What a deadline is about, as a reader names it: 提案2026-015《…》, 建议案《…》, or 协商成果「…」."""
     if _is_tracked(v):
         title = v.get("survey") or v.get("title")
         return f"{_item_kind(v)}「{title}」" if title else f"{_item_kind(v)}{subject or ''}"
+    if v.get("recommendation_id") and not v.get("proposal_id"):  # a look-back at a recommendation report
+        return f"建议案《{v['title']}》" if v.get("title") else "建议案"
     number, title = v.get("number") or subject or "", v.get("title")
     return f"提案{number}《{title}》" if title else f"提案{number}"
 

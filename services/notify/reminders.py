@@ -1,7 +1,9 @@
 """The reminder worker: sends the ladder steps due today (China's date on the service's clock) as
 notifications, on the channels the ladder names for the step; an escalation step goes to the office (督办) or
-the supervising leaders, `critical`. Each step is claimed `FOR UPDATE SKIP LOCKED` and marked fired in the
-transaction that writes its notification, so two replicas never send one twice."""
+the supervising leaders, `critical`. A timed notice's step (check-in open) goes out once its instant has
+come, as the rules' `timed` says, and lapses unsent once its meeting is over. Each step is claimed `FOR
+UPDATE SKIP LOCKED` and marked fired in the transaction that writes its notification, so two replicas never
+send one twice."""
 
 from __future__ import annotations
 
@@ -18,8 +20,11 @@ from contracts.notify.vocabulary import RecipientKind, Urgency
 from eventstore.db import quote_ident
 from eventstore.streams import stream_id
 from eventstore.unit_of_work import Clock
+from notify import lookbacks
 from notify.ladder import days_before
-from notify.rules import rulebook
+from notify.meetings import meeting_variables
+from notify.rules import TimedNotice, rulebook
+from notify.units import unit_name
 from notify.writer import Facts, Notice, context, derived_id, write
 
 log = logging.getLogger("notify.reminders")
@@ -68,7 +73,8 @@ class ReminderWorker:
             async with self.pool.acquire() as conn, conn.transaction():
                 steps = await conn.fetch(
                     f"SELECT * FROM {self.s}.reminders WHERE status = 'pending' AND fire_on <= $1 "
-                    "ORDER BY fire_on, step_id LIMIT $2 FOR UPDATE SKIP LOCKED", today, batch)
+                    "AND (fire_at IS NULL OR fire_at <= $3) ORDER BY fire_on, step_id LIMIT $2 "
+                    "FOR UPDATE SKIP LOCKED", today, batch, now)
                 for step in steps:
                     await self._fire(conn, step, now)
                 fired += len(steps)
@@ -77,8 +83,15 @@ class ReminderWorker:
 
     async def _fire(self, conn: asyncpg.Connection, step: asyncpg.Record, now: datetime) -> None:
         committee, kind = step["committee_id"], StepKind(step["kind"])
-        await conn.execute(f"UPDATE {self.s}.reminders SET status = 'fired' WHERE committee_id = $1 AND step_id = $2",
-                           committee, step["step_id"])
+        timed = rulebook(committee).timed.get(step["task"]) if step["fire_at"] is not None else None
+        lapsed = step["fire_at"] is not None and (timed is None or (step["lapses_at"] and now >= step["lapses_at"]))
+        await conn.execute(f"UPDATE {self.s}.reminders SET status = $3 WHERE committee_id = $1 AND step_id = $2",
+                           committee, step["step_id"], "lapsed" if lapsed else "fired")
+        if lapsed:
+            return
+        if timed is not None:
+            await self._fire_timed(conn, step, timed, now)
+            return
         ladder = rulebook(committee).ladders[step["task"]]
         ctx = context(committee)
         to: list[tuple[RecipientKind, str]] = [(RecipientKind(step["recipient_kind"]), step["recipient_id"])]
@@ -96,7 +109,10 @@ class ReminderWorker:
                                                        to_kind=to[0][0], to_ids=[r for _, r in to], due=step["due"])],
                                     ctx)
         variables = {"task_id": step["task_id"], "subject_id": step["subject_id"], "due": step["due"].isoformat(),
-                     "step": kind.value, "unit_id": step["recipient_id"]}
+                     "step": kind.value}
+        if step["recipient_kind"] == RecipientKind.unit.value:  # an escalation names the unit that is late
+            variables.update(unit_id=step["recipient_id"],
+                             unit=await unit_name(conn, self.schema, committee, step["recipient_id"]))
         variables.update(await self._about(conn, committee, step["task_id"], step["subject_id"]))
         channels = ladder.channels_of(kind, days_before(step["step_id"]))  # the ladder's data says which
         for recipient_kind, rid in to:
@@ -106,9 +122,24 @@ class ReminderWorker:
                 f"{committee}:{step['step_id']}:{step['due']}", "reminder", now, variables,
                 reminder_id=step["step_id"]), ctx)
 
+    async def _fire_timed(self, conn: asyncpg.Connection, step: asyncpg.Record, notice: TimedNotice,
+                          now: datetime) -> None:
+        """A timed notice about a meeting, to the member of the step; its id names the instant it was timed
+        for, so a meeting moved after its notice went out is told again, and a replay is not."""
+        committee = step["committee_id"]
+        variables = {"meeting_id": step["subject_id"], "task_id": step["task_id"],
+                     **await meeting_variables(conn, self.schema, committee, step["subject_id"])}
+        await write(conn, self.schema, self.facts, Notice(
+            committee, RecipientKind(step["recipient_kind"]), step["recipient_id"], notice.template,
+            notice.category.value, notice.urgency, notice.channels, step["subject_id"], notice.reason,
+            f"{committee}:{step['step_id']}:{step['fire_at'].isoformat()}", "reminder", now, variables,
+            reminder_id=step["step_id"]), context(committee))
+
     async def _about(self, conn: asyncpg.Connection, committee: str, task_id: str, subject_id: str) -> dict[str, str]:
-        """What the reminder is about, in the words its own mails use: a tracked item's title and kind, or the
-        proposal's title and number."""
+        """What the reminder is about, in the words its own mails use: a tracked item's title and kind, the
+        proposal's title and number, or a look-back's proposal or recommendation report."""
+        if task_id.startswith("lookback:"):
+            return {k: v for k, v in (await lookbacks.about(conn, self.schema, committee, subject_id)).items() if v}
         if task_id.startswith("tracked:"):
             item = await conn.fetchrow(f"SELECT title, subject FROM {self.s}.tracked_items WHERE committee_id = $1 "
                                        "AND item_id = $2", committee, subject_id)

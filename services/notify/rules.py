@@ -1,6 +1,7 @@
 """The rules kept as data (`rules/default.yaml`, and a committee's own `rules/<committee_id>.yaml`): for an
-event type, who is told, by which template, in which category, at which urgency, on which channels; and the
-reminder ladder of each kind of task, with the channels of each of its steps; and the preferences of a person
+event type, who is told, by which template, in which category, at which urgency, on which channels; the
+reminder ladder of each kind of task, with the channels of each of its steps; the notices timed from an
+event's own schedule (check-in open, a lead time before a meeting starts); and the preferences of a person
 who has chosen none (a committee may gather normal mail into a daily digest by default; `critical` always goes
 at once)."""
 
@@ -63,10 +64,24 @@ class Ladder:
 
 
 @dataclass(frozen=True)
+class TimedNotice:
+    """A notice sent a lead time before a moment its subject's own schedule gives (a meeting's start), as a
+    step of the reminders the worker sends; it lapses unsent once its subject is over."""
+
+    lead_minutes: int
+    template: str
+    category: Category
+    channels: tuple[ChannelName, ...]
+    reason: str
+    urgency: Urgency = Urgency.normal
+
+
+@dataclass(frozen=True)
 class Rulebook:
     rules: Mapping[str, tuple[Rule, ...]]
     ladders: Mapping[str, Ladder]
     preferences: Preferences = DEFAULTS  # for people who have set none
+    timed: Mapping[str, TimedNotice] = field(default_factory=dict)  # by name, e.g. checkin-open
 
     def for_event(self, event_type: str) -> tuple[Rule, ...]:
         return self.rules.get(event_type, ())
@@ -105,12 +120,26 @@ def _step_channels(ladder: str, raw: Mapping[str, Any]) -> dict[str, tuple[Chann
     return found
 
 
+def _timed(name: str, raw: Mapping[str, Any]) -> TimedNotice:
+    unknown = sorted(set(raw) - {"lead_minutes", "template", "category", "channels", "reason", "urgency"})
+    if unknown:
+        raise ValueError(f"timed notice {name}: unknown settings {unknown}")
+    lead = raw["lead_minutes"]
+    if not isinstance(lead, int) or isinstance(lead, bool) or not 0 <= lead <= 24 * 60:
+        raise ValueError(f"timed notice {name}: lead_minutes must be whole minutes from 0 to 1440, not {lead!r}")
+    return TimedNotice(lead, raw["template"], Category(raw["category"]), tuple(ChannelName(c) for c in raw["channels"]),
+                       raw["reason"], Urgency(raw.get("urgency", "normal")))
+
+
 def parse(raw: Mapping[str, Any], base: Rulebook | None = None) -> Rulebook:
     rules = dict(base.rules) if base else {}
     ladders = dict(base.ladders) if base else {}
+    timed = dict(base.timed) if base else {}
     rules.update({t: tuple(_rule(r) for r in rs) for t, rs in (raw.get("rules") or {}).items()})
     ladders.update({n: _ladder(n, lad) for n, lad in (raw.get("ladders") or {}).items()})
-    return Rulebook(rules, ladders, _preferences(raw.get("preferences"), base.preferences if base else DEFAULTS))
+    timed.update({n: _timed(n, t) for n, t in (raw.get("timed") or {}).items()})
+    return Rulebook(rules, ladders, _preferences(raw.get("preferences"), base.preferences if base else DEFAULTS),
+                    timed)
 
 
 def _preferences(raw: Mapping[str, Any] | None, base: Preferences) -> Preferences:

@@ -75,6 +75,35 @@ CREATE TABLE IF NOT EXISTS {s}.meetings (          -- the meetings as scheduled:
     venue text NOT NULL DEFAULT '',
     PRIMARY KEY (committee_id, meeting_id)
 );
+-- Who is invited to each meeting, and who is not to be told check-in is open (approved leave, or recorded).
+CREATE TABLE IF NOT EXISTS {s}.meeting_invitees (
+    committee_id text NOT NULL,
+    meeting_id text NOT NULL,
+    member_id text NOT NULL,
+    excused boolean NOT NULL DEFAULT false,
+    PRIMARY KEY (committee_id, meeting_id, member_id)
+);
+-- The handling units by name (the members service's registry), so messages say 县生态环境局, not u-env.
+CREATE TABLE IF NOT EXISTS {s}.units (
+    committee_id text NOT NULL,
+    unit_id text NOT NULL,
+    name text NOT NULL,
+    PRIMARY KEY (committee_id, unit_id)
+);
+-- What each look-back is about (a proposal's commitment or a recommendation report), and the reports' titles.
+CREATE TABLE IF NOT EXISTS {s}.lookbacks (
+    committee_id text NOT NULL,
+    lookback_id text NOT NULL,
+    proposal_id text,
+    recommendation_id text,
+    PRIMARY KEY (committee_id, lookback_id)
+);
+CREATE TABLE IF NOT EXISTS {s}.recommendations (
+    committee_id text NOT NULL,
+    recommendation_id text NOT NULL,
+    title text NOT NULL,
+    PRIMARY KEY (committee_id, recommendation_id)
+);
 CREATE TABLE IF NOT EXISTS {s}.members (
     committee_id text NOT NULL,
     member_id text NOT NULL,
@@ -104,10 +133,14 @@ CREATE TABLE IF NOT EXISTS {s}.reminders (
     recipient_id text NOT NULL,
     due date NOT NULL,
     fire_on date NOT NULL,
-    status text NOT NULL DEFAULT 'pending',    -- pending | fired | cancelled
+    status text NOT NULL DEFAULT 'pending',    -- pending | fired | cancelled | lapsed
     source_event_id text NOT NULL,
     PRIMARY KEY (committee_id, step_id)
 );
+-- A timed notice's step (check-in open) goes out at its instant, not on its day, and lapses unsent once its
+-- subject is over; the ladders' steps have neither.
+ALTER TABLE {s}.reminders ADD COLUMN IF NOT EXISTS fire_at timestamptz;
+ALTER TABLE {s}.reminders ADD COLUMN IF NOT EXISTS lapses_at timestamptz;
 CREATE INDEX IF NOT EXISTS reminders_due ON {s}.reminders (status, fire_on);
 CREATE INDEX IF NOT EXISTS reminders_task ON {s}.reminders (committee_id, task_id);
 CREATE TABLE IF NOT EXISTS {s}.webhook_endpoints (

@@ -13,7 +13,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from email.message import EmailMessage, Message
 from email.utils import parseaddr
@@ -28,6 +28,7 @@ from jinja2 import Environment, meta
 from contracts import topics
 from contracts.clock import at_local
 from contracts.members.meeting import LeaveDecided, MeetingInvitationSent, MeetingScheduled
+from contracts.members.organization import UnitRegistered
 from contracts.members.scoring import MemberGraded
 from contracts.notify.reminders import StepKind
 from contracts.proposals import HolidayScheduleRecorded
@@ -44,7 +45,7 @@ from notify.channels.sms import catalog as sms_catalog
 from notify.channels.unsubscribe import UnsubscribeClaim, read_token
 from notify.ladder import days_before
 from notify.parts import CHANNELS, CONTACTS, NotifyParts
-from notify.rules import Ladder, Rule, default_rulebook, rulebook
+from notify.rules import Ladder, Rule, TimedNotice, default_rulebook, rulebook
 from notify.service import DEFINITION
 from runtime.service_host import HostConfig, ServiceHost, build_service
 from yizheng.infra import Endpoints
@@ -54,7 +55,7 @@ from yizheng.testing.sms import SmsSink
 from yizheng.testing.smtp import SmtpSink
 from yizheng.testing.wait import wait_until
 
-from ..facts import PROPOSAL, key_proposal, replied, stream, submitted, tracked_item
+from ..facts import PROPOSAL, TITLE, key_proposal, replied, stream, submitted, tracked_item
 from ..kit import ContactBook, Topics, envelope
 
 SENDER_DOMAIN = "cppcc.example"
@@ -92,6 +93,10 @@ def _assigned(deadline: date = date(2026, 6, 30)) -> p.ProposalAssigned:
                               deadline=deadline, deadline_rule="explicit", reassignment_window_ends=TODAY)
 
 
+# The members service's registry names the units; every message names them so, never by id.
+UNIT_NAMES = {"u-env": "县生态环境局", "u-water": "县水利局", "u-agri": "县农业农村局"}
+REGISTRY: list[Fact] = [(topics.MEMBERS, UnitRegistered(unit_id=u, name=name), f"unit-cppcc-county-a-{u}")
+                        for u, name in UNIT_NAMES.items()]
 SUBMITTED = _proposal(submitted(cosigners=("m-li",)))
 ACCEPTED = _proposal(_accepted())
 ASSIGNED = _proposal(_assigned())
@@ -119,6 +124,9 @@ MEETING_SAYS = (MEETING_TITLE, "2026年5月8日（星期五）9:00–11:30", "�
 ITEM_SAYS = ("协商成果「农村污水治理协商意见」",)  # the tracked item's kind and title, not 「事项o-1」
 
 
+PROPOSAL_SAYS = f"提案{NUMBER}《{TITLE}》"  # a look-back by its proposal's number and title, not its own id
+
+
 def _lookback(due: date = date(2026, 11, 30)) -> LookbackOpened:
     return LookbackOpened(lookback_id=f"{PROPOSAL}-c1-lb", subject="commitment", due=due, proposal_id=PROPOSAL,
                           unit_id="u-env")
@@ -143,12 +151,14 @@ SCENARIOS: dict[str, Scenario] = {
         granted_on=TODAY, deadline=date(2026, 6, 30), reassignment_window_ends=TODAY, lead_unit_id="u-env",
         co_unit_ids=["u-agri"], unit_ids=["u-env", "u-agri"])), [["u-agri"]]),
     "proposal-replied": Scenario([SUBMITTED, ACCEPTED, ASSIGNED],
-                                 _proposal(replied("u-env", TODAY, date(2026, 6, 30))), [["m-zhang", "m-li"]]),
+                                 _proposal(replied("u-env", TODAY, date(2026, 6, 30))), [["m-zhang", "m-li"]],
+                                 ("县生态环境局",)),
     "proposal-evaluated": Scenario([SUBMITTED, ACCEPTED, ASSIGNED], _proposal(p.ProposalEvaluated(
         proposal_id=PROPOSAL, unit_id="u-env", round=1, member_id="m-zhang", rating="dissatisfied",
         attitude="satisfied", contact="basically_satisfied", comment="答复未回应核心建议")),
-        [["u-env"], ["office"]]),
-    "lookback-opened": Scenario([SUBMITTED, ACCEPTED], (topics.PROPOSALS, _lookback(), stream()), [["office"]]),
+        [["u-env"], ["office"]], ("县生态环境局",)),
+    "lookback-opened": Scenario([SUBMITTED, ACCEPTED], (topics.PROPOSALS, _lookback(), stream()), [["office"]],
+                                (PROPOSAL_SAYS,)),
     "key-proposal-designated": Scenario([SUBMITTED, ACCEPTED], _proposal(key_proposal(("m-wang",))),
                                         [["m-wang"]]),
     "meeting-invitation-sent": Scenario([SCHEDULED], (topics.MEMBERS, MeetingInvitationSent(
@@ -181,7 +191,26 @@ TASKS: dict[str, Task] = {
                        _proposal(_assigned(date(2026, 3, 20)))], ["u-env", "u-water"], (NUMBER,)),
     "tracked-due": Task([(topics.SURVEYS, tracked_item(date(2026, 3, 13), TODAY), "trackedItem-cppcc-county-a-o-1")],
                         ["u-water"], ITEM_SAYS),
-    "lookback-due": Task([SUBMITTED, ACCEPTED, (topics.PROPOSALS, _lookback(date(2026, 3, 13)), stream())], ["office"]),
+    "lookback-due": Task([SUBMITTED, ACCEPTED, (topics.PROPOSALS, _lookback(date(2026, 3, 13)), stream())], ["office"],
+                         (PROPOSAL_SAYS,)),
+}
+
+
+@dataclass(frozen=True)
+class Timed:
+    """The facts that time a notice, who it reaches when notify's clock comes to its instant, and what it says."""
+
+    facts: Sequence[Fact]
+    told: Sequence[str]
+    says: Sequence[str] = ()
+
+
+TIMED: dict[str, Timed] = {
+    # Three invited; m-zhao's leave approved is not told to check in.
+    "checkin-open": Timed([SCHEDULED, (topics.MEMBERS, MeetingInvitationSent(
+        meeting_id="mt-2026-05", meeting_kind="standing_committee", member_ids=["m-li", "m-zhao", "m-wang"]),
+        MEETING_STREAM), (topics.MEMBERS, LeaveDecided(meeting_id="mt-2026-05", member_id="m-zhao", approved=True),
+                          MEETING_STREAM)], ["m-li", "m-wang"], MEETING_SAYS),
 }
 
 
@@ -313,7 +342,9 @@ async def check_received(m: Mailing, note: asyncpg.Record, channels: Sequence[st
     rid, nid, reason = note["recipient_id"], note["notification_id"], note["reason"]
     if note["recipient_kind"] == "office":  # the office reads its inbox; its mail template must still render
         variables = mail.email_variables(mail.email_template(note["template"]), mail_variables(note), today=TODAY)
-        mail.render(mail.email_template(note["template"]), variables, reason=reason)
+        rendered = mail.render(mail.email_template(note["template"]), variables, reason=reason)
+        for words in says:
+            assert words in rendered.text and words in rendered.html, f"the office's {note['template']} says {words!r}"
         assert await _status(m, nid, "email") is None, "no mail to the office"
         return
     if "email" in channels:
@@ -375,7 +406,7 @@ async def test_every_rule_reaches_each_person_it_names(mailing: Mailing, event_t
     rule: Rule = default_rulebook().for_event(event_type)[index]
     scenario = SCENARIOS.get(event_type)
     assert scenario is not None, f"the rule for {event_type!r} has no scenario in this test: add one"
-    for fact in scenario.before:
+    for fact in (*REGISTRY, *scenario.before):
         await mailing.publish(fact)
     event_id = await mailing.publish(scenario.fact)
     await mailing.heard()
@@ -396,7 +427,7 @@ async def test_every_reminder_step_reaches_each_person_it_names(mailing: Mailing
                                                                 kind: StepKind) -> None:
     task = TASKS.get(ladder_name)
     assert task is not None, f"the ladder {ladder_name!r} has no task in this test: add one"
-    for fact in task.facts:
+    for fact in (*REGISTRY, *task.facts):
         await mailing.publish(fact)
     await mailing.heard()
     await mailing.deliver()  # what the facts themselves tell
@@ -422,11 +453,38 @@ async def test_every_reminder_step_reaches_each_person_it_names(mailing: Mailing
         left = (f"还有{n}个工作日", f"还有 {n} 个工作日") if n is not None and "days_left" in catalog()[
             mail.email_template(template)].sample else ()
         await check_received(mailing, note, [c.value for c in ladder.channels_of(kind, n)], task.says)
+        if kind is StepKind.escalate_office and ladder_name != "lookback-due":  # the late unit, by its name
+            unit = mail.email_variables("deadline-escalated", mail_variables(note), today=mailing.clock.today)["unit"]
+            assert unit in UNIT_NAMES.values(), f"the escalation names the unit {unit!r}"
         if left:
             [received] = [x for x in mailing.smtp.messages_to(email_of(note["recipient_id"]))
                           if x["Message-ID"] == message_id(note["notification_id"], SENDER_DOMAIN)]
             assert any(w in str(received["Subject"]) or w in _parts(received)[0] for w in left), left
 
+
+
+@pytest.mark.parametrize("name", list(default_rulebook().timed))
+async def test_every_timed_notice_reaches_each_person_at_its_time(mailing: Mailing, name: str) -> None:
+    timed = TIMED.get(name)
+    assert timed is not None, f"the timed notice {name!r} has no scenario in this test: add one"
+    notice: TimedNotice = default_rulebook().timed[name]
+    for fact in timed.facts:
+        await mailing.publish(fact)
+    await mailing.heard()
+    await mailing.deliver()
+
+    at = SCHEDULED[1].starts_at - timedelta(minutes=notice.lead_minutes)  # type: ignore[attr-defined]
+    mailing.clock.now = at - timedelta(minutes=1)
+    assert await mailing.parts.reminders.tick() == 0, "not before its time"
+    mailing.clock.now = at
+    assert await mailing.parts.reminders.tick() == len(timed.told)
+    await mailing.deliver()
+
+    notes = await _notes(mailing, notice.template, "reminder_id IS NOT NULL AND $2", True)
+    assert [n["recipient_id"] for n in notes] == sorted(timed.told)
+    for note in notes:
+        assert note["reason"] == notice.reason and note["urgency"] == notice.urgency.value
+        await check_received(mailing, note, [c.value for c in notice.channels], timed.says)
 
 
 async def test_a_mail_sent_before_the_spring_festival_counts_the_committees_working_days(mailing: Mailing) -> None:
