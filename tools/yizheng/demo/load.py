@@ -121,6 +121,7 @@ class Loader:
                  wait_seconds: float = 60.0, client: httpx.AsyncClient | None = None, say: Say | None = None) -> None:
         self.urls = urls
         self.concurrency = concurrency
+        self.per_service = per_service
         # At most this many requests in flight to one service: see PER_SERVICE.
         self._slots = {name: asyncio.Semaphore(per_service) for name in urls}
         self.wait_seconds = wait_seconds
@@ -136,8 +137,10 @@ class Loader:
 
     async def __aenter__(self) -> Loader:
         if self._client is None:
+            # Enough connections for every lane, and for every service's slots when many scripts share it.
+            connections = max(self.concurrency * 2, self.per_service * len(self.urls))
             self._client = httpx.AsyncClient(timeout=httpx.Timeout(60.0, connect=10.0),
-                                             limits=httpx.Limits(max_connections=self.concurrency * 2))
+                                             limits=httpx.Limits(max_connections=connections))
             self._owns_client = True
         else:
             self._owns_client = False
@@ -265,28 +268,34 @@ async def ensure_script_loaded(script: Script, urls: dict[str, str] | None = Non
     and the last one are tried first: both answering as replays (or as keys used by an earlier day's
     script) mean a complete earlier load; otherwise every step runs, each written once whatever happened
     before (an interrupted load resumes)."""
-    tell = say or (lambda _line: None)
     async with Loader(urls or default_urls(), concurrency=concurrency, client=client, say=say) as loader:
-        done_before = (REPLAYED, KEY_USED)
-        first = await loader.probe(script, script.steps[0])
-        if first in done_before and await loader.probe(script, script.steps[-1]) in done_before:
-            tell(f"{script.committee_id}: the demo county is loaded already")
-            return LoadSummary(script.committee_id, script.tokens(), script, loaded_now=False)
-        if first in done_before:
-            tell(f"{script.committee_id}: an earlier load stopped part-way; completing it")
-        else:
-            e = script.expected
-            tell(f"{script.committee_id}: loading the demo county for {script.year} — {e.counts['members']} members, "
-                 f"{e.counts['units']} handling units, {e.counts['proposals']} proposals, {e.counts['reports']} "
-                 f"public-opinion reports, {e.counts['visits']} visits, {e.counts['meetings']} meetings "
-                 f"({len(script.steps)} commands through the services' APIs)")
-        report = await loader.run(script, steps=script.steps[1:])
-        tell(f"{script.committee_id}: {report.summary()}")
-        for failure in report.failures[:10]:
-            tell(f"  failed: {failure}")
-        if len(report.failures) > 10:
-            tell(f"  … and {len(report.failures) - 10} more failures")
-        return LoadSummary(script.committee_id, script.tokens(), script, loaded_now=True, report=report)
+        return await ensure_with(loader, script, say=say)
+
+
+async def ensure_with(loader: Loader, script: Script, *, say: Say | None = None) -> LoadSummary:
+    """`ensure_script_loaded` on a loader already open, which may be loading other committees' scripts at
+    the same time (they share its per-service slots)."""
+    tell = say or (lambda _line: None)
+    done_before = (REPLAYED, KEY_USED)
+    first = await loader.probe(script, script.steps[0])
+    if first in done_before and await loader.probe(script, script.steps[-1]) in done_before:
+        tell(f"{script.committee_id}: the demo county is loaded already")
+        return LoadSummary(script.committee_id, script.tokens(), script, loaded_now=False)
+    if first in done_before:
+        tell(f"{script.committee_id}: an earlier load stopped part-way; completing it")
+    else:
+        e = script.expected
+        tell(f"{script.committee_id}: loading the demo county for {script.year} — {e.counts['members']} members, "
+             f"{e.counts['units']} handling units, {e.counts['proposals']} proposals, {e.counts['reports']} "
+             f"public-opinion reports, {e.counts['visits']} visits, {e.counts['meetings']} meetings "
+             f"({len(script.steps)} commands through the services' APIs)")
+    report = await loader.run(script, steps=script.steps[1:])
+    tell(f"{script.committee_id}: {report.summary()}")
+    for failure in report.failures[:10]:
+        tell(f"  failed: {failure}")
+    if len(report.failures) > 10:
+        tell(f"  … and {len(report.failures) - 10} more failures")
+    return LoadSummary(script.committee_id, script.tokens(), script, loaded_now=True, report=report)
 
 
 async def ensure_loaded(database_url: str, *, say: Say | None = None, seed: int = DEFAULT_SEED,
@@ -299,21 +308,3 @@ async def ensure_loaded(database_url: str, *, say: Say | None = None, seed: int 
     del database_url  # every write goes through the command APIs
     script = generate(seed, now=now or datetime.now(UTC), size=size, committee_id=committee_id)
     return await ensure_script_loaded(script, urls, say=say)
-
-
-def committee_ids(n: int, base: str = DEFAULT_COMMITTEE) -> list[str]:
-    """`demo-county`, `demo-county-2`, …: one committee (tenant) per county."""
-    return [base if i == 0 else f"{base}-{i + 1}" for i in range(n)]
-
-
-async def load_counties(n: int, *, seed: int = DEFAULT_SEED, size: Size | None = None,
-                        urls: dict[str, str] | None = None, concurrency: int = 8, say: Say | None = None,
-                        now: datetime | None = None) -> list[LoadSummary]:
-    """`yizheng demo load --committees N`: N counties, each a committee of its own with its own seed,
-    loaded one after another (each as `ensure_loaded` would)."""
-    moment = now or datetime.now(UTC)
-    out = []
-    for i, committee in enumerate(committee_ids(n)):
-        script = generate(seed + i, now=moment, size=size, committee_id=committee)
-        out.append(await ensure_script_loaded(script, urls, concurrency=concurrency, say=say))
-    return out
