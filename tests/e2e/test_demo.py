@@ -360,13 +360,14 @@ async def test_an_interrupted_load_is_completed_by_ensure_loaded(platform: Platf
 
 
 @pytest.mark.slow
-async def test_the_full_county_loads_well_within_two_minutes(platform: Platform) -> None:
+async def test_the_full_county_loads_without_a_refusal_and_shows_what_the_script_implies(platform: Platform) -> None:
+    # How fast it loads is a benchmark's figure (printed below, and `yizheng bench`), never a timed assertion.
     script = generate(now=datetime.now(UTC), committee_id=f"county-{uuid.uuid4().hex[:8]}")
     started = time.monotonic()
     report = await load(script, platform.urls)
     seconds = time.monotonic() - started
     assert report.failures == []
-    assert seconds < 120, f"{report.summary()}"
+    print(f"\nfull county loaded in {seconds:.0f} s: {report.summary()}")
     e = script.expected
     leadership = script.tokens()["leadership"]
 
