@@ -39,6 +39,9 @@ RECORD_TYPE = "audit-head"
 ALGORITHM = "Ed25519"
 
 
+PUBLISH_SECONDS = 10.0  # each of start, send and stop
+
+
 def _b64_key(raw: str, what: str) -> bytes:
     try:
         key = base64.b64decode(raw, validate=True)
@@ -305,9 +308,13 @@ async def publish(bootstrap: str, topic: str, record: dict[str, Any]) -> None:
     from eventstore.relay import public_producer
 
     producer = public_producer(bootstrap, client_id=f"{record['schema']}-anchor")
-    await producer.start()
+    # Bounded: the anchor is already in the file; a broker that cannot take it (a topic missing, a broker
+    # down) must cost this tick, never wedge the service's stop with a flush that waits forever.
     try:
-        await producer.send_and_wait(topic, json.dumps(record, sort_keys=True, ensure_ascii=False).encode(),
-                                     key=record["schema"].encode())
+        await asyncio.wait_for(producer.start(), PUBLISH_SECONDS)
+        await asyncio.wait_for(producer.send_and_wait(
+            topic, json.dumps(record, sort_keys=True, ensure_ascii=False).encode(), key=record["schema"].encode()),
+            PUBLISH_SECONDS)
     finally:
-        await producer.stop()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(producer.stop(), PUBLISH_SECONDS)

@@ -23,6 +23,7 @@ from eventstore.verify import first_broken
 from runtime.settings import DEV_AUDIT_SIGNING_KEY
 from tests.integration.kernel.sample_events import SampleNoted, ctx
 from tests.integration.kernel.tampering import as_maintenance
+from yizheng.testing.platform import create_topics
 from yizheng.testing.topic_reader import TopicReader
 from yizheng.testing.wait import wait_until
 
@@ -202,6 +203,7 @@ async def test_the_verify_command_names_what_changed_since_the_anchor_and_exits_
 async def test_the_anchoring_worker_publishes_signed_heads_to_the_audit_topic(
         store: EventStore, pg_pool: asyncpg.Pool, tmp_path: Path, kafka_bootstrap: str, topic_prefix: str) -> None:
     topic = f"{topic_prefix}{AUDIT_TOPIC}"
+    await create_topics(kafka_bootstrap, [topic])  # as the platform's topics are made before anything runs
     await store.append("proposal-0", 0, [SampleNoted(n=1), SampleNoted(n=2)], ctx())
     worker = Anchorer(pg_pool, store.schema, signing_key=DEV_AUDIT_SIGNING_KEY, directory=tmp_path,
                       interval_seconds=0.2, bootstrap=kafka_bootstrap, topic=topic)
