@@ -5,6 +5,7 @@ and bench/RESULTS.md)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -45,8 +46,7 @@ def kernel(
 
     from yizheng.bench.kernel import BenchError, KernelBenchConfig, run_kernel_bench
     from yizheng.bench.pgbench import PgbenchError
-    from yizheng.bench.report import document, machine_info, render, write_json
-    from yizheng.infra import InfraError, ensure_up
+    from yizheng.bench.report import document, machine_info, render
 
     config = KernelBenchConfig.full() if full else KernelBenchConfig.quick()
     overrides: dict[str, object] = {}
@@ -58,11 +58,7 @@ def kernel(
         overrides["relay_events"] = relay_events
     config = dataclasses.replace(config, **overrides)  # type: ignore[arg-type]
 
-    try:
-        endpoints = ensure_up(say=_say)
-    except InfraError as exc:
-        typer.secho(f"infrastructure is not available:\n{exc}", fg=typer.colors.RED, err=True)
-        raise typer.Exit(1) from None
+    endpoints = _infra()
     started = datetime.now(UTC)
     machine_start = machine_info(endpoints.database_url, endpoints.kafka_bootstrap, {})
     try:
@@ -72,10 +68,7 @@ def kernel(
         raise typer.Exit(1) from None
     machine = {**machine_start, "postgresql": result.server.get("server_version")}
     doc = document(result, machine, started)
-    typer.echo(render(doc))
-    if json_file is not None:
-        write_json(json_file, doc)
-        typer.echo(f"\nwrote {json_file}", err=True)
+    _emit(render(doc), doc, json_file)
 
 
 @app.command()
@@ -97,8 +90,7 @@ def notify(
     from yizheng.bench.notify import NotifyBenchConfig, NotifyBenchError, run_notify_bench
     from yizheng.bench.notify_county import CountyError
     from yizheng.bench.notify_report import document, render
-    from yizheng.bench.report import machine_info, write_json
-    from yizheng.infra import InfraError, ensure_up
+    from yizheng.bench.report import machine_info
 
     config = NotifyBenchConfig.full(senders) if full else NotifyBenchConfig.quick(senders)
     if rounds is not None:
@@ -107,11 +99,7 @@ def notify(
     # A filter, not a level: every FastStream broker sets its logger's level again when it is made.
     for name in ("faststream", "faststream.access.kafka", "aiokafka", "mail.log"):
         logging.getLogger(name).addFilter(lambda record: record.levelno >= logging.WARNING)
-    try:
-        endpoints = ensure_up(say=_say)
-    except InfraError as exc:
-        typer.secho(f"infrastructure is not available:\n{exc}", fg=typer.colors.RED, err=True)
-        raise typer.Exit(1) from None
+    endpoints = _infra()
     started = datetime.now(UTC)
     machine = machine_info(endpoints.database_url, endpoints.kafka_bootstrap, {})
     try:
@@ -120,7 +108,25 @@ def notify(
         typer.secho(f"benchmark failed: {exc}", fg=typer.colors.RED, err=True)
         raise typer.Exit(1) from None
     doc = document(result, machine, started)
-    typer.echo(render(doc))
+    _emit(render(doc), doc, json_file)
+
+
+def _infra() -> Any:
+    """PostgreSQL and Kafka up (started if need be), or exit 1 saying why."""
+    from yizheng.infra import InfraError, ensure_up
+
+    try:
+        return ensure_up(say=_say)
+    except InfraError as exc:
+        typer.secho(f"infrastructure is not available:\n{exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(1) from None
+
+
+def _emit(text: str, doc: Any, json_file: Path | None) -> None:
+    """The report on stdout, the raw figures in `json_file` if asked."""
+    from yizheng.bench.report import write_json
+
+    typer.echo(text)
     if json_file is not None:
         write_json(json_file, doc)
         typer.echo(f"\nwrote {json_file}", err=True)
