@@ -13,5 +13,8 @@ def packages() -> list[str]:
 
 
 def load_all() -> None:
+    """Every event type, and every public view (`contracts/<svc>/public.py`, where a package has one)."""
     for name in packages():
-        importlib.import_module(name)
+        package = importlib.import_module(name)
+        if (Path(package.__file__ or "").parent / "public.py").is_file():
+            importlib.import_module(f"{name}.public")

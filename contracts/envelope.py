@@ -9,6 +9,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from contracts.topics import COMMITTEE_ID_PATTERN
+
 
 class Role(StrEnum):
     member = "member"
@@ -46,7 +48,8 @@ class EventEnvelope(BaseModel):
     occurred_at: datetime
     recorded_at: datetime | None = None
     actor: Actor
-    committee_id: str = Field(min_length=1, description="the committee (tenant) the fact belongs to")
+    committee_id: str = Field(pattern=COMMITTEE_ID_PATTERN,
+                              description="the committee (tenant) the fact belongs to; part of public topic names")
     correlation_id: UUID
     causation_id: UUID | None = None
     source: str = Field(description="the service that recorded the event, e.g. 'proposals'")

@@ -17,7 +17,7 @@ Upcaster = Callable[[dict[str, Any]], dict[str, Any]]
 class DomainEvent(BaseModel):
     """Base of every event payload: an immutable fact, named in the past tense.
 
-    Subclasses are declared with `@event_type("proposal-submitted", version=2, topic="proposals.events")`."""
+    Subclasses are declared with `@event_type("proposal-submitted", version=2, topic="proposals.internal")`."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -71,7 +71,7 @@ class EventRegistry:
         return self._entry(name).topic
 
     def topics(self) -> dict[str, list[str]]:
-        """Public topic -> event type names carried on it."""
+        """Internal topic -> event type names carried on it."""
         out: dict[str, list[str]] = {}
         for name, entry in sorted(self._entries.items()):
             out.setdefault(entry.topic, []).append(name)
@@ -115,7 +115,7 @@ REGISTRY = EventRegistry()
 
 
 def event_type(name: str, *, version: int = 1, topic: str, registry: EventRegistry = REGISTRY) -> Callable[[E], E]:
-    """Declare a payload model as the current version of a public event type."""
+    """Declare a payload model as the current version of an event type (its public form: contracts.public)."""
 
     def decorate(cls: E) -> E:
         cls.event_type = name

@@ -1,4 +1,4 @@
-"""The projector: one Kafka consumer over every public topic that applies each event to every gateway view.
+"""The projector: one Kafka consumer over every internal topic that applies each event to every gateway view.
 
 Each view keeps its own inbox name (`gateway.<view>`), so one view can be rebuilt (`yizheng replay <view>`,
 which uses the kernel's `replay_from_topics` under that name) while the live projector keeps running. All
@@ -140,7 +140,7 @@ async def setup_views(pool: asyncpg.Pool, schema: str, views: Sequence[View]) ->
 
 
 async def replay_view(pool: asyncpg.Pool, config: GatewayConfig, name: str, report: ReplayReport | None = None) -> int:
-    """Rebuild one view from the first offset of every public topic; returns how many events it applied (an
+    """Rebuild one view from the first offset of every internal topic; returns how many events it applied (an
     event it cannot apply goes to the dead-letter topic and into `report`)."""
     view = view_named(name, config.schema)
     await setup_views(pool, config.schema, [view])

@@ -1,4 +1,4 @@
-"""Public events of the members service (topic `members.events`)."""
+"""Events of the members service (topic `members.internal`; their public forms: `public.py`)."""
 
 from contracts.members import duty, enums, meeting, member, organization, rulebook, scoring, visit
 from contracts.members.duty import AwardGranted, CharityRecorded, TrainingRecorded

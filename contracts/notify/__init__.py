@@ -1,4 +1,4 @@
-"""Public events of the notify service (topic `notify.events`): notifications created for a person, a unit or
+"""Events of the notify service (topic `notify.internal`): notifications created for a person, a unit or
 the office, read and archived; their deliveries' outcomes; preferences set; webhook endpoints registered and
 disabled; deadline reminders scheduled, cancelled, sent and escalated.
 

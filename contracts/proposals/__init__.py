@@ -1,4 +1,4 @@
-"""Public events of the proposals service (topic `proposals.events`)."""
+"""Events of the proposals service (topic `proposals.internal`; their public forms: `public.py`)."""
 
 from contracts.proposals.calendar import HolidayScheduleRecorded
 from contracts.proposals.common import AttachmentRef, RatingEntry

@@ -1,4 +1,4 @@
-"""Public events of the surveys service (topic `surveys.events`): consultation, democratic supervision and
+"""Events of the surveys service (`surveys.internal`; public forms: `public.py`): consultation, supervision and
 appraisal, research and inspection, and the outcome tracking they share. The members service scores the
 participation and supervision events; they and `consultation-outcome-recorded` keep their type names and fields.
 

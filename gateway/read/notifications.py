@@ -4,11 +4,11 @@ Where the data comes from — the choice, and why. The platform's usual way is f
 service's topic into views of its own; for notifications it does not, and asks notify instead:
 - an inbox is personal: what a member was told about (their drafts, their grade, a dissatisfied rating)
   stays in one place, like `Member.contact`, and never in a second copy of the committee's data;
-- what people read is not in the events: `notify.events` carries no message text by design (no title, no
+- what people read is not in the events: `notify.internal` carries no message text by design (no title, no
   summary, no webhook URL), and "deferred" (waiting for a digest or the end of quiet hours) is a delivery
   row's state that no event announces — projecting would mean re-deriving notify's templates and policy;
 - a read after `markNotificationsRead` / `archiveNotification` sees the write at once (the same rows).
-What the gateway does take from `notify.events` is the moment: `notification-created` reaches every
+What the gateway does take from `notify.internal` is the moment: `notification-created` reaches every
 replica's live hub through the projector (no view stores it), and `notificationReceived` then reads the new
 item from notify, with the subscriber's own token.
 

@@ -69,7 +69,7 @@ class Api:
 
 
 class Feed:
-    """Publishes contract events of one committee to the (prefixed) public topics, the way a service's relay
+    """Publishes contract events of one committee to the (prefixed) internal topics, the way a service's relay
     does. All events of a feed share one key, so one partition carries them in order."""
 
     def __init__(self, producer: AIOKafkaProducer, prefix: str, committee: str) -> None:

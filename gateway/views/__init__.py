@@ -1,4 +1,4 @@
-"""The gateway's views: read models of every public topic, in the gateway's own schema. Each one is a
+"""The gateway's views: read models of every internal topic, in the gateway's own schema. Each one is a
 projection (setup / reset / apply) that `yizheng replay <name>` can rebuild from the topics."""
 
 from __future__ import annotations

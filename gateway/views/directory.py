@@ -1,4 +1,4 @@
-"""The registry as public topics carry it: members (no contact data), organizations, units and their staff."""
+"""The registry as the internal topics carry it: members (no contact data), organizations, units and their staff."""
 
 from __future__ import annotations
 

@@ -128,7 +128,7 @@ async def _unread_up_to(store: EventStore, name: str, target: int) -> bool:
 
 async def replay_from_topics(consumer: IdempotentConsumer, projection: Projection,
                              topics: Sequence[str] | None = None, report: ReplayReport | None = None) -> int:
-    """Rebuild a projection fed by public topics: empty it and its inbox, then read every topic from its
+    """Rebuild a projection fed by internal topics: empty it and its inbox, then read every topic from its
     first offset to the end as it stands now. The live consumer may keep running: its inbox skips what
     the replay applied. An event the projection cannot apply goes to the dead-letter topic (the consumer's
     own mechanism) and the replay goes on; `report`, when given, records it. Returns how many were applied."""

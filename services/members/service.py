@@ -1,6 +1,6 @@
 """The members service, declared once: the registry, meetings, visits, duty records and the member
 scorecard. The runtime (`runtime.service_host.build_service(DEFINITION, HostConfig(...))`) builds the
-store, the unit of work, the command API, the relay (store -> members.events), the projections, the
+store, the unit of work, the command API, the relay (store -> members.internal), the projections, the
 consumer of the proposals and surveys topics, and starts the scorer; `yizheng replay members.<name>`
 rebuilds a projection or the consumer's facts by name."""
 

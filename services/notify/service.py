@@ -1,7 +1,7 @@
 """The notify service, declared once: the intake consumer over the public topics (facts -> notifications
 by the committee's rules, reminders scheduled and cancelled), the reminder and delivery workers, the inbox
 commands and routes, the one-click unsubscribe. `runtime.service_host` runs it (the store, the unit of work,
-the command API, the relay to notify.events, the consumer with its inbox and DLQ)."""
+the command API, the relay to notify.internal, the consumer with its inbox and DLQ)."""
 
 from __future__ import annotations
 

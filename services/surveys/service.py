@@ -1,5 +1,5 @@
 """The surveys service, declared once: its contract and its handlers. `runtime.service_host` runs it (the
-store, the unit of work, the command API, the relay to surveys.events). Working days (rectification and
+store, the unit of work, the command API, the relay to surveys.internal). Working days (rectification and
 outcome due dates) are counted on the committee's calendar as its office recorded it in the proposals service:
 the kernel's `holiday-calendar` consumer keeps those schedules here, and the deciders read them from it."""
 

@@ -1,4 +1,4 @@
-"""`yizheng contracts export DIR`: the public contract for subscribers (JSON Schemas + AsyncAPI)."""
+"""`yizheng contracts export DIR`: the event contracts (JSON Schemas + AsyncAPI), public and internal apart."""
 
 from __future__ import annotations
 
@@ -10,11 +10,14 @@ app = typer.Typer(help="The event contracts other county systems subscribe to.",
 
 
 @app.command("export")
-def export(directory: Path = typer.Argument(..., help="where to write <type>.schema.json and asyncapi.yaml")) -> None:
-    """Write one JSON Schema per event type and the AsyncAPI document of the public topics."""
+def export(directory: Path = typer.Argument(..., help="where to write public/ and internal/")) -> None:
+    """Write public/ (what other county systems subscribe to) and internal/ (the platform's own topics):
+    one JSON Schema per event type and an AsyncAPI document each."""
     import contracts
     from contracts.export import export as write
+    from contracts.public import PUBLIC
 
-    written = write(directory)
-    typer.echo(f"wrote {len(written) - 1} event schemas ({len(contracts.REGISTRY.topics())} topics) "
-               f"and asyncapi.yaml to {directory}")
+    write(directory)
+    typer.echo(f"wrote {len(PUBLIC.published())} public event schemas to {directory / 'public'} and "
+               f"{len(contracts.REGISTRY.names())} internal ones to {directory / 'internal'}, "
+               "with asyncapi.yaml in each")

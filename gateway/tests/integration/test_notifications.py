@@ -1,5 +1,5 @@
 """Notifications through the gateway, with the real notify service behind it (its intake consuming the
-test's topics, its relay publishing `notify.events` to the gateway's projector): a member reads their
+test's topics, its relay publishing `notify.internal` to the gateway's projector): a member reads their
 inbox with the reason for each item, marks read and archives; nobody else sees it; the office sees each
 delivery's status and the reminders escalated this month; preferences and webhook endpoints round-trip;
 `notificationReceived` tells a new notification to its addressee only."""

@@ -9,7 +9,7 @@ from uuid import UUID, uuid4
 from contracts.envelope import Actor, EventEnvelope, Role
 from contracts.registry import REGISTRY
 
-SERVICES = {"proposals.events": "proposals", "surveys.events": "surveys", "members.events": "members"}
+SERVICES = {"proposals.internal": "proposals", "surveys.internal": "surveys", "members.internal": "members"}
 _stream_versions: dict[str, int] = {}
 
 

@@ -70,7 +70,7 @@ async def test_a_members_year_from_three_services_to_a_graded_scorecard(
         "member_ids": ["m-wang"]}, committee=COMMITTEE)
     # The proposal's acceptance arrives twice (at-least-once delivery): it must score once.
     await _publish(kafka_bootstrap, f"{topic_prefix}proposals.events", accepted, accepted)
-    await _publish(kafka_bootstrap, f"{topic_prefix}surveys.events", inspected)
+    await _publish(kafka_bootstrap, f"{topic_prefix}surveys.internal", inspected)
 
     # By hand: 王芳 70 base + 15 (lead, p-7) + 2 (inspection) + 2 (visit); present at the plenary: 89.
     #          赵强 70 base + 3 (co-signer, p-7) - 30 (absent from the plenary without leave): 43.
@@ -95,7 +95,7 @@ async def test_a_members_year_from_three_services_to_a_graded_scorecard(
     assert (await client.get("/scorecards/2025/m-wang", ZHAO)).status_code == 403, "members see their own card"
     assert (await client.get("/scorecards/2025/m-wang", WANG)).status_code == 200
 
-    async with TopicReader(kafka_bootstrap, f"{topic_prefix}members.events") as reader:
+    async with TopicReader(kafka_bootstrap, f"{topic_prefix}members.internal") as reader:
         records = await reader.until(lambda rs: any(json.loads(r.value or b"{}")["type"] == "member-graded"
                                                     and json.loads(r.value or b"{}")["data"]["member_id"] == "m-zhao"
                                                     for r in rs), message="member-graded on the public topic")

@@ -158,7 +158,7 @@ async def test_a_mail_the_server_may_have_is_unknown_never_sent_again_and_the_of
     failed = await mailing.host.pool.fetch(f'SELECT data FROM "{mailing.host.schema}".events '
                                            "WHERE type = 'notification-delivery-failed'")
     ends = [(data(r)["channel"], data(r)["end"]) for r in failed]
-    assert ("email", "unknown") in ends, "the office sees the mail in doubt (on notify.events)"
+    assert ("email", "unknown") in ends, "the office sees the mail in doubt (on notify.internal)"
 
 
 async def inbox_of(m: Mailing, member_id: str) -> dict[str, Any]:

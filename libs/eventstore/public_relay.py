@@ -1,0 +1,142 @@
+"""The public relay: publishes each stored event's public form (`contracts.public`) to its committee's public
+topic, `<svc>.public.<committee>`, keyed by stream, then advances its own checkpoint.
+
+It runs beside the relay (which sends every event in full to `<svc>.internal`), tailing the same store with a
+checkpoint of its own, so the internal topic's latency never waits on deriving public forms. Withheld types
+and types a committee does not publish only move the checkpoint. At-least-once like the relay: subscribers
+drop duplicates by `event_id`. A committee's topic is created the first time one of its facts is published
+(the broker refuses stray topics in a cluster; the service's principal may create its own public ones)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError, for_code
+
+from contracts import topics
+from contracts.public import DEFAULT_PUBLICATION, PUBLIC, Publication, PublicRegistry, public_message
+from eventstore.cloudevents import SPEC_VERSION
+from eventstore.leadership import AdvisoryLeadership
+from eventstore.relay import public_producer
+from eventstore.store import EventStore, StoredEvent
+from eventstore.tailing import StoreTailer
+
+log = logging.getLogger("eventstore.public_relay")
+
+# (topic, value, key, headers) of one public message.
+Outgoing = tuple[str, bytes, bytes, list[tuple[str, bytes]]]
+
+
+def public_record(stored: StoredEvent, *, publication: Publication = DEFAULT_PUBLICATION,
+                  registry: PublicRegistry = PUBLIC, topic_prefix: str = "") -> Outgoing | None:
+    """The public message of one stored event, or None if it is not for outsiders. Pure."""
+    envelope = stored.envelope
+    view = registry.view(envelope.type)
+    payload = view(stored.event, publication)
+    if payload is None:
+        return None
+    message = public_message(view, event_id=envelope.event_id, stream_id=envelope.stream_id,
+                             stream_version=envelope.stream_version, occurred_at=envelope.occurred_at,
+                             committee_id=envelope.committee_id, source=envelope.source, payload=payload)
+    topic = topic_prefix + topics.public(envelope.source, envelope.committee_id)
+    headers = [("ce_specversion", SPEC_VERSION.encode()), ("ce_id", str(envelope.event_id).encode()),
+               ("ce_type", f"{view.type}.v{view.version}".encode()),
+               ("ce_source", f"/yizheng/{envelope.source}".encode()),
+               ("ce_subject", envelope.stream_id.encode()), ("ce_time", envelope.occurred_at.isoformat().encode()),
+               ("ce_committee", envelope.committee_id.encode()), ("content-type", b"application/json")]
+    return topic, message.model_dump_json().encode(), envelope.stream_id.encode(), headers
+
+
+class PublicRelay:
+    def __init__(self, store: EventStore, bootstrap: str, *, topic_prefix: str = "",
+                 publication: Callable[[str], Publication] = lambda _committee: DEFAULT_PUBLICATION,
+                 name: str = "public-relay", batch_size: int = 500, partitions: int = 3,
+                 replication_factor: int = 1, safety_poll_seconds: float = 1.0,
+                 registry: PublicRegistry = PUBLIC, client_options: dict[str, Any] | None = None) -> None:
+        self.store = store
+        self.bootstrap = bootstrap
+        self.topic_prefix = topic_prefix
+        self.publication = publication
+        self.name = name
+        self.batch_size = batch_size
+        self.partitions = partitions
+        self.replication_factor = replication_factor
+        self.registry = registry
+        self.published = 0
+        self._client_options = dict(client_options or {})
+        self.producer = public_producer(bootstrap, client_id=f"{store.source}-public-relay")
+        self._producing = False
+        self._topics: set[str] = set()
+        self._leadership = AdvisoryLeadership(store.pool, f"{store.schema}:{name}")
+        self._tailer = StoreTailer(store, self.publish_pending, label=f"public-relay:{store.source}",
+                                   safety_poll_seconds=safety_poll_seconds)
+
+    async def start(self) -> None:
+        await self._connect()
+        await self._tailer.start()
+
+    async def stop(self) -> None:
+        await self._tailer.stop()
+        await self._leadership.release()
+        if self._producing:
+            await self.producer.stop()
+            self._producing = False
+
+    async def _connect(self) -> None:
+        if not self._producing:
+            await self.producer.start()
+            self._producing = True
+
+    async def publish_pending(self) -> int:
+        """Publish the public forms of everything after the checkpoint; returns how many messages went out."""
+        if not await self._leadership.holds():
+            return 0
+        await self._connect()
+        sent = 0
+        checkpoint = await self.store.load_checkpoint(self.name)
+        while True:
+            batch = await self.store.read_all(checkpoint, self.batch_size)
+            if not batch:
+                return sent
+            outgoing = [m for stored in batch
+                        if (m := public_record(stored, publication=self.publication(stored.envelope.committee_id),
+                                               registry=self.registry, topic_prefix=self.topic_prefix))]
+            await self._ensure_topics({topic for topic, *_ in outgoing})
+            futures = [await self.producer.send(topic, value=value, key=key, headers=headers)
+                       for topic, value, key, headers in outgoing]
+            await asyncio.gather(*futures)  # checkpoint only what the broker has acknowledged
+            checkpoint = batch[-1].checkpoint
+            await self.store.save_checkpoint(self.name, checkpoint)
+            sent += len(outgoing)
+            self.published += len(outgoing)
+            if len(batch) < self.batch_size:
+                return sent
+
+    async def _ensure_topics(self, wanted: set[str]) -> None:
+        missing = wanted - self._topics
+        if not missing:
+            return
+        admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap, client_id=f"{self.store.source}-public-relay",
+                                    **self._client_options)
+        await admin.start()
+        try:
+            existing = set(await admin.list_topics())
+            new = sorted(missing - existing)
+            if new:
+                response = await admin.create_topics(
+                    [NewTopic(t, self.partitions, self.replication_factor) for t in new])
+                for topic, code, *_ in response.topic_errors:
+                    # another replica or an operator may have made it first
+                    if code not in (0, TopicAlreadyExistsError.errno):
+                        raise for_code(code)(f"could not create public topic {topic}")
+                log.info("created public topics %s", ", ".join(new))
+        finally:
+            await admin.close()
+        self._topics |= missing
+
+    async def checkpoint(self) -> Any:
+        return await self.store.load_checkpoint(self.name)
