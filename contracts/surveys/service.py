@@ -12,6 +12,8 @@ from contracts import topics
 from contracts.roles import OFFICE, OFFICE_OR_LEADERSHIP, UNIT
 from contracts.service import ServiceContract, command
 from contracts.surveys import commands as c
+from contracts.surveys.appraisal_service import APPRAISAL_COMMANDS
+from contracts.surveys.questionnaire_service import QUESTIONNAIRE_COMMANDS
 
 COMMANDS = (
     command("draft-consultation-plan", c.DraftConsultationPlan, OFFICE),
@@ -44,6 +46,8 @@ COMMANDS = (
     command("form-research-team", c.FormResearchTeam, OFFICE),
     command("log-research-field-day", c.LogResearchFieldDay, OFFICE),
     command("report-research", c.ReportResearch, OFFICE),
+    *APPRAISAL_COMMANDS,
+    *QUESTIONNAIRE_COMMANDS,
 )
 
 SERVICE = ServiceContract("surveys", 8103, topics.SURVEYS, COMMANDS,

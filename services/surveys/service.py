@@ -9,13 +9,15 @@ import contracts  # noqa: F401 - registers every public event type
 from contracts.surveys.service import SERVICE
 from eventstore.holiday_calendar import holiday_calendar_consumer, recorded_calendar
 from eventstore.service import ServiceDefinition
+from surveys.appraisal.handlers import APPRAISAL_HANDLERS
 from surveys.handlers import HANDLERS
 from surveys.parts import SurveysParts
+from surveys.questionnaire.handlers import QUESTIONNAIRE_HANDLERS
 
 DEFINITION: ServiceDefinition[SurveysParts] = ServiceDefinition(
     contract=SERVICE,
     build=SurveysParts.build,
-    handlers=HANDLERS,
+    handlers={**HANDLERS, **APPRAISAL_HANDLERS, **QUESTIONNAIRE_HANDLERS},
     consumers=(holiday_calendar_consumer(),),
     calendar=recorded_calendar,
 )

@@ -1,0 +1,1 @@
+"""Questionnaires (问卷): identified or anonymous responses, results and export."""
