@@ -163,8 +163,10 @@ def _require_owner(state: ProposalState, issued: Issued[object], what: str) -> N
 
 
 def _require_status(state: ProposalState, allowed: set[Status], rule: str, what: str) -> None:
+    """`what` is the step as a gerund phrase ("accepting a proposal"), as `require_role` takes it."""
     if state.status not in allowed:
-        raise refuse(rule, f"cannot {what}: the proposal is {state.status.value}", status=state.status.value)
+        raise refuse(rule, f"{what[:1].upper()}{what[1:]} is not possible: the proposal is {state.status.value}",
+                     status=state.status.value)
 
 
 def _acting_unit(state: ProposalState, issued: Issued[object]) -> UnitState:
@@ -245,7 +247,7 @@ def _draft(state: ProposalState, cmd: Draft, issued: Issued[object]) -> Events:
 
 def _revise(state: ProposalState, cmd: c.ReviseProposal, issued: Issued[object]) -> Events:
     _require_owner(state, issued, "revise the proposal")
-    _require_status(state, {Status.draft, Status.returned}, "not_revisable", "revise")
+    _require_status(state, {Status.draft, Status.returned}, "not_revisable", "revising a proposal")
     return [ProposalRevised(proposal_id=state.proposal_id, category=cmd.category, title=cmd.title, case=cmd.case,
                             analysis=cmd.analysis, suggestions=list(cmd.suggestions),
                             attachments=list(cmd.attachments))]
@@ -253,7 +255,7 @@ def _revise(state: ProposalState, cmd: c.ReviseProposal, issued: Issued[object])
 
 def _submit(state: ProposalState, cmd: Submit, issued: Issued[object]) -> Events:
     _require_owner(state, issued, "submit the proposal")
-    _require_status(state, {Status.draft, Status.returned}, "already_submitted", "submit")
+    _require_status(state, {Status.draft, Status.returned}, "already_submitted", "submitting a proposal")
     window = cmd.solicitation
     if state.solicitation_id:
         if window is None:
@@ -283,7 +285,7 @@ def _submit(state: ProposalState, cmd: Submit, issued: Issued[object]) -> Events
 
 def _withdraw(state: ProposalState, cmd: c.WithdrawProposal, issued: Issued[object]) -> Events:
     _require_owner(state, issued, "withdraw the proposal")
-    _require_status(state, {Status.draft, Status.submitted, Status.returned}, "cannot_withdraw", "withdraw")
+    _require_status(state, {Status.draft, Status.submitted, Status.returned}, "cannot_withdraw", "withdrawing a proposal")
     require_reason(cmd.reason)
     return [ProposalWithdrawn(proposal_id=state.proposal_id, reason=cmd.reason)]
 
@@ -293,7 +295,7 @@ def _cosigner(state: ProposalState, issued: Issued[object]) -> str:
     member = issued.actor.member_id
     if member not in state.invited:
         raise NotAuthorized("you are not invited to co-sign this proposal")
-    _require_status(state, {Status.submitted, Status.returned}, "review_decided", "co-sign")
+    _require_status(state, {Status.submitted, Status.returned}, "review_decided", "co-signing a proposal")
     if member in state.confirmed:
         raise refuse("already_confirmed", "you confirmed already")
     if member in state.declined or member in state.lapsed:
@@ -391,7 +393,7 @@ def _return(state: ProposalState, cmd: c.ReturnProposal, issued: Issued[object])
 
 def _assign(state: ProposalState, cmd: c.AssignProposal, issued: Issued[object]) -> Events:
     require_role(issued, OFFICE, "assigning a proposal")
-    _require_status(state, {Status.accepted}, "not_accepted", "assign")
+    _require_status(state, {Status.accepted}, "not_accepted", "assigning a proposal")
     if state.assigned:
         raise refuse("already_assigned", "the proposal is assigned already; a unit may ask to be re-assigned")
     if cmd.mode is AssignmentMode.lead_with_co:
@@ -586,7 +588,7 @@ def _revise_class(state: ProposalState, cmd: c.ReviseReplyClass, issued: Issued[
 
 def _designate_key(state: ProposalState, cmd: c.DesignateKeyProposal, issued: Issued[object]) -> Events:
     require_role(issued, OFFICE_OR_LEADERSHIP, "designating key proposals (for the chair meeting)")
-    _require_status(state, {Status.accepted}, "not_accepted", "designate as key proposal")
+    _require_status(state, {Status.accepted}, "not_accepted", "designating a key proposal")
     if state.key:
         raise refuse("already_key", "the proposal is a key proposal already")
     _distinct(cmd.supervising_leaders, "supervising leaders")
@@ -631,7 +633,7 @@ def _conclude_lookback(state: ProposalState, cmd: c.ConcludeCommitmentLookback, 
 
 def _record_result(state: ProposalState, cmd: RecordResult, issued: Issued[object]) -> Events:
     require_role(issued, OFFICE, "recording results")
-    _require_status(state, {Status.accepted}, "not_accepted", "record a result")
+    _require_status(state, {Status.accepted}, "not_accepted", "recording a result")
     if not state.replied_units:
         raise refuse("no_reply_yet", "results are recorded after a reply")
     if cmd.result_id in state.results:

@@ -149,7 +149,8 @@ def test_not_accepted_into_an_opinion_report() -> None:
     events = h.run(NotAccept(c.NotAcceptProposal(proposal_id=P, converted_to="opinion_report", reason="宜转社情民意"),
                              "r-1"), OFFICE)
     assert types(events) == ["proposal-not-accepted"]
-    h.refused(h.accept_cmd(), OFFICE, "not_under_review")
+    refusal = h.refused(h.accept_cmd(), OFFICE, "not_under_review")
+    assert refusal.message == "Accepting a proposal is not possible: the proposal is not_accepted"
 
 
 def test_merge_only_into_a_live_proposal() -> None:
