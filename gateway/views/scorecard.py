@@ -159,30 +159,29 @@ class ScorecardView(View):
     @on("proposal-submitted")
     async def _proposal_submitted(self, conn: asyncpg.Connection, f: Fact) -> None:
         d = f.data
-        lead = d.get("lead_member_id")
-        roles = {m: "cosigner" for m in f.ids("cosigner_member_ids")}
-        if lead:
-            roles[lead] = "lead"
+        roles = _proposers(f)
         await self._activity(conn, f, list(roles), "proposal_submitted", d["proposal_id"], d.get("year"),
                              title=d.get("title"), roles=roles, detail={"category": d.get("category")})
+
+    @on("cosigner-declined", "cosigner-lapsed")
+    async def _not_a_cosigner(self, conn: asyncpg.Connection, f: Fact) -> None:
+        """A co-signer who declined (or let the deadline pass) did not put their name to the proposal."""
+        await conn.execute(
+            f"DELETE FROM {self.t('score_activity')} WHERE committee_id = $1 AND member_id = $2 "
+            "AND kind = 'proposal_submitted' AND ref_id = $3 AND role = 'cosigner'",
+            f.committee_id, f.data["member_id"], f.data["proposal_id"])
 
     @on("proposal-accepted")
     async def _proposal_accepted(self, conn: asyncpg.Connection, f: Fact) -> None:
         d = f.data
-        lead = d.get("lead_member_id")
-        roles = {m: "cosigner" for m in f.ids("cosigner_member_ids")}
-        if lead:
-            roles[lead] = "lead"
+        roles = _proposers(f)
         await self._activity(conn, f, list(roles), "proposal_accepted", d["proposal_id"], d.get("year"),
                              roles=roles, detail={"number": d.get("number"), "category": d.get("category")})
 
     @on("key-proposal-designated")
     async def _key(self, conn: asyncpg.Connection, f: Fact) -> None:
         d = f.data
-        lead = d.get("lead_member_id")
-        roles = {m: "cosigner" for m in f.ids("cosigner_member_ids")}
-        if lead:
-            roles[lead] = "lead"
+        roles = _proposers(f)
         await self._activity(conn, f, list(roles), "key_proposal", d["proposal_id"], d.get("year"), roles=roles)
 
     @on("opinion-report-submitted")
@@ -299,3 +298,16 @@ def _uuid(value: Any) -> Any:
     from uuid import UUID
 
     return None if value is None else (value if isinstance(value, UUID) else UUID(str(value)))
+
+
+def _proposers(f: Fact) -> dict[str, str]:
+    """The members a proposal counts for, by role: its lead, its co-signers, and for a proposal of an
+    organization or a special committee, the member who is its contact (they evaluate it and find it under
+    their proposals)."""
+    roles = {m: "cosigner" for m in f.ids("cosigner_member_ids")}
+    contact = f.data.get("contact_member_id")
+    if contact and not f.data.get("lead_member_id"):
+        roles.setdefault(contact, "contact")
+    if lead := f.data.get("lead_member_id"):
+        roles[lead] = "lead"
+    return roles

@@ -123,6 +123,34 @@ async def test_a_members_card_shows_points_items_rank_grade_and_record(
     assert (card["training"]["count"], card["charity"]["count"], card["awards"]["count"]) == (1, 1, 1)
 
 
+async def test_a_declined_cosigner_did_not_submit_and_an_organizations_contact_member_did(
+        stack: Stack, feed: Feed, committee: str) -> None:
+    for member_id, name in (("m1", "张一"), ("m2", "李二"), ("m3", "王三"), ("m4", "赵四")):
+        await feed.emit(*ev.member_registered(member_id, name, "education", "t-1"))
+    await feed.emit(*ev.proposal_submitted("p1", "关于农村学校的提案", "m1", cosigners=["m2", "m3"]))
+    await feed.emit("cosigner-confirmed", {"proposal_id": "p1", "member_id": "m2"})
+    await feed.emit("cosigner-declined", {"proposal_id": "p1", "member_id": "m3"})
+    await feed.emit("proposal-submitted", {
+        "proposal_id": "p2", "year": 2026, "submitter_kind": "organization", "organization_id": "o-minmeng",
+        "lead_member_id": None,
+        "contact_member_id": "m4", "cosigner_member_ids": [], "category": "education", "title": "民盟县委提案"})
+    await feed.emit("proposal-accepted", {
+        "proposal_id": "p2", "number": "2026-002", "year": 2026, "sequence": 2, "category": "education",
+        "submitter_kind": "organization", "organization_id": "o-minmeng", "contact_member_id": "m4",
+        "lead_member_id": None,
+        "cosigner_member_ids": [], "reason": "符合立案标准"})
+    await feed.settle(stack.gateway.projector)
+    office = token(Role.office_staff, committee)
+
+    async def proposals(member: str) -> dict[str, Any]:
+        card = (await stack.api.run(CARD, {"m": member, "y": 2026}, bearer=office)).ok()["memberScorecard"]
+        return dict(card["proposals"])
+
+    assert await proposals("m2") == {"submitted": 1, "accepted": 0, "key": 0, "asLead": 0}
+    assert await proposals("m3") == {"submitted": 0, "accepted": 0, "key": 0, "asLead": 0}, "m3 declined"
+    assert await proposals("m4") == {"submitted": 1, "accepted": 1, "key": 0, "asLead": 0}
+
+
 async def test_a_flag_caps_the_grade_and_blocks_the_next_band(stack: Stack, feed: Feed, committee: str) -> None:
     await scenario(feed)
     await feed.settle(stack.gateway.projector)
