@@ -44,6 +44,20 @@ class UnitRole(LabeledEnum):
     co = ("co", "协办单位")
     separate = ("separate", "分办单位")
 
+    @property
+    def replies(self) -> bool:
+        """Whether a unit in this role owes the proposers a reply: the lead and each separately assigned unit;
+        a co-handling unit contributes to (and co-signs) the lead's reply instead."""
+        return self is not UnitRole.co
+
+
+def owes_reply(role: object, active: bool, replied_round: int | None, round: int) -> bool:
+    """A unit still owes this round's reply: it is on the slip (not re-assigned away), its role replies, and
+    the round's reply has not come. Every per-proposal field and every figure asks this. `role`: the role's
+    value, or any enum of it (the GraphQL mirror)."""
+    replies = UnitRole(str(getattr(role, "value", role))).replies
+    return active and replies and (replied_round is None or replied_round < round)
+
 
 class DeadlineRule(LabeledEnum):
     three_months = ("three_months", "三个月（遇节假日顺延）")

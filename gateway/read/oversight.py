@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Generic, TypeVar
 
+from contracts.proposals.enums import owes_reply
 from gateway.read.db import Db
 
 T = TypeVar("T")
@@ -63,7 +64,7 @@ class HandlingRow:
 
     @property
     def awaiting_reply(self) -> bool:
-        return self.replied_round is None or self.replied_round < self.round
+        return owes_reply(self.role, True, self.replied_round, self.round)  # the query reads active units only
 
     def overdue(self, as_of: date) -> bool:
         return self.awaiting_reply and self.deadline is not None and self.deadline < as_of

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import strawberry
 
+from contracts.proposals.enums import owes_reply
 from gateway import policy
 from gateway.schema import enums as e
 
@@ -224,17 +225,18 @@ class Handling:
                    replied_round=r["replied_round"], replied_on=r["replied_on"], result_class=r["result_class"],
                    on_time=r["on_time"], contacted=r["contacted"], met=r["met"], cosigned_round=r["cosigned_round"])
 
-    @strawberry.field(description="Waiting for this round's reply.")
+    @strawberry.field(description="This unit owes this round's reply: it is on the slip and its role replies "
+                                  "(a co-handling unit never does: it co-signs the lead's).")
     def awaiting_reply(self) -> bool:
-        return self.replied_round is None or self.replied_round < self.round
+        return owes_reply(self.role, self.active, self.replied_round, self.round)
 
-    @strawberry.field(description="Past its deadline without a reply, as of the given day (default: today).")
+    @strawberry.field(description="Past its deadline without the reply it owes, as of the given day "
+                                  "(default: today).")
     def overdue(self, as_of: date | None = None) -> bool:
         from contracts.clock import today
 
         day = as_of or today()
-        waiting = self.replied_round is None or self.replied_round < self.round
-        return bool(self.active and waiting and self.deadline is not None and self.deadline < day)
+        return self.awaiting_reply() and self.deadline is not None and self.deadline < day
 
     @strawberry.field
     async def unit(self, info: strawberry.Info) -> Unit | None:
@@ -245,15 +247,16 @@ class Handling:
         rows = await ctx(info).loaders.replies.load(self.proposal_id)
         return [Reply.of(r) for r in rows if r["unit_id"] == self.unit_id]
 
-    @strawberry.field(description="Ratings of this unit's replies. A unit sees them only once every proposer "
-                                  "has rated the reply.")
+    @strawberry.field(description="Ratings of this unit's replies. They are sealed until every proposer has "
+                                  "rated the reply: before that only the office and the proposer themself "
+                                  "see one.")
     async def evaluations(self, info: strawberry.Info) -> list[Evaluation]:
         c = ctx(info)
         rows = await c.loaders.evaluations.load(self.proposal_id)
         rounds = await c.loaders.evaluation_rounds.load(self.proposal_id)
         completed = {r["round"] for r in rounds if r["unit_id"] == self.unit_id}
         return [Evaluation.of(r) for r in rows if r["unit_id"] == self.unit_id
-                and policy.sees_evaluations_of(c.viewer, r["unit_id"], r["round"] in completed)]
+                and policy.sees_evaluation(c.viewer, dict(r), r["round"] in completed)]
 
     @strawberry.field
     async def contacts(self, info: strawberry.Info) -> list[HandlingContact]:
