@@ -19,6 +19,11 @@ committee; the rules here decide which roles may ask at all and how a list is na
 
 (Surveys: the detail and the definitions are in `gateway/read/surveys.py`.)
 
+Sealed values (`contracts.sealed`): a proposer's rating, attitude, contact and comment reach a unit, another
+proposer or a service account only once every proposer has rated the reply — in a query (`sees_evaluation`)
+and in a subscription's event data (`event_data`) alike, so a subscription tells a unit no more than its
+queries would.
+
 Personal contact data never reaches the gateway's views (public topics carry none). `Member.contact` is
 fetched per request from the members service's own endpoint, with the caller's token, for office staff,
 admin and the member themself only (`require_contact`).
@@ -27,6 +32,10 @@ Mutations are forwarded with the caller's own token; the owning service decides 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+from contracts import sealed
 from contracts.access import ALLOWED as ALLOWED
 from contracts.access import EVERYONE as EVERYONE
 from contracts.envelope import Role
@@ -38,6 +47,7 @@ from gateway.errors import Forbidden, Unauthenticated
 # The table itself is `contracts.access.ALLOWED`, shared with the services' own read routes so a token
 # the gateway refuses is refused there too; re-exported here under the names the gateway has always used.
 
+EVALUATED = "proposal-evaluated"
 # Proposal states a service account may see: decided by the review, no longer a private draft.
 PUBLIC_PROPOSAL_STATES = ("accepted", "assigned")
 
@@ -69,11 +79,31 @@ def sees_all_attendance(viewer: Viewer) -> bool:
     return viewer.role in STAFF
 
 
-def sees_evaluations_of(viewer: Viewer, unit_id: str, completed: bool) -> bool:
-    """Units see the ratings of their own reply, and only once every proposer has rated it."""
-    if viewer.role is Role.unit_staff:
-        return viewer.unit_id == unit_id and completed
-    return viewer.role in STAFF or viewer.role is Role.member
+def reader(viewer: Viewer) -> sealed.Reader:
+    """The caller as `contracts.sealed` knows readers: the role, and a member's own id."""
+    return sealed.Reader(viewer.role, viewer.member_id if viewer.role is Role.member else None)
+
+
+def sees_evaluation(viewer: Viewer, evaluation: Mapping[str, Any], completed: bool) -> bool:
+    """A proposer's feedback form on a unit's reply (a row of `proposal-evaluated`): staff and members read
+    them, a unit only its own reply's; and its answers are sealed (`contracts.sealed`): before the round is
+    `completed` only the office and the proposer themself read them."""
+    if viewer.role is Role.unit_staff and viewer.unit_id != evaluation["unit_id"]:
+        return False
+    if viewer.role not in STAFF | {Role.member, Role.unit_staff}:
+        return False
+    return sealed.may_see(EVALUATED, evaluation, reader(viewer), released=completed)
+
+
+def event_data(viewer: Viewer, event_type: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    """An event's payload as a subscription hands it to the caller as it happens: without the values sealed
+    from them (an event read live is never yet released: the releasing fact comes after it)."""
+    return sealed.visible(event_type, data, reader(viewer))
+
+
+def sealed_from(viewer: Viewer, event_type: str, data: Mapping[str, Any]) -> bool:
+    """Some of this event's values are sealed from the caller (they would not see it in any query yet)."""
+    return event_data(viewer, event_type, data).keys() != data.keys()
 
 
 def sees_tracked_item(viewer: Viewer, unit_ids: list[str]) -> bool:

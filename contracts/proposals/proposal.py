@@ -31,6 +31,7 @@ from contracts.proposals.enums import (
     UnitRole,
 )
 from contracts.registry import DomainEvent, event_type
+from contracts.sealed import sealed_until
 
 P = topics.PROPOSALS
 
@@ -312,19 +313,24 @@ class CommitmentRecorded(DomainEvent):
 
 # ---- evaluation (评议) ----------------------------------------------------------------------------------
 
+# A proposer's answers are sealed until every proposer has rated the reply (no pressured satisfaction, 被满意):
+# until then only the office and the proposer themself read them (`contracts.sealed`).
+SEALED_UNTIL_COMPLETED = sealed_until("evaluations-completed", owner="member_id")
+
+
 @event_type("proposal-evaluated", version=1, topic=P)
 class ProposalEvaluated(DomainEvent):
-    """One proposer's feedback form on one unit's reply. Units may see ratings only after
-    `evaluations-completed` for that reply."""
+    """One proposer's feedback form on one unit's reply. Its answers are sealed: a unit, another proposer or
+    an outside system reads them only from `evaluations-completed` for that reply on."""
 
     proposal_id: Id
     unit_id: Id
     round: Count
     member_id: Id
-    rating: Rating
-    attitude: Rating
-    contact: Rating
-    comment: RecordedLongText = ""
+    rating: Rating = Field(json_schema_extra=SEALED_UNTIL_COMPLETED)
+    attitude: Rating = Field(json_schema_extra=SEALED_UNTIL_COMPLETED)
+    contact: Rating = Field(json_schema_extra=SEALED_UNTIL_COMPLETED)
+    comment: RecordedLongText = Field("", json_schema_extra=SEALED_UNTIL_COMPLETED)
 
 
 @event_type("evaluations-completed", version=1, topic=P)

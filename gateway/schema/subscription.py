@@ -1,6 +1,7 @@
 """Subscriptions (graphql-transport-ws): the oversight event feed, changes to the caller's work queue, and
 the caller's new notifications. All are fed by the projector: after each applied event, the live hub hands
-it to the subscriptions of the same committee that it concerns."""
+it to the subscriptions of the same committee that it concerns, as the subscriber may read it (`policy.event_data`:
+no value sealed from them, e.g. a proposer's rating before every proposer has rated)."""
 
 from __future__ import annotations
 
@@ -28,12 +29,15 @@ class FeedEvent:
     type: str
     stream_id: str
     occurred_at: datetime
-    data: JSON = strawberry.field(description="the event's public payload (public topics carry no contact data)")
+    data: JSON = strawberry.field(description="the event's payload as the caller may read it: no contact data, "
+                                              "and no value sealed from the caller (a proposer's ratings reach "
+                                              "a unit only with evaluations-completed)")
 
     @classmethod
-    def of(cls, ev: LiveEvent) -> FeedEvent:
+    def of(cls, ev: LiveEvent, viewer: Viewer) -> FeedEvent:
+        """The event as `viewer` may read it (`policy.event_data`: sealed values removed)."""
         return cls(event_id=strawberry.ID(str(ev.event_id)), type=ev.type, stream_id=ev.stream_id,
-                   occurred_at=ev.occurred_at, data=JSON(ev.data))
+                   occurred_at=ev.occurred_at, data=JSON(policy.event_data(viewer, ev.type, ev.data)))
 
 
 @strawberry.type(description="The caller's work queue after an event changed it.")
@@ -73,18 +77,24 @@ class Subscription:
 
         async with c.services.hub.subscribe(match) as queue:
             while True:
-                yield FeedEvent.of(await queue.get())
+                yield FeedEvent.of(await queue.get(), viewer)
 
     @strawberry.subscription(description="The caller's work queue, each time an event changes it.")
     async def work_queue_changed(self, info: strawberry.Info) -> AsyncGenerator[WorkQueueChange, None]:
         c = ctx(info)
         viewer = policy.require(c.viewer, "workQueueChanged")
-        async with c.services.hub.subscribe(lambda ev: concerns(viewer, ev)) as queue:
+
+        def match(ev: LiveEvent) -> bool:
+            # A fact whose values are sealed from the caller (a proposer's rating, to the unit) is not news the
+            # caller's queries would show: it is not sent at all, not even that it happened.
+            return concerns(viewer, ev) and not policy.sealed_from(viewer, ev.type, ev.data)
+
+        async with c.services.hub.subscribe(match) as queue:
             while True:
                 ev = await queue.get()
                 c.refresh_loaders()  # each value is read afresh, not from the previous value's caches
                 q = await workqueue.load(c.db, viewer, now())
-                yield WorkQueueChange(cause=FeedEvent.of(ev), queue=work_queue(q))
+                yield WorkQueueChange(cause=FeedEvent.of(ev, viewer), queue=work_queue(q))
 
     @strawberry.subscription(description="Each new notification in the caller's own inbox, as notify creates it.")
     async def notification_received(self, info: strawberry.Info) -> AsyncGenerator[nt.Notification, None]:

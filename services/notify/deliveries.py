@@ -39,7 +39,7 @@ from eventstore.streams import stream_id
 from eventstore.tailing import StoreTailer
 from eventstore.unit_of_work import Clock
 from eventstore.workdays import DEFAULT_CALENDAR, WorkCalendar
-from notify import mail
+from notify import mail, sealing
 from notify.channels.base import Channel, Outcome, Outgoing, SendResult
 from notify.channels.unsubscribe import UnsubscribeClaim, unsubscribe_url
 from notify.contacts import ContactLookupFailed, Contacts, address_hash
@@ -219,7 +219,12 @@ class DeliveryWorker:
             await self._end(rows, SendResult(Outcome.failed, "address suppressed after bounces"), now,
                             suppressed=True)
             return
-        variables: dict[str, Any] = _variables(lead)
+        def variables_of(note: asyncpg.Record) -> dict[str, Any]:
+            # A webhook endpoint is another county system: no sealed value reaches it (`notify.sealing`).
+            found = _variables(note)
+            return sealing.for_webhook(note["source_type"], found) if first["channel"] == "webhook" else found
+
+        variables: dict[str, Any] = variables_of(lead)
         template = "digest" if digest else lead["template"]
         today = local_date(now)
         # Days left and overdue, in a mail or SMS, count the committee's working days (webhooks carry dates).
@@ -232,7 +237,7 @@ class DeliveryWorker:
                                               calendar=calendar)
         elif digest:
             variables = {"count": len(notes),  # an SMS digest's approved text says how many; webhooks list them
-                         "notifications": [{"template": n["template"], "reason": n["reason"], **_variables(n)}
+                         "notifications": [{"template": n["template"], "reason": n["reason"], **variables_of(n)}
                                            for n in notes]}
         elif first["channel"] in ("email", "sms"):  # the catalogs' template (one id for both) and its variables
             template = mail.email_template(template)

@@ -20,7 +20,7 @@ from eventstore.db import quote_ident
 from eventstore.holiday_calendar import recorded_calendar
 from eventstore.streams import stream_id
 from notify import ladder as ladders
-from notify import lookbacks, meetings, units
+from notify import lookbacks, meetings, sealing, units
 from notify.meetings import CheckinNotices, meeting_variables, record_schedule
 from notify.rules import Rule, default_rulebook, rulebook
 from notify.tables import install
@@ -176,14 +176,16 @@ class Intake:
 
     async def _tell(self, conn: asyncpg.Connection, delivered: Delivered, rule: Rule, data: dict[str, Any]) -> None:
         env = delivered.envelope
-        variables = await self.variables(conn, env.committee_id, data)
         subject = str(data.get("proposal_id") or data.get("meeting_id") or data.get("item_id")
                       or data.get("lookback_id") or data.get("member_id") or env.stream_id)
         ctx = context(env.committee_id, env.correlation_id, env.event_id)
         for kind, rid in await self.recipients(conn, env.committee_id, rule.to, data):
+            # Each recipient's variables hold only what they may read (sealed values: `notify.sealing`).
+            variables = await self.variables(conn, env.committee_id, sealing.for_recipient(env.type, data, kind, rid))
             await write(conn, self.schema, self.facts, Notice(
                 env.committee_id, kind, rid, rule.template, rule.category.value, rule.urgency, rule.channels,
-                subject, rule.reason, str(env.event_id), env.type, env.occurred_at, variables), ctx)
+                subject, rule.reason, str(env.event_id), env.type, env.occurred_at, variables,
+                webhooks=not rule.sealed), ctx)
 
     # ---- deadline reminders ------------------------------------------------------------------------------
 

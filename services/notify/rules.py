@@ -17,6 +17,7 @@ import yaml
 
 from contracts.notify.reminders import StepKind
 from contracts.notify.vocabulary import Category, ChannelName, Digest, Urgency
+from contracts.sealed import seals
 from notify.policy import DEFAULTS, Preferences
 
 RULES_DIR = Path(__file__).parent / "rules"
@@ -39,6 +40,9 @@ class Rule:
     reason: str
     urgency: Urgency = Urgency.normal
     when: Mapping[str, Any] = field(default_factory=dict)  # the event's fields must have these values
+    # The condition reads a value the event's contract seals (`contracts.sealed`): the notice's existence tells
+    # it, so the rule addresses only readers who may read it, and its notices reach no webhook.
+    sealed: bool = False
 
     def applies(self, data: Mapping[str, Any]) -> bool:
         return all(str(data.get(k)) == str(v) for k, v in self.when.items())
@@ -91,12 +95,22 @@ class Rulebook:
         return frozenset(self.rules)
 
 
-def _rule(raw: Mapping[str, Any]) -> Rule:
+def _rule(event_type: str, raw: Mapping[str, Any]) -> Rule:
     if raw["to"] not in SELECTORS:
         raise ValueError(f"rule for {raw['template']}: unknown recipients {raw['to']!r}")
+    when = dict(raw.get("when") or {})
+    read = [s for s in seals(event_type) if s.field in when]
+    for seal in read:
+        # Before the release only the office and the value's own member may read it (`to: member` names the
+        # event's member_id).
+        allowed = {"office", *(["member"] if seal.owner == "member_id" else [])}
+        if raw["to"] not in allowed:
+            raise ValueError(f"rule for {raw['template']} on {event_type}: its condition reads {seal.field}, "
+                             f"sealed until {seal.until}; it may tell only {sorted(allowed)}, not {raw['to']!r} "
+                             f"(a rule on {seal.until} tells the others once the value is released)")
     return Rule(raw["to"], raw["template"], Category(raw["category"]),
                 tuple(ChannelName(c) for c in raw["channels"]), raw["reason"],
-                Urgency(raw.get("urgency", "normal")), dict(raw.get("when") or {}))
+                Urgency(raw.get("urgency", "normal")), when, sealed=bool(read))
 
 
 def _ladder(name: str, raw: Mapping[str, Any]) -> Ladder:
@@ -135,7 +149,7 @@ def parse(raw: Mapping[str, Any], base: Rulebook | None = None) -> Rulebook:
     rules = dict(base.rules) if base else {}
     ladders = dict(base.ladders) if base else {}
     timed = dict(base.timed) if base else {}
-    rules.update({t: tuple(_rule(r) for r in rs) for t, rs in (raw.get("rules") or {}).items()})
+    rules.update({t: tuple(_rule(t, r) for r in rs) for t, rs in (raw.get("rules") or {}).items()})
     ladders.update({n: _ladder(n, lad) for n, lad in (raw.get("ladders") or {}).items()})
     timed.update({n: _timed(n, t) for n, t in (raw.get("timed") or {}).items()})
     return Rulebook(rules, ladders, _preferences(raw.get("preferences"), base.preferences if base else DEFAULTS),

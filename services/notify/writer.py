@@ -75,6 +75,9 @@ class Notice:
     created_at: datetime
     variables: Mapping[str, Any]
     reminder_id: str | None = None
+    # Whether the webhook endpoints of its category get it: not when its existence tells a sealed value
+    # (`notify.rules.Rule.sealed`).
+    webhooks: bool = True
 
     @property
     def notification_id(self) -> str:
@@ -120,7 +123,7 @@ async def write(conn: asyncpg.Connection, schema: str, facts: Facts, notice: Not
         for c in kept if c in (ChannelName.email, ChannelName.sms)]
     endpoints = await conn.fetch(
         f"SELECT endpoint_id FROM {s}.webhook_endpoints WHERE committee_id = $1 AND enabled "
-        "AND $2 = ANY(categories)", notice.committee_id, notice.category)
+        "AND $2 = ANY(categories)", notice.committee_id, notice.category) if notice.webhooks else []
     rows += [(derived_id("d", nid, "webhook", e["endpoint_id"]), "webhook", e["endpoint_id"], "pending",
               notice.created_at) for e in endpoints]
     if rows:

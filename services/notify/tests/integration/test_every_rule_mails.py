@@ -33,6 +33,7 @@ from contracts.members.scoring import MemberGraded
 from contracts.notify.reminders import StepKind
 from contracts.proposals import HolidayScheduleRecorded
 from contracts.proposals import proposal as p
+from contracts.proposals.common import RatingEntry
 from contracts.proposals.lookback import LookbackOpened
 from contracts.registry import DomainEvent
 from notify import mail
@@ -153,10 +154,17 @@ SCENARIOS: dict[str, Scenario] = {
     "proposal-replied": Scenario([SUBMITTED, ACCEPTED, ASSIGNED],
                                  _proposal(replied("u-env", TODAY, date(2026, 6, 30))), [["m-zhang", "m-li"]],
                                  ("县生态环境局",)),
+    # A rating is sealed until every proposer has rated (contracts.sealed): the office is told at once ...
     "proposal-evaluated": Scenario([SUBMITTED, ACCEPTED, ASSIGNED], _proposal(p.ProposalEvaluated(
         proposal_id=PROPOSAL, unit_id="u-env", round=1, member_id="m-zhang", rating="dissatisfied",
         attitude="satisfied", contact="basically_satisfied", comment="答复未回应核心建议")),
-        [["u-env"], ["office"]], ("县生态环境局",)),
+        [["office"]], ("县生态环境局",)),
+    # ... the unit when the round is complete.
+    "evaluations-completed": Scenario([SUBMITTED, ACCEPTED, ASSIGNED], _proposal(p.EvaluationsCompleted(
+        proposal_id=PROPOSAL, unit_id="u-env", round=1, dissatisfied=True,
+        ratings=[RatingEntry(member_id="m-li", rating="satisfied"),
+                 RatingEntry(member_id="m-zhang", rating="dissatisfied")])),
+        [["u-env"]], ("县生态环境局",)),
     "lookback-opened": Scenario([SUBMITTED, ACCEPTED], (topics.PROPOSALS, _lookback(), stream()), [["office"]],
                                 (PROPOSAL_SAYS,)),
     "key-proposal-designated": Scenario([SUBMITTED, ACCEPTED], _proposal(key_proposal(("m-wang",))),
@@ -299,7 +307,7 @@ async def mailing(infra: Endpoints, fresh_schema: str, topic_prefix: str, smtp_s
         dsn=infra.database_url, kafka_bootstrap=infra.kafka_bootstrap, schema=fresh_schema, topic_prefix=topic_prefix,
         clock=clock, run_workers=False, pool_max_size=6, options={CHANNELS: channels, CONTACTS: book}))
     await host.start()
-    producer = AIOKafkaProducer(bootstrap_servers=infra.kafka_bootstrap)
+    producer = AIOKafkaProducer(**infra.kafka_bootstrap.client_kwargs())
     await producer.start()
     try:
         yield Mailing(host, Topics(producer, topic_prefix), clock, smtp_server, sms_sink)
