@@ -10,7 +10,7 @@ records (a member reads their own scorecard and contact data only). How a list n
 from __future__ import annotations
 
 from contracts.envelope import Role
-from contracts.roles import MEMBER, OFFICE_OR_ADMIN, PEOPLE, STAFF, SYSTEM
+from contracts.roles import MEMBER, OFFICE, OFFICE_OR_ADMIN, PEOPLE, STAFF, SYSTEM
 
 EVERYONE = frozenset(Role)
 # Whoever has an inbox at the notify service (`notify.inbox.inbox_of`).
@@ -53,6 +53,26 @@ ALLOWED: dict[str, frozenset[Role]] = {
     "notificationReceived": INBOX,
     "webhookEndpoints": OFFICE_OR_ADMIN,
     "notificationDeliveries": OFFICE_OR_ADMIN,
+    # Questionnaires (surveys service routes): the form for staff and for the members invited (the service
+    # checks the invitation); results and exports for staff; an anonymous questionnaire's ticket for the invited
+    # member themself (its response goes by the ticket alone, with no login).
+    "questionnaire": STAFF | MEMBER,
+    "questionnaireResults": STAFF,
+    "questionnaireExport": STAFF,
+    "questionnaireTicket": MEMBER,
+    # The questionnaires themselves (the gateway's view): staff all, a member those they are invited to.
+    "questionnaires": STAFF | MEMBER,
+    # Appraisal rounds (民主评议): what is appraised, by how many, and after close the results, the board and
+    # its tally are published (`contracts.surveys.public`), so every signed-in role reads them.
+    "appraisals": EVERYONE,
+    "appraisal": EVERYONE,
+    "appraisalBoard": EVERYONE,
+    "appraisalTally": EVERYONE,
+    # The slips of a round (issued once, by the office: the service refuses a second issue).
+    "appraisalCredentials": OFFICE,
+    # Casting a ballot (`castAppraisalBallot`) and an anonymous questionnaire response
+    # (`submitAnonymousQuestionnaireResponse`) have no row: they take no login — the credential's signature,
+    # or the ticket, is the only authorization, and the gateway forwards them without any token.
 }
 
 # Rows that, for these roles, hold only for the caller's own records.

@@ -5,18 +5,22 @@ participation and supervision events; they and `consultation-outcome-recorded` k
 Modules: `consultation` (outcomes), `consultation_plan` (the yearly plan and its sessions), `tracking`
 (one tracked item's life: sent, reported, followed up, verdict, reopened), `instructions` (county leaders'
 instructions on an outcome), `supervision` (topics, activities, reports), `research` (topics, applications,
-teams, reports), `participation`;
+teams, reports), `participation`, `questionnaire` (questionnaires: form in `questionnaire_form`,
+commands in `questionnaire_commands`), `appraisal` (secret-ballot appraisal rounds; canonical ballots and
+boards in `appraisal_board`, commands in `appraisal_commands`);
 `commands` and `service` are the service's command models and contract."""
 
 from contracts.surveys import (
+    appraisal,
     consultation,
     consultation_plan,
     instructions,
     participation,
+    questionnaire,
     research,
     supervision,
     tracking,
 )
 
-__all__ = ["consultation", "consultation_plan", "instructions", "participation", "research", "supervision",
-           "tracking"]
+__all__ = ["appraisal", "consultation", "consultation_plan", "instructions", "participation", "questionnaire",
+           "research", "supervision", "tracking"]

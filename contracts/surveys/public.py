@@ -6,12 +6,14 @@ leader's instruction, a department's progress report, reasons, notes) stays insi
 
 from __future__ import annotations
 
-from contracts.public import PUBLIC, publish
+from contracts.public import PUBLIC, publish, withhold
 from contracts.surveys import (
+    appraisal,
     consultation,
     consultation_plan,
     instructions,
     participation,
+    questionnaire,
     research,
     supervision,
     tracking,
@@ -45,5 +47,21 @@ VIEWS = [
     publish(tracking.TrackedItemVerdictRecorded, omit={"notes"}),
     publish(tracking.TrackedItemReopened, omit={"reason"}),
     publish(tracking.TrackedItemLookedBack, omit={"notes"}),
+    # Questionnaires: that one was published, to whom and until when, and how many answered are public; its
+    # form (the office's working text) and every response are not.
+    publish(questionnaire.QuestionnairePublished, omit={"intro", "questions"}),
+    publish(questionnaire.QuestionnaireInvitationsSent),
+    withhold(questionnaire.QuestionnaireResponseSubmitted,
+             because="a member's own answers and free text: results are read inside the platform"),
+    withhold(questionnaire.QuestionnaireAnonymousResponseRecorded,
+             because="anonymous answers and free text: results are read inside the platform"),
+    publish(questionnaire.QuestionnaireClosed),
+    # Appraisal rounds: what is appraised and by how many; the credentials' public keys (anyone may check the
+    # board's signatures against them); the announced results, counts per department, never a ballot. No
+    # event carries a ballot.
+    publish(appraisal.AppraisalOpened),
+    publish(appraisal.AppraisalCredentialsIssued),
+    publish(appraisal.AppraisalClosed),
+    publish(appraisal.AppraisalVoided, omit={"reason"}),
 ]
 PUBLIC.declare(VIEWS)

@@ -33,6 +33,7 @@ class TrackedSubject(LabeledEnum):
     consultation_outcome = ("consultation_outcome", "协商成果")
     rectification = ("rectification", "监督整改")
     research_recommendation = ("research_recommendation", "调研视察建议")
+    appraisal_rectification = ("appraisal_rectification", "民主评议整改")
 
 
 class ProgressStatus(LabeledEnum):

@@ -31,6 +31,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from eventstore.db import quote_ident
+from eventstore.kafka_access import KafkaAccess
 
 log = logging.getLogger("eventstore.audit_anchor")
 
@@ -246,7 +247,7 @@ class Anchorer:
     anchorer per store at a time (a transaction-scoped advisory lock); a failure is logged, never fatal."""
 
     def __init__(self, pool: asyncpg.Pool, schema: str, *, signing_key: str, directory: Path,
-                 interval_seconds: float | None = None, bootstrap: str | None = None,
+                 interval_seconds: float | None = None, bootstrap: KafkaAccess | None = None,
                  topic: str = AUDIT_TOPIC) -> None:
         self.pool = pool
         self.schema = schema
@@ -304,7 +305,7 @@ class TamperedStore(Exception):
         self.problems = problems
 
 
-async def publish(bootstrap: str, topic: str, record: dict[str, Any]) -> None:
+async def publish(bootstrap: KafkaAccess, topic: str, record: dict[str, Any]) -> None:
     from eventstore.relay import public_producer
 
     producer = public_producer(bootstrap, client_id=f"{record['schema']}-anchor")

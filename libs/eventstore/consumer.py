@@ -31,6 +31,7 @@ from contracts.errors import ContractError
 from contracts.registry import REGISTRY, DomainEvent, EventRegistry
 from contracts.topics import dlq
 from eventstore.db import quote_ident
+from eventstore.kafka_access import KafkaAccess
 from eventstore.relay import public_broker
 
 log = logging.getLogger("eventstore.consumer")
@@ -92,7 +93,7 @@ class IdempotentConsumer:
     COMMIT_IDLE_SECONDS = 0.5
 
     def __init__(self, name: str, pool: asyncpg.Pool, schema: str, handler: Handler, *,
-                 topics: Sequence[str], bootstrap: str, group_id: str | None = None,
+                 topics: Sequence[str], bootstrap: KafkaAccess, group_id: str | None = None,
                  max_attempts: int = 5, backoff_seconds: float = 0.05, registry: EventRegistry = REGISTRY,
                  types: set[str] | None = None) -> None:
         self.name = name

@@ -138,7 +138,7 @@ async def replay_from_topics(consumer: IdempotentConsumer, projection: Projectio
         await projection.setup(conn)
         await projection.reset(conn)
         await conn.execute(f"DELETE FROM {consumer.schema}.inbox WHERE consumer = $1", consumer.name)
-    reader = AIOKafkaConsumer(bootstrap_servers=consumer.bootstrap, enable_auto_commit=False)
+    reader = AIOKafkaConsumer(**consumer.bootstrap.client_kwargs(), enable_auto_commit=False)
     await reader.start()
     applied = 0
     try:

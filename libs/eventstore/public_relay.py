@@ -20,6 +20,7 @@ from aiokafka.errors import TopicAlreadyExistsError, for_code
 from contracts import topics
 from contracts.public import DEFAULT_PUBLICATION, PUBLIC, Publication, PublicRegistry, public_message
 from eventstore.cloudevents import SPEC_VERSION
+from eventstore.kafka_access import KafkaAccess
 from eventstore.leadership import AdvisoryLeadership
 from eventstore.relay import public_producer
 from eventstore.store import EventStore, StoredEvent
@@ -52,11 +53,11 @@ def public_record(stored: StoredEvent, *, publication: Publication = DEFAULT_PUB
 
 
 class PublicRelay:
-    def __init__(self, store: EventStore, bootstrap: str, *, topic_prefix: str = "",
+    def __init__(self, store: EventStore, bootstrap: KafkaAccess, *, topic_prefix: str = "",
                  publication: Callable[[str], Publication] = lambda _committee: DEFAULT_PUBLICATION,
                  name: str = "public-relay", batch_size: int = 500, partitions: int = 3,
                  replication_factor: int = 1, safety_poll_seconds: float = 1.0,
-                 registry: PublicRegistry = PUBLIC, client_options: dict[str, Any] | None = None) -> None:
+                 registry: PublicRegistry = PUBLIC) -> None:
         self.store = store
         self.bootstrap = bootstrap
         self.topic_prefix = topic_prefix
@@ -67,7 +68,6 @@ class PublicRelay:
         self.replication_factor = replication_factor
         self.registry = registry
         self.published = 0
-        self._client_options = dict(client_options or {})
         self.producer = public_producer(bootstrap, client_id=f"{store.source}-public-relay")
         self._producing = False
         self._topics: set[str] = set()
@@ -120,8 +120,7 @@ class PublicRelay:
         missing = wanted - self._topics
         if not missing:
             return
-        admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap, client_id=f"{self.store.source}-public-relay",
-                                    **self._client_options)
+        admin = AIOKafkaAdminClient(**self.bootstrap.client_kwargs(), client_id=f"{self.store.source}-public-relay")
         await admin.start()
         try:
             existing = set(await admin.list_topics())

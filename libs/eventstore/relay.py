@@ -1,4 +1,4 @@
-"""The relay: the events table is the outbox. Publishes every stored event to the service's public topic,
+"""The relay: the events table is the outbox. Publishes every stored event to the service's internal topic,
 keyed by stream (per-aggregate order), then advances its checkpoint. At-least-once: a crash between
 publishing and checkpointing republishes, and consumers drop duplicates by event id.
 
@@ -16,6 +16,7 @@ from aiokafka import AIOKafkaProducer
 from faststream.kafka import KafkaBroker
 
 from eventstore.cloudevents import kafka_headers
+from eventstore.kafka_access import KafkaAccess
 from eventstore.leadership import AdvisoryLeadership
 from eventstore.store import Checkpoint, EventStore
 from eventstore.tailing import StoreTailer
@@ -32,20 +33,20 @@ PRODUCER_SETTINGS: dict[str, Any] = {"acks": "all", "enable_idempotence": True, 
                                      "max_batch_size": 1024 * 1024}
 
 
-def public_broker(bootstrap: str, *, client_id: str = "yizheng") -> KafkaBroker:
+def public_broker(kafka: KafkaAccess, *, client_id: str = "yizheng") -> KafkaBroker:
     # FastStream logs every message it handles ("Received", "Processed"); at DEBUG, not INFO: thousands of
     # lines a second otherwise, and a tenth of a consumer's CPU.
-    return KafkaBroker(bootstrap, client_id=client_id, log_level=logging.DEBUG, **PRODUCER_SETTINGS)
+    return KafkaBroker(**kafka.broker_kwargs(), client_id=client_id, log_level=logging.DEBUG, **PRODUCER_SETTINGS)
 
 
-def public_producer(bootstrap: str, *, client_id: str = "yizheng") -> AIOKafkaProducer:
+def public_producer(kafka: KafkaAccess, *, client_id: str = "yizheng") -> AIOKafkaProducer:
     """The same settings on a bare aiokafka producer, for the relay's hot path (FastStream's publish
     wraps every message in a command object, a middleware stack and a correlation id)."""
-    return AIOKafkaProducer(bootstrap_servers=bootstrap, client_id=client_id, **PRODUCER_SETTINGS)
+    return AIOKafkaProducer(**kafka.client_kwargs(), client_id=client_id, **PRODUCER_SETTINGS)
 
 
 class Relay:
-    def __init__(self, store: EventStore, topic: str, bootstrap: str, *, name: str = "relay",
+    def __init__(self, store: EventStore, topic: str, bootstrap: KafkaAccess, *, name: str = "relay",
                  batch_size: int = 2000, safety_poll_seconds: float = 1.0,
                  after_publish: Callable[[int], Awaitable[None]] | None = None, depth: int = 2) -> None:
         self.store = store
@@ -56,7 +57,7 @@ class Relay:
         # the same settings, sends.
         self.broker = public_broker(bootstrap, client_id=f"{store.source}-relay")
         self.publisher = self.broker.publisher(topic, title=topic,
-                                               description=f"Public events of the {store.source} service")
+                                               description=f"Every event of the {store.source} service")
         self.producer = public_producer(bootstrap, client_id=f"{store.source}-relay")
         self._producing = False
         self.depth = depth

@@ -1,19 +1,22 @@
-"""Runs one relay as its own process: `python -m eventstore.relay_main --schema S --topic T`.
+"""Runs one relay as its own process: `python -m eventstore.relay_main --schema S --topic T`, reaching Kafka
+as the KAFKA_* variables say (`eventstore.kafka_access`; `--bootstrap` overrides KAFKA_BOOTSTRAP_SERVERS).
 Operators run relays through `yizheng`; the kernel's crash tests kill this process with SIGKILL."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import signal
 
 from eventstore.db import create_pool
 from eventstore.install import install
+from eventstore.kafka_access import BOOTSTRAP_SERVERS, KafkaAccess
 from eventstore.relay import Relay
 from eventstore.store import EventStore
 
 
-async def main(dsn: str, schema: str, topic: str, bootstrap: str, source: str, batch_size: int,
+async def main(dsn: str, schema: str, topic: str, bootstrap: KafkaAccess, source: str, batch_size: int,
                hold_after_batches: int | None = None) -> None:
     pool = await create_pool(dsn, max_size=4)
     await install(pool, schema)
@@ -42,10 +45,11 @@ if __name__ == "__main__":
     parser.add_argument("--dsn", required=True)
     parser.add_argument("--schema", required=True)
     parser.add_argument("--topic", required=True)
-    parser.add_argument("--bootstrap", required=True)
+    parser.add_argument("--bootstrap", default=None)
     parser.add_argument("--source", default="relay")
     parser.add_argument("--batch-size", type=int, default=2000)
     parser.add_argument("--hold-after-batches", type=int, default=None,
                         help="(crash tests) stop after publishing this many batches, before checkpointing")
     a = parser.parse_args()
-    asyncio.run(main(a.dsn, a.schema, a.topic, a.bootstrap, a.source, a.batch_size, a.hold_after_batches))
+    kafka = KafkaAccess.from_env({**os.environ, **({BOOTSTRAP_SERVERS: a.bootstrap} if a.bootstrap else {})})
+    asyncio.run(main(a.dsn, a.schema, a.topic, kafka, a.source, a.batch_size, a.hold_after_batches))

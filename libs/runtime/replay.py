@@ -7,6 +7,7 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
+from eventstore.kafka_access import KafkaAccess
 from eventstore.projection import ReplayReport
 from eventstore.service import ServiceDefinition, StoreProjection, TopicConsumer
 from runtime.service_host import HostConfig, replay
@@ -15,7 +16,7 @@ from runtime.service_host import HostConfig, replay
 @dataclass(frozen=True)
 class ReplayOptions:
     dsn: str
-    kafka_bootstrap: str
+    kafka_bootstrap: KafkaAccess
     topic_prefix: str = ""
     schema: str | None = None  # None: the owner's default schema
 

@@ -1,7 +1,7 @@
 """Runs a declared service (`eventstore.service.ServiceDefinition`): the same composition for every service,
 so what a service declares is all it has to write.
 
-    host = await build_service(proposals.service.DEFINITION, HostConfig(dsn=..., kafka_bootstrap=...))
+    host = await build_service(proposals.service.DEFINITION, HostConfig(dsn=..., kafka_bootstrap=KafkaAccess(...)))
     await host.start()        # installs the schema, then projections, relay, consumers, workers, anchorer
     ...                       # serve host.app (Starlette): the command API and the service's own routes
     await host.stop()
@@ -19,12 +19,15 @@ import asyncpg
 from starlette.applications import Starlette
 
 from contracts.clock import utc_now
+from contracts.public import PUBLIC
 from eventstore.audit_anchor import AUDIT_TOPIC, Anchorer
 from eventstore.command_api import CommandAPI, CommandSpec, body_limit, in_flight_limit
 from eventstore.consumer import IdempotentConsumer
 from eventstore.db import create_pool
 from eventstore.install import install
+from eventstore.kafka_access import KafkaAccess
 from eventstore.projection import Projection, StoreProjector, replay_from_store, replay_from_topics
+from eventstore.public_relay import PublicRelay
 from eventstore.relay import Relay
 from eventstore.service import ServiceDefinition, ServiceRuntime, TopicConsumer, Worker
 from eventstore.store import EventStore
@@ -38,7 +41,9 @@ P = TypeVar("P")
 @dataclass(frozen=True)
 class HostConfig:
     dsn: str
-    kafka_bootstrap: str | None = None  # None: no relay and no consumers (events wait in the store)
+    # Where Kafka is and as whom this service logs in (eventstore.kafka_access); None: no relay and no consumers
+    # (events wait in the store).
+    kafka_bootstrap: KafkaAccess | None = None
     schema: str | None = None  # None: the service's name
     topic_prefix: str = ""  # tests and tenants of a shared cluster prefix topics and consumer groups
     clock: Clock = utc_now
@@ -93,6 +98,11 @@ class ServiceHost(Generic[P]):
                              lifespan=self._lifespan)
         self.relay = (Relay(self.store, config.prefixed(definition.contract.topic), config.kafka_bootstrap)
                       if config.kafka_bootstrap else None)
+        # Only a service some of whose facts are public runs one (notify publishes nothing publicly).
+        self.public_relay = (PublicRelay(self.store, config.kafka_bootstrap, topic_prefix=config.topic_prefix,
+                                         publication=settings.publication,
+                                         replication_factor=settings.public_topic_replicas())
+                             if config.kafka_bootstrap and PUBLIC.published(definition.name) else None)
         self.consumers = [consumer_for(definition, spec, self.pool, self.schema, config, spec.make(self.schema))
                           for spec in definition.consumers] if config.kafka_bootstrap and config.run_consumers else []
         self.workers: list[Worker] = list(definition.workers(parts)) if config.run_workers else []
@@ -128,6 +138,8 @@ class ServiceHost(Generic[P]):
             await projector.start()
         if self.relay is not None:
             await self.relay.start()
+        if self.public_relay is not None:
+            await self.public_relay.start()
         for consumer in self.consumers:
             await consumer.start()
         for worker in self.workers:
@@ -144,6 +156,8 @@ class ServiceHost(Generic[P]):
                 await worker.stop()
             for consumer in reversed(self.consumers):
                 await consumer.stop()
+            if self.public_relay is not None:
+                await self.public_relay.stop()
             if self.relay is not None:
                 await self.relay.stop()
             for projector in reversed(list(self.projectors.values())):
@@ -165,8 +179,10 @@ class ServiceHost(Generic[P]):
 
 def held_connections(definition: ServiceDefinition[Any]) -> int:
     """Pooled connections the background parts keep while running: a LISTEN connection per tailer (each
-    projection and the relay) and the relay's leadership lock. Commands need connections beyond these."""
-    return len(definition.projections) + 2
+    projection, the relay and the public relay) and each relay's leadership lock. Commands need connections
+    beyond these."""
+    relays = 2 if PUBLIC.published(definition.name) else 1
+    return len(definition.projections) + 2 * relays
 
 
 async def build_service(definition: ServiceDefinition[P], config: HostConfig) -> ServiceHost[P]:

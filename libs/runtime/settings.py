@@ -5,6 +5,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from eventstore.kafka_access import KafkaAccess
+
+from contracts.public import Publication
 
 DEFAULT_PG_PORT = 55432
 DEFAULT_KAFKA_PORT = 59092
@@ -74,6 +80,56 @@ def database_url() -> str:
 
 def kafka_bootstrap() -> str:
     return external_kafka_bootstrap() or local_kafka_bootstrap()
+
+
+# How a process reaches Kafka and who it is there: eventstore.kafka_access (KAFKA_BOOTSTRAP_SERVERS,
+# KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM, KAFKA_USERNAME, KAFKA_PASSWORD, KAFKA_SSL_CAFILE).
+
+# The local broker (`yizheng infra up`): SCRAM users, their passwords in a 0600 file beside its data.
+LOCAL_KAFKA_PROTOCOL = "SASL_PLAINTEXT"
+LOCAL_KAFKA_MECHANISM = "SCRAM-SHA-512"
+LOCAL_KAFKA_ADMIN = "admin"
+
+
+def local_kafka_users_file() -> Path:
+    return state_dir() / "kafka" / "users.json"
+
+
+def local_kafka_password(username: str) -> str | None:
+    """The password `yizheng infra up` generated for a user of the local broker, if it has."""
+    import json
+
+    try:
+        users = json.loads(local_kafka_users_file().read_text())["users"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    password = users.get(username) if isinstance(users, dict) else None
+    return password if isinstance(password, str) else None
+
+
+def local_kafka_access(username: str | None = None, password: str | None = None) -> KafkaAccess:
+    """The local broker as `username` (else KAFKA_USERNAME with KAFKA_PASSWORD, else the super user `admin`),
+    with the password given, or the one the local users file holds."""
+    from eventstore.kafka_access import KafkaAccess
+
+    if username is None and os.environ.get("KAFKA_USERNAME"):
+        username, password = os.environ["KAFKA_USERNAME"], password or os.environ.get("KAFKA_PASSWORD")
+    username = username or LOCAL_KAFKA_ADMIN
+    password = password or local_kafka_password(username)
+    if not password:
+        raise ValueError(f"no password for Kafka user {username!r}: set KAFKA_PASSWORD, or run `yizheng infra up` "
+                         f"to create the local broker's users ({local_kafka_users_file()})")
+    return KafkaAccess(local_kafka_bootstrap(), LOCAL_KAFKA_PROTOCOL, LOCAL_KAFKA_MECHANISM, username, password)
+
+
+def kafka_access() -> KafkaAccess:
+    """Where and as whom this process reaches Kafka: the KAFKA_* variables (`KafkaAccess.from_env`), or without
+    KAFKA_BOOTSTRAP_SERVERS the local broker (as KAFKA_USERNAME, else `admin`)."""
+    from eventstore.kafka_access import KafkaAccess
+
+    if not external_kafka_bootstrap():
+        return local_kafka_access()
+    return KafkaAccess.from_env(os.environ)
 
 
 def environment() -> str:
@@ -153,3 +209,25 @@ def max_in_flight() -> int:
     if limit < 1:
         raise ValueError(f"YIZHENG_MAX_IN_FLIGHT={limit} must be at least 1")
     return limit
+
+
+def publication(committee_id: str) -> Publication:
+    """What a committee publishes on its public topics beyond the default (contracts.public.Publication):
+    YIZHENG_PUBLISH_MEMBER_PERFORMANCE lists the committees (comma-separated, or *) that publish their
+    members' points, grades and flags."""
+    raw = os.environ.get("YIZHENG_PUBLISH_MEMBER_PERFORMANCE", "")
+    listed = {c.strip() for c in raw.split(",") if c.strip()}
+    return Publication(member_performance="*" in listed or committee_id in listed)
+
+
+def public_topic_replicas() -> int:
+    """Replicas of each public topic the public relay creates (YIZHENG_PUBLIC_TOPIC_REPLICAS; 1 locally,
+    the cluster's replication factor in production)."""
+    raw = os.environ.get("YIZHENG_PUBLIC_TOPIC_REPLICAS", "").strip()
+    try:
+        replicas = int(raw) if raw else 1
+    except ValueError:
+        raise ValueError(f"YIZHENG_PUBLIC_TOPIC_REPLICAS={raw!r} is not a number") from None
+    if replicas < 1:
+        raise ValueError(f"YIZHENG_PUBLIC_TOPIC_REPLICAS={replicas} must be at least 1")
+    return replicas

@@ -31,10 +31,15 @@ def appraisal_round(committee_id: str, appraisal_id: str, round_id: str) -> str:
     return stream_id("appraisalRound", committee_id, appraisal_id, round_id)
 
 
+def appraisal(committee_id: str, appraisal_id: str) -> str:
+    """One secret-ballot appraisal round (民主评议): opened, credentials issued, closed or voided."""
+    return stream_id("appraisal", committee_id, appraisal_id)
+
+
 def research_topic(committee_id: str, topic_id: str) -> str:
     """One research topic: applications, team, field days, reports."""
     return stream_id("researchTopic", committee_id, topic_id)
 
 
-__all__ = ["appraisal_round", "category_of", "consultation", "consultation_plan", "research_topic",
+__all__ = ["appraisal", "appraisal_round", "category_of", "consultation", "consultation_plan", "research_topic",
            "supervision_topic", "tracked_item"]

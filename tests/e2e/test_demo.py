@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import re
 import signal
 import socket
 import sys
@@ -27,12 +28,14 @@ import pytest_asyncio
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
+from eventstore.kafka_access import KafkaAccess
 from gateway.app import Gateway
 from gateway.config import GatewayConfig
+from runtime import settings
 from runtime.auth import issue_token
 from runtime.service_host import ServiceHost
 from yizheng.demo.generator import Size, generate
-from yizheng.demo.load import REPLAYED, WRITTEN, Loader, LoadReport, ensure_script_loaded, load
+from yizheng.demo.load import KEY_USED, REPLAYED, WRITTEN, Loader, LoadReport, ensure_script_loaded, load
 from yizheng.demo.script import Expected, Script
 from yizheng.infra import Endpoints
 from yizheng.serve import definitions, processes
@@ -209,6 +212,12 @@ async def test_the_small_county_loads_through_the_command_apis_without_a_refusal
         assert sv.overdue_today
     featured = e.cards[loaded.script.member.member_id or ""].by_category
     assert "consultation" in featured and "research" in featured  # the featured member spoke and researched
+    # One closed secret-ballot appraisal of every department of the small county by 40 raters, and two
+    # closed questionnaires (identified, anonymous) with responses.
+    a = sv.appraisal
+    assert a is not None and (a.departments, a.entitled, a.issued, a.returned) == (8, 40, 36, 35)
+    assert 3 <= len(a.bottom) == len(a.rectifications) and sv.tracked["appraisal_rectification"].open == len(a.bottom)
+    assert [(q.mode, q.responses > 0) for q in sv.questionnaires] == [("identified", True), ("anonymous", True)]
 
 
 async def test_scorecards_equal_what_the_script_implies(platform: Platform, loaded: Loaded) -> None:
@@ -266,7 +275,7 @@ TRACKED_KIND = """%(kind)s: trackedItems(kind: %(kind)s, first: 100, asOf: $d) {
         totalCount edges { node { id open verdict reopenedCount overdue lookbackCount } } }
     %(kind)s_open: trackedItems(kind: %(kind)s, openOnly: true, first: 1) { totalCount }
     %(kind)s_overdue: trackedItems(kind: %(kind)s, overdueOnly: true, asOf: $d, first: 1) { totalCount }"""
-TRACKED_KINDS = ("consultation_outcome", "rectification", "research_recommendation")
+TRACKED_KINDS = ("consultation_outcome", "rectification", "research_recommendation", "appraisal_rectification")
 SURVEYS_QUERY = SURVEYS % "\n    ".join(TRACKED_KIND % {"kind": k} for k in TRACKED_KINDS)
 
 
@@ -332,11 +341,60 @@ async def test_surveys_figures_equal_what_the_script_implies(platform: Platform,
     await settled(read, expected_surveys(e), timeout=120, what="the surveys figures through the gateway")
 
 
+APPRAISAL = """query($y: Int!, $d: Date) {
+    appraisals(year: $y) { nodes { id phase entitled issued returned departments { unitId } } }
+    oversight(year: $y, asOf: $d) { latestAppraisal { appraisal { id } ranking { unitId rank rateText }
+        top { unitId } bottom { unitId } rectifications { id unitIds open } } }
+    questionnaires(first: 10) { nodes { id mode closed responses invited } } }"""
+
+
+def appraisal_figures(data: dict[str, Any]) -> dict[str, Any]:
+    latest = data["oversight"]["latestAppraisal"] or {"appraisal": {}, "ranking": [], "top": [], "bottom": [],
+                                                      "rectifications": []}
+    return {"rounds": [(r["id"], r["phase"], r["entitled"], r["issued"], r["returned"], len(r["departments"]))
+                       for r in data["appraisals"]["nodes"]],
+            "latest": latest["appraisal"].get("id"),
+            "ranking": {r["unitId"]: (r["rank"], r["rateText"]) for r in latest["ranking"]},
+            "top": [r["unitId"] for r in latest["top"]], "bottom": [r["unitId"] for r in latest["bottom"]],
+            "rectifications": sorted((r["id"], tuple(r["unitIds"]), r["open"]) for r in latest["rectifications"]),
+            "questionnaires": sorted((q["id"], q["mode"], q["closed"], q["responses"], q["invited"])
+                                     for q in data["questionnaires"]["nodes"])}
+
+
+def expected_appraisal(e: Expected) -> dict[str, Any]:
+    assert e.surveys is not None and e.surveys.appraisal is not None
+    a = e.surveys.appraisal
+    by_rank = sorted(a.ranking.items(), key=lambda kv: (kv[1][0] is None, kv[1][0] or 0))
+    return {"rounds": [(a.appraisal_id, "closed", a.entitled, a.issued, a.returned, a.departments)],
+            "latest": a.appraisal_id, "ranking": dict(by_rank), "top": list(a.top), "bottom": list(a.bottom),
+            "rectifications": sorted((i, (u,), True) for i, u in zip(a.rectifications, a.bottom, strict=True)),
+            "questionnaires": sorted((q.questionnaire_id, q.mode, True, q.responses, q.invited)
+                                     for q in e.surveys.questionnaires)}
+
+
+async def test_the_appraisal_and_questionnaires_equal_what_the_script_implies(platform: Platform,
+                                                                              loaded: Loaded) -> None:
+    """The secret-ballot round, loaded through the slips and ballots routes, shows in the gateway as the
+    generator's own tally says: every department's rank and rate, the top and bottom three, the bottom three's
+    rectifications open; both questionnaires are closed with the responses sent."""
+    e = loaded.script.expected
+    leadership = loaded.script.tokens()["leadership"]
+
+    async def read() -> dict[str, Any]:
+        return appraisal_figures(await platform.query(APPRAISAL, leadership, {"y": e.year, "d": e.today.isoformat()}))
+
+    found = await settled(read, expected_appraisal(e), timeout=120, what="the appraisal through the gateway")
+    assert found["ranking"] and len(found["rectifications"]) >= 3
+
+
 async def test_loading_twice_writes_nothing_the_second_time(platform: Platform, loaded: Loaded) -> None:
     before = await platform.command_events()
     again = await load(loaded.script, platform.urls)
     assert again.failures == []
-    assert again.outcomes == {REPLAYED: len(loaded.script.steps)}
+    # The route steps keep no idempotency record: the service refuses a second issue of the slips (and a second
+    # ticket), which the loader reads as done before; the ballots and anonymous responses that used them are too.
+    routes = sum(1 for s in loaded.script.steps if s.route is not None)
+    assert routes and again.outcomes == {REPLAYED: len(loaded.script.steps) - routes, KEY_USED: routes}
     assert await platform.command_events() == before
     # `ensure_loaded`'s check sees the county is there and writes nothing either.
     summary = await ensure_script_loaded(loaded.script, platform.urls)
@@ -408,17 +466,17 @@ def alive(pid: int) -> bool:
     return True
 
 
-async def unread_events(bootstrap: str) -> list[str]:
+async def unread_events(bootstrap: KafkaAccess) -> list[str]:
     """Events on the default (unprefixed) topics that the default consumer groups have not read yet.
 
     `yizheng run` has no topic prefix, so the processes the next test starts join the local platform's
     consumer groups; were events waiting for them (a `make run` stopped mid-load), the test's throwaway
     processes would read them instead of the local platform. The test runs only when none are waiting."""
-    gateway = GatewayConfig(dsn="", kafka_bootstrap="")
+    gateway = GatewayConfig(dsn="", kafka_bootstrap=KafkaAccess("unused:9092"))
     groups = {gateway.consumer_group: gateway.topics,
               **{f"{d.name}-{c.name}": list(c.topics) for d in definitions() for c in d.consumers}}
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(**bootstrap.client_kwargs())
+    consumer = AIOKafkaConsumer(**bootstrap.client_kwargs())
     await admin.start()
     await consumer.start()
     try:
@@ -452,8 +510,10 @@ async def test_yizheng_run_serves_graphiql_and_stops_cleanly_on_ctrl_c(infra: En
                     "a test process joining their groups would read them instead")
     database = f"yzrun_{uuid.uuid4().hex[:8]}"
     await pg_pool.execute(f'CREATE DATABASE "{database}"')
-    env = {**os.environ, "DATABASE_URL": infra.database_url.rsplit("/", 1)[0] + f"/{database}",
-           "KAFKA_BOOTSTRAP_SERVERS": infra.kafka_bootstrap, "PYTHONUNBUFFERED": "1"}
+    # On the local broker `yizheng run` gives each process its own Kafka user; on another, the KAFKA_* given.
+    local = {k: v for k, v in os.environ.items() if not k.startswith("KAFKA_")}
+    kafka = local if not settings.external_kafka_bootstrap() else {**os.environ, **infra.kafka_bootstrap.env()}
+    env = {**kafka, "DATABASE_URL": infra.database_url.rsplit("/", 1)[0] + f"/{database}", "PYTHONUNBUFFERED": "1"}
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "yizheng.cli", "run", "--no-demo", stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT, env=env, start_new_session=True)
@@ -470,7 +530,8 @@ async def test_yizheng_run_serves_graphiql_and_stops_cleanly_on_ctrl_c(infra: En
                          message="yizheng run says every process is running")
         assert any("all processes running" in x for x in lines), "\n".join(lines[-40:])
         assert any("GraphiQL: http://127.0.0.1:8000/graphql" in x for x in lines)
-        children = [int(x.split("(pid ")[1].split(")")[0]) for x in lines if "(pid " in x]
+        # "run | started proposals (pid 123) on :8101" (not infra's "Kafka: already running (pid ...)")
+        children = [int(found.group(1)) for x in lines if (found := re.search(r"\| started \S+ \(pid (\d+)\)", x))]
         assert len(children) == len(processes())
         async with httpx.AsyncClient(timeout=10) as client:
             page = await client.get("http://127.0.0.1:8000/graphql", headers={"Accept": "text/html"})

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from eventstore.kafka_access import KafkaAccess
 from yizheng.bench.notify import NotifyBenchConfig, run_notify_bench
 from yizheng.bench.notify_report import document, render
 from yizheng.bench.report import machine_info, write_json
@@ -21,7 +22,7 @@ TINY = NotifyBenchConfig(mode="smoke", size=Size(members=30, townships=2, units=
 
 
 @pytest.mark.slow
-async def test_notify_bench_smoke(database_url: str, kafka_bootstrap: str, tmp_path: Path) -> None:
+async def test_notify_bench_smoke(database_url: str, kafka_bootstrap: KafkaAccess, tmp_path: Path) -> None:
     started = datetime.now(UTC)
     result = await run_notify_bench(database_url, kafka_bootstrap, TINY)
     doc = document(result, machine_info(database_url, kafka_bootstrap, {}), started)

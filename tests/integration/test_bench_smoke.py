@@ -7,6 +7,7 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+from eventstore.kafka_access import KafkaAccess
 from yizheng.bench.kernel import KernelBenchConfig, run_kernel_bench
 from yizheng.bench.report import document, machine_info, render, write_json
 
@@ -15,7 +16,7 @@ TINY = KernelBenchConfig(mode="smoke", clients=(1, 2), rounds=1, seconds=1, warm
                          consumer_events=200)
 
 
-async def test_kernel_bench_smoke(database_url: str, kafka_bootstrap: str, tmp_path: Path) -> None:
+async def test_kernel_bench_smoke(database_url: str, kafka_bootstrap: KafkaAccess, tmp_path: Path) -> None:
     started = datetime.now(UTC)
     result = await run_kernel_bench(database_url, kafka_bootstrap, TINY)
     doc = document(result, machine_info(database_url, kafka_bootstrap, result.server), started)

@@ -4,11 +4,13 @@ that reports them, and fixtures that isolate tests. Each test here fails if its 
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import random
 import shutil
 import smtplib
 import socket
+import stat
 import subprocess
 import sys
 import time
@@ -19,6 +21,8 @@ import asyncpg
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
+from contracts import platform
+from eventstore.kafka_access import KafkaAccess
 from runtime import settings
 from yizheng.infra import Endpoints, InfraError, Layout, down, ensure_up, kafka, postgres, status
 from yizheng.infra.ports import is_listening, port_owner, process_alive
@@ -57,9 +61,9 @@ async def test_fresh_schema_is_created_and_isolated(pg_pool: asyncpg.Pool, fresh
     assert exists == 1
 
 
-async def test_kafka_round_trip_with_idempotent_producer(kafka_bootstrap: str, topic_prefix: str) -> None:
+async def test_kafka_round_trip_with_idempotent_producer(kafka_bootstrap: KafkaAccess, topic_prefix: str) -> None:
     topic = f"{topic_prefix}roundtrip"
-    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap, acks="all", enable_idempotence=True)
+    producer = AIOKafkaProducer(**kafka_bootstrap.client_kwargs(), acks="all", enable_idempotence=True)
     await producer.start()
     try:
         sent = [await producer.send_and_wait(topic, key=b"stream-1", value=f"event-{i}".encode()) for i in range(3)]
@@ -68,7 +72,7 @@ async def test_kafka_round_trip_with_idempotent_producer(kafka_bootstrap: str, t
     assert len({m.partition for m in sent}) == 1  # same key, same partition: per-stream order holds
     consumer = AIOKafkaConsumer(
         topic,
-        bootstrap_servers=kafka_bootstrap,
+        **kafka_bootstrap.client_kwargs(),
         group_id=f"{topic_prefix}reader",
         auto_offset_reset="earliest",
         enable_auto_commit=False,
@@ -91,7 +95,7 @@ def test_cli_status_exits_zero_while_up(infra: Endpoints) -> None:
     done = subprocess.run([str(cli), "infra", "status"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "postgresql" in done.stdout and "kafka" in done.stdout
-    assert infra.kafka_bootstrap in done.stdout
+    assert infra.kafka_bootstrap.bootstrap in done.stdout
 
 
 def test_status_api_reports_both_answering(infra: Endpoints) -> None:
@@ -117,8 +121,16 @@ def test_second_ensure_up_reuses_everything(infra: Endpoints) -> None:
 def test_up_reuses_a_compatible_server_started_elsewhere(
     infra: Endpoints, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # A second checkout (own empty .yizheng/) finds the ports answering: it must use them, not fail.
+    # A second checkout (own empty .yizheng/) finds the ports answering: it uses them, logging in to Kafka as
+    # KAFKA_USERNAME/KAFKA_PASSWORD say (it has no users file of its own), and without them says what is missing.
     monkeypatch.setenv("YIZHENG_HOME", str(tmp_path))
+    for name in ("KAFKA_USERNAME", "KAFKA_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(InfraError, match=r"a Kafka this checkout has no credentials for.*KAFKA_PASSWORD"):
+        ensure_up()
+    assert infra.kafka_bootstrap.username and infra.kafka_bootstrap.password
+    monkeypatch.setenv("KAFKA_USERNAME", infra.kafka_bootstrap.username)
+    monkeypatch.setenv("KAFKA_PASSWORD", infra.kafka_bootstrap.password)
     messages: list[str] = []
     assert ensure_up(say=messages.append) == infra
     assert any("PostgreSQL: port" in m and "using it" in m for m in messages), messages
@@ -136,7 +148,8 @@ def test_up_names_the_process_holding_the_port(
         monkeypatch.setenv("YIZHENG_HOME", str(tmp_path))
         monkeypatch.delenv("DATABASE_URL", raising=False)
         monkeypatch.setenv("YIZHENG_PG_PORT", str(port))
-        monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", infra.kafka_bootstrap)
+        for name, value in infra.kafka_bootstrap.env().items():
+            monkeypatch.setenv(name, value)
         assert f"pid {os.getpid()}" in (port_owner(port) or "")
         with pytest.raises(InfraError, match=rf"port {port} is taken by pid \d+.*not answer as PostgreSQL"):
             ensure_up()
@@ -169,10 +182,20 @@ def test_up_down_lifecycle_in_an_isolated_checkout(
     monkeypatch.setenv("YIZHENG_KAFKA_PORT", str(kafka_port))
     layout = Layout.current()
     assert layout.state == tmp_path / ".yizheng"
+    # Kafka data an older checkout formatted before the broker had users: re-formatted, not fatal.
+    layout.kafka_data.mkdir(parents=True)
+    (layout.kafka_data / "meta.properties").write_text("version=1\ncluster.id=an-unsecured-cluster\nnode.id=1\n")
 
-    endpoints = ensure_up()
+    messages: list[str] = []
+    endpoints = ensure_up(say=messages.append)
     try:
-        assert endpoints == Endpoints(f"postgresql://postgres@127.0.0.1:{pg_port}/yizheng", f"127.0.0.1:{kafka_port}")
+        assert any("predates its SCRAM users; re-formatting" in m for m in messages), messages
+        users = json.loads(layout.kafka_users.read_text())["users"]
+        assert endpoints == Endpoints(f"postgresql://postgres@127.0.0.1:{pg_port}/yizheng", KafkaAccess(
+            f"127.0.0.1:{kafka_port}", "SASL_PLAINTEXT", "SCRAM-SHA-512", "admin", users["admin"]))
+        assert stat.S_IMODE(layout.kafka_users.stat().st_mode) == 0o600
+        assert stat.S_IMODE(layout.kafka_properties.stat().st_mode) == 0o600
+        assert set(users) >= {"admin", *platform.SERVICES, "gateway"}
         assert all(c.answers for c in status()), status()
         pids = [postgres.running_pid(layout), kafka.running_pid(layout)]
         assert None not in pids

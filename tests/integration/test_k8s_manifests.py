@@ -23,8 +23,11 @@ from typing import Any
 import pytest
 import yaml
 
-from contracts import platform, topics
+from contracts import kafka_acl, platform, topics
+from contracts.kafka_acl import Acl
+from eventstore.kafka_access import KafkaAccess
 from gateway.config import GatewayConfig
+from yizheng.infra.kafka_users import platform_acls, platform_processes, publishing_services
 from yizheng.serve import definitions, processes
 from yizheng.testing.platform import platform_topics
 
@@ -273,7 +276,11 @@ def test_settings_and_secrets_reach_every_process(objs: list[Obj], overlay: str)
     data = config_map_data(objs)
     assert data["YIZHENG_ENV"] == ("development" if overlay == "dev" else "production")
     kafka = named(objs, "Kafka", "yizheng")["metadata"]["name"]
-    assert data["KAFKA_BOOTSTRAP_SERVERS"] == f"{kafka}-kafka-bootstrap:9092"  # Strimzi's bootstrap Service
+    # Strimzi's bootstrap Service, the `tls` listener; SCRAM over TLS, the cluster CA mounted from its Secret.
+    assert data["KAFKA_BOOTSTRAP_SERVERS"] == f"{kafka}-kafka-bootstrap:9093"
+    assert (data["KAFKA_SECURITY_PROTOCOL"], data["KAFKA_SASL_MECHANISM"]) == ("SASL_SSL", "SCRAM-SHA-512")
+    ca_dir = data["KAFKA_SSL_CAFILE"].rsplit("/", 1)[0]
+    assert "KAFKA_USERNAME" not in data and "KAFKA_PASSWORD" not in data, "each process logs in as itself"
     for service in platform.SERVICES:
         url = data[f"YIZHENG_{service.upper()}_URL"]
         svc = named(objs, "Service", service)
@@ -296,6 +303,14 @@ def test_settings_and_secrets_reach_every_process(objs: list[Obj], overlay: str)
         env = {e["name"]: e for e in main_container(d)["env"]}
         assert env["YIZHENG_JWT_SECRET"]["valueFrom"]["secretKeyRef"] == {"name": "yizheng-auth",
                                                                           "key": "jwt-secret"}
+        # Kafka as the process's own KafkaUser, with the password the user operator keeps in its Secret.
+        name = d["metadata"]["name"]
+        assert env["KAFKA_USERNAME"]["value"] == name
+        assert env["KAFKA_PASSWORD"]["valueFrom"]["secretKeyRef"] == {"name": name, "key": "password"}
+        assert named(objs, "KafkaUser", name)
+        volumes = {v["name"]: v for v in d["spec"]["template"]["spec"]["volumes"]}
+        [ca] = [m for m in main_container(d)["volumeMounts"] if m["mountPath"] == ca_dir]
+        assert volumes[ca["name"]]["secret"]["secretName"] == f"{kafka}-cluster-ca-cert", name
 
 
 def test_services_select_a_deployment(objs: list[Obj]) -> None:
@@ -331,6 +346,14 @@ def test_kafka_runs_kraft_with_node_pools(objs: list[Obj], overlay: str) -> None
     assert nodes == (3 if overlay == "production" else 1)
     config = kafka["spec"]["kafka"]["config"]
     assert config["default.replication.factor"] == config["offsets.topic.replication.factor"] == nodes
+    # Every client logs in, over TLS, and may do only what its KafkaUser's ACLs allow.
+    assert kafka["spec"]["kafka"]["authorization"]["type"] == "simple"
+    assert "userOperator" in kafka["spec"]["entityOperator"]
+    listeners = {listener["name"]: listener for listener in kafka["spec"]["kafka"]["listeners"]}
+    for listener in listeners.values():
+        assert listener["tls"] is True and listener["authentication"]["type"] == "scram-sha-512", listener
+    assert (listeners["tls"]["type"], listeners["tls"]["port"]) == ("internal", 9093)
+    assert listeners["external"]["type"] in ("loadbalancer", "nodeport", "ingress", "route")
     assert config["min.insync.replicas"] == (2 if nodes >= 3 else 1)
 
 
@@ -392,11 +415,18 @@ def test_autoscalers(objs: list[Obj]) -> None:
             assert spec["maxReplicaCount"] <= by_topic[topic]["spec"]["partitions"], (so["metadata"]["name"], topic)
             assert meta["allowIdleConsumers"] == "false"
             assert meta["consumerGroup"]
-            assert meta["bootstrapServers"].startswith(f"yizheng-kafka-bootstrap.{NAMESPACE}.svc:")
+            assert meta["bootstrapServers"] == f"yizheng-kafka-bootstrap.{NAMESPACE}.svc:9093"
+            # KEDA logs in as the Deployment's own KafkaUser: its username, its password, the cluster CA.
+            assert (meta["sasl"], meta["tls"]) == ("scram_sha512", "enable"), so["metadata"]["name"]
+            target = spec["scaleTargetRef"]["name"]
+            auth = named(objs, "TriggerAuthentication", trigger["authenticationRef"]["name"])["spec"]
+            assert auth["env"] == [{"parameter": "username", "name": "KAFKA_USERNAME", "containerName": target}]
+            assert {(r["parameter"], r["name"], r["key"]) for r in auth["secretTargetRef"]} == {
+                ("password", target, "password"), ("ca", "yizheng-cluster-ca-cert", "ca.crt")}
     gateway_topics = {t["metadata"]["topic"] for so in of_kind(objs, "ScaledObject")
                       if so["spec"]["scaleTargetRef"]["name"] == "gateway"
                       for t in so["spec"]["triggers"] if t["type"] == "kafka"}
-    gateway = GatewayConfig(dsn="", kafka_bootstrap="")
+    gateway = GatewayConfig(dsn="", kafka_bootstrap=KafkaAccess("unused:9092"))
     assert gateway_topics in (set(), set(gateway.topics)), "the gateway projects every public topic"
     # Lag is measured on the groups and topics the code really consumes.
     consumed = {"gateway": ({gateway.consumer_group}, set(gateway.topics))}
@@ -414,6 +444,38 @@ def test_autoscalers(objs: list[Obj]) -> None:
     for hpa in of_kind(objs, "HorizontalPodAutoscaler"):
         assert hpa["spec"]["scaleTargetRef"]["name"] in deployments
         assert 2 <= hpa["spec"]["minReplicas"] <= hpa["spec"]["maxReplicas"]
+
+
+def _acls(user: Obj) -> set[Acl]:
+    """A KafkaUser's ACLs in the scheme's terms (contracts.kafka_acl)."""
+    assert user["spec"]["authentication"]["type"] == "scram-sha-512", user["metadata"]["name"]
+    assert user["spec"]["authorization"]["type"] == "simple", user["metadata"]["name"]
+    pattern = {"literal": kafka_acl.LITERAL, "prefix": kafka_acl.PREFIXED}
+    found: set[Acl] = set()
+    for rule in user["spec"]["authorization"]["acls"]:
+        assert rule.get("type", "allow") == "allow" and rule.get("host", "*") == "*", rule
+        resource = rule["resource"]
+        found |= {Acl(resource["type"], pattern[resource.get("patternType", "literal")], resource["name"], op)
+                  for op in rule["operations"]}
+    return found
+
+
+def test_each_process_logs_in_as_a_kafka_user_with_the_local_acls(objs: list[Obj]) -> None:
+    users = {u["metadata"]["name"]: u for u in of_kind(objs, "KafkaUser")}
+    for u in users.values():
+        assert u["metadata"]["labels"]["strimzi.io/cluster"] == "yizheng", u["metadata"]["name"]
+    # The same scheme the local broker applies, from the same declarations (contracts/platform.py,
+    # services/<svc>/service.py): a service listed without its KafkaUser, or with other ACLs, fails here.
+    for name, wanted in platform_acls().items():
+        assert name in users, f"{name} has no KafkaUser (deploy/k8s/base/kafka/users.yaml)"
+        assert _acls(users[name]) == set(wanted), f"{name}: the KafkaUser's ACLs differ from contracts/kafka_acl.py"
+    outsiders = {n: u for n, u in users.items() if n not in platform_processes()}
+    assert outsiders, "an example outside subscriber"
+    for name, user in outsiders.items():
+        reads = {a.name for a in _acls(user) if a.resource == kafka_acl.TOPIC}
+        committees = {t.rsplit(".", 1)[1] for t in reads}
+        assert len(committees) == 1, f"{name} reads more than one committee: {sorted(reads)}"
+        assert _acls(user) == set(kafka_acl.subscriber_acls(name, committees.pop(), publishing_services())), name
 
 
 def test_network_policies(built: dict[str, list[Obj]]) -> None:
@@ -434,8 +496,18 @@ def test_network_policies(built: dict[str, list[Obj]]) -> None:
     services = policies["services-ingress"]["spec"]["ingress"]
     assert [peer["podSelector"]["matchLabels"] for rule in services for peer in rule["from"]] == \
         [{"app.kubernetes.io/name": "gateway"}]
-    listener = named(objs, "Kafka", "yizheng")["spec"]["kafka"]["listeners"][0]
-    assert listener.get("networkPolicyPeers"), "the Kafka client listener is open to every pod"
+    kafka = named(objs, "Kafka", "yizheng")
+    listeners = {listener["name"]: listener for listener in kafka["spec"]["kafka"]["listeners"]}
+    internal = listeners["tls"].get("networkPolicyPeers")
+    assert internal, "the platform's Kafka listener is open to every pod"
+    assert {"app.kubernetes.io/part-of": "yizheng"} in [p.get("podSelector", {}).get("matchLabels") for p in internal]
+    external = listeners["external"].get("networkPolicyPeers")
+    assert external, "outside subscribers are not admitted to the listener meant for them"
+    assert all(set(p) == {"ipBlock"} for p in external), "the external listener is for outside systems only"
+    kafka_egress = {port["port"] for rule in policies["platform-egress"]["spec"]["egress"] for port in rule["ports"]
+                    if any("strimzi.io/cluster" in peer.get("podSelector", {}).get("matchLabels", {})
+                           for peer in rule.get("to", []))}
+    assert kafka_egress == {listeners["tls"]["port"]}, "the platform reaches Kafka on its own listener only"
 
 
 def test_no_secret_material_is_committed(built: dict[str, list[Obj]]) -> None:

@@ -14,6 +14,7 @@ import textwrap
 
 import pytest
 
+from eventstore.kafka_access import KafkaAccess
 from yizheng.infra.ports import process_alive
 from yizheng.supervisor import Supervisor, child_env
 from yizheng.testing.wait import wait_until
@@ -50,7 +51,7 @@ async def test_a_child_stops_when_its_supervisor_is_killed() -> None:
 
 
 async def test_a_port_still_held_by_another_process_is_refused_naming_it(database_url: str,
-                                                                        kafka_bootstrap: str) -> None:
+                                                                        kafka_bootstrap: KafkaAccess) -> None:
     supervisor = Supervisor(child_env(database_url, kafka_bootstrap))
     with socket.socket() as held:
         held.bind(("127.0.0.1", 0))

@@ -11,6 +11,7 @@ import typer
 
 from yizheng import (
     cli_anchor,
+    cli_appraisal,
     cli_bench,
     cli_contracts,
     cli_demo,
@@ -19,6 +20,7 @@ from yizheng import (
     cli_replay,
     cli_run,
     cli_serve,
+    cli_subscribers,
     cli_token,
     cli_verify,
 )
@@ -42,10 +44,12 @@ app.command("run")(cli_run.run)
 app.add_typer(cli_contracts.app, name="contracts")
 app.command("verify")(cli_verify.verify)
 app.command("anchor")(cli_anchor.anchor)
+app.add_typer(cli_appraisal.app, name="appraisal")
 app.command("serve")(cli_serve.serve)
 app.command("migrate")(cli_migrate.migrate)
 app.command("replay")(cli_replay.replay)
 app.command("token")(cli_token.token)
+app.add_typer(cli_subscribers.app, name="subscribers")
 
 
 if __name__ == "__main__":

@@ -4,14 +4,18 @@ audit topic (what every running service does periodically; eventstore.audit_anch
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from runtime import event_loop
 
+if TYPE_CHECKING:
+    from eventstore.kafka_access import KafkaAccess
+
 
 async def _anchor(database_url: str, schemas: list[str], audit_dir: Path, signing_key: str,
-                  bootstrap: str | None, topic: str) -> int:
+                  bootstrap: KafkaAccess | None, topic: str) -> int:
     from eventstore.audit_anchor import Anchorer, TamperedStore
     from eventstore.db import create_pool
     from eventstore.verify import kernel_schemas
@@ -45,9 +49,9 @@ def anchor(
     import os
 
     from eventstore.audit_anchor import AUDIT_TOPIC
-    from runtime.settings import audit_dir, audit_signing_key, database_url, kafka_bootstrap
+    from runtime.settings import audit_dir, audit_signing_key, database_url, kafka_access
 
     topic = os.environ.get("YIZHENG_TOPIC_PREFIX", "") + AUDIT_TOPIC
     if event_loop.run(_anchor(database_url(), schema, audit_dir(), audit_signing_key(),
-                              kafka_bootstrap() if publish else None, topic)):
+                              kafka_access() if publish else None, topic)):
         raise typer.Exit(1)

@@ -18,6 +18,7 @@ def _say(message: str) -> None:
 @app.command()
 def up() -> None:
     """Start whatever is not running yet and wait until both answer (idempotent)."""
+    from runtime import settings
     from yizheng.infra import InfraError, ensure_up
 
     try:
@@ -26,7 +27,13 @@ def up() -> None:
         typer.secho(f"infra up failed:\n{exc}", fg=typer.colors.RED, err=True)
         raise typer.Exit(1) from None
     typer.echo(f"DATABASE_URL={endpoints.database_url}")
-    typer.echo(f"KAFKA_BOOTSTRAP_SERVERS={endpoints.kafka_bootstrap}")
+    kafka = endpoints.kafka_bootstrap
+    for name, value in kafka.env().items():
+        if value and name != "KAFKA_PASSWORD":
+            typer.echo(f"{name}={value}")
+    if kafka.password:
+        typer.echo(f"# KAFKA_PASSWORD of {kafka.username}: in {settings.local_kafka_users_file()} (0600)"
+                   if not settings.external_kafka_bootstrap() else "# KAFKA_PASSWORD: as you set it")
 
 
 @app.command()

@@ -54,7 +54,7 @@ def replay(
     except KeyError as err:
         typer.secho(str(err.args[0]), fg=typer.colors.RED, err=True)
         raise typer.Exit(2) from None
-    options = ReplayOptions(settings.database_url(), settings.kafka_bootstrap(), topic_prefix, schema)
+    options = ReplayOptions(settings.database_url(), settings.kafka_access(), topic_prefix, schema)
     failed = False
     for target in targets:
         report = event_loop.run(target.run(options))

@@ -14,7 +14,7 @@ def run(
     projector and the gateway."""
     from yizheng import local_sinks
     from yizheng.infra import InfraError, ensure_up
-    from yizheng.supervisor import Supervisor, child_env, supervise
+    from yizheng.supervisor import Supervisor, child_env, process_users, supervise
 
     try:
         endpoints = ensure_up(say=lambda message: typer.echo(message, err=True))
@@ -33,7 +33,7 @@ def run(
 
     env = {**child_env(endpoints.database_url, endpoints.kafka_bootstrap), **sinks.env()}
     try:
-        code = event_loop.run(supervise(env, after_start))
+        code = event_loop.run(supervise(env, after_start, process_env=process_users(endpoints.kafka_bootstrap)))
     finally:
         sinks.stop()
     raise typer.Exit(code)

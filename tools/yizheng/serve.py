@@ -15,6 +15,7 @@ from typing import Any, Protocol
 import uvicorn
 
 from contracts import platform
+from eventstore.kafka_access import KafkaAccess
 from eventstore.service import ServiceDefinition
 from runtime import event_loop
 from runtime.service_host import HostConfig, build_service
@@ -46,7 +47,7 @@ class ProcessSpec:
 @dataclass(frozen=True)
 class ProcessConfig:
     database_url: str
-    kafka_bootstrap: str
+    kafka_bootstrap: KafkaAccess
     topic_prefix: str = ""
 
 
@@ -69,9 +70,9 @@ def processes() -> dict[str, ProcessSpec]:
 
 
 def default_config() -> ProcessConfig:
-    from runtime.settings import database_url, kafka_bootstrap
+    from runtime.settings import database_url, kafka_access
 
-    return ProcessConfig(database_url(), kafka_bootstrap(), os.environ.get("YIZHENG_TOPIC_PREFIX", ""))
+    return ProcessConfig(database_url(), kafka_access(), os.environ.get("YIZHENG_TOPIC_PREFIX", ""))
 
 
 def host_config(config: ProcessConfig) -> HostConfig:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from eventstore.kafka_access import KafkaAccess
 from yizheng.infra.ports import is_listening, port_owner
 from yizheng.serve import ProcessSpec, processes
 
@@ -47,8 +48,10 @@ class Child:
 
 
 class Supervisor:
-    def __init__(self, env: dict[str, str], *, colour: bool = True, grace_seconds: float = 10.0) -> None:
+    def __init__(self, env: dict[str, str], *, colour: bool = True, grace_seconds: float = 10.0,
+                 process_env: dict[str, dict[str, str]] | None = None) -> None:
         self.env = env
+        self.process_env = process_env or {}  # per process, over `env` (its own Kafka user)
         self.colour = colour and sys.stdout.isatty()
         self.grace_seconds = grace_seconds
         specs = processes()
@@ -74,7 +77,8 @@ class Supervisor:
         for child in self.children:
             child.process = await asyncio.create_subprocess_exec(
                 sys.executable, "-m", "yizheng.cli", "serve", child.spec.name,
-                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT, env=self.env,
+                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+                env={**self.env, **self.process_env.get(child.spec.name, {})},
                 start_new_session=True,  # Ctrl-C reaches the supervisor only; it stops children in order
                 preexec_fn=_stop_with_parent)
             child.pump = asyncio.create_task(self._pump(child))
@@ -137,8 +141,9 @@ class Supervisor:
                     await asyncio.wait_for(child.pump, 2)
 
 
-async def supervise(env: dict[str, str], after_start: Callable[[Supervisor], Awaitable[None]] | None = None) -> int:
-    supervisor = Supervisor(env)
+async def supervise(env: dict[str, str], after_start: Callable[[Supervisor], Awaitable[None]] | None = None,
+                    process_env: dict[str, dict[str, str]] | None = None) -> int:
+    supervisor = Supervisor(env, process_env=process_env)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -162,6 +167,24 @@ async def supervise(env: dict[str, str], after_start: Callable[[Supervisor], Awa
         supervisor.say("run", "all stopped (PostgreSQL and Kafka stay up: `yizheng infra down` stops them)")
 
 
-def child_env(database_url: str, kafka_bootstrap: str) -> dict[str, str]:
-    return {**os.environ, "DATABASE_URL": database_url, "KAFKA_BOOTSTRAP_SERVERS": kafka_bootstrap,
+def child_env(database_url: str, kafka: KafkaAccess) -> dict[str, str]:
+    """What every child starts with: the database, and Kafka as `kafka` (each process's own user replaces it,
+    `process_users`)."""
+    return {**os.environ, "DATABASE_URL": database_url, **kafka.env(),
             "PYTHONUNBUFFERED": "1", "YIZHENG_ENV": os.environ.get("YIZHENG_ENV", "development")}
+
+
+def process_users(kafka: KafkaAccess) -> dict[str, dict[str, str]]:
+    """Each process's own Kafka user on the local broker (its password from the local users file), so that a
+    service runs with exactly the ACLs its declaration gives it. On a broker of one's own
+    (KAFKA_BOOTSTRAP_SERVERS) every child logs in as the KAFKA_* variables say."""
+    from runtime import settings
+
+    if settings.external_kafka_bootstrap():
+        return {}
+    users = {}
+    for name in processes():
+        password = settings.local_kafka_password(name)
+        if password is not None:
+            users[name] = kafka.as_user(name, password).env()
+    return users

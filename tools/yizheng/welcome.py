@@ -43,3 +43,17 @@ async def welcome(supervisor: Supervisor, database_url: str, *, load_demo: bool)
         supervisor.say("run", f"  {role:<10} {who[role]}")
         supervisor.say("run", f"             {token}")
     supervisor.say("run", f"try, as leadership: {EXAMPLE % script.year}")
+    _outside_subscriber(supervisor, script.committee_id)
+
+
+def _outside_subscriber(supervisor: Supervisor, committee_id: str) -> None:
+    """How another county system reads this committee's public topics from the local broker."""
+    from runtime import settings
+    from yizheng.infra.kafka_users import EXAMPLE_COMMITTEE, EXAMPLE_SUBSCRIBER
+
+    if settings.external_kafka_bootstrap() or not settings.local_kafka_password(EXAMPLE_SUBSCRIBER):
+        return
+    supervisor.say("run", f"Kafka ({settings.local_kafka_bootstrap()}, SASL_PLAINTEXT, SCRAM-SHA-512): "
+                          f"user {EXAMPLE_SUBSCRIBER} reads the public topics of {EXAMPLE_COMMITTEE} "
+                          f"(password in {settings.local_kafka_users_file()}); "
+                          f"`yizheng subscribers add NAME --committee {committee_id}` makes another")

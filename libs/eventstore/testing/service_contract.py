@@ -31,6 +31,7 @@ from aiokafka import AIOKafkaConsumer
 from contracts.envelope import Role
 from contracts.export import event_json_schema
 from contracts.service import CommandContract, ServiceContract
+from eventstore.kafka_access import KafkaAccess
 from eventstore.store import EventStore
 
 
@@ -53,7 +54,7 @@ class ContractSubject:
     http: httpx.AsyncClient  # on the service's ASGI app
     store: EventStore
     topic: str  # where its relay publishes (prefixed for the test)
-    kafka_bootstrap: str
+    kafka_bootstrap: KafkaAccess
     token: Callable[[Step], str]  # a bearer token for the step's role (and member or unit)
     published: list[dict[str, Any]] = field(default_factory=list)
 
@@ -221,8 +222,8 @@ class ServiceContractTests:
             jsonschema.validate(message, event_json_schema(message["type"]))
 
 
-async def _read_topic(bootstrap: str, topic: str, at_least: int, timeout: float = 30.0) -> list[dict[str, Any]]:
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
+async def _read_topic(bootstrap: KafkaAccess, topic: str, at_least: int, timeout: float = 30.0) -> list[dict[str, Any]]:
+    consumer = AIOKafkaConsumer(topic, **bootstrap.client_kwargs(), auto_offset_reset="earliest",
                                 enable_auto_commit=False, metadata_max_age_ms=500)
     await consumer.start()
     try:

@@ -13,6 +13,7 @@ import httpx
 import pytest_asyncio
 
 from contracts.envelope import Actor, Role
+from eventstore.kafka_access import KafkaAccess
 from eventstore.store import CommandContext
 from members.parts import MembersParts
 from members.service import DEFINITION
@@ -57,7 +58,7 @@ class Client:
         return await self.http.get(path, headers=OFFICE if headers is None else headers)
 
 
-def config(database_url: str, schema: str, *, kafka_bootstrap: str | None = None, topic_prefix: str = "",
+def config(database_url: str, schema: str, *, kafka_bootstrap: KafkaAccess | None = None, topic_prefix: str = "",
            **extra: Any) -> HostConfig:
     return HostConfig(dsn=database_url, kafka_bootstrap=kafka_bootstrap, schema=schema, topic_prefix=topic_prefix,
                       clock=lambda: NOW, **extra)
@@ -65,7 +66,7 @@ def config(database_url: str, schema: str, *, kafka_bootstrap: str | None = None
 
 @pytest_asyncio.fixture(loop_scope="session")
 async def host(database_url: str, fresh_schema: str, topic_prefix: str,
-               kafka_bootstrap: str) -> AsyncIterator[MembersHost]:
+               kafka_bootstrap: KafkaAccess) -> AsyncIterator[MembersHost]:
     """The whole service, started: relay, consumer, projections, scorer."""
     built = await build_service(DEFINITION, config(database_url, fresh_schema, kafka_bootstrap=kafka_bootstrap,
                                                    topic_prefix=topic_prefix))

@@ -53,7 +53,7 @@ async def notify(infra: Endpoints, fresh_schema: str, topic_prefix: str, clock: 
         clock=clock, run_workers=False, pool_max_size=6,
         options={CHANNELS: {"email": email, "sms": sms}, CONTACTS: contacts}))
     await host.start()
-    producer = AIOKafkaProducer(bootstrap_servers=infra.kafka_bootstrap)
+    producer = AIOKafkaProducer(**infra.kafka_bootstrap.client_kwargs())
     await producer.start()
     try:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=host.app), base_url="http://notify") as http:

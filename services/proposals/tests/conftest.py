@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 import pytest_asyncio
 
+from eventstore.kafka_access import KafkaAccess
 from proposals.service import DEFINITION
 from runtime.service_host import HostConfig, build_service
 
@@ -19,7 +20,7 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
-async def _service(dsn: str, schema: str, clock: FakeClock, bootstrap: str | None,
+async def _service(dsn: str, schema: str, clock: FakeClock, bootstrap: KafkaAccess | None,
                    prefix: str) -> AsyncIterator[ProposalsService]:
     service = await build_service(DEFINITION, HostConfig(dsn=dsn, schema=schema, kafka_bootstrap=bootstrap,
                                                          topic_prefix=prefix, clock=clock, run_workers=False,
@@ -39,7 +40,7 @@ async def service(database_url: str, fresh_schema: str, clock: FakeClock) -> Asy
 
 
 @pytest_asyncio.fixture(loop_scope="session")
-async def kafka_service(database_url: str, fresh_schema: str, clock: FakeClock, kafka_bootstrap: str,
+async def kafka_service(database_url: str, fresh_schema: str, clock: FakeClock, kafka_bootstrap: KafkaAccess,
                         topic_prefix: str) -> AsyncIterator[ProposalsService]:
     """The service with its relay publishing to this test's own topic."""
     async for s in _service(database_url, fresh_schema, clock, kafka_bootstrap, topic_prefix):

@@ -49,6 +49,7 @@ NOUNS: Mapping[TrackedSubject, str] = {
     TrackedSubject.consultation_outcome: "consultation outcome",
     TrackedSubject.rectification: "rectification request",
     TrackedSubject.research_recommendation: "research recommendation",
+    TrackedSubject.appraisal_rectification: "appraisal rectification request",
 }
 UNMET = frozenset({Verdict.partly, Verdict.not_implemented})
 

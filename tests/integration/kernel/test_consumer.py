@@ -13,6 +13,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 
 from eventstore.consumer import IdempotentConsumer, ReceivedEvent
 from eventstore.install import install
+from eventstore.kafka_access import KafkaAccess
 from tests.integration.kernel.sample_events import SAMPLES
 from yizheng.testing.topic_reader import TopicReader
 from yizheng.testing.wait import WaitUntil
@@ -30,8 +31,8 @@ def envelope(n: int, *, event_id: str | None = None, data: dict[str, object] | N
 
 
 @pytest_asyncio.fixture(loop_scope="session")
-async def producer(kafka_bootstrap: str) -> AsyncIterator[AIOKafkaProducer]:
-    p = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap, acks="all", enable_idempotence=True)
+async def producer(kafka_bootstrap: KafkaAccess) -> AsyncIterator[AIOKafkaProducer]:
+    p = AIOKafkaProducer(**kafka_bootstrap.client_kwargs(), acks="all", enable_idempotence=True)
     await p.start()
     yield p
     await p.stop()
@@ -44,7 +45,7 @@ async def applied_table(pg_pool: asyncpg.Pool, fresh_schema: str) -> str:
     return f"{fresh_schema}.applied"
 
 
-def consumer_for(pg_pool: asyncpg.Pool, schema: str, table: str, topic: str, bootstrap: str,
+def consumer_for(pg_pool: asyncpg.Pool, schema: str, table: str, topic: str, bootstrap: KafkaAccess,
                  fail_on: set[int] | None = None) -> IdempotentConsumer:
     async def handle(conn: asyncpg.Connection, received: ReceivedEvent) -> None:
         n = received.event.n  # type: ignore[attr-defined]
@@ -57,7 +58,7 @@ def consumer_for(pg_pool: asyncpg.Pool, schema: str, table: str, topic: str, boo
 
 
 async def test_the_same_event_delivered_twice_is_applied_once(
-        pg_pool: asyncpg.Pool, fresh_schema: str, applied_table: str, kafka_bootstrap: str, topic_prefix: str,
+        pg_pool: asyncpg.Pool, fresh_schema: str, applied_table: str, kafka_bootstrap: KafkaAccess, topic_prefix: str,
         producer: AIOKafkaProducer, wait_until: WaitUntil) -> None:
     topic = f"{topic_prefix}samples.events"
     event_id = str(uuid.uuid4())
@@ -74,7 +75,7 @@ async def test_the_same_event_delivered_twice_is_applied_once(
 
 
 async def test_a_poison_message_lands_in_the_dlq_and_the_partition_moves_on(
-        pg_pool: asyncpg.Pool, fresh_schema: str, applied_table: str, kafka_bootstrap: str, topic_prefix: str,
+        pg_pool: asyncpg.Pool, fresh_schema: str, applied_table: str, kafka_bootstrap: KafkaAccess, topic_prefix: str,
         producer: AIOKafkaProducer, wait_until: WaitUntil) -> None:
     topic = f"{topic_prefix}samples.events"
     # Same key, so the same partition: the good message waits behind the poison ones.
@@ -104,7 +105,7 @@ async def test_a_poison_message_lands_in_the_dlq_and_the_partition_moves_on(
 
 
 async def test_a_handler_that_keeps_failing_is_retried_then_dead_lettered_writing_nothing(
-        pg_pool: asyncpg.Pool, fresh_schema: str, applied_table: str, kafka_bootstrap: str, topic_prefix: str,
+        pg_pool: asyncpg.Pool, fresh_schema: str, applied_table: str, kafka_bootstrap: KafkaAccess, topic_prefix: str,
         producer: AIOKafkaProducer, wait_until: WaitUntil) -> None:
     topic = f"{topic_prefix}samples.events"
     await producer.send_and_wait(topic, envelope(13), key=b"k")
@@ -134,7 +135,7 @@ async def three_sent(producer: AIOKafkaProducer, topic_prefix: str) -> str:
 
 
 async def test_offsets_are_committed_so_a_restarted_consumer_does_not_reapply(
-        pg_pool: asyncpg.Pool, fresh_schema: str, applied_table: str, kafka_bootstrap: str, three_sent: str,
+        pg_pool: asyncpg.Pool, fresh_schema: str, applied_table: str, kafka_bootstrap: KafkaAccess, three_sent: str,
         producer: AIOKafkaProducer, wait_until: WaitUntil) -> None:
     topic = three_sent
     first = consumer_for(pg_pool, fresh_schema, applied_table, topic, kafka_bootstrap)
@@ -155,11 +156,11 @@ async def test_offsets_are_committed_so_a_restarted_consumer_does_not_reapply(
 
 
 async def test_offsets_are_committed_soon_after_the_last_message_even_while_running(
-        pg_pool: asyncpg.Pool, fresh_schema: str, applied_table: str, kafka_bootstrap: str, three_sent: str,
+        pg_pool: asyncpg.Pool, fresh_schema: str, applied_table: str, kafka_bootstrap: KafkaAccess, three_sent: str,
         wait_until: WaitUntil) -> None:
     topic = three_sent
     consumer = consumer_for(pg_pool, fresh_schema, applied_table, topic, kafka_bootstrap)
-    admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap)
+    admin = AIOKafkaAdminClient(**kafka_bootstrap.client_kwargs())
     await admin.start()
     await consumer.start()
 

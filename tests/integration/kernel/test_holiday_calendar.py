@@ -16,6 +16,7 @@ from contracts.proposals import HolidayScheduleRecorded
 from eventstore.consumer import IdempotentConsumer
 from eventstore.holiday_calendar import HolidayCalendarProjection, holiday_calendar_consumer, recorded_calendar
 from eventstore.install import install
+from eventstore.kafka_access import KafkaAccess
 from eventstore.projection import replay_from_topics
 from eventstore.relay import Relay
 from eventstore.store import EventStore
@@ -47,7 +48,7 @@ async def proposals_store(pg_pool: asyncpg.Pool, fresh_schema: str) -> AsyncIter
     await s.close()
 
 
-async def _record_and_publish(store: EventStore, topic: str, bootstrap: str, wait_until: WaitUntil) -> None:
+async def _record_and_publish(store: EventStore, topic: str, bootstrap: KafkaAccess, wait_until: WaitUntil) -> None:
     await store.append("holidaySchedule-county-a", 0, [NATIONAL_DAY, NATIONAL_DAY_CORRECTED], ctx("county-a"))
     await store.append("holidaySchedule-county-b", 0, [COUNTY_B], ctx("county-b"))
     await store.append("holidaySchedule-county-a", 2, [NEXT_YEAR], ctx("county-a"))
@@ -65,7 +66,7 @@ async def _record_and_publish(store: EventStore, topic: str, bootstrap: str, wai
         await relay.stop()
 
 
-def _consumer(store: EventStore, topic_prefix: str, bootstrap: str, projection: HolidayCalendarProjection,
+def _consumer(store: EventStore, topic_prefix: str, bootstrap: KafkaAccess, projection: HolidayCalendarProjection,
               ) -> IdempotentConsumer:
     spec = holiday_calendar_consumer()
     assert spec.types is not None
@@ -75,10 +76,10 @@ def _consumer(store: EventStore, topic_prefix: str, bootstrap: str, projection: 
 
 
 async def test_the_kept_schedules_give_the_calendar_of_the_proposals_stream_and_survive_a_rebuild(
-        proposals_store: EventStore, pg_pool: asyncpg.Pool, kafka_bootstrap: str, topic_prefix: str,
+        proposals_store: EventStore, pg_pool: asyncpg.Pool, kafka_bootstrap: KafkaAccess, topic_prefix: str,
         wait_until: WaitUntil) -> None:
     spec = holiday_calendar_consumer()
-    assert (spec.name, spec.topics, spec.types) == ("holiday-calendar", ("proposals.events",),
+    assert (spec.name, spec.topics, spec.types) == ("holiday-calendar", ("proposals.internal",),
                                                     frozenset({"holiday-schedule-recorded"}))
     projection = spec.make(proposals_store.schema)
     assert isinstance(projection, HolidayCalendarProjection)
@@ -87,7 +88,7 @@ async def test_the_kept_schedules_give_the_calendar_of_the_proposals_stream_and_
     # Before anything is recorded: the holidays package's calendar.
     assert await recorded_calendar(proposals_store, "county-a") == DEFAULT_CALENDAR
 
-    await _record_and_publish(proposals_store, f"{topic_prefix}proposals.events", kafka_bootstrap, wait_until)
+    await _record_and_publish(proposals_store, f"{topic_prefix}proposals.internal", kafka_bootstrap, wait_until)
     consumer = _consumer(proposals_store, topic_prefix, kafka_bootstrap, projection)
     await consumer.start()
     try:

@@ -7,6 +7,7 @@ import asyncio
 import asyncpg
 
 from eventstore.consumer import Delivered, IdempotentConsumer, ReceivedEvent
+from eventstore.kafka_access import KafkaAccess
 from eventstore.projection import StoreProjector, replay_from_store, replay_from_topics
 from eventstore.relay import Relay
 from eventstore.store import EventStore
@@ -57,7 +58,7 @@ async def test_a_store_projection_catches_up_and_rebuilds_to_the_same_result(
 
 
 async def test_a_projection_fed_by_topics_rebuilds_from_the_first_offset(
-        store: EventStore, pg_pool: asyncpg.Pool, kafka_bootstrap: str, topic_prefix: str,
+        store: EventStore, pg_pool: asyncpg.Pool, kafka_bootstrap: KafkaAccess, topic_prefix: str,
         wait_until: WaitUntil) -> None:
     topic = f"{topic_prefix}samples.events"
     for i in range(5):

@@ -7,6 +7,7 @@ import json
 
 from contracts import topics
 from contracts.public import PublicRegistry, publish, withhold
+from eventstore.kafka_access import KafkaAccess
 from eventstore.public_relay import PublicRelay
 from eventstore.store import EventStore
 from tests.integration.kernel.sample_events import SampleNoted, VisitSampled, ctx
@@ -18,7 +19,7 @@ SAMPLE_VIEWS.declare([publish(SampleNoted, omit={"text"}),
 
 
 async def test_each_committee_gets_its_own_public_topic_with_only_the_public_form(
-        store: EventStore, kafka_bootstrap: str, topic_prefix: str) -> None:
+        store: EventStore, kafka_bootstrap: KafkaAccess, topic_prefix: str) -> None:
     await store.append("proposal-1", 0, [SampleNoted(n=1, text="private note"), SampleNoted(n=2)], ctx("county-a"))
     await store.append("visit-1", 0, [VisitSampled(visitor_id="m-1", roles=["listener"])], ctx("county-a"))
     await store.append("proposal-2", 0, [SampleNoted(n=3, text="other county")], ctx("county-b"))

@@ -14,6 +14,7 @@ from typing import IO
 
 from aiokafka import ConsumerRecord
 
+from eventstore.kafka_access import KafkaAccess
 from eventstore.relay import Relay
 from eventstore.store import EventStore
 from tests.integration.kernel.sample_events import SampleNoted, ctx
@@ -48,7 +49,7 @@ def _assert_per_stream_order(records: Records) -> None:
 
 
 async def test_eight_concurrent_writers_every_event_reaches_kafka_in_stream_order(
-        store: EventStore, kafka_bootstrap: str, topic_prefix: str) -> None:
+        store: EventStore, kafka_bootstrap: KafkaAccess, topic_prefix: str) -> None:
     topic = f"{topic_prefix}samples.events"
     relay = Relay(store, topic, kafka_bootstrap, batch_size=50)
     writers, per_writer = 8, 60
@@ -73,7 +74,7 @@ async def test_eight_concurrent_writers_every_event_reaches_kafka_in_stream_orde
 
 
 async def test_cloudevents_attributes_travel_in_headers(
-        store: EventStore, kafka_bootstrap: str, topic_prefix: str) -> None:
+        store: EventStore, kafka_bootstrap: KafkaAccess, topic_prefix: str) -> None:
     topic = f"{topic_prefix}samples.events"
     result = await store.append("proposal-9", 0, [SampleNoted(n=1)], ctx("county-b"))
     relay = Relay(store, topic, kafka_bootstrap)
@@ -94,7 +95,7 @@ async def test_cloudevents_attributes_travel_in_headers(
 
 
 async def test_the_relay_killed_mid_batch_and_restarted_loses_nothing(
-        store: EventStore, kafka_bootstrap: str, topic_prefix: str, database_url: str,
+        store: EventStore, kafka_bootstrap: KafkaAccess, topic_prefix: str, database_url: str,
         wait_until: WaitUntil) -> None:
     topic = f"{topic_prefix}samples.events"
     streams, per_stream = 40, 50
@@ -107,8 +108,9 @@ async def test_the_relay_killed_mid_batch_and_restarted_loses_nothing(
     def start_relay(*hold: str) -> subprocess.Popen[str]:
         return subprocess.Popen(
             [sys.executable, "-m", "eventstore.relay_main", "--dsn", database_url, "--schema", store.schema,
-             "--topic", topic, "--bootstrap", kafka_bootstrap, "--source", "samples", "--batch-size", "100", *hold],
-            env={**os.environ, "PYTHONUNBUFFERED": "1"}, cwd=Path(__file__).resolve().parents[3],
+             "--topic", topic, "--source", "samples", "--batch-size", "100", *hold],
+            env={**os.environ, **kafka_bootstrap.env(), "PYTHONUNBUFFERED": "1"},
+            cwd=Path(__file__).resolve().parents[3],
             stdout=subprocess.PIPE, text=True)
 
     async with TopicReader(kafka_bootstrap, topic) as reader:
@@ -142,7 +144,7 @@ async def test_the_relay_killed_mid_batch_and_restarted_loses_nothing(
 
 
 async def test_a_relay_publishes_each_event_once_across_passes(
-        store: EventStore, kafka_bootstrap: str, topic_prefix: str, wait_until: WaitUntil) -> None:
+        store: EventStore, kafka_bootstrap: KafkaAccess, topic_prefix: str, wait_until: WaitUntil) -> None:
     relay = Relay(store, f"{topic_prefix}samples.events", kafka_bootstrap)
     try:
         assert await relay.publish_pending() == 0
@@ -163,7 +165,7 @@ async def test_a_relay_publishes_each_event_once_across_passes(
 
 
 async def test_two_relay_replicas_publish_each_event_once(
-        store: EventStore, kafka_bootstrap: str, topic_prefix: str) -> None:
+        store: EventStore, kafka_bootstrap: KafkaAccess, topic_prefix: str) -> None:
     topic = f"{topic_prefix}samples.events"
     replicas = [Relay(store, topic, kafka_bootstrap, batch_size=20) for _ in range(2)]
     for relay in replicas:

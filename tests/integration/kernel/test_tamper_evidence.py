@@ -18,6 +18,7 @@ import pytest_asyncio
 
 from eventstore.audit_anchor import AUDIT_TOPIC, Anchorer, anchor_file, changes_since, read_anchors, signature_holds
 from eventstore.install import install
+from eventstore.kafka_access import KafkaAccess
 from eventstore.store import EventStore
 from eventstore.verify import first_broken
 from runtime.settings import DEV_AUDIT_SIGNING_KEY
@@ -201,7 +202,8 @@ async def test_the_verify_command_names_what_changed_since_the_anchor_and_exits_
 
 
 async def test_the_anchoring_worker_publishes_signed_heads_to_the_audit_topic(
-        store: EventStore, pg_pool: asyncpg.Pool, tmp_path: Path, kafka_bootstrap: str, topic_prefix: str) -> None:
+        store: EventStore, pg_pool: asyncpg.Pool, tmp_path: Path, kafka_bootstrap: KafkaAccess,
+        topic_prefix: str) -> None:
     topic = f"{topic_prefix}{AUDIT_TOPIC}"
     await create_topics(kafka_bootstrap, [topic])  # as the platform's topics are made before anything runs
     await store.append("proposal-0", 0, [SampleNoted(n=1), SampleNoted(n=2)], ctx())

@@ -16,6 +16,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from contracts.envelope import EventEnvelope
 from eventstore.consumer import IdempotentConsumer, ReceivedEvent, decode
+from eventstore.kafka_access import KafkaAccess
 from yizheng.bench import cpu
 from yizheng.bench.kernel import BENCH_EVENTS, NOTE, SOURCE, BenchError, DrainComparison, DrainWindow
 
@@ -31,8 +32,8 @@ def envelope(n: int) -> bytes:
     ).model_dump_json().encode()
 
 
-async def produce(bootstrap: str, topic: str, count: int) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
+async def produce(bootstrap: KafkaAccess, topic: str, count: int) -> None:
+    producer = AIOKafkaProducer(**bootstrap.client_kwargs(), acks="all", enable_idempotence=True)
     await producer.start()
     try:
         sends = [await producer.send(topic, envelope(n), key=f"s-{n % 100}".encode()) for n in range(count)]
@@ -49,7 +50,7 @@ def _insert(schema: str) -> str:
     return f"INSERT INTO {schema}.{HANDLER_TABLE} (n, event_id) VALUES ($1, $2)"
 
 
-async def drain_with_consumer(pool: asyncpg.Pool, schema: str, topic: str, bootstrap: str, *, group: str,
+async def drain_with_consumer(pool: asyncpg.Pool, schema: str, topic: str, bootstrap: KafkaAccess, *, group: str,
                               count: int, timeout: float, groups: dict[str, list[int]]) -> DrainWindow:
     """Time an IdempotentConsumer from start() until it has handled `count` messages."""
     insert = _insert(schema)
@@ -72,13 +73,13 @@ async def drain_with_consumer(pool: asyncpg.Pool, schema: str, topic: str, boots
     return _window(count, first, end)
 
 
-async def drain_by_hand(pool: asyncpg.Pool, schema: str, topic: str, bootstrap: str, *, group: str, count: int,
+async def drain_by_hand(pool: asyncpg.Pool, schema: str, topic: str, bootstrap: KafkaAccess, *, group: str, count: int,
                         groups: dict[str, list[int]]) -> DrainWindow:
     """The same work without the kernel or FastStream: getone, decode, one transaction, offsets every 100."""
     insert = _insert(schema)
     inbox = (f"INSERT INTO {schema}.inbox (consumer, event_id, topic) VALUES ($1, $2, $3) "
              "ON CONFLICT DO NOTHING RETURNING true")
-    reader = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False,
+    reader = AIOKafkaConsumer(topic, **bootstrap.client_kwargs(), group_id=group, enable_auto_commit=False,
                               auto_offset_reset="earliest")
     first = cpu.sample(groups)
     await reader.start()
@@ -106,7 +107,7 @@ def _window(count: int, first: cpu.CpuSample, end: cpu.CpuSample) -> DrainWindow
                        cpu=cpu.usage(first, end, count))
 
 
-async def compare(pool: asyncpg.Pool, schema: str, bootstrap: str, *, topic: str, warm_topic: str, count: int,
+async def compare(pool: asyncpg.Pool, schema: str, bootstrap: KafkaAccess, *, topic: str, warm_topic: str, count: int,
                   rounds: int, groups: dict[str, list[int]], say: Callable[[str], None]) -> DrainComparison:
     """`rounds` alternating drains of the same `count` messages, each side in a consumer group of its own."""
     await setup(pool, schema)

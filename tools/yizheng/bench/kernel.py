@@ -41,6 +41,7 @@ from contracts.envelope import Actor, Role
 from contracts.registry import DomainEvent, EventRegistry, event_type
 from eventstore.db import create_pool
 from eventstore.install import install
+from eventstore.kafka_access import KafkaAccess
 from eventstore.relay import Relay, public_broker
 from eventstore.store import Checkpoint, CommandContext, EventStore
 from yizheng.bench import cpu
@@ -312,8 +313,8 @@ async def last_checkpoint(conn: asyncpg.Connection, schema: str) -> Checkpoint:
     return Checkpoint(int(row["tx_id"]), int(row["position"]))
 
 
-async def drain_with_relay(store: EventStore, topic: str, bootstrap: str, *, name: str, events: int, last: Checkpoint,
-                           timeout: float, groups: dict[str, list[int]] | None = None) -> DrainWindow:
+async def drain_with_relay(store: EventStore, topic: str, bootstrap: KafkaAccess, *, name: str, events: int,
+                           last: Checkpoint, timeout: float, groups: dict[str, list[int]] | None = None) -> DrainWindow:
     """Time a fresh Relay from start() until it has checkpointed all `events` (its `published` counter moves
     only after a batch's acks and checkpoint). Its producer connects before the clock starts."""
     relay = Relay(store, topic, bootstrap, name=name)
@@ -338,10 +339,11 @@ async def drain_with_relay(store: EventStore, topic: str, bootstrap: str, *, nam
 Message = tuple[bytes, bytes, list[tuple[str, bytes]]]
 
 
-async def published_messages(bootstrap: str, topic: str, expected: int, *, timeout: float = 60) -> list[Message]:
+async def published_messages(bootstrap: KafkaAccess, topic: str, expected: int, *,
+                             timeout: float = 60) -> list[Message]:
     """What the relay put on the wire, byte for byte (body, key, headers), read back from its topic and put
     back in the order it was sent (store position), so the raw loop sends exactly the same messages."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, max_poll_records=10_000)
+    consumer = AIOKafkaConsumer(**bootstrap.client_kwargs(), enable_auto_commit=False, max_poll_records=10_000)
     await consumer.start()
     records: list[Any] = []
     try:
@@ -360,7 +362,7 @@ async def published_messages(bootstrap: str, topic: str, expected: int, *, timeo
     return [(r.key, r.value, list(r.headers)) for r in records]
 
 
-def producer_settings(bootstrap: str) -> dict[str, Any]:
+def producer_settings(bootstrap: KafkaAccess) -> dict[str, Any]:
     """The exact keyword arguments FastStream hands to AIOKafkaProducer for `eventstore.relay.public_broker`."""
     broker = public_broker(bootstrap, client_id=f"{SOURCE}-raw")
     return dict(broker._connection_kwargs)
@@ -379,8 +381,8 @@ async def send_raw(producer: AIOKafkaProducer, topic: str, messages: Sequence[Me
                        batch_size=batch, cpu=cpu.usage(first, end, len(messages)))
 
 
-async def create_topics(bootstrap: str, topics: Sequence[str]) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+async def create_topics(bootstrap: KafkaAccess, topics: Sequence[str]) -> None:
+    admin = AIOKafkaAdminClient(**bootstrap.client_kwargs())
     await admin.start()
     try:
         await admin.create_topics([NewTopic(t, num_partitions=BENCH_PARTITIONS, replication_factor=1)
@@ -389,8 +391,8 @@ async def create_topics(bootstrap: str, topics: Sequence[str]) -> None:
         await admin.close()
 
 
-async def delete_topics(bootstrap: str, topics: Sequence[str]) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+async def delete_topics(bootstrap: KafkaAccess, topics: Sequence[str]) -> None:
+    admin = AIOKafkaAdminClient(**bootstrap.client_kwargs())
     await admin.start()
     try:
         await admin.delete_topics(list(topics))
@@ -398,9 +400,9 @@ async def delete_topics(bootstrap: str, topics: Sequence[str]) -> None:
         await admin.close()
 
 
-async def topic_contents(bootstrap: str, topic: str) -> tuple[int, Any]:
+async def topic_contents(bootstrap: KafkaAccess, topic: str) -> tuple[int, Any]:
     """(records in the topic, first record of partition 0)."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(**bootstrap.client_kwargs(), enable_auto_commit=False)
     await consumer.start()
     try:
         partitions = [TopicPartition(topic, p) for p in range(BENCH_PARTITIONS)]
@@ -413,13 +415,13 @@ async def topic_contents(bootstrap: str, topic: str) -> tuple[int, Any]:
         await consumer.stop()
 
 
-def kafka_broker_pids(bootstrap: str) -> list[int]:
+def kafka_broker_pids(bootstrap: KafkaAccess) -> list[int]:
     """The local broker's pid when `bootstrap` is the broker `yizheng infra` runs (for its CPU figures)."""
     from runtime import settings
     from yizheng.infra import kafka
     from yizheng.infra.paths import Layout
 
-    if bootstrap != settings.local_kafka_bootstrap():
+    if bootstrap.bootstrap != settings.local_kafka_bootstrap():
         return []
     pid = kafka.running_pid(Layout.current())
     return [pid] if pid is not None else []
@@ -514,7 +516,7 @@ def _silent(_: str) -> None:
     pass
 
 
-async def run_kernel_bench(database_url: str, bootstrap: str, config: KernelBenchConfig,
+async def run_kernel_bench(database_url: str, bootstrap: KafkaAccess, config: KernelBenchConfig,
                            say: Say = _silent) -> KernelBenchResult:
     run = uuid.uuid4().hex[:10]
     append_schema, relay_schema, warm_schema = f"bench_{run}_a", f"bench_{run}_r", f"bench_{run}_w"

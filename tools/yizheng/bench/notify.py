@@ -34,6 +34,7 @@ import asyncpg
 
 from eventstore.consumer import IdempotentConsumer
 from eventstore.db import create_pool
+from eventstore.kafka_access import KafkaAccess
 from notify.channels.email import EmailChannel
 from notify.channels.settings import EmailSettings
 from notify.contacts import MembersContacts
@@ -132,7 +133,7 @@ async def _count(pool: asyncpg.Pool, schema: str, sql: str) -> int:
     return int(await pool.fetchval(sql.format(s=schema)))
 
 
-async def intake_round(database_url: str, bootstrap: str, county: LoadedCounty, sink: RecordingSmtpSink,
+async def intake_round(database_url: str, bootstrap: KafkaAccess, county: LoadedCounty, sink: RecordingSmtpSink,
                        config: NotifyBenchConfig, *, schema: str, prefix: str,
                        timeout: float) -> tuple[ServiceHost[NotifyParts], IntakeWindow]:
     """The recorded events to a fresh prefix, and a fresh notify service timed draining them (its workers
@@ -200,7 +201,7 @@ def _mail_window(sent: list[Any], first: cpu.CpuSample, end: cpu.CpuSample, stat
                       cpu=cpu.usage(first, end, len(sent)), statuses=statuses)
 
 
-async def run_notify_bench(database_url: str, bootstrap: str, config: NotifyBenchConfig, *,
+async def run_notify_bench(database_url: str, bootstrap: KafkaAccess, config: NotifyBenchConfig, *,
                            say: Say = lambda _m: None) -> NotifyBenchResult:
     pool = await create_pool(database_url, max_size=2)
     sink = RecordingSmtpSink(host=settings.LOOPBACK)

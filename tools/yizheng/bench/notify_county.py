@@ -23,6 +23,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient
 
 from contracts import topics
+from eventstore.kafka_access import KafkaAccess
 from runtime.service_host import HostConfig, ServiceHost, build_service
 from yizheng.demo.generator import Size, generate
 from yizheng.demo.load import LoadReport, load
@@ -70,7 +71,7 @@ class LoadedCounty:
 
 
 @contextlib.asynccontextmanager
-async def loaded_county(database_url: str, bootstrap: str, pool: asyncpg.Pool, *, seed: int, size: Size,
+async def loaded_county(database_url: str, bootstrap: KafkaAccess, pool: asyncpg.Pool, *, seed: int, size: Size,
                         committee_id: str = BENCH_COMMITTEE, say: Say) -> AsyncIterator[LoadedCounty]:
     """The county loaded into services of their own (schemas and topics named by a fresh tag), its public
     topics read back; everything is removed on exit."""
@@ -110,9 +111,9 @@ async def loaded_county(database_url: str, bootstrap: str, pool: asyncpg.Pool, *
         await delete_topics(bootstrap, prefix)
 
 
-async def _end_offsets(bootstrap: str, names: Sequence[str]) -> dict[TopicPartition, int]:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap)
+async def _end_offsets(bootstrap: KafkaAccess, names: Sequence[str]) -> dict[TopicPartition, int]:
+    admin = AIOKafkaAdminClient(**bootstrap.client_kwargs())
+    consumer = AIOKafkaConsumer(**bootstrap.client_kwargs())
     await admin.start()
     await consumer.start()
     try:
@@ -124,7 +125,7 @@ async def _end_offsets(bootstrap: str, names: Sequence[str]) -> dict[TopicPartit
         await admin.close()
 
 
-async def _published(bootstrap: str, prefix: str, say: Say, *, quiet_seconds: float = 3.0,
+async def _published(bootstrap: KafkaAccess, prefix: str, say: Say, *, quiet_seconds: float = 3.0,
                      timeout: float = 600.0) -> None:
     """Wait until the relays have published the county: no topic grew for `quiet_seconds` (the services'
     own workers — the scorer, the deadline watcher — write facts of their own for a while after the load)."""
@@ -141,10 +142,10 @@ async def _published(bootstrap: str, prefix: str, say: Say, *, quiet_seconds: fl
     say(f"  topics settled at {sum(last.values()):,} records")
 
 
-async def read_topics(bootstrap: str, prefix: str, names: Sequence[str]) -> list[Record]:
+async def read_topics(bootstrap: KafkaAccess, prefix: str, names: Sequence[str]) -> list[Record]:
     """Every record of the topics, in partition order, with its key, headers and partition."""
     ends = await _end_offsets(bootstrap, [f"{prefix}{n}" for n in names])
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(**bootstrap.client_kwargs(), enable_auto_commit=False)
     await consumer.start()
     out: list[Record] = []
     try:
@@ -164,10 +165,10 @@ async def read_topics(bootstrap: str, prefix: str, names: Sequence[str]) -> list
     return out
 
 
-async def publish(bootstrap: str, prefix: str, records: Sequence[Record]) -> None:
+async def publish(bootstrap: KafkaAccess, prefix: str, records: Sequence[Record]) -> None:
     """The records to the same partitions of the prefixed topics, in their order (what the relays sent)."""
     await create_topics(bootstrap, [f"{prefix}{t}" for t in platform_topics()])
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
+    producer = AIOKafkaProducer(**bootstrap.client_kwargs(), acks="all", enable_idempotence=True)
     await producer.start()
     try:
         for start in range(0, len(records), 2_000):
@@ -178,8 +179,8 @@ async def publish(bootstrap: str, prefix: str, records: Sequence[Record]) -> Non
         await producer.stop()
 
 
-async def delete_topics(bootstrap: str, prefix: str) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+async def delete_topics(bootstrap: KafkaAccess, prefix: str) -> None:
+    admin = AIOKafkaAdminClient(**bootstrap.client_kwargs())
     await admin.start()
     try:
         names = [t for t in await admin.list_topics() if t.startswith(prefix)]

@@ -14,6 +14,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from eventstore.kafka_access import KafkaAccess
 from runtime import settings
 from yizheng.bench.kernel import TARGET_APPEND, TARGET_RELAY, KernelBenchResult
 from yizheng.infra.paths import Layout
@@ -71,7 +72,7 @@ def kernel_source() -> dict[str, Any]:
             "libs_eventstore_uncommitted": bool(status) if status is not None else None}
 
 
-def machine_info(database_url: str, kafka_bootstrap: str, server: dict[str, Any]) -> dict[str, Any]:
+def machine_info(database_url: str, kafka_bootstrap: KafkaAccess, server: dict[str, Any]) -> dict[str, Any]:
     return {
         "cpu_count": os.cpu_count(),
         "cpu_model": _cpu_model(),
@@ -82,7 +83,7 @@ def machine_info(database_url: str, kafka_bootstrap: str, server: dict[str, Any]
         "kafka": kafka_version(),
         "libraries": {d: _version(d) for d in ("asyncpg", "aiokafka", "faststream", "pydantic", "uvloop")},
         "database_url": database_url,
-        "kafka_bootstrap": kafka_bootstrap,
+        "kafka_bootstrap": kafka_bootstrap.bootstrap,
         "load_average_at_start": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
         "kernel": kernel_source(),
     }

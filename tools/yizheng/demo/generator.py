@@ -70,7 +70,7 @@ class Size:
 
     members: int = 200
     townships: int = 12
-    units: int = 25
+    units: int = 30
     proposals: int = 300
     reports: int = 400
     visits: int = 1500
@@ -269,10 +269,10 @@ class _County:
     # ---- helpers -------------------------------------------------------------------------------------
 
     def step(self, service: str, command: str, who: Who, body: dict[str, Any], *, lane: str, phase: int,
-             at: datetime | None = None, retry_on: Iterable[str] = ()) -> int:
+             at: datetime | None = None, retry_on: Iterable[str] = (), route: str | None = None) -> int:
         index = len(self.steps)
         self.steps.append(Step(index, service, command, who, body, at or self.now, lane, phase,
-                               frozenset(retry_on)))
+                               frozenset(retry_on), route))
         return index
 
     def past_day(self, lo: float = 0.0, hi: float = 1.0) -> date:
@@ -1219,7 +1219,7 @@ class _County:
         renumber = {s.index: i for i, s in enumerate(steps)}
         ordered = [Step(renumber[s.index], s.service, s.command, s.who,
                         {k: (Ref(renumber[v.step], v.key) if isinstance(v, Ref) else v) for k, v in s.body.items()},
-                        s.occurred_at, s.lane, s.phase, s.retry_on) for s in steps]
+                        s.occurred_at, s.lane, s.phase, s.retry_on, s.route) for s in steps]
         return Script(seed=self.seed, committee_id=self.committee_id, year=self.year, anchor=self.now,
                       steps=ordered, expected=self.expected(), office=OFFICE, leadership=self.leadership,
                       member=self.featured.who, unit=self.unit_staff(featured_unit), labels=self.labels)

@@ -1,6 +1,8 @@
 """Loads a generated county into the running platform through the services' command APIs (HTTP), the
 way any client would: each step is POST /commands/{name} with a bearer token for its issuer and an
 Idempotency-Key derived from the seed and the step number, so loading twice writes nothing the second time.
+A few steps are the surveys service's own routes instead (`Step.route`: an appraisal's slips and its ballots, a
+questionnaire's tickets and anonymous responses; `Loader.execute_route` says how a second load skips them).
 
 Steps of one lane run in order; the lanes of a phase run concurrently (`concurrency` at a time, longest
 first); phases run one after another. Conflicts (409), server errors and dropped connections are retried;
@@ -23,7 +25,7 @@ from typing import Any
 import httpx
 
 from yizheng.demo.generator import DEFAULT_COMMITTEE, DEFAULT_SEED, Size, generate
-from yizheng.demo.script import Ref, Script, Step, Who
+from yizheng.demo.script import ANSWER_ANONYMOUSLY, CAST_BALLOT, DRAW_TICKET, ISSUE_CREDENTIALS, Ref, Script, Step, Who
 
 Say = Callable[[str], None]
 
@@ -165,6 +167,8 @@ class Loader:
             # day's script): this one was done before too.
             return KEY_USED, None
         body = {k: (results[v.step][v.key] if isinstance(v, Ref) else v) for k, v in step.body.items()}
+        if step.route is not None:
+            return await self.execute_route(script, step, body, results)
         url = f"{self.urls[step.service]}/commands/{step.command}"
         headers = {"Authorization": f"Bearer {self.token(script.committee_id, step.who)}",
                    "Idempotency-Key": script.idempotency_key(step)}
@@ -199,6 +203,54 @@ class Loader:
                 continue
             return FAILED, Failure(step.index, step.command, step.lane, response.status_code, code,
                                    str(error.get("message", response.text[:200])))
+
+    async def execute_route(self, script: Script, step: Step, body: dict[str, Any],
+                            results: dict[int, dict[str, Any]]) -> tuple[str, Failure | None]:
+        """A step on one of the service's own routes (`Step.route`, `yizheng.demo.script`). These keep no idempotency
+        record, so "done before" is the service's own refusal (`DONE_BEFORE`): the slips were issued or the
+        ticket drawn by an earlier load — whose answer is gone, so the ballots and
+        the anonymous responses that would use it are done before too (they take a `Ref` to it). A ballot or
+        a response goes with no Authorization header: its signature, or its ticket, is its authorization."""
+        assert step.route is not None
+        url = f"{self.urls[step.service]}{step.route}"
+        token: str | None = self.token(script.committee_id, step.who)
+        payload: dict[str, Any] | None = None
+        if step.command == CAST_BALLOT:
+            token, payload = None, signed_ballot(script.committee_id, body)
+        elif step.command == ANSWER_ANONYMOUSLY:
+            token, payload = None, {"ticket": body["ticket"], "answers": body["answers"]}
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        delay = 0.05
+        for attempt in range(1, 7):
+            try:
+                async with self._slots[step.service]:
+                    response = await self.client.post(url, json=payload, headers=headers)
+            except httpx.TransportError as err:
+                if attempt >= 6:
+                    return FAILED, Failure(step.index, step.command, step.lane, 0, "transport", str(err))
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 2.0)
+                continue
+            if response.status_code == 200:
+                answer = response.json()
+                if step.command == ISSUE_CREDENTIALS:
+                    results[step.index] = {f"slip-{i}": slip for i, slip in enumerate(answer["slips"])}
+                elif step.command == DRAW_TICKET:
+                    results[step.index] = {"ticket": answer["ticket"]}
+                else:
+                    results[step.index] = {}
+                return WRITTEN, None
+            error = _error(response)
+            code = str(error.get("code", ""))
+            if code in DONE_BEFORE:
+                return KEY_USED, None
+            if response.status_code >= 500 and attempt < 6:
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 2.0)
+                continue
+            return FAILED, Failure(step.index, step.command, step.lane, response.status_code, code,
+                                   str(error.get("message", response.text[:200])))
+        return FAILED, Failure(step.index, step.command, step.lane, 0, "retries", "no answer after 6 attempts")
 
     # ---- a whole script --------------------------------------------------------------------------------
 
@@ -242,6 +294,24 @@ class Loader:
         """Run one step once (no waiting): WRITTEN, REPLAYED, KEY_USED or FAILED."""
         outcome, _ = await self.execute(script, step, {}, wait=False)
         return outcome
+
+
+# A route step's refusals that mean an earlier load did it (see `Loader.execute_route`): the slips were issued,
+# the ticket drawn, or the questionnaire already closed by the script's own later step (the service checks that
+# before the ticket).
+DONE_BEFORE = frozenset({"credentials_issued", "ticket_already_drawn", "questionnaire_closed"})
+
+
+def signed_ballot(committee_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    """What a rater's device sends for a ballot step: the ballot, signed with the slip's code (the canonical
+    form is `contracts.surveys.appraisal_board`; the signing is the service's own `credentials.sign`)."""
+    from contracts.surveys.appraisal_board import Ballot, CastBallot
+    from surveys.appraisal.credentials import sign
+
+    slip = body["slip"]
+    ballot = Ballot(committee_id=committee_id, appraisal_id=body["appraisal_id"], credential=slip["public_key"],
+                    marks=body["marks"])
+    return CastBallot(ballot=ballot, signature=sign(slip["code"], ballot)).model_dump(mode="json")
 
 
 def _error(response: httpx.Response) -> dict[str, Any]:

@@ -55,9 +55,43 @@ class Step:
     phase: int
     # Refusals that mean "not yet" (e.g. a look-back the deadline watcher has not opened): retried.
     retry_on: frozenset[str] = frozenset()
+    # A step that is not a command but one of the service's own routes (below): an appraisal's slips, a
+    # ballot, a questionnaire ticket, an anonymous response. None: POST /commands/{command}.
+    route: str | None = None
 
     def refs(self) -> list[Ref]:
         return [v for v in self.body.values() if isinstance(v, Ref)]
+
+
+# The route steps the loader knows (`Step.route`), by their `Step.command`: what each posts, and to where.
+ISSUE_CREDENTIALS = "issue-appraisal-credentials"  # office: POST /appraisals/{id}/credentials -> the slips, once
+CAST_BALLOT = "cast-appraisal-ballot"  # no login: POST /appraisals/{id}/ballots, signed with a slip (`slip` Ref)
+DRAW_TICKET = "draw-questionnaire-ticket"  # a member: POST /questionnaires/{id}/ticket -> their one ticket
+ANSWER_ANONYMOUSLY = "submit-anonymous-questionnaire-response"  # no login: with the ticket (`ticket` Ref)
+
+
+@dataclass(frozen=True)
+class AppraisalFigures:
+    """The demo's secret-ballot appraisal round as it closes (`appraisal-closed`), by the tally's rules."""
+
+    appraisal_id: str
+    departments: int
+    entitled: int
+    issued: int  # attendance: slips handed out
+    returned: int  # ballots on the board (a corrected ballot counts once)
+    ranking: dict[str, tuple[int | None, str | None]]  # unit -> (rank, rate as announced)
+    top: tuple[str, ...]
+    bottom: tuple[str, ...]
+    rectifications: tuple[str, ...]  # the tracked items opened for the bottom three
+
+
+@dataclass(frozen=True)
+class QuestionnaireFigures:
+    questionnaire_id: str
+    mode: str  # identified / anonymous
+    invited: int
+    responses: int
+    first_choice_counts: tuple[int, ...]  # the first question's count per option, in the form's order
 
 
 @dataclass(frozen=True)
@@ -111,6 +145,8 @@ class SurveysFigures:
     research_applications: int
     research_topics_applied_for: int  # topics taken on by an organization (application approved)
     carried_over: tuple[str, ...] = ()  # plan items carried over to next year's plan (still planned this year)
+    appraisal: AppraisalFigures | None = None
+    questionnaires: tuple[QuestionnaireFigures, ...] = ()
 
 
 @dataclass(frozen=True)

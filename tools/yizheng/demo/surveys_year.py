@@ -1,8 +1,9 @@
 """The demo county's surveys year (the surveys service's commands): the yearly consultation & supervision
 plan with its sessions and their outcomes, special supervision topics with their rectifications, research
 topics (two taken on by organizations) with their recommendations, and special supervisors' part in the
-departments' democratic appraisal — each tracked item left in a state of its own, and the figures it all
-implies (`SurveysFigures`).
+departments' democratic appraisal, one closed secret-ballot appraisal round (slips, signed ballots, the bottom
+three asked to rectify) and two closed questionnaires — each tracked item left in a state of its own, and the
+figures it all implies (`SurveysFigures`).
 
 Called by the generator once the rest of the county is built; it writes the generator's steps, duty facts,
 labels and counts through the county it is given. Like the generator it is pure: the structure (commands,
@@ -23,12 +24,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from contracts.clock import at_local
 from eventstore.workdays import DEFAULT_CALENDAR, OfficialSchedule, WorkCalendar
 from yizheng.demo import texts
-from yizheng.demo.script import SURVEYS, SurveysFigures, TrackedFigures, Who
+from yizheng.demo.script import (
+    ANSWER_ANONYMOUSLY,
+    CAST_BALLOT,
+    DRAW_TICKET,
+    ISSUE_CREDENTIALS,
+    SURVEYS,
+    AppraisalFigures,
+    QuestionnaireFigures,
+    Ref,
+    SurveysFigures,
+    TrackedFigures,
+    Who,
+)
 
 if TYPE_CHECKING:
     from yizheng.demo.generator import Member, _County
@@ -49,6 +64,40 @@ def calendar_of(year: int) -> WorkCalendar:
                                                          frozenset(map(date.fromisoformat, workdays))))
 
 OUTCOME, RECTIFICATION, RECOMMENDATION = "consultation_outcome", "rectification", "research_recommendation"
+APPRAISAL_RECTIFICATION = "appraisal_rectification"
+# The secret-ballot round: departments appraised (at most) and raters entitled (at most).
+APPRAISED, RATERS = 30, 40
+# A ballot or an anonymous response is sent by nobody: its signature or its ticket is its authorization.
+NOBODY = Who("member", "nobody")
+QUESTIONNAIRE: list[dict[str, Any]] = [
+    {"question_id": "q1", "kind": "single_choice", "title": "您对政协机关服务委员履职的总体评价", "required": True,
+     "options": [{"key": "a", "label": "满意"}, {"key": "b", "label": "基本满意"}, {"key": "c", "label": "不满意"}]},
+    {"question_id": "q2", "kind": "long_text", "title": "您的意见和建议"},
+]
+QUESTIONNAIRE_TEXTS = ("希望多组织委员视察调研活动", "履职平台使用方便，建议增加提醒功能", "会议通知可以再提前一些",
+                       "建议加强与承办单位的沟通")
+
+
+def appraisal_tally(unit_ids: list[str], ballots: list[dict[str, dict[str, str]]]
+                    ) -> tuple[dict[str, tuple[int | None, str | None]], list[str], list[str]]:
+    """The round's results by the README's rules (restated here, not imported, so the expected figures are an
+    independent reading): the rate is 满意 + 基本满意 over those who knew the department, four places half up;
+    ranks by exact rate, ties sharing; top and bottom three with ties, in the round's order within a rank."""
+    rates: dict[str, Fraction] = {}
+    for u in unit_ids:
+        picked = [b[u]["overall"] for b in ballots if u in b]
+        good = sum(p in ("satisfied", "basically_satisfied") for p in picked)
+        knew = good + sum(p == "dissatisfied" for p in picked)
+        if knew:
+            rates[u] = Fraction(good, knew)
+    rank = {u: 1 + sum(o > r for o in rates.values()) for u, r in rates.items()}
+    from_bottom = {u: 1 + sum(o < r for o in rates.values()) for u, r in rates.items()}
+    order = {u: i for i, u in enumerate(unit_ids)}
+    text = {u: f"{(Decimal(r.numerator) / Decimal(r.denominator)).quantize(Decimal('0.0001'), ROUND_HALF_UP):.4f}"
+            for u, r in rates.items()}
+    top = sorted((u for u in rank if rank[u] <= 3), key=lambda u: (rank[u], order[u]))
+    bottom = sorted((u for u in from_bottom if from_bottom[u] <= 3), key=lambda u: (from_bottom[u], order[u]))
+    return {u: (rank.get(u), text.get(u)) for u in unit_ids}, top, bottom
 KINDS = ("topic", "counterpart", "sector", "proposal_handling", "grassroots")
 
 # Where a tracked item is left at the end of the script (what the loader's commands do to it after sending).
@@ -146,9 +195,9 @@ class SurveysYear:
     # ---- helpers ---------------------------------------------------------------------------------------
 
     def step(self, command: str, body: dict[str, Any], *, lane: str, who: Who = OFFICE, phase: int | None = None,
-             on: date | None = None) -> int:
+             on: date | None = None, route: str | None = None) -> int:
         return self.c.step(SURVEYS, command, who, body, lane=lane, phase=self.phase if phase is None else phase,
-                           at=at_local(on, 10) if on else None)
+                           at=at_local(on, 10) if on else None, route=route)
 
     def between(self, lo: date, hi: date | None = None) -> date:
         """A day from `lo` to `hi` (default today), never after today."""
@@ -469,6 +518,109 @@ class SurveysYear:
                 c.fact(m.member_id, f"appraisal:{aid}:{rid}", "appraisal")
                 c.counts["appraisal_participations"] += 1
 
+    # ---- democratic appraisal by secret ballot ----------------------------------------------------------------
+
+    def secret_ballot(self) -> None:
+        """One closed round of democratic appraisal by secret ballot (民主评议): the county's departments (30 in
+        the demo county, every unit of a smaller one) rated by 40 raters — the special supervisors, then members
+        — of whom 36 attend and 35 vote (one corrects their ballot before close). The office opens the round,
+        prints the slips (a route: they are answered once), the raters cast signed ballots with no login (a
+        route), the office closes it: the bottom three are asked to rectify (tracked items)."""
+        c = self.c
+        aid = lane = f"ballot-{self.year}"
+        units = c.units[:APPRAISED]
+        supervisors = [m for m in c.members if m.supervisor_unit][:RATERS]
+        others = [m for m in c.members if not m.supervisor_unit]
+        members = sorted(self.rng.sample(others, k=min(len(others), RATERS - len(supervisors))),
+                         key=lambda m: m.member_id)
+        raters = [*supervisors, *members]
+        held = c.past_day(0.6, 0.9)
+        self.step("open-appraisal", {
+            "appraisal_id": aid, "year": self.year, "kind": "law_enforcement",
+            "title": f"{self.year}年度政府工作部门民主评议", "held_on": held.isoformat(),
+            "subjects": [{"unit_id": u.unit_id, "name": u.name} for u in units],
+            "special_supervisor_ids": [m.member_id for m in supervisors],
+            "member_ids": [m.member_id for m in members]}, lane=lane, on=held)
+        c.labels[aid] = f"{self.year}年度政府工作部门民主评议"
+        slips = self.step(ISSUE_CREDENTIALS, {}, lane=lane, route=f"/appraisals/{aid}/credentials")
+        attendees = sorted(self.rng.sample(raters, k=len(raters) - max(1, len(raters) // 10)),
+                           key=lambda m: m.member_id)
+        # How each department fares: a quality of its own, so the ranking is clear but not fixed.
+        quality = {u.unit_id: 0.35 + 0.6 * self.rng.random() for u in units}
+        ballots: list[dict[str, dict[str, str]]] = []
+        for _ in range(len(attendees) - 1):  # one attendee hands in nothing
+            marks: dict[str, dict[str, str]] = {}
+            for u in units:
+                r = self.rng.random()
+                if r < 0.03:
+                    continue  # a blank: an abstention
+                q = quality[u.unit_id]
+                choice = ("unknown" if r < 0.09 else "satisfied" if (r2 := self.rng.random()) < q * 0.65
+                          else "basically_satisfied" if r2 < q else "dissatisfied")
+                marks[u.unit_id] = {"overall": choice}
+            ballots.append(marks)
+        for i, marks in enumerate(ballots):
+            if i == 0:  # the first rater sends a mistaken ballot first, then corrects it
+                mistaken = {u.unit_id: {"overall": "dissatisfied"} for u in units}
+                self.ballot(aid, slips, i, mistaken, lane)
+            self.ballot(aid, slips, i, marks, lane)
+        self.step("close-appraisal", {"appraisal_id": aid, "issued": len(attendees),
+                                      "attendee_member_ids": [m.member_id for m in attendees],
+                                      "rectification_due_working_days": 30}, lane=lane)
+        for m in attendees:  # the surveys service credits each attendee; the members service scores it
+            c.fact(m.member_id, f"appraisal:{aid}:ballot", "appraisal")
+            c.counts["appraisal_participations"] += 1
+        ranking, top, bottom = appraisal_tally([u.unit_id for u in units], ballots)
+        rectifications = []
+        for unit_id in bottom:
+            position = 1 + [u.unit_id for u in units].index(unit_id)
+            item_id = f"{aid}.rect{position}"
+            self.opened(item_id, APPRAISAL_RECTIFICATION, [unit_id], self.today, 30, UNREPORTED)
+            rectifications.append(item_id)
+        self.appraisal_figures = AppraisalFigures(
+            appraisal_id=aid, departments=len(units), entitled=len(raters), issued=len(attendees),
+            returned=len(ballots), ranking=ranking, top=tuple(top), bottom=tuple(bottom),
+            rectifications=tuple(rectifications))
+
+    def ballot(self, aid: str, slips: int, i: int, marks: dict[str, dict[str, str]], lane: str) -> None:
+        self.step(CAST_BALLOT, {"appraisal_id": aid, "slip": Ref(slips, f"slip-{i}"), "marks": marks}, lane=lane,
+                  who=NOBODY, route=f"/appraisals/{aid}/ballots")
+
+    # ---- questionnaires ----------------------------------------------------------------------------------------
+
+    def questionnaires(self) -> None:
+        """Two questionnaires, closed: one identified (members answer under their login), one anonymous
+        (members draw a ticket and answer with it, no login)."""
+        c = self.c
+        found = []
+        for n, (mode, title) in enumerate((("identified", "委员履职服务满意度调查"),
+                                           ("anonymous", "政协机关作风建设匿名问卷"))):
+            qid = lane = f"qn-{self.year}-{n + 1}"
+            invited = self.people(10 if self.big else 6)
+            published = c.past_day(0.5, 0.7)
+            self.step("publish-questionnaire", {
+                "questionnaire_id": qid, "title": title, "mode": mode, "intro": "请根据实际情况填写，感谢支持。",
+                "closes_on": (self.today + timedelta(days=14)).isoformat(), "questions": QUESTIONNAIRE,
+                "member_ids": [m.member_id for m in invited]}, lane=lane, on=published)
+            c.labels[qid] = title
+            answering = invited[: len(invited) * 2 // 3]
+            counts = [0] * len(QUESTIONNAIRE[0]["options"])
+            for m in answering:
+                pick = self.rng.choice(range(len(counts)))
+                counts[pick] += 1
+                answers = [{"question_id": "q1", "options": [QUESTIONNAIRE[0]["options"][pick]["key"]]},
+                           {"question_id": "q2", "text": self.rng.choice(QUESTIONNAIRE_TEXTS)}]
+                if mode == "identified":
+                    self.step("submit-questionnaire-response", {"questionnaire_id": qid, "answers": answers},
+                              lane=lane, who=m.who)
+                else:
+                    ticket = self.step(DRAW_TICKET, {}, lane=lane, who=m.who, route=f"/questionnaires/{qid}/ticket")
+                    self.step(ANSWER_ANONYMOUSLY, {"ticket": Ref(ticket, "ticket"), "answers": answers}, lane=lane,
+                              who=NOBODY, route=f"/questionnaire-responses/{c.committee_id}/{qid}")
+            self.step("close-questionnaire", {"questionnaire_id": qid}, lane=lane)
+            found.append(QuestionnaireFigures(qid, mode, len(invited), len(answering), tuple(counts)))
+        self.questionnaire_figures = tuple(found)
+
     # ---- research and inspection ----------------------------------------------------------------------------
 
     def research(self) -> None:
@@ -548,6 +700,8 @@ class SurveysYear:
         self.plan()
         self.supervision()
         self.appraisal()
+        self.secret_ballot()
+        self.questionnaires()
         self.research()
         return self.figures()
 
@@ -560,7 +714,7 @@ class SurveysYear:
         for p in self.held:
             held[p["planned_month"]] = held.get(p["planned_month"], 0) + 1
         tracked = {}
-        for kind in (OUTCOME, RECTIFICATION, RECOMMENDATION):
+        for kind in (OUTCOME, RECTIFICATION, RECOMMENDATION, APPRAISAL_RECTIFICATION):
             mine = [i for i in self.items if i.kind == kind]
             verdicts: dict[str, int] = {}
             for i in mine:
@@ -585,4 +739,5 @@ class SurveysYear:
             not_reported_by_unit=dict(sorted(not_reported.items())), supervision_topics=self.n_supervision,
             research_topics=self.n_research,
             research_applications=self.applications, research_topics_applied_for=self.applied_for,
-            carried_over=(self.carried_over,))
+            carried_over=(self.carried_over,), appraisal=self.appraisal_figures,
+            questionnaires=self.questionnaire_figures)

@@ -40,6 +40,7 @@ UNITS = (
     UnitInfo("u-sfj", "县司法局"), UnitInfo("u-xzj", "县乡村振兴局"), UnitInfo("u-ybj", "县医疗保障局"),
     UnitInfo("u-kjj", "县科学技术局"), UnitInfo("u-lyj", "县林业局"), UnitInfo("u-cgj", "县城市管理局"),
     UnitInfo("u-tyj", "县退役军人事务局"), UnitInfo("u-sjj", "县数据资源局"), UnitInfo("u-tjj", "县统计局"),
+    UnitInfo("u-swu", "县税务局"), UnitInfo("u-sjt", "县审计局"), UnitInfo("u-zwf", "县政务服务管理局"),
 )
 
 STAFF_TITLES = ("办公室主任", "办公室副主任", "综合股股长", "政策法规股股长")

@@ -3,7 +3,7 @@ loopback ports, data under `.yizheng/`, or whatever DATABASE_URL / KAFKA_BOOTSTR
 
     from yizheng.infra import ensure_up, down, status
     endpoints = ensure_up()          # idempotent; starts what is missing, waits until it answers
-    endpoints.database_url, endpoints.kafka_bootstrap
+    endpoints.database_url, endpoints.kafka_bootstrap   # a KafkaAccess: the brokers and admin's credentials
 """
 
 from __future__ import annotations

@@ -1,5 +1,12 @@
 """A single-node Apache Kafka (KRaft, broker+controller in one JVM) from jars Maven resolves once
-into `.yizheng/kafka/jars`, run detached with its data and logs under `.yizheng/kafka/`."""
+into `.yizheng/kafka/jars`, run detached with its data and logs under `.yizheng/kafka/`.
+
+It authenticates every client: the broker port (loopback) is SASL_PLAINTEXT with SCRAM-SHA-512, and the
+StandardAuthorizer refuses whatever no ACL allows. The super user `admin` (this checkout's tooling and
+tests) is created when the storage is formatted; each platform process's user, its ACLs and the example
+subscriber are applied on every `ensure` (`yizheng.infra.kafka_users`). Passwords are random, made once, kept
+in `.yizheng/kafka/users.json` (0600). The KRaft controller listener (port + 1, loopback) stays PLAINTEXT:
+controllers cannot authenticate with SCRAM, whose credentials live in the metadata they serve."""
 
 from __future__ import annotations
 
@@ -14,7 +21,9 @@ import time
 import uuid
 from collections.abc import Callable
 
+from eventstore.kafka_access import KafkaAccess
 from runtime import settings
+from yizheng.infra import kafka_users
 from yizheng.infra.errors import InfraError, log_tail
 from yizheng.infra.model import ComponentStatus
 from yizheng.infra.paths import Layout
@@ -34,17 +43,29 @@ Say = Callable[[str], None]
 _spawned: list[subprocess.Popen[bytes]] = []
 
 
-def server_properties(layout: Layout, port: int) -> dict[str, str]:
+def server_properties(layout: Layout, port: int, admin_password: str) -> dict[str, str]:
     host = settings.LOOPBACK
+    mechanism = settings.LOCAL_KAFKA_MECHANISM
     return {
         "process.roles": "broker,controller",
         "node.id": "1",
         "controller.quorum.voters": f"1@{host}:{port + 1}",
-        "listeners": f"PLAINTEXT://{host}:{port},CONTROLLER://{host}:{port + 1}",
-        "advertised.listeners": f"PLAINTEXT://{host}:{port}",
+        "listeners": f"CLIENT://{host}:{port},CONTROLLER://{host}:{port + 1}",
+        "advertised.listeners": f"CLIENT://{host}:{port}",
         "controller.listener.names": "CONTROLLER",
-        "inter.broker.listener.name": "PLAINTEXT",
-        "listener.security.protocol.map": "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+        "inter.broker.listener.name": "CLIENT",
+        "listener.security.protocol.map": f"CLIENT:{settings.LOCAL_KAFKA_PROTOCOL},CONTROLLER:PLAINTEXT",
+        "sasl.enabled.mechanisms": mechanism,
+        "sasl.mechanism.inter.broker.protocol": mechanism,
+        # the broker's own logins on its client listener (inter-broker traffic, none on one node) are admin's
+        f"listener.name.client.{mechanism.lower()}.sasl.jaas.config":
+            "org.apache.kafka.common.security.scram.ScramLoginModule required "
+            f'username="{settings.LOCAL_KAFKA_ADMIN}" password="{admin_password}";',
+        "authorizer.class.name": "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+        "allow.everyone.if.no.acl.found": "false",
+        # admin: the tooling and tests. ANONYMOUS: the broker half of this JVM registering with its controller
+        # over the PLAINTEXT controller listener, which listens on loopback only.
+        "super.users": f"User:{settings.LOCAL_KAFKA_ADMIN};User:ANONYMOUS",
         "log.dirs": str(layout.kafka_data),
         "num.partitions": "3",
         "auto.create.topics.enable": "true",
@@ -144,14 +165,34 @@ def _cluster_id() -> str:
             return cid
 
 
-def _format_storage(java: str, layout: Layout, say: Say) -> None:
-    if (layout.kafka_data / "meta.properties").is_file():
+def formatted_cluster_id(layout: Layout) -> str | None:
+    try:
+        text = (layout.kafka_data / "meta.properties").read_text()
+    except OSError:
+        return None
+    found = re.search(r"^cluster\.id=(\S+)$", text, re.MULTILINE)
+    return found.group(1) if found else None
+
+
+def _format_storage(java: str, layout: Layout, users: kafka_users.UsersFile, say: Say) -> None:
+    formatted = formatted_cluster_id(layout)
+    if formatted is not None and formatted == users.cluster_id:
         return
+    if formatted is not None:
+        # Formatted before this checkout secured its broker (or for other users): its metadata has no
+        # `admin` we know the password of. Kafka is transport here; the event stores are the record.
+        say(f"Kafka storage in {layout.kafka_data} predates its SCRAM users; re-formatting it "
+            "(topics and consumer offsets of the old broker are dropped)")
+        shutil.rmtree(layout.kafka_data)
     say(f"formatting Kafka storage in {layout.kafka_data}")
     layout.kafka_data.mkdir(parents=True, exist_ok=True)
     log = layout.kafka_logs / "format.log"
-    # static controller.quorum.voters: no --standalone (that is for dynamic quorums)
-    args = ["format", "-t", _cluster_id(), "-c", str(layout.kafka_properties)]
+    cluster = _cluster_id()
+    admin = f"name={settings.LOCAL_KAFKA_ADMIN},password={users.password(settings.LOCAL_KAFKA_ADMIN)}"
+    # static controller.quorum.voters: no --standalone (that is for dynamic quorums); the super user's
+    # SCRAM credential goes into the bootstrap metadata, so the broker authenticates it from the start.
+    args = ["format", "-t", cluster, "-c", str(layout.kafka_properties),
+            "--add-scram", f"{settings.LOCAL_KAFKA_MECHANISM}=[{admin}]"]
     with log.open("wb") as out:
         done = subprocess.run(
             _java_cmd(java, layout, "kafka.tools.StorageTool", *args),
@@ -159,6 +200,8 @@ def _format_storage(java: str, layout: Layout, say: Say) -> None:
         )  # fmt: skip
     if done.returncode != 0:
         raise InfraError("formatting Kafka storage failed" + log_tail(log))
+    users.cluster_id = cluster
+    users.save()
 
 
 # --- process ----------------------------------------------------------------------------------------
@@ -184,17 +227,43 @@ def running_port(layout: Layout) -> int | None:
         return None
 
 
-def _write_properties(layout: Layout, port: int) -> None:
-    layout.kafka_properties.write_text(
-        "# written by `yizheng infra up` on every start; edits are overwritten\n"
-        + "".join(f"{k}={v}\n" for k, v in server_properties(layout, port).items())
-    )
+def _properties_text(layout: Layout, port: int, users: kafka_users.UsersFile) -> str:
+    return ("# written by `yizheng infra up` on every start; edits are overwritten\n"
+            + "".join(f"{k}={v}\n" for k, v in
+                      server_properties(layout, port, users.password(settings.LOCAL_KAFKA_ADMIN)).items()))
 
 
-def _wait_ready(bootstrap: str, proc: subprocess.Popen[bytes], layout: Layout) -> None:
+def _write_properties(layout: Layout, port: int, users: kafka_users.UsersFile) -> None:
+    # it holds admin's password (the broker's own login): readable by this user only
+    fd = os.open(layout.kafka_properties, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as out:
+        out.write(_properties_text(layout, port, users))
+    os.chmod(layout.kafka_properties, 0o600)
+
+
+def _config_is_current(layout: Layout, port: int, users: kafka_users.UsersFile) -> bool:
+    """Was the running broker started with the properties we would write now, on the storage its users are
+    for? (False for a broker started by an older checkout without authentication.)"""
+    try:
+        written = layout.kafka_properties.read_text()
+    except OSError:
+        return False
+    return written == _properties_text(layout, port, users) and formatted_cluster_id(layout) == users.cluster_id
+
+
+def local_access(layout: Layout) -> KafkaAccess:
+    """The local broker as its super user."""
+    password = kafka_users.UsersFile.load(layout.kafka_users).users.get(settings.LOCAL_KAFKA_ADMIN)
+    if password is None:
+        raise ValueError(f"no password for the local Kafka's admin in {layout.kafka_users}: run `yizheng infra up`")
+    return settings.local_kafka_access(settings.LOCAL_KAFKA_ADMIN, password)
+
+
+def _wait_ready(access: KafkaAccess, proc: subprocess.Popen[bytes], layout: Layout) -> None:
+    bootstrap = access.bootstrap
     deadline = time.monotonic() + START_TIMEOUT
     while True:
-        probe = probe_kafka(bootstrap)
+        probe = probe_kafka(access)
         if probe:
             return
         logs = log_tail(layout.kafka_logs / "stdout.log", 15) + log_tail(layout.kafka_logs / "server.log")
@@ -205,9 +274,10 @@ def _wait_ready(bootstrap: str, proc: subprocess.Popen[bytes], layout: Layout) -
         time.sleep(0.3)
 
 
-def start(layout: Layout, say: Say) -> str:
+def start(layout: Layout, say: Say) -> KafkaAccess:
     port = settings.kafka_port()
     bootstrap = settings.local_kafka_bootstrap()
+    users = kafka_users.UsersFile.load(layout.kafka_users)
     java = find_java()
     ensure_jars(layout, say)
     for p in (port, port + 1):
@@ -217,8 +287,8 @@ def start(layout: Layout, say: Say) -> str:
                 f"{port_owner(p) or 'an unknown process'}; free it or set YIZHENG_KAFKA_PORT"
             )
     layout.kafka_logs.mkdir(parents=True, exist_ok=True)
-    _write_properties(layout, port)
-    _format_storage(java, layout, say)
+    _write_properties(layout, port, users)
+    _format_storage(java, layout, users, say)
     say(f"starting Kafka on {bootstrap} (controller on port {port + 1})")
     stdout_log = layout.kafka_logs / "stdout.log"
     with stdout_log.open("ab") as out:
@@ -231,47 +301,77 @@ def start(layout: Layout, say: Say) -> str:
         )  # fmt: skip
     _spawned.append(proc)
     layout.kafka_pid.write_text(f"{proc.pid}\n{port}\n")
-    _wait_ready(bootstrap, proc, layout)
-    return bootstrap
+    access = local_access(layout)
+    _wait_ready(access, proc, layout)
+    return access
 
 
-def ensure(layout: Layout, say: Say) -> str:
-    """KAFKA_BOOTSTRAP_SERVERS if set and answering; else our running broker; else a Kafka already
-    answering on the port (e.g. another checkout's); else start ours. Returns the bootstrap address."""
+def apply_users(layout: Layout, access: KafkaAccess) -> None:
+    """The platform's users and ACLs on our broker (a diff: cheap when nothing changed)."""
+    try:
+        kafka_users.apply_platform(kafka_users.KafkaAdmin(access),
+                                   kafka_users.UsersFile.load(layout.kafka_users))
+    except kafka_users.KafkaUsersError as err:
+        raise InfraError(f"setting up Kafka's users and ACLs failed: {err}") from None
+
+
+def ensure(layout: Layout, say: Say) -> KafkaAccess:
+    """KAFKA_BOOTSTRAP_SERVERS (with the KAFKA_* credentials) if set and answering; else our running broker
+    (restarted if it runs an older configuration); else a Kafka already answering on the port (e.g. another
+    checkout's, with KAFKA_USERNAME/KAFKA_PASSWORD); else start ours. Returns how to reach it as a super user."""
     external = settings.external_kafka_bootstrap()
     if external:
-        probe = probe_kafka(external, timeout=10.0)
+        try:
+            access = settings.kafka_access()
+        except ValueError as err:
+            raise InfraError(str(err)) from None
+        probe = probe_kafka(access, timeout=10.0)
         if not probe:
             raise InfraError(f"KAFKA_BOOTSTRAP_SERVERS={external} does not answer: {probe.detail}")
         say(f"Kafka: using KAFKA_BOOTSTRAP_SERVERS ({probe.detail})")
-        return external
+        return access
     bootstrap = settings.local_kafka_bootstrap()
     pid = running_pid(layout)
+    users = kafka_users.UsersFile.load(layout.kafka_users)
+    if pid is not None and not _config_is_current(layout, settings.kafka_port(), users):
+        say(f"Kafka: our broker (pid {pid}) runs an older configuration (no SCRAM users/ACLs); restarting it")
+        stop(layout, say)
+        pid = None
     if pid is not None:
         if running_port(layout) not in (None, settings.kafka_port()):
             raise InfraError(
                 f"our Kafka (pid {pid}) listens on port {running_port(layout)}, not YIZHENG_KAFKA_PORT="
                 f"{settings.kafka_port()}; run `yizheng infra down` first to move it"
             )
+        access = local_access(layout)
         deadline = time.monotonic() + START_TIMEOUT
-        while not (probe := probe_kafka(bootstrap)):  # it may still be starting (another `up`)
+        while not (probe := probe_kafka(access)):  # it may still be starting (another `up`)
             if time.monotonic() > deadline:
                 raise InfraError(f"our Kafka (pid {pid}) does not answer: {probe.detail}")
             time.sleep(0.3)
         say(f"Kafka: already running (pid {pid}) at {bootstrap}")
-        return bootstrap
+        apply_users(layout, access)
+        return access
     port = settings.kafka_port()
     if is_listening(settings.LOOPBACK, port):
-        probe = probe_kafka(bootstrap)
         owner = port_owner(port) or "unknown process"
+        try:
+            # another checkout's broker: its users are in its own users file; KAFKA_USERNAME/PASSWORD name one
+            access = settings.local_kafka_access()
+        except ValueError as err:
+            raise InfraError(f"port {port} is taken by {owner}, a Kafka this checkout has no credentials for "
+                             f"({err}); free it or set YIZHENG_KAFKA_PORT / KAFKA_BOOTSTRAP_SERVERS") from None
+        probe = probe_kafka(access)
         if not probe:
             raise InfraError(
-                f"port {port} is taken by {owner}, which does not answer as Kafka ({probe.detail}); "
-                "free it or set YIZHENG_KAFKA_PORT / KAFKA_BOOTSTRAP_SERVERS"
+                f"port {port} is taken by {owner}, which does not answer as Kafka to {access.username} "
+                f"({probe.detail}); free it or set YIZHENG_KAFKA_PORT / KAFKA_BOOTSTRAP_SERVERS"
             )
         say(f"Kafka: port {port} already answers ({probe.detail}, {owner}); using it, not starting ours")
-        return bootstrap
-    return start(layout, say)
+        return access
+    access = start(layout, say)
+    apply_users(layout, access)
+    return access
 
 
 def _signal_group(pid: int, sig: signal.Signals) -> None:
@@ -313,7 +413,11 @@ def stop(layout: Layout, say: Say) -> None:
 def status(layout: Layout) -> ComponentStatus:
     external = settings.external_kafka_bootstrap()
     bootstrap = external or settings.local_kafka_bootstrap()
-    probe = probe_kafka(bootstrap)
+    try:
+        access = settings.kafka_access() if external else local_access(layout)
+    except ValueError as err:
+        return ComponentStatus("kafka", bootstrap, False, str(err))
+    probe = probe_kafka(access)
     if external:
         origin = "KAFKA_BOOTSTRAP_SERVERS"
     elif (pid := running_pid(layout)) is not None:

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from eventstore.kafka_access import KafkaAccess
+
 
 @dataclass(frozen=True)
 class Endpoints:
     database_url: str
-    kafka_bootstrap: str
+    # Where Kafka is and how to log in to it, as a super user (`admin` on the local broker): hand it to every
+    # client (`eventstore.kafka_access`), never its bare `.bootstrap`.
+    kafka_bootstrap: KafkaAccess
 
 
 @dataclass(frozen=True)

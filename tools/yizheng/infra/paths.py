@@ -69,5 +69,10 @@ class Layout:
         return self.kafka_dir / "server.properties"
 
     @property
+    def kafka_users(self) -> Path:
+        """The local broker's SCRAM users and their passwords (0600; `yizheng.infra.kafka_users.UsersFile`)."""
+        return self.kafka_dir / "users.json"
+
+    @property
     def kafka_pid(self) -> Path:
         return self.kafka_dir / "kafka.pid"

@@ -9,8 +9,11 @@ from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import urlsplit, urlunsplit
+
+if TYPE_CHECKING:
+    from eventstore.kafka_access import KafkaAccess
 
 T = TypeVar("T")
 
@@ -102,14 +105,14 @@ def _quiet(logger_name: str) -> Iterator[None]:
         logger.setLevel(previous)
 
 
-def probe_kafka(bootstrap: str, timeout: float = 3.0) -> Probe:
-    """A metadata request that lists at least one broker and a controller."""
+def probe_kafka(access: KafkaAccess, timeout: float = 3.0) -> Probe:
+    """A metadata request, authenticated as `access` says, that lists at least one broker and a controller."""
 
     async def check() -> Probe:
         from aiokafka import AIOKafkaClient
 
         client = AIOKafkaClient(
-            bootstrap_servers=bootstrap, request_timeout_ms=int(timeout * 1000), client_id="yizheng-probe"
+            **access.client_kwargs(), request_timeout_ms=int(timeout * 1000), client_id="yizheng-probe"
         )
         try:
             await asyncio.wait_for(client.bootstrap(), timeout)

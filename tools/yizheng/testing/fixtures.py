@@ -13,6 +13,7 @@ import asyncpg
 import pytest
 import pytest_asyncio
 
+from eventstore.kafka_access import KafkaAccess
 from runtime import event_loop
 from yizheng.infra import Endpoints, ensure_up
 from yizheng.testing.smtp import SmtpSink
@@ -38,7 +39,7 @@ def database_url(infra: Endpoints) -> str:
 
 
 @pytest.fixture(scope="session")
-def kafka_bootstrap(infra: Endpoints) -> str:
+def kafka_bootstrap(infra: Endpoints) -> KafkaAccess:
     return infra.kafka_bootstrap
 
 

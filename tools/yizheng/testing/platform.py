@@ -13,6 +13,7 @@ import asyncpg
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 from contracts import platform
+from eventstore.kafka_access import KafkaAccess
 from gateway.app import Gateway, build_gateway
 from gateway.config import GatewayConfig
 from runtime.service_host import HostConfig, ServiceHost, build_service
@@ -21,9 +22,9 @@ from yizheng.serve import definitions
 from yizheng.testing.asgi_server import serve
 
 
-async def create_topics(bootstrap: str, names: list[str]) -> None:
+async def create_topics(bootstrap: KafkaAccess, names: list[str]) -> None:
     """Create the topics that do not exist yet (3 partitions, as the local broker's default)."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(**bootstrap.client_kwargs())
     await admin.start()
     try:
         existing = set(await admin.list_topics())
@@ -36,8 +37,9 @@ async def create_topics(bootstrap: str, names: list[str]) -> None:
 
 def platform_topics() -> list[str]:
     """Every topic the platform publishes or consumes (unprefixed)."""
-    consumed = [t for d in definitions() for t in d.consumed_topics]
-    return sorted({*platform.published_topics(), *consumed})
+    from yizheng.infra.kafka_users import platform_topics as declared
+
+    return declared()
 
 
 @dataclass

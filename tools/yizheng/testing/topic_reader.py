@@ -10,15 +10,17 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord
 
+from eventstore.kafka_access import KafkaAccess
+
 
 class TopicReader:
     """Collects every record of some topics (no consumer group, from offset 0) as they arrive."""
 
-    def __init__(self, bootstrap: str, *topics: str) -> None:
+    def __init__(self, bootstrap: KafkaAccess, *topics: str) -> None:
         self.bootstrap = bootstrap
         self.topics = topics
         self.records: list[ConsumerRecord[bytes, bytes]] = []
-        self._consumer = AIOKafkaConsumer(*topics, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
+        self._consumer = AIOKafkaConsumer(*topics, **bootstrap.client_kwargs(), auto_offset_reset="earliest",
                                           enable_auto_commit=False, metadata_max_age_ms=500)
 
     async def __aenter__(self) -> TopicReader:

@@ -9,6 +9,7 @@ from typing import Any
 from aiokafka import AIOKafkaProducer
 
 from contracts.envelope import EventEnvelope, Role
+from eventstore.kafka_access import KafkaAccess
 from members.tests.builders import envelope
 from members.tests.conftest import COMMITTEE, Client, MembersHost, member_body, token
 from yizheng.testing.topic_reader import TopicReader
@@ -18,8 +19,8 @@ WANG = token(Role.member, member_id="m-wang")
 ZHAO = token(Role.member, member_id="m-zhao")
 
 
-async def _publish(bootstrap: str, topic: str, *events: EventEnvelope) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+async def _publish(bootstrap: KafkaAccess, topic: str, *events: EventEnvelope) -> None:
+    producer = AIOKafkaProducer(**bootstrap.client_kwargs(), acks="all")
     await producer.start()
     try:
         for e in events:
@@ -43,7 +44,7 @@ async def _setup_members(client: Client) -> None:
 
 
 async def test_a_members_year_from_three_services_to_a_graded_scorecard(
-        client: Client, host: MembersHost, kafka_bootstrap: str, topic_prefix: str,
+        client: Client, host: MembersHost, kafka_bootstrap: KafkaAccess, topic_prefix: str,
         wait_until: WaitUntil) -> None:
     await _setup_members(client)
     scheduled = await client.command("schedule-meeting", {
@@ -69,7 +70,7 @@ async def test_a_members_year_from_three_services_to_a_graded_scorecard(
         "activity_id": "ins-3", "kind": "inspection", "title": "义务教育均衡发展视察", "held_on": "2025-09-12",
         "member_ids": ["m-wang"]}, committee=COMMITTEE)
     # The proposal's acceptance arrives twice (at-least-once delivery): it must score once.
-    await _publish(kafka_bootstrap, f"{topic_prefix}proposals.events", accepted, accepted)
+    await _publish(kafka_bootstrap, f"{topic_prefix}proposals.internal", accepted, accepted)
     await _publish(kafka_bootstrap, f"{topic_prefix}surveys.internal", inspected)
 
     # By hand: 王芳 70 base + 15 (lead, p-7) + 2 (inspection) + 2 (visit); present at the plenary: 89.

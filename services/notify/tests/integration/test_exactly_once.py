@@ -28,6 +28,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 
 from contracts import topics
 from contracts.envelope import EventEnvelope
+from eventstore.kafka_access import KafkaAccess
 from notify.channels.email import EmailChannel
 from notify.channels.settings import EmailSettings
 from notify.parts import CHANNELS, CONTACTS, NotifyParts
@@ -125,7 +126,7 @@ async def mailing(infra: Endpoints, fresh_schema: str, topic_prefix: str, smtp: 
     config = in_process(infra, fresh_schema, topic_prefix, clock, smtp)
     host = await build_service(DEFINITION, config)
     await host.start()
-    producer = AIOKafkaProducer(bootstrap_servers=infra.kafka_bootstrap)
+    producer = AIOKafkaProducer(**infra.kafka_bootstrap.client_kwargs())
     await producer.start()
     m = Mailing(host, Topics(producer, topic_prefix), clock, smtp, config)
     try:
@@ -180,17 +181,17 @@ async def _more(m: Mailing, before: int) -> bool:
     return await m.notifications() > before
 
 
-async def rewind(bootstrap: str, group: str, names: list[str]) -> dict[TopicPartition, int | None]:
+async def rewind(bootstrap: KafkaAccess, group: str, names: list[str]) -> dict[TopicPartition, int | None]:
     """What an operator's `kafka-consumer-groups --reset-offsets --to-earliest` does (the group is stopped);
     returns the group's committed offsets afterwards."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(**bootstrap.client_kwargs())
     await admin.start()
     try:
         described = await admin.describe_topics(names)
     finally:
         await admin.close()
     parts = [TopicPartition(d["topic"], p["partition"]) for d in described for p in d["partitions"]]
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(**bootstrap.client_kwargs(), group_id=group, enable_auto_commit=False)
     await consumer.start()
     try:
         consumer.assign(parts)
@@ -308,14 +309,14 @@ async def test_notify_killed_mid_send_and_restarted_leaves_that_mail_unknown_and
     stuck, others = order[0], order[1:]
     smtp.stall_for = {address(stuck)}
     with contact_endpoint() as members_url:
-        env = {**os.environ, "DATABASE_URL": own_database, "KAFKA_BOOTSTRAP_SERVERS": infra.kafka_bootstrap,
+        env = {**os.environ, "DATABASE_URL": own_database, **infra.kafka_bootstrap.env(),
                "YIZHENG_TOPIC_PREFIX": topic_prefix, "YIZHENG_SMTP_HOST": smtp.host,
                "YIZHENG_SMTP_PORT": str(smtp.port), "YIZHENG_SMTP_TLS": "none", "YIZHENG_SMTP_TIMEOUT": "60",
                "YIZHENG_MEMBERS_URL": members_url, "YIZHENG_NOTIFY_SENDERS": "1", "PYTHONUNBUFFERED": "1",
                "YIZHENG_SMS_PROVIDER": "none"}  # mail is what this counts; SMS would be wired by default
         first = Process(env, free_port("127.0.0.1"))
         await first.start()
-        producer = AIOKafkaProducer(bootstrap_servers=infra.kafka_bootstrap)
+        producer = AIOKafkaProducer(**infra.kafka_bootstrap.client_kwargs())
         await producer.start()
         db = await asyncpg.connect(own_database)
         try:

@@ -60,7 +60,7 @@ async def notify(infra: Endpoints, fresh_schema: str, topic_prefix: str,
         dsn=infra.database_url, kafka_bootstrap=infra.kafka_bootstrap, schema=fresh_schema, topic_prefix=topic_prefix,
         clock=clock, run_workers=False, pool_max_size=6, options={CONTACTS: book}))
     await host.start()
-    producer = AIOKafkaProducer(bootstrap_servers=infra.kafka_bootstrap)
+    producer = AIOKafkaProducer(**infra.kafka_bootstrap.client_kwargs())
     await producer.start()
     try:
         yield host, Topics(producer, topic_prefix), clock

@@ -8,6 +8,7 @@ import json
 from datetime import date
 
 from contracts.proposals import EvaluationsCompleted, ProposalAccepted
+from eventstore.kafka_access import KafkaAccess
 from proposals import streams
 from proposals.handlers import WATCHER
 from yizheng.testing.topic_reader import TopicReader
@@ -28,7 +29,7 @@ DRAFT = {
 
 
 async def test_a_joint_proposal_from_draft_to_everyones_satisfaction(
-        kafka_api: Api, kafka_service: ProposalsService, clock: FakeClock, kafka_bootstrap: str) -> None:
+        kafka_api: Api, kafka_service: ProposalsService, clock: FakeClock, kafka_bootstrap: KafkaAccess) -> None:
     api, service = kafka_api, kafka_service
     clock.set(date(2026, 3, 2))
 

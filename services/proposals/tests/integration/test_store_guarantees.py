@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from contracts.envelope import Actor
+from eventstore.kafka_access import KafkaAccess
 from eventstore.projection import replay_from_store
 from eventstore.store import Checkpoint
 
@@ -92,7 +93,7 @@ async def test_the_replay_command_rebuilds_the_read_model(api: Api, service: Pro
     await api.caught_up()  # every event is readable now (no older transaction still in flight hides one)
     await service.projectors["read_model"].stop()  # else the live projector may apply them first
     replayable = resolve("proposals.read_model")
-    report = await replayable.run(ReplayOptions(database_url, "unused:9092", schema=fresh_schema))
+    report = await replayable.run(ReplayOptions(database_url, KafkaAccess("unused:9092"), schema=fresh_schema))
     assert report.applied == len(await service.store.read_all(Checkpoint.zero())) == 4
     assert await service.parts.read_model.numbers(service.pool, "cppcc-county-a", 2026) == ["2026-001"]
 
@@ -101,10 +102,10 @@ async def test_yizheng_serve_builds_the_service_from_the_process_config(database
     from runtime.service_host import ServiceHost
     from yizheng.serve import ProcessConfig, build
 
-    built = await build("proposals", ProcessConfig(database_url, "127.0.0.1:1", topic_prefix="t-x."))
+    built = await build("proposals", ProcessConfig(database_url, KafkaAccess("127.0.0.1:1"), topic_prefix="t-x."))
     assert isinstance(built, ServiceHost)
     try:
         assert built.schema == "proposals"
-        assert built.relay is not None and built.relay.topic == "t-x.proposals.events"
+        assert built.relay is not None and built.relay.topic == "t-x.proposals.internal"
     finally:
         await built.stop()

@@ -56,6 +56,13 @@ class TestSurveysServiceContract(ServiceContractTests):
                                               "looked_back_on": "2026-09-01"}, Role.office_staff),
         Step("record-appraisal-participation", {"appraisal_id": "ap-contract", "round_id": "r1", "member_id": "m-zhao",
                                                 "unit_id": "u-police", "held_on": "2026-06-10"}, Role.office_staff),
+        # a secret-ballot appraisal round opened, then voided (credentials and ballots are the service's routes)
+        Step("open-appraisal", {"appraisal_id": "ap-contract", "year": 2026, "kind": "service_windows",
+                                "title": "窗口行业民主评议", "held_on": "2026-06-10",
+                                "subjects": [{"unit_id": "u-permits", "name": "县政务服务中心"}],
+                                "member_ids": ["m-zhang", "m-li"], "invited_representatives": 1}, Role.office_staff),
+        Step("void-appraisal", {"appraisal_id": "ap-contract", "cause": "quorum_not_met", "reason": "到会人数未过半"},
+             Role.office_staff),
         # research: a topic applied for and approved, a team, a field day, a report opening a recommendation
         Step("plan-research-topic", {"topic_id": "t-contract", "year": 2026, "title": "农村物流体验式调研",
                                      "kind": "experiential"}, Role.office_staff),

@@ -23,6 +23,8 @@ from contracts.surveys import (
     supervision,
     tracking,
 )
+from contracts.surveys.appraisal_service import APPRAISAL_COMMANDS
+from contracts.surveys.questionnaire_service import QUESTIONNAIRE_COMMANDS
 from contracts.surveys.service import SERVICE
 from contracts.tests.schemas import models_of, unbounded
 from contracts.tests.test_events_accept_what_commands_produce import TODAY, _adapter, _extremes
@@ -73,8 +75,10 @@ CASES = [(command, event, name, renamed.get(name, name)) for command, event, ren
 
 def test_every_command_model_is_in_the_table_and_paired_with_its_handler() -> None:
     assert {m for m, _, _ in PRODUCES} == set(COMMAND_MODELS)
-    assert {cc.model for cc in SERVICE.commands} == set(COMMAND_MODELS) - {c.PlanItemInput, c.ReportedMilestone,
-                                                                    c.FindingInput, c.RecommendationInput}
+    # Questionnaires and appraisal keep their own tables (test_questionnaire_contracts, test_appraisal_contracts).
+    surveys = {cc.model for cc in SERVICE.commands if cc not in QUESTIONNAIRE_COMMANDS and cc not in APPRAISAL_COMMANDS}
+    assert surveys == set(COMMAND_MODELS) - {c.PlanItemInput, c.ReportedMilestone, c.FindingInput,
+                                             c.RecommendationInput}
     assert set(DEFINITION.handlers) == {cc.name for cc in SERVICE.commands}
     assert (SERVICE.name, SERVICE.port, SERVICE.topic) == ("surveys", 8103, topics.SURVEYS)
 
@@ -153,7 +157,8 @@ def test_every_surveys_event_is_on_the_surveys_topic_in_the_past_tense() -> None
             "consultation-outcome-instruction-recorded"} <= set(names)
     assert all(n.rsplit("-", 1)[-1] in {"recorded", "opened", "reported", "up", "reopened", "drafted", "adopted",
                                          "amended", "scheduled", "held", "back", "logged", "planned", "decided",
-                                         "formed", "over"} for n in names)
+                                         "formed", "over", "published", "sent", "submitted", "closed", "issued",
+                                         "voided"} for n in names)
 
 
 def test_roles_follow_who_does_the_work() -> None:
@@ -167,4 +172,6 @@ def test_roles_follow_who_does_the_work() -> None:
         "record-tracked-item-lookback", "open-supervision-topic", "log-supervision-activity", "report-supervision",
         "record-appraisal-participation", "plan-research-topic", "apply-for-research-topic",
         "decide-research-application", "form-research-team", "log-research-field-day", "report-research"))
+    # A member sends only their own questionnaire response.
+    assert roles.pop("submit-questionnaire-response") == {Role.member}
     assert all(Role.member not in r and Role.admin not in r for r in roles.values())
