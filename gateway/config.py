@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, field
 
 from contracts import platform
+from eventstore.kafka_access import KafkaAccess
 
 DEVELOPMENT = "development"
 PRODUCTION = "production"
@@ -14,7 +15,7 @@ PRODUCTION = "production"
 @dataclass(frozen=True)
 class GatewayConfig:
     dsn: str
-    kafka_bootstrap: str
+    kafka_bootstrap: KafkaAccess  # where Kafka is and as whom the gateway logs in (eventstore.kafka_access)
     # Base URLs of the services' command APIs (eventstore.command_api), by service name.
     service_urls: dict[str, str] = field(default_factory=dict)
     # The PostgreSQL schema holding the gateway's views and its inbox.
@@ -47,7 +48,7 @@ class GatewayConfig:
 
         return cls(
             dsn=settings.database_url(),
-            kafka_bootstrap=settings.kafka_bootstrap(),
+            kafka_bootstrap=settings.kafka_access(),
             service_urls=service_urls(),
             schema=os.environ.get("YIZHENG_GATEWAY_SCHEMA", "gateway"),
             topic_prefix=os.environ.get("YIZHENG_TOPIC_PREFIX", ""),

@@ -44,7 +44,7 @@ class Stack:
 
 @pytest_asyncio.fixture(loop_scope="session", scope="session")
 async def producer(infra: Endpoints) -> AsyncIterator[AIOKafkaProducer]:
-    p = AIOKafkaProducer(bootstrap_servers=infra.kafka_bootstrap, acks="all", enable_idempotence=True)
+    p = AIOKafkaProducer(**infra.kafka_bootstrap.client_kwargs(), acks="all", enable_idempotence=True)
     await p.start()
     yield p
     await p.stop()

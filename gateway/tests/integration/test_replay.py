@@ -27,7 +27,7 @@ async def test_a_view_is_rebuilt_from_the_topics(stack: Stack, feed: Feed, commi
     assert (await stack.api.run(CARD, bearer=bearer)).ok()["memberScorecard"]["total"] == 60 - 60
 
     cli = Path(sys.executable).with_name("yizheng")
-    env = {**os.environ, "DATABASE_URL": infra.database_url, "KAFKA_BOOTSTRAP_SERVERS": infra.kafka_bootstrap}
+    env = {**os.environ, "DATABASE_URL": infra.database_url, **infra.kafka_bootstrap.env()}
     proc = await asyncio.create_subprocess_exec(
         str(cli), "replay", "scorecard", "--topic-prefix", stack.prefix, "--schema", schema,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=env)

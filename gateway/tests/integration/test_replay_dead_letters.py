@@ -44,7 +44,7 @@ async def test_replay_dead_letters_an_event_the_view_cannot_store_and_goes_on(
                 FOR EACH ROW WHEN (NEW.item_id = 'poison') EXECUTE FUNCTION {schema}.refuse_poison();""")
 
         cli = Path(sys.executable).with_name("yizheng")
-        env = {**os.environ, "DATABASE_URL": infra.database_url, "KAFKA_BOOTSTRAP_SERVERS": infra.kafka_bootstrap}
+        env = {**os.environ, "DATABASE_URL": infra.database_url, **infra.kafka_bootstrap.env()}
         proc = await asyncio.create_subprocess_exec(
             str(cli), "replay", "scorecard", "--topic-prefix", prefix, "--schema", schema,
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, env=env)
