@@ -244,7 +244,9 @@ class CommandAPI:
                     "401": {"description": "no valid bearer token"},
                     "403": {"description": "not allowed for this caller"},
                     "409": {"description": "concurrent change; retry"},
+                    "413": {"description": "request body over the command APIs' limit (error.code request_too_large)"},
                     "422": {"description": "refused by a rule (error.code names it)"},
+                    "503": {"description": "the process is at its in-flight limit; retry after Retry-After"},
                 },
             }}
         return {"openapi": "3.1.0", "info": {"title": f"{self.service} commands", "version": "1"},
