@@ -42,6 +42,7 @@ from gateway.live import LiveHub
 from gateway.projector import Projector
 from gateway.read.contacts import ContactDirectory
 from gateway.read.notifications import NotifyReader
+from gateway.read.surveys_routes import SurveysReader
 from gateway.schema.build import build_schema
 from runtime import settings
 
@@ -116,7 +117,8 @@ async def build_gateway(config: GatewayConfig, *, catalog: Sequence[CommandInfo]
                           attempts=config.command_attempts)
     contacts = ContactDirectory(forwarder.client, config.service_urls.get("members"))
     services = Services(pool=pool, config=config, hub=hub, projector=projector, forwarder=forwarder,
-                        contacts=contacts, notify=NotifyReader(forwarder.client, config.service_urls.get("notify")))
+                        contacts=contacts, notify=NotifyReader(forwarder.client, config.service_urls.get("notify")),
+                        surveys=SurveysReader(forwarder.client, config.service_urls.get("surveys")))
     schema = build_schema(catalog, development=config.development)
     graphql = GatewayGraphQL(schema, services)
 

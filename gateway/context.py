@@ -15,6 +15,7 @@ from gateway.read.contacts import ContactDirectory
 from gateway.read.db import Db
 from gateway.read.loaders import Loaders
 from gateway.read.notifications import NotifyReader
+from gateway.read.surveys_routes import SurveysReader
 
 if TYPE_CHECKING:
     from gateway.commands.forward import Forwarder
@@ -32,6 +33,7 @@ class Services:
     forwarder: Forwarder | None
     contacts: ContactDirectory | None = None
     notify: NotifyReader | None = None
+    surveys: SurveysReader | None = None
 
 
 @dataclass

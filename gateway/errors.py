@@ -33,3 +33,9 @@ class NotFound(PublicError):
 
 class ServiceUnavailable(PublicError):
     code = "SERVICE_UNAVAILABLE"
+
+
+class Conflict(PublicError):
+    """What is asked is not possible in the record's present state (e.g. a board read before close)."""
+
+    code = "CONFLICT"

@@ -32,42 +32,19 @@ from typing import Any
 
 import httpx
 
-from gateway.errors import BadRequest, Forbidden, NotFound, ServiceUnavailable, Unauthenticated
+from gateway.errors import NotFound
+from gateway.read.routes import ServiceRoutes
 
 
-class NotifyReader:
-    """The notify service's read routes (`services/notify/routes.py`)."""
+class NotifyReader(ServiceRoutes):
+    """The notify service's read routes (`services/notify/routes.py`), called the one way
+    (`gateway.read.routes`)."""
 
     def __init__(self, client: httpx.AsyncClient, notify_url: str | None) -> None:
-        self.client = client
-        self.notify_url = notify_url
+        super().__init__(client, notify_url, "notify")
 
     async def _get(self, path: str, token: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
-        if not self.notify_url:
-            raise ServiceUnavailable("no address configured for the notify service")
-        query = {k: v for k, v in (params or {}).items() if v is not None}
-        try:
-            response = await self.client.get(f"{self.notify_url.rstrip('/')}{path}", params=query,
-                                             headers={"Authorization": f"Bearer {token}"})
-        except httpx.TransportError as err:
-            raise ServiceUnavailable(f"the notify service did not answer: {err}") from err
-        try:
-            body = response.json()
-        except ValueError:
-            body = {}
-        error = body.get("error") if isinstance(body, dict) else None
-        message = str((error or {}).get("message") or f"the notify service answered {response.status_code}")
-        if response.status_code == 401:
-            raise Unauthenticated(message)
-        if response.status_code == 403:
-            raise Forbidden(message)
-        if response.status_code == 404:
-            raise NotFound(message)
-        if response.status_code == 400:
-            raise BadRequest(message, fields=(error or {}).get("fields") or [])
-        if response.status_code != 200 or not isinstance(body, dict):
-            raise ServiceUnavailable(message)
-        return body
+        return await self.get_json(path, token, params)
 
     async def inbox(self, token: str, *, first: int, after: str | None, unread_only: bool,
                     archived: bool) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from strawberry.schema.config import StrawberryConfig
 
 from gateway import limits
 from gateway.commands.catalog import CommandInfo, load_catalog
+from gateway.schema import route_mutations
 from gateway.schema.mutation import build_mutation
 from gateway.schema.query import Query
 from gateway.schema.scalars import SCALARS
@@ -20,7 +21,7 @@ def build_schema(catalog: Sequence[CommandInfo] | None = None, *, development: b
     commands = load_catalog() if catalog is None else list(catalog)
     return strawberry.Schema(
         query=Query,
-        mutation=build_mutation(commands),
+        mutation=build_mutation(commands, route_mutations.MUTATIONS),
         subscription=Subscription,
         extensions=limits.extensions(development),
         config=StrawberryConfig(auto_camel_case=True, scalar_map=SCALARS),

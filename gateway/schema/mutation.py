@@ -8,7 +8,7 @@ naming the broken rule (`CommandRefused`), or a malformed command (`CommandInval
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Annotated, Any
 
 import strawberry
@@ -110,11 +110,12 @@ def _resolver(command: CommandInfo, input_type: Any) -> Any:
     return resolve
 
 
-def build_mutation(catalog: Sequence[CommandInfo]) -> type | None:
-    """The Mutation root with one field per command, or None when no service offers any."""
-    if not catalog:
+def build_mutation(catalog: Sequence[CommandInfo], extra: Mapping[str, Any] | None = None) -> type | None:
+    """The Mutation root with one field per command, and the `extra` fields (mutations that call a service's
+    own routes: `gateway.schema.route_mutations`); None when there is none."""
+    if not catalog and not extra:
         return None
-    fields = {}
+    fields: dict[str, Any] = dict(extra or {})
     for command in catalog:
         input_type = input_for(command.model, f"{command.type_prefix}Input")
         fields[command.field_name] = strawberry.mutation(_resolver(command, input_type), name=command.field_name,

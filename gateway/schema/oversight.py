@@ -10,6 +10,7 @@ import strawberry
 from contracts.surveys import tracking as st
 from gateway.read import oversight as o
 from gateway.read import surveys as sv
+from gateway.schema import appraisal as ap
 from gateway.schema import enums as e
 from gateway.schema import notifications as nt
 from gateway.schema.scorecard import MemberFlag
@@ -232,6 +233,14 @@ class Oversight:
         viewer = ctx(info).viewer
         body = await nt.reader(info).escalations(nt.token_of(viewer), self.as_of)
         return nt.ReminderEscalations.of(body)
+
+    @strawberry.field(description="The latest closed democratic appraisal (民主评议) of this year or before: every "
+                                  "department's satisfaction rate and rank, the top and bottom three, and the bottom "
+                                  "three's rectifications; `kind` narrows it to law-enforcement departments or "
+                                  "service windows.")
+    async def latest_appraisal(self, info: strawberry.Info,
+                               kind: ap.AppraisalKind | None = None) -> ap.LatestAppraisal | None:
+        return await ap.latest(info, self.year, kind)
 
     @strawberry.field(description="Proposals past deadline without a reply, by unit.")
     def overdue_by_unit(self) -> list[UnitOverdue]:

@@ -10,6 +10,7 @@ import strawberry
 from contracts.clock import today
 from gateway import policy
 from gateway.errors import NotFound
+from gateway.read import appraisals as ar
 from gateway.read import grades, lists, workqueue
 from gateway.read import oversight as overseen
 from gateway.read import research as rs
@@ -18,8 +19,11 @@ from gateway.read import supervision as sup
 from gateway.read import surveys as sv
 from gateway.schema import enums as e
 from gateway.schema import notifications as nt
+from gateway.schema import questionnaires as qn
+from gateway.schema.appraisal import Appraisal
 from gateway.schema.connection import Connection, connection
 from gateway.schema.oversight import Oversight
+from gateway.schema.scalars import JSON
 from gateway.schema.scorecard import Scorecard
 from gateway.schema.surveys import Consultation, ConsultationPlan, ConsultationPlanItem, TrackedItem, TrackedSubject
 from gateway.schema.topics import ResearchTopic, ResearchTopicKind, SupervisionTopic
@@ -293,6 +297,45 @@ class Query:
         policy.require(c.viewer, "researchTopics")
         page = await rs.topics(c.db, c.viewer, year, _v(kind), organization_id, first, after)
         return connection(page, ResearchTopic.of)
+
+    @strawberry.field(description="Democratic appraisal rounds (民主评议), the latest meeting first (every "
+                                  "signed-in role: what is appraised and the announced results are public).")
+    async def appraisals(self, info: strawberry.Info, year: int | None = None,
+                         first: First = None, after: After = None) -> Connection[Appraisal]:
+        c = ctx(info)
+        policy.require(c.viewer, "appraisals")
+        return connection(await ar.appraisals(c.db, c.viewer.committee_id, year, first, after), Appraisal.of)
+
+    @strawberry.field(description="One appraisal round, with its board and tally after close.")
+    async def appraisal(self, info: strawberry.Info, id: strawberry.ID) -> Appraisal | None:
+        c = ctx(info)
+        policy.require(c.viewer, "appraisal")
+        row = await ar.appraisal(c.db, c.viewer.committee_id, str(id))
+        return Appraisal.of(row) if row else None
+
+    @strawberry.field(description="Questionnaires (问卷), the latest deadline first: office, leadership and admin "
+                                  "all; a member those they are invited to.")
+    async def questionnaires(self, info: strawberry.Info, open_only: bool = False,
+                             first: First = None, after: After = None) -> Connection[qn.Questionnaire]:
+        c = ctx(info)
+        policy.require(c.viewer, "questionnaires")
+        return connection(await ar.questionnaires(c.db, c.viewer, open_only, first, after), qn.Questionnaire.of)
+
+    @strawberry.field(description="A questionnaire's form (staff; a member only one they are invited to), from "
+                                  "the surveys service.")
+    async def questionnaire(self, info: strawberry.Info, id: strawberry.ID) -> qn.QuestionnaireForm:
+        return await qn.form(info, str(id))
+
+    @strawberry.field(description="A questionnaire's results: counts and shares per question, free text listed "
+                                  "(office, leadership, admin; an anonymous one's once it is closed).")
+    async def questionnaire_results(self, info: strawberry.Info, id: strawberry.ID) -> JSON:
+        return await qn.results(info, str(id))
+
+    @strawberry.field(description="A questionnaire's responses as a spreadsheet (office, leadership, admin; an "
+                                  "anonymous one's once it is closed).")
+    async def questionnaire_export(self, info: strawberry.Info, id: strawberry.ID,
+                                   format: qn.ExportFormat = qn.ExportFormat.xlsx) -> qn.QuestionnaireExport:
+        return await qn.export(info, str(id), format)
 
     @strawberry.field(description="The caller's own inbox, newest first: a member's (leaders are members), a "
                                   "unit's, the office's (with each delivery's status). `archived` lists the "

@@ -3,12 +3,14 @@ projection (setup / reset / apply) that `yizheng replay <name>` can rebuild from
 
 from __future__ import annotations
 
+from gateway.views.appraisals import AppraisalsView
 from gateway.views.base import Fact, View
 from gateway.views.consultations import ConsultationsView
 from gateway.views.directory import DirectoryView
 from gateway.views.meetings import MeetingsView
 from gateway.views.opinion_reports import OpinionReportsView
 from gateway.views.proposals import ProposalsView
+from gateway.views.questionnaires import QuestionnairesView
 from gateway.views.research import ResearchView
 from gateway.views.scorecard import ScorecardView
 from gateway.views.supervision import SupervisionView
@@ -17,7 +19,7 @@ from gateway.views.visits import VisitsView
 
 VIEW_CLASSES: tuple[type[View], ...] = (
     DirectoryView, MeetingsView, VisitsView, ProposalsView, OpinionReportsView, ScorecardView,
-    ConsultationsView, TrackedItemsView, SupervisionView, ResearchView,
+    ConsultationsView, TrackedItemsView, SupervisionView, ResearchView, AppraisalsView, QuestionnairesView,
 )
 
 

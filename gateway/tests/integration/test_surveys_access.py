@@ -46,6 +46,10 @@ QUERIES = {
         trackedNotReportedByUnit(kind: consultation_outcome) { unitId } rectificationsOverdue { id }
         recommendationsWithoutResult { id } } }""",
     "workQueue.trackedItems": "{ workQueue { trackedItems { id } } }",
+    "appraisals": "{ appraisals { totalCount } }",
+    "appraisal": '{ appraisal(id: "AP1") { id } }',
+    "oversight.latestAppraisal": "{ oversight(year: 2026) { latestAppraisal { ranking { unitId } } } }",
+    "questionnaires": "{ questionnaires { totalCount } }",
 }
 Y, N = True, False
 #                          member unit office lead admin service
@@ -57,6 +61,10 @@ QUERY_ALLOWED: dict[str, tuple[bool, ...]] = {
     "researchTopics":         (Y, Y, Y, Y, Y, N),
     "oversight(surveys)":     (N, N, Y, Y, Y, N),
     "workQueue.trackedItems": (Y, Y, Y, Y, Y, N),
+    "appraisals":             (Y, Y, Y, Y, Y, Y),
+    "appraisal":              (Y, Y, Y, Y, Y, Y),
+    "oversight.latestAppraisal": (N, N, Y, Y, Y, N),
+    "questionnaires":         (Y, N, Y, Y, Y, N),
 }
 QUERY_CASES = [(q, r) for q in QUERIES for r in ROLES]
 
@@ -114,6 +122,16 @@ INPUTS: dict[str, dict[str, Any]] = {
     "form-research-team": {"topicId": "R1", "memberIds": ["m1"]},
     "log-research-field-day": {"topicId": "R1", "heldOn": TODAY, "memberIds": ["m1"]},
     "report-research": {"topicId": "R1", "reportedOn": TODAY, "summary": "调研报告"},
+    "open-appraisal": {"year": 2026, "kind": "law_enforcement", "title": "执纪执法部门民主评议", "heldOn": TODAY,
+                       "subjects": [{"unitId": "U1", "name": "县公安局"}], "memberIds": ["m1"]},
+    "close-appraisal": {"appraisalId": "AP1", "issued": 1, "attendeeMemberIds": ["m1"]},
+    "void-appraisal": {"appraisalId": "AP1", "cause": "other", "reason": "会场停电"},
+    "publish-questionnaire": {"title": "委员履职满意度调查", "mode": "identified", "closesOn": TODAY, "questions": [
+        {"questionId": "q1", "kind": "single_choice", "title": "总体评价", "options": [
+            {"key": "a", "label": "满意"}, {"key": "b", "label": "不满意"}]}], "memberIds": ["m1"]},
+    "invite-to-questionnaire": {"questionnaireId": "Q1", "memberIds": ["m1"]},
+    "submit-questionnaire-response": {"questionnaireId": "Q1", "answers": [{"questionId": "q1", "options": ["a"]}]},
+    "close-questionnaire": {"questionnaireId": "Q1"},
 }
 SURVEYS_COMMANDS = {c.name: c for c in COMMANDS}
 MUTATION_CASES = [(c, r) for c in SURVEYS_COMMANDS for r in ROLES]
@@ -167,3 +185,76 @@ async def test_every_surveys_mutation_against_every_role(surveys_api: Api, comma
     else:
         assert out == {"__typename": "CommandRefused", "rule": "not_authorized", "status": 403,
                        "message": out["message"]}, out
+
+
+# ---- mutations on the surveys service's own routes ----------------------------------------------------------
+
+ROUTE_MUTATIONS = {
+    "issueAppraisalCredentials": ('mutation { issueAppraisalCredentials(appraisalId: "AP1") { __typename '
+                                  '... on CommandRefused { rule status } } }'),
+    "drawQuestionnaireTicket": ('mutation { drawQuestionnaireTicket(questionnaireId: "Q1") { __typename '
+                                '... on CommandRefused { rule status } } }'),
+    "castAppraisalBallot": ("mutation($b: CastBallotInput!) { castAppraisalBallot(appraisalId: \"AP1\", input: $b) "
+                            "{ __typename ... on CommandRefused { rule status } } }"),
+    "submitAnonymousQuestionnaireResponse": (
+        "mutation($r: SubmitAnonymousResponseInput!) { submitAnonymousQuestionnaireResponse(committeeId: "
+        "\"c-x\", questionnaireId: \"Q1\", input: $r) { __typename ... on CommandRefused { rule status } } }"),
+}
+ROUTE_VARIABLES: dict[str, dict[str, Any]] = {
+    "castAppraisalBallot": {"b": {"ballot": {"committeeId": "c-x", "appraisalId": "AP1", "credential": "a" * 64,
+                                             "marks": {"U1": {"overall": "satisfied"}}}, "signature": "b" * 128}},
+    "submitAnonymousQuestionnaireResponse": {"r": {"ticket": "t" * 32, "answers": []}},
+}
+#                                          member unit office lead admin service anonymous
+ROUTE_ALLOWED: dict[str, tuple[bool, ...]] = {
+    "issueAppraisalCredentials":            (N, N, Y, N, N, N, N),
+    "drawQuestionnaireTicket":              (Y, N, N, N, N, N, N),
+    # No login: every caller, signed in or not, reaches the service, which checks the signature or the ticket.
+    "castAppraisalBallot":                  (Y, Y, Y, Y, Y, Y, Y),
+    "submitAnonymousQuestionnaireResponse": (Y, Y, Y, Y, Y, Y, Y),
+}
+ROUTE_CASES = [(m, r) for m in ROUTE_MUTATIONS for r in ROLES]
+
+
+@pytest.mark.parametrize(("mutation", "role"), ROUTE_CASES, ids=[f"{m}-{r}" for m, r in ROUTE_CASES])
+async def test_every_surveys_route_mutation_against_every_role(surveys_api: Api, mutation: str, role: str) -> None:
+    """An allowed caller reaches the service, which refuses for want of the record (nothing is open in this
+    committee), never for the role; a caller the access table leaves out is refused by the gateway."""
+    result = await surveys_api.run(ROUTE_MUTATIONS[mutation], ROUTE_VARIABLES.get(mutation),
+                                   bearer=bearer_for(role, f"c-rt-{uuid.uuid4().hex[:8]}"))
+    if ROUTE_ALLOWED[mutation][list(ROLES).index(role)]:
+        out = result.ok()[mutation]
+        assert out["__typename"] == "CommandRefused" and out["rule"] != "not_authorized", out
+    elif role == "anonymous":
+        assert result.codes == ["UNAUTHENTICATED"], result.errors
+    else:
+        assert result.codes == ["FORBIDDEN"], result.errors
+
+
+# ---- queries answered by the surveys service's own routes ---------------------------------------------------
+
+ROUTE_QUERIES = {
+    "questionnaire": '{ questionnaire(id: "Q1") { title } }',
+    "questionnaireResults": '{ questionnaireResults(id: "Q1") }',
+    "questionnaireExport": '{ questionnaireExport(id: "Q1", format: csv) { filename } }',
+}
+#                                  member unit office lead admin service
+ROUTE_QUERY_ALLOWED: dict[str, tuple[bool, ...]] = {
+    "questionnaire":        (Y, N, Y, Y, Y, N),
+    "questionnaireResults": (N, N, Y, Y, Y, N),
+    "questionnaireExport":  (N, N, Y, Y, Y, N),
+}
+ROUTE_QUERY_CASES = [(q, r) for q in ROUTE_QUERIES for r in ROLES]
+
+
+@pytest.mark.parametrize(("query", "role"), ROUTE_QUERY_CASES, ids=[f"{q}-{r}" for q, r in ROUTE_QUERY_CASES])
+async def test_every_surveys_route_query_against_every_role(surveys_api: Api, query: str, role: str) -> None:
+    """An allowed role is asked of the service, which finds no such questionnaire; the others are refused by the
+    gateway before it asks."""
+    result = await surveys_api.run(ROUTE_QUERIES[query], bearer=bearer_for(role, f"c-rq-{uuid.uuid4().hex[:8]}"))
+    if role == "anonymous":
+        assert result.codes == ["UNAUTHENTICATED"], result.errors
+    elif ROUTE_QUERY_ALLOWED[query][list(ROLES).index(role)]:
+        assert result.codes == ["NOT_FOUND"], result.errors
+    else:
+        assert result.codes == ["FORBIDDEN"], result.errors
