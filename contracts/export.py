@@ -64,11 +64,15 @@ def public_json_schema(name: str, public: PublicRegistry = PUBLIC) -> dict[str, 
 
 
 def _asyncapi(channels: Mapping[str, Sequence[type[BaseModel]]], *, title: str, description: str,
-              channel_description: str) -> str:
+              channel_description: str, server: str) -> str:
     from faststream.kafka import KafkaBroker
+    from faststream.security import SASLScram512
     from faststream.specification import AsyncAPI
 
-    broker = KafkaBroker("kafka:9092", description=description)
+    # Every listener wants a SCRAM-SHA-512 login over TLS (deploy/k8s: `tls` 9093 for the platform, `external`
+    # 9094 for other county systems); the values here only make FastStream document the scheme.
+    security = SASLScram512("your-user", "your-password", use_ssl=True)
+    broker = KafkaBroker(server, description=description, security=security)
     for topic, members in sorted(channels.items()):
         payload: Any = members[0] if len(members) == 1 else Annotated[
             Union[tuple(members)],  # noqa: UP007 - a runtime tuple of models needs Union[...]
@@ -90,7 +94,7 @@ def internal_asyncapi_yaml(registry: EventRegistry = REGISTRY) -> str:
                      description="Every fact the platform records, in full, for the platform's own consumers "
                                  "(read only by platform principals).",
                      channel_description="Every event of the {service} service, keyed by stream id "
-                                         "(per-aggregate order). " + HEADERS)
+                                         "(per-aggregate order). " + HEADERS, server="yizheng-kafka-bootstrap:9093")
 
 
 def public_asyncapi_yaml(public: PublicRegistry = PUBLIC) -> str:
@@ -103,7 +107,8 @@ def public_asyncapi_yaml(public: PublicRegistry = PUBLIC) -> str:
                                  "service and committee; ids, dates, kinds, counts and titles, never personal "
                                  "contact data, free text people wrote or an individual rating.",
                      channel_description="Public events of the {service} service for one committee ({{committee}} "
-                                         "in the name), keyed by stream id. " + HEADERS)
+                                         "in the name), keyed by stream id. " + HEADERS,
+                         server="kafka.county.example:9094")
     return _with_committee_parameter(document)
 
 
