@@ -306,7 +306,7 @@ class TamperedStore(Exception):
 
 
 async def publish(bootstrap: KafkaAccess, topic: str, record: dict[str, Any]) -> None:
-    from eventstore.relay import public_producer
+    from eventstore.kafka_clients import public_producer
 
     producer = public_producer(bootstrap, client_id=f"{record['schema']}-anchor")
     # Bounded: the anchor is already in the file; a broker that cannot take it (a topic missing, a broker

@@ -32,7 +32,7 @@ from contracts.registry import REGISTRY, DomainEvent, EventRegistry
 from contracts.topics import dlq
 from eventstore.db import quote_ident
 from eventstore.kafka_access import KafkaAccess
-from eventstore.relay import public_broker
+from eventstore.kafka_clients import public_broker
 
 log = logging.getLogger("eventstore.consumer")
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from typing import Any
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError, for_code
@@ -21,10 +20,8 @@ from contracts import topics
 from contracts.public import DEFAULT_PUBLICATION, PUBLIC, Publication, PublicRegistry, public_message
 from eventstore.cloudevents import SPEC_VERSION
 from eventstore.kafka_access import KafkaAccess
-from eventstore.leadership import AdvisoryLeadership
-from eventstore.relay import public_producer
 from eventstore.store import EventStore, StoredEvent
-from eventstore.tailing import StoreTailer
+from eventstore.store_publisher import StorePublisher
 
 log = logging.getLogger("eventstore.public_relay")
 
@@ -52,50 +49,27 @@ def public_record(stored: StoredEvent, *, publication: Publication = DEFAULT_PUB
     return topic, message.model_dump_json().encode(), envelope.stream_id.encode(), headers
 
 
-class PublicRelay:
+class PublicRelay(StorePublisher):
     def __init__(self, store: EventStore, bootstrap: KafkaAccess, *, topic_prefix: str = "",
                  publication: Callable[[str], Publication] = lambda _committee: DEFAULT_PUBLICATION,
                  name: str = "public-relay", batch_size: int = 500, partitions: int = 3,
                  replication_factor: int = 1, safety_poll_seconds: float = 1.0,
                  registry: PublicRegistry = PUBLIC) -> None:
-        self.store = store
+        super().__init__(store, bootstrap, name=name, label=f"public-relay:{store.source}",
+                         safety_poll_seconds=safety_poll_seconds)
         self.bootstrap = bootstrap
         self.topic_prefix = topic_prefix
         self.publication = publication
-        self.name = name
         self.batch_size = batch_size
         self.partitions = partitions
         self.replication_factor = replication_factor
         self.registry = registry
-        self.published = 0
-        self.producer = public_producer(bootstrap, client_id=f"{store.source}-public-relay")
-        self._producing = False
         self._topics: set[str] = set()
-        self._leadership = AdvisoryLeadership(store.pool, f"{store.schema}:{name}")
-        self._tailer = StoreTailer(store, self.publish_pending, label=f"public-relay:{store.source}",
-                                   safety_poll_seconds=safety_poll_seconds)
-
-    async def start(self) -> None:
-        await self._connect()
-        await self._tailer.start()
-
-    async def stop(self) -> None:
-        await self._tailer.stop()
-        await self._leadership.release()
-        if self._producing:
-            await self.producer.stop()
-            self._producing = False
-
-    async def _connect(self) -> None:
-        if not self._producing:
-            await self.producer.start()
-            self._producing = True
 
     async def publish_pending(self) -> int:
         """Publish the public forms of everything after the checkpoint; returns how many messages went out."""
-        if not await self._leadership.holds():
+        if not await self.leading():
             return 0
-        await self._connect()
         sent = 0
         checkpoint = await self.store.load_checkpoint(self.name)
         while True:
@@ -136,6 +110,3 @@ class PublicRelay:
         finally:
             await admin.close()
         self._topics |= missing
-
-    async def checkpoint(self) -> Any:
-        return await self.store.load_checkpoint(self.name)

@@ -12,14 +12,11 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from aiokafka import AIOKafkaProducer
-from faststream.kafka import KafkaBroker
-
 from eventstore.cloudevents import kafka_headers
 from eventstore.kafka_access import KafkaAccess
-from eventstore.leadership import AdvisoryLeadership
+from eventstore.kafka_clients import public_broker
 from eventstore.store import Checkpoint, EventStore
-from eventstore.tailing import StoreTailer
+from eventstore.store_publisher import StorePublisher
 
 log = logging.getLogger("eventstore.relay")
 
@@ -27,72 +24,30 @@ log = logging.getLogger("eventstore.relay")
 _Sent = tuple[list["asyncio.Future[Any]"], Checkpoint, int]
 
 
-# The producer settings every publisher uses: durable (acks=all) and idempotent (no duplicates or
-# reordering from the producer's own retries).
-PRODUCER_SETTINGS: dict[str, Any] = {"acks": "all", "enable_idempotence": True, "linger_ms": 5,
-                                     "max_batch_size": 1024 * 1024}
-
-
-def public_broker(kafka: KafkaAccess, *, client_id: str = "yizheng") -> KafkaBroker:
-    # FastStream logs every message it handles ("Received", "Processed"); at DEBUG, not INFO: thousands of
-    # lines a second otherwise, and a tenth of a consumer's CPU.
-    return KafkaBroker(**kafka.broker_kwargs(), client_id=client_id, log_level=logging.DEBUG, **PRODUCER_SETTINGS)
-
-
-def public_producer(kafka: KafkaAccess, *, client_id: str = "yizheng") -> AIOKafkaProducer:
-    """The same settings on a bare aiokafka producer, for the relay's hot path (FastStream's publish
-    wraps every message in a command object, a middleware stack and a correlation id)."""
-    return AIOKafkaProducer(**kafka.client_kwargs(), client_id=client_id, **PRODUCER_SETTINGS)
-
-
-class Relay:
+class Relay(StorePublisher):
     def __init__(self, store: EventStore, topic: str, bootstrap: KafkaAccess, *, name: str = "relay",
                  batch_size: int = 2000, safety_poll_seconds: float = 1.0,
                  after_publish: Callable[[int], Awaitable[None]] | None = None, depth: int = 2) -> None:
-        self.store = store
+        super().__init__(store, bootstrap, name=name, label=f"relay:{topic}",
+                         safety_poll_seconds=safety_poll_seconds)
         self.topic = topic
-        self.name = name
         self.batch_size = batch_size
         # The FastStream broker declares the topic (AsyncAPI) and is never started; the bare producer, with
         # the same settings, sends.
         self.broker = public_broker(bootstrap, client_id=f"{store.source}-relay")
         self.publisher = self.broker.publisher(topic, title=topic,
                                                description=f"Every event of the {store.source} service")
-        self.producer = public_producer(bootstrap, client_id=f"{store.source}-relay")
-        self._producing = False
         self.depth = depth
-        self.published = 0
         # Called with the batch count after a batch is acknowledged and before its checkpoint is saved:
         # the window a crash test aims at.
         self._after_publish = after_publish
         self._batches = 0
-        self._leadership = AdvisoryLeadership(store.pool, f"{store.schema}:{name}")
-        self._tailer = StoreTailer(store, self.publish_pending, label=f"relay:{topic}",
-                                   safety_poll_seconds=safety_poll_seconds)
-
-    async def start(self) -> None:
-        await self.connect()
-        await self._tailer.start()
-
-    async def stop(self) -> None:
-        await self._tailer.stop()
-        await self._leadership.release()
-        if self._producing:
-            await self.producer.stop()
-            self._producing = False
-
-    async def connect(self) -> None:
-        """Connect the producer to the brokers (`start` does this too; a no-op once connected)."""
-        if not self._producing:
-            await self.producer.start()
-            self._producing = True
 
     async def publish_pending(self) -> int:
         """Publish everything readable after the checkpoint; returns how many events went out.
         Only the replica holding the store's relay lock publishes; the others stand by."""
-        if not await self._leadership.holds():
+        if not await self.leading():
             return 0
-        await self.connect()
         total = 0
         checkpoint = await self.store.load_checkpoint(self.name)
         # Reading and sending run ahead of acknowledgements: a committer awaits each batch's acks, then
@@ -138,6 +93,3 @@ class Relay:
         finally:
             for _ in range(self.depth):  # never leave the reading loop waiting for a slot
                 slots.release()
-
-    async def checkpoint(self) -> Checkpoint:
-        return await self.store.load_checkpoint(self.name)

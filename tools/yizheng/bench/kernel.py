@@ -42,7 +42,8 @@ from contracts.registry import DomainEvent, EventRegistry, event_type
 from eventstore.db import create_pool
 from eventstore.install import install
 from eventstore.kafka_access import KafkaAccess
-from eventstore.relay import Relay, public_broker
+from eventstore.kafka_clients import public_broker
+from eventstore.relay import Relay
 from eventstore.store import Checkpoint, CommandContext, EventStore
 from yizheng.bench import cpu
 from yizheng.bench.pgbench import PgbenchResult, insert_script, run_pgbench
