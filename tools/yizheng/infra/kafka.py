@@ -20,6 +20,7 @@ import subprocess
 import time
 import uuid
 from collections.abc import Callable
+from pathlib import Path
 
 from eventstore.kafka_access import KafkaAccess
 from runtime import settings
@@ -355,6 +356,7 @@ def ensure(layout: Layout, say: Say) -> KafkaAccess:
     port = settings.kafka_port()
     if is_listening(settings.LOOPBACK, port):
         owner = port_owner(port) or "unknown process"
+        _adopt_users_of_the_broker_on_the_port(layout, owner, say)
         try:
             # another checkout's broker: its users are in its own users file; KAFKA_USERNAME/PASSWORD name one
             access = settings.local_kafka_access()
@@ -372,6 +374,33 @@ def ensure(layout: Layout, say: Say) -> KafkaAccess:
     access = start(layout, say)
     apply_users(layout, access)
     return access
+
+
+def _adopt_users_of_the_broker_on_the_port(layout: Layout, owner: str, say: Say) -> None:
+    """Another checkout's broker answers on our port (a CI clone beside a working copy, say): take its users
+    file, beside the server.properties its command line names, so that every process of this checkout logs in
+    as the platform's users there. Nothing happens when we have a users file already or cannot read theirs."""
+    if layout.kafka_users.is_file():
+        return
+    found = re.match(r"pid (\d+)", owner)
+    if not found:
+        return
+    cmdline = process_cmdline(int(found.group(1)))
+    if MAIN_CLASS not in cmdline:
+        return
+    properties = next((Path(arg) for arg in cmdline.split() if arg.endswith("server.properties")), None)
+    theirs = properties.parent / layout.kafka_users.name if properties else None
+    if theirs is None or not theirs.is_file() or theirs.resolve() == layout.kafka_users.resolve():
+        return
+    try:
+        content = theirs.read_bytes()
+    except OSError:
+        return
+    layout.kafka_users.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(layout.kafka_users, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        out.write(content)
+    say(f"Kafka: using the users of the broker already on the port ({theirs})")
 
 
 def _signal_group(pid: int, sig: signal.Signals) -> None:
