@@ -121,21 +121,37 @@ def test_second_ensure_up_reuses_everything(infra: Endpoints) -> None:
 def test_up_reuses_a_compatible_server_started_elsewhere(
     infra: Endpoints, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # A second checkout (own empty .yizheng/) finds the ports answering: it uses them, logging in to Kafka as
-    # KAFKA_USERNAME/KAFKA_PASSWORD say (it has no users file of its own), and without them says what is missing.
+    # A second checkout (own empty .yizheng/) finds the ports answering: it uses them, taking the users file of
+    # the broker on the port (beside the server.properties its command line names), so that its processes log
+    # in as the platform's users there.
     monkeypatch.setenv("YIZHENG_HOME", str(tmp_path))
     for name in ("KAFKA_USERNAME", "KAFKA_PASSWORD"):
         monkeypatch.delenv(name, raising=False)
+    messages: list[str] = []
+    assert ensure_up(say=messages.append) == infra
+    assert any("PostgreSQL: port" in m and "using it" in m for m in messages), messages
+    assert any("Kafka: port" in m and "using it" in m for m in messages), messages
+    assert any("using the users of the broker already on the port" in m for m in messages), messages
+    adopted = tmp_path / ".yizheng" / "kafka" / "users.json"
+    assert adopted.stat().st_mode & 0o777 == 0o600
+    assert not (tmp_path / ".yizheng" / "pg").exists()
+
+
+def test_up_without_credentials_for_the_broker_on_the_port_says_what_is_missing(
+    infra: Endpoints, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A Kafka on the port whose users file this checkout cannot find (not ours, not a checkout's): KAFKA_USERNAME
+    # and KAFKA_PASSWORD name a user, and without them `up` says what is missing.
+    monkeypatch.setenv("YIZHENG_HOME", str(tmp_path))
+    for name in ("KAFKA_USERNAME", "KAFKA_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr("yizheng.infra.kafka._adopt_users_of_the_broker_on_the_port", lambda *_: None)
     with pytest.raises(InfraError, match=r"a Kafka this checkout has no credentials for.*KAFKA_PASSWORD"):
         ensure_up()
     assert infra.kafka_bootstrap.username and infra.kafka_bootstrap.password
     monkeypatch.setenv("KAFKA_USERNAME", infra.kafka_bootstrap.username)
     monkeypatch.setenv("KAFKA_PASSWORD", infra.kafka_bootstrap.password)
-    messages: list[str] = []
-    assert ensure_up(say=messages.append) == infra
-    assert any("PostgreSQL: port" in m and "using it" in m for m in messages), messages
-    assert any("Kafka: port" in m and "using it" in m for m in messages), messages
-    assert not (tmp_path / ".yizheng" / "pg").exists()
+    assert ensure_up() == infra
 
 
 def test_up_names_the_process_holding_the_port(
