@@ -16,7 +16,7 @@ Every string an argument holds, inline or from a variable, nested in input objec
 The rule names are the ones the command APIs give for the same fault (pydantic's names over
 `contracts.bounded`), so a client handles a read and a write alike.
 
-Why here, and this way: one per-request validation rule (as `limits.CostLimiter` adds its own), walking the
+Why here, and this way: one per-request validation rule (the request limits are `gateway.limits`), walking the
 values graphql-core itself coerces (`get_variable_values`, `get_argument_values`): literals, variables and
 defaults arrive as one value per argument, in the shape the resolver would get it. A validation error refuses
 the whole request before execution, the way the other limits do. A field-resolve extension would instead run
@@ -174,6 +174,7 @@ class ArgumentBounds(SchemaExtension):
         operation_name = ec.operation_name
 
         class ArgumentBoundsRule(ValidationRule):
+            per_request = True  # depends on the request's variables: run even on a document known valid
             variables: VariableValues | None = None
             operation: OperationDefinitionNode | None = None
             checking = False  # inside the operation to be run, or a fragment it may spread

@@ -5,20 +5,23 @@ The cost estimate: every field costs 1 for each time it is resolved; a connectio
 `first` times (default 20), other lists' children an assumed 3 times. A document above MAX_COST is refused
 before anything runs.
 
-Every limit costs what it checks: one pass over the document (`measure`), each fragment measured once, in
-dependency order, and its figures multiplied per use, never expanded again (a fragment spreading the previous
-one twice, 30 deep, is measured in 30 steps, not 2^30). The pass runs before graphql-core's validation, and a
-document it refuses is never validated further: graphql-core's rule that overlapping fields can merge compares
-same-named fields pairwise, so it is bounded too (at most MAX_REPEATS fields answering one response name at
-one place of the answer, fragments merged in), which keeps every document under the body limit answered in
-milliseconds. Raw request JSON nested deeper than MAX_JSON_NESTING is refused before it is decoded."""
+Every limit costs what it checks. Tokens, nesting, depth, aliases, fragment cycles and cost are measured on
+the document's text before graphql-core parses it (`gateway.prescan`: one pass, each fragment measured once, in
+dependency order, its figures multiplied per use, never expanded again), and a document it refuses is never
+parsed: graphql-core's parser and validation are pure Python, tens of milliseconds for a document of a few
+thousand tokens. graphql-core's rule that overlapping fields can merge compares same-named fields pairwise, so
+that is bounded too (at most MAX_REPEATS fields answering one response name at one place of the answer,
+fragments merged in), on the parsed document whose cost is within its limit. A document that passes is parsed
+and validated once: repeated, it is neither parsed nor validated by graphql-core's own rules again. Raw
+request JSON nested deeper than MAX_JSON_NESTING is refused before it is decoded."""
 
 from __future__ import annotations
 
 import functools
 import json
+import weakref
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from graphql import (
@@ -27,178 +30,105 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
-    GraphQLList,
-    GraphQLNonNull,
     GraphQLSchema,
     InlineFragmentNode,
-    IntValueNode,
     OperationDefinitionNode,
     SelectionSetNode,
-    VariableNode,
     get_named_type,
+    parse,
 )
 from strawberry.extensions import (
     DisableIntrospection,
     MaskErrors,
-    MaxTokensLimiter,
     SchemaExtension,
 )
 
+from gateway import prescan
 from gateway.arguments import ArgumentBounds
 from gateway.errors import PublicError
-from gateway.read.pagination import DEFAULT_PAGE
 
-MAX_DEPTH = 12
-MAX_ALIASES = 30
-MAX_TOKENS = 5000
-MAX_COST = 25_000
-LIST_FACTOR = 3
+# The figures' limits, measured on the document's text before graphql-core parses it (`gateway.prescan`).
+MAX_DEPTH, MAX_ALIASES, MAX_TOKENS, MAX_COST, LIST_FACTOR = prescan.MAX_DEPTH, prescan.MAX_ALIASES, \
+    prescan.MAX_TOKENS, prescan.MAX_COST, prescan.LIST_FACTOR
 # Fields answering one response name at one place of the answer (`id` asked by several fragments): real
 # clients repeat a field a few times; graphql-core compares them pairwise.
 MAX_REPEATS = 20
 # Levels of `{`/`[` in a request's JSON (variables, input values): far deeper than any input the schema takes.
 MAX_JSON_NESTING = 32
-# Saturation of the figures, so that arithmetic on a hostile document stays on small integers.
-_CAP = 10**15
+# Parsed documents kept (by their text), and documents known to pass graphql-core's own validation rules (by
+# schema and text): a client's repeated document is neither parsed nor validated again. Only documents up to
+# CACHED_TEXT characters are kept, so the caches hold at most a few megabytes.
+CACHED_DOCUMENTS = 256
+CACHED_TEXT = 64 * 1024
 
 
-def _unwrap(t: Any) -> Any:
-    while isinstance(t, GraphQLNonNull):
-        t = t.of_type
-    return t
+class _Lru:
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.items: OrderedDict[Any, Any] = OrderedDict()
 
-
-@dataclass(frozen=True)
-class Figures:
-    """A selection set's figures: `depth` (nested fields with selections, as Strawberry's depth limiter counts
-    them), `aliases`, and `cost` for one resolution of the set (multiplied by the times it is resolved)."""
-
-    depth: int = 0
-    aliases: int = 0
-    cost: int = 0
-
-
-class FragmentCycle(Exception):
-    def __init__(self, name: str) -> None:
-        super().__init__(name)
-        self.name = name
-
-
-@dataclass
-class Measure:
-    """The figures of a document, fragments measured once each. `visited` counts the selections looked at, so
-    a test can show the work is linear in the document."""
-
-    schema: GraphQLSchema
-    document: DocumentNode
-    variables: Mapping[str, Any]
-    visited: int = 0
-    fragments: dict[str, FragmentDefinitionNode] = field(init=False)
-    _figures: dict[str, Figures] = field(init=False, default_factory=dict)
-
-    def __post_init__(self) -> None:
-        self.fragments = {d.name.value: d for d in self.document.definitions if isinstance(d, FragmentDefinitionNode)}
-        for name in self._dependency_order():
-            fragment = self.fragments[name]
-            self._figures[name] = self.selections(self._type(fragment.type_condition.name.value),
-                                                  fragment.selection_set, 0)
-
-    def operation(self, op: OperationDefinitionNode) -> Figures:
-        return self.selections(self.schema.get_root_type(op.operation), op.selection_set, 0)
-
-    def _dependency_order(self) -> list[str]:
-        """Fragments, each after those it spreads (iteratively: a chain of a thousand fragments is no deeper
-        a recursion than one); a fragment reaching itself raises FragmentCycle."""
-        order: list[str] = []
-        state: dict[str, int] = {}  # 1: in progress, 2: done
-        for root in self.fragments:
-            if root in state:
-                continue
-            stack: list[tuple[str, Iterator[str]]] = [(root, iter(self._spreads(root)))]
-            state[root] = 1
-            while stack:
-                name, children = stack[-1]
-                child = next(children, None)
-                if child is None:
-                    stack.pop()
-                    state[name] = 2
-                    order.append(name)
-                elif child not in self.fragments or state.get(child) == 2:
-                    continue
-                elif state.get(child) == 1:
-                    raise FragmentCycle(child)
-                else:
-                    state[child] = 1
-                    stack.append((child, iter(self._spreads(child))))
-        return order
-
-    def _spreads(self, name: str) -> list[str]:
-        found: list[str] = []
-        pending: list[SelectionSetNode] = [self.fragments[name].selection_set]
-        while pending:
-            for sel in pending.pop().selections:
-                self.visited += 1
-                if isinstance(sel, FragmentSpreadNode):
-                    found.append(sel.name.value)
-                elif isinstance(sel, (FieldNode, InlineFragmentNode)) and sel.selection_set is not None:
-                    pending.append(sel.selection_set)
+    def get(self, key: Any) -> Any:
+        found = self.items.get(key)
+        if found is not None:
+            self.items.move_to_end(key)
         return found
+
+    def put(self, key: Any, value: Any) -> None:
+        self.items[key] = value
+        self.items.move_to_end(key)
+        while len(self.items) > self.size:
+            self.items.popitem(last=False)
+
+
+_parsed = _Lru(CACHED_DOCUMENTS)
+_validated: weakref.WeakKeyDictionary[GraphQLSchema, _Lru] = weakref.WeakKeyDictionary()
+
+
+def parse_document(text: str) -> DocumentNode:
+    """graphql-core's parse (at most MAX_TOKENS tokens), the result kept for the next request of the same text."""
+    if (found := _parsed.get(text)) is not None:
+        return found  # type: ignore[no-any-return]
+    document = parse(text, max_tokens=MAX_TOKENS)
+    if len(text) <= CACHED_TEXT:
+        _parsed.put(text, document)
+    return document
+
+
+def _valid_documents(schema: GraphQLSchema) -> _Lru:
+    if (found := _validated.get(schema)) is None:
+        found = _validated[schema] = _Lru(CACHED_DOCUMENTS)
+    return found
+
+
+def _refusal(message: str, code: str, rule: str, nodes: Any = None, **extensions: Any) -> GraphQLError:
+    return GraphQLError(message, nodes=nodes, extensions={"code": code, "rule": rule, **extensions})
+
+
+def text_refusals(schema: GraphQLSchema, text: str, variables: Mapping[str, Any] | None,
+                  operation_name: str | None, *, max_depth: int = MAX_DEPTH, max_aliases: int = MAX_ALIASES,
+                  max_cost: int = MAX_COST) -> tuple[list[GraphQLError], prescan.Scan]:
+    """What the limits refuse in a document's text, measured before it is parsed (empty: within them), and the
+    scan taken."""
+    scan = prescan.Scan(schema, text, variables or {}, operation_name, max_depth=max_depth,
+                        max_aliases=max_aliases, max_cost=max_cost)
+    return [_refusal(r.message, r.code, r.rule, **r.extensions) for r in scan.refusals()], scan
+
+
+class Repeats:
+    """Fields answering one response name at one place of the answer, fragments merged in (as graphql-core's
+    rule that overlapping fields can merge compares them, pairwise). Walks the expanded document, so it runs
+    only on one whose cost is within the limit (which bounds the expansion)."""
+
+    def __init__(self, schema: GraphQLSchema, document: DocumentNode) -> None:
+        self.schema = schema
+        self.fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
 
     def _type(self, name: str) -> Any:
         return self.schema.get_type(name)
 
-    def selections(self, parent: Any, selection_set: SelectionSetNode | None, level: int) -> Figures:
-        depth = aliases = cost = 0
-        if selection_set is None:
-            return Figures()
-        if level > MAX_DEPTH:  # refused by depth whatever lies below: not looked at
-            return Figures(depth=1)
-        for sel in selection_set.selections:
-            self.visited += 1
-            if isinstance(sel, FieldNode):
-                found = self.field(parent, sel, level)
-            elif isinstance(sel, FragmentSpreadNode):
-                found = self._figures.get(sel.name.value, Figures())
-            else:
-                assert isinstance(sel, InlineFragmentNode)
-                cond = self._type(sel.type_condition.name.value) if sel.type_condition else parent
-                found = self.selections(cond, sel.selection_set, level)
-            depth = max(depth, found.depth)
-            aliases = min(aliases + found.aliases, _CAP)
-            cost = min(cost + found.cost, _CAP)
-        return Figures(depth, aliases, cost)
-
-    def field(self, parent: Any, node: FieldNode, level: int) -> Figures:
-        name = node.name.value
-        alias = 1 if node.alias else 0
-        definition = (getattr(parent, "fields", None) or {}).get(name)
-        child = self.selections(get_named_type(definition.type) if definition else None, node.selection_set,
-                                level + 1)
-        if name.startswith("__"):  # introspection (development only): not deep, costs 1 whatever it holds
-            return Figures(0, alias + child.aliases, 1)
-        factor = 1
-        if definition is not None and "first" in definition.args:
-            factor = max(self._first(node), 1)
-        elif definition is not None and isinstance(_unwrap(definition.type), GraphQLList):
-            factor = LIST_FACTOR
-        depth = 1 + child.depth if node.selection_set is not None else 0
-        return Figures(depth, alias + child.aliases, min(1 + factor * child.cost, _CAP))
-
-    def _first(self, node: FieldNode) -> int:
-        for arg in node.arguments or ():
-            if arg.name.value != "first":
-                continue
-            if isinstance(arg.value, IntValueNode):
-                return min(int(arg.value.value), _CAP)
-            if isinstance(arg.value, VariableNode):
-                value = self.variables.get(arg.value.name.value)
-                return min(value, _CAP) if isinstance(value, int) else DEFAULT_PAGE
-        return DEFAULT_PAGE
-
-    def repeats(self, op: OperationDefinitionNode, budget: int) -> str | None:
-        """The first response name answered by more than MAX_REPEATS fields at one place, fragments merged in
-        (as graphql-core merges them to compare), or None. Walks the expanded document, so it runs only on
-        one whose cost is within the limit (which bounds the expansion), and stops after `budget` fields."""
+    def first_over(self, op: OperationDefinitionNode, budget: int) -> str | None:
+        """The first response name answered by more than MAX_REPEATS fields at one place, or None; stops after
+        `budget` fields."""
         level: list[tuple[Any, SelectionSetNode]] = [(self.schema.get_root_type(op.operation), op.selection_set)]
         pending = [level]
         while pending:
@@ -241,63 +171,66 @@ class Measure:
                     stack.append((self._type(fragment.type_condition.name.value), fragment.selection_set))
 
 
-def _refusal(message: str, code: str, rule: str, nodes: Any = None, **extensions: Any) -> GraphQLError:
-    return GraphQLError(message, nodes=nodes, extensions={"code": code, "rule": rule, **extensions})
-
-
-def refusals(schema: GraphQLSchema, document: DocumentNode, variables: Mapping[str, Any] | None,
-             operation_name: str | None, *, max_depth: int = MAX_DEPTH, max_aliases: int = MAX_ALIASES,
-             max_cost: int = MAX_COST) -> tuple[list[GraphQLError], Measure | None]:
-    """What the limits refuse in a document (empty: within them), and the measure taken."""
-    try:
-        measure = Measure(schema, document, variables or {})
-    except FragmentCycle as cycle:
-        return [_refusal(f"the fragment {cycle.name} spreads itself", "FRAGMENT_CYCLE", "fragment_cycle",
-                         fragment=cycle.name)], None
+def repeat_refusals(schema: GraphQLSchema, document: DocumentNode, operation_name: str | None,
+                    max_cost: int = MAX_COST) -> list[GraphQLError]:
+    """The operations of a parsed document (within the text's limits) that ask one field over MAX_REPEATS times
+    at one place."""
+    repeats = Repeats(schema, document)
     found: list[GraphQLError] = []
-    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    aliases = 0
-    for op in operations:
+    for op in document.definitions:
+        if not isinstance(op, OperationDefinitionNode):
+            continue
         if operation_name and (op.name is None or op.name.value != operation_name):
             continue
-        label = op.name.value if op.name else "anonymous"
-        figures = measure.operation(op)
-        aliases += figures.aliases
-        if figures.depth > max_depth:
-            found.append(_refusal(f"'{label}' exceeds maximum operation depth of {max_depth}", "QUERY_TOO_DEEP",
-                                  "max_depth", op, limit=max_depth))
-        elif figures.cost > max_cost:
-            found.append(_refusal(
-                f"the query's estimated cost {figures.cost} exceeds the limit {max_cost}; ask for fewer items "
-                "per page or fewer nested lists", "QUERY_TOO_COSTLY", "max_cost", op, cost=figures.cost,
-                limit=max_cost))
-        elif (response_name := measure.repeats(op, max_cost)) is not None:
+        if (response_name := repeats.first_over(op, max_cost)) is not None:
             found.append(_refusal(
                 f"'{response_name}' is asked more than {MAX_REPEATS} times at one place of the answer "
                 "(fragments included); ask for it once", "QUERY_TOO_REPETITIVE", "max_repeats", op,
                 field=response_name, limit=MAX_REPEATS))
-    if aliases > max_aliases:
-        found.append(_refusal(f"{aliases} aliases found. Allowed: {max_aliases}", "TOO_MANY_ALIASES", "max_aliases",
-                              limit=max_aliases))
-    return found, measure
+    return found
 
 
 class DocumentLimits(SchemaExtension):
-    """Depth, aliases, cost and repeats of the request's document, measured in one linear pass before
-    validation; a refused document is answered with the refusals alone (graphql-core's validation, which
-    would expand it again, never runs on it)."""
+    """The request's document within its limits before graphql-core works on it. On parsing: tokens, nesting,
+    depth, aliases, fragment cycles and cost measured on the text (`gateway.prescan`), a refused document
+    answered with the refusal and never parsed; an accepted one parsed once (`parse_document`). On validation:
+    repeats (on the parsed document), and graphql-core's own rules skipped for a document already known to pass
+    them (the per-request rules, `per_request`, still run)."""
 
     def __init__(self, max_depth: int = MAX_DEPTH, max_aliases: int = MAX_ALIASES, max_cost: int = MAX_COST) -> None:
         self.max_depth, self.max_aliases, self.max_cost = max_depth, max_aliases, max_cost
+        self._known_valid = False
+
+    def on_parse(self) -> Iterator[None]:
+        ec = self.execution_context
+        text = ec.query
+        if ec.graphql_document is None and text:
+            schema = ec.schema._schema
+            found, scan = text_refusals(schema, text, ec.variables, ec.operation_name,
+                                        max_depth=self.max_depth, max_aliases=self.max_aliases, max_cost=self.max_cost)
+            if found:
+                raise found[0]  # answered as the request's error; the document is never parsed
+            ec.graphql_document = parse_document(text)  # a syntax error raises here, answered as ever
+            if not scan.followed:
+                # parsed, yet not operations and fragments the scan measures (type definitions): refused as
+                # graphql-core's validation would, before it walks anything
+                raise _refusal("the document may hold only operations and fragments", "GRAPHQL_VALIDATION_FAILED",
+                               "executable_definitions")
+            self._known_valid = _valid_documents(schema).get(text) is not None
+        yield
 
     def on_validate(self) -> Iterator[None]:
         ec = self.execution_context
         if ec.graphql_document is not None and ec.pre_execution_errors is None:
-            found, _ = refusals(ec.schema._schema, ec.graphql_document, ec.variables, ec.operation_name,
-                                max_depth=self.max_depth, max_aliases=self.max_aliases, max_cost=self.max_cost)
+            found = repeat_refusals(ec.schema._schema, ec.graphql_document, ec.operation_name,
+                                    self.max_cost)
             if found:
                 ec.pre_execution_errors = found  # Strawberry then skips its own validation
+            elif self._known_valid:
+                ec.validation_rules = tuple(r for r in ec.validation_rules if getattr(r, "per_request", False))
         yield
+        if not self._known_valid and ec.pre_execution_errors == [] and ec.query and len(ec.query) <= CACHED_TEXT:
+            _valid_documents(ec.schema._schema).put(ec.query, True)
 
 
 class InputTooDeep(ValueError):
@@ -365,7 +298,6 @@ def should_mask(error: GraphQLError) -> bool:
 def extensions(development: bool) -> list[Any]:
     """Extension factories: Strawberry makes a fresh instance of each per request (no shared state)."""
     found: list[Any] = [
-        functools.partial(MaxTokensLimiter, max_token_count=MAX_TOKENS),
         DocumentLimits,
         ArgumentBounds,
     ]

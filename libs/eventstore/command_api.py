@@ -7,9 +7,11 @@ store checkpoint) so the caller can wait for its views to reach it. Refusals nam
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import json
 import os
+import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -34,6 +36,16 @@ C = TypeVar("C", bound=BaseModel)
 
 # The contract's bound on keys (printable ASCII, at most 200): a key is stored and echoed in errors.
 IDEMPOTENCY_KEY: TypeAdapter[str] = TypeAdapter(IdempotencyKey)
+
+# The correlation id of a command sent with an idempotency key is derived from the key (scoped to committee and
+# actor), so its events can be found again: by a retry whose first attempt's process died between committing
+# them and recording the answer, and by an audit counting what each key did.
+IDEMPOTENT_CORRELATION = uuid.UUID("5b1f6f0e-3c59-4d0c-9a8e-6f2d0e7d4a11")
+
+
+def correlation_for(scoped_key: str) -> uuid.UUID:
+    """The correlation id of the command with this scoped key (`committee:actor:key`)."""
+    return uuid.uuid5(IDEMPOTENT_CORRELATION, scoped_key)
 
 
 Handler = Callable[[C, CommandContext], Awaitable[CommandOutcome]]
@@ -184,17 +196,26 @@ class CommandAPI:
         table = f"{self.store.schema}.idempotency"
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.RETRY_WAIT_SECONDS
+        ctx = dataclasses.replace(ctx, correlation_id=correlation_for(scoped))
         while True:
             async with self.store.pool.acquire() as conn:
+                # RETURNING (xmax = 0): true for a fresh claim, false for one taken over from a dead attempt.
                 claimed = await conn.fetchval(
                     f"INSERT INTO {table} (key, command, request, response) VALUES ($1, $2, $3, NULL) "
                     "ON CONFLICT (key) DO UPDATE SET created_at = now() "
                     f"WHERE {table}.response IS NULL AND {table}.request = excluded.request "
-                    f"AND {table}.created_at < now() - make_interval(secs => $4) RETURNING true",
+                    f"AND {table}.created_at < now() - make_interval(secs => $4) RETURNING (xmax = 0)",
                     scoped, spec.name, digest, self.ABANDONED_AFTER_SECONDS)
-                row = None if claimed else await conn.fetchrow(
+                row = None if claimed is not None else await conn.fetchrow(
                     f"SELECT request, response FROM {table} WHERE key = $1", scoped)
-            if claimed:
+                # A taken-over claim whose attempt committed its events and died before recording the answer:
+                # answer from those events instead of acting a second time.
+                recovered = None if claimed is not False else await self._committed_answer(conn, ctx)
+            if recovered is not None:
+                await self.store.pool.execute(f"UPDATE {table} SET response = $2::text::jsonb WHERE key = $1",
+                                              scoped, json.dumps(recovered))
+                return JSONResponse(recovered, headers={"Idempotent-Replay": "true"})
+            if claimed is not None:
                 break
             if row is not None and bytes(row["request"]) != digest:
                 return _error(422, "idempotency_key_reused",
@@ -218,6 +239,21 @@ class CommandAPI:
         else:
             await self._release_claim(table, scoped)  # refused: nothing was written, a retry may act
         return response
+
+    async def _committed_answer(self, conn: asyncpg.Connection, ctx: CommandContext) -> dict[str, Any] | None:
+        """The answer of a command that committed its events under `ctx`'s correlation id, rebuilt from them
+        (its `result`, which only the lost answer held, is empty); None if it wrote nothing."""
+        rows = await conn.fetch(
+            "SELECT event_id, stream_id, stream_version, position, tx_id::text::bigint AS tx "
+            f"FROM {self.store.schema}.events "
+            "WHERE metadata->>'correlation_id' = $1 AND metadata->>'causation_id' IS NULL ORDER BY position",
+            str(ctx.correlation_id))
+        if not rows:
+            return None
+        last = rows[-1]
+        return {"stream_id": last["stream_id"], "stream_version": last["stream_version"],
+                "event_ids": [str(r["event_id"]) for r in rows], "positions": [r["position"] for r in rows],
+                "checkpoint": {"tx_id": last["tx"], "position": last["position"]}, "result": {}, "recovered": True}
 
     async def _release_claim(self, table: str, scoped: str) -> None:
         await self.store.pool.execute(f"DELETE FROM {table} WHERE key = $1 AND response IS NULL", scoped)

@@ -19,7 +19,13 @@ class AdvisoryLeadership:
 
     async def holds(self) -> bool:
         if self._conn is not None:
-            if not self._conn.is_closed():
+            try:
+                alive = not self._conn.is_closed()
+            except asyncpg.InterfaceError:
+                # The pool took the connection back when the server went away (a PostgreSQL restart): asking a
+                # released proxy raises, and would raise on every later call, wedging the worker for good.
+                alive = False
+            if alive:
                 return True
             self._conn = None  # the session died, and the lock with it
         if time.monotonic() < self._next_try:

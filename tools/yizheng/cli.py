@@ -24,6 +24,7 @@ from yizheng import (
     cli_token,
     cli_verify,
 )
+from yizheng.soak import cli as cli_soak
 
 app = typer.Typer(
     name="yizheng",
@@ -50,6 +51,7 @@ app.command("migrate")(cli_migrate.migrate)
 app.command("replay")(cli_replay.replay)
 app.command("token")(cli_token.token)
 app.add_typer(cli_subscribers.app, name="subscribers")
+app.command("soak")(cli_soak.soak)
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ import sys
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 
@@ -45,16 +46,27 @@ class Child:
     process: asyncio.subprocess.Process | None = None
     pump: asyncio.Task[None] | None = None
     lines: list[str] = field(default_factory=list)
+    restarts: int = 0
+    started_at: float = 0.0
+    backoff: float = 0.0
 
 
 class Supervisor:
+    # Restart backoff: doubles from the first to the last while a child keeps dying within STABLE_SECONDS.
+    RESTART_BACKOFF = (0.5, 10.0)
+    STABLE_SECONDS = 30.0
+
     def __init__(self, env: dict[str, str], *, colour: bool = True, grace_seconds: float = 10.0,
-                 process_env: dict[str, dict[str, str]] | None = None) -> None:
+                 process_env: dict[str, dict[str, str]] | None = None, restart: bool = False,
+                 ports: dict[str, int] | None = None) -> None:
         self.env = env
         self.process_env = process_env or {}  # per process, over `env` (its own Kafka user)
         self.colour = colour and sys.stdout.isatty()
         self.grace_seconds = grace_seconds
-        specs = processes()
+        self.restart = restart
+        self._stopping = False
+        self._restarting: dict[str, asyncio.Task[None]] = {}
+        specs = {name: ProcessSpec(name, (ports or {}).get(name, spec.port)) for name, spec in processes().items()}
         width = max(len(n) for n in specs)
         self.width = max(width, len("run"))
         self.children = [Child(spec, COLOURS[i % len(COLOURS)]) for i, spec in enumerate(specs.values())]
@@ -75,16 +87,65 @@ class Supervisor:
         if held:
             raise RuntimeError("; ".join(held) + " — a platform left running? stop it first")
         for child in self.children:
-            child.process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "yizheng.cli", "serve", child.spec.name,
-                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
-                env={**self.env, **self.process_env.get(child.spec.name, {})},
-                start_new_session=True,  # Ctrl-C reaches the supervisor only; it stops children in order
-                preexec_fn=_stop_with_parent)
-            child.pump = asyncio.create_task(self._pump(child))
-            self.say("run", f"started {child.spec.name} (pid {child.process.pid}) on :{child.spec.port}")
+            await self._spawn(child)
         for child in self.children:
             await self._wait_healthy(child)
+
+    async def _spawn(self, child: Child) -> None:
+        child.process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "yizheng.cli", "serve", child.spec.name, "--port", str(child.spec.port),
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+            env={**self.env, **self.process_env.get(child.spec.name, {})},
+            start_new_session=True,  # Ctrl-C reaches the supervisor only; it stops children in order
+            preexec_fn=_stop_with_parent)
+        child.started_at = time.monotonic()
+        child.pump = asyncio.create_task(self._pump(child))
+        self.say("run", f"started {child.spec.name} (pid {child.process.pid}) on :{child.spec.port}")
+
+    def child(self, name: str) -> Child:
+        return next(c for c in self.children if c.spec.name == name)
+
+    @property
+    def restarts(self) -> int:
+        return sum(c.restarts for c in self.children)
+
+    async def _restart(self, child: Child, code: int | None) -> None:
+        """Start a dead child again after its backoff; waits until it answers its health check."""
+        lo, hi = self.RESTART_BACKOFF
+        quick = time.monotonic() - child.started_at < self.STABLE_SECONDS
+        child.backoff = min(child.backoff * 2, hi) if quick and child.backoff else lo
+        self.say("run", f"{child.spec.name} exited with {code}; restarting it in {child.backoff:.1f} s")
+        await asyncio.sleep(child.backoff)  # a backoff before restarting, not a consistency wait
+        if self._stopping:
+            return
+        if child.pump is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(child.pump, 2)
+        child.restarts += 1
+        await self._spawn(child)
+        try:
+            await self._wait_healthy(child)
+        except RuntimeError as err:
+            self.say("run", f"{child.spec.name} restart {child.restarts}: {err}")
+
+    async def keep_running(self, stop: asyncio.Event) -> None:
+        """Until `stop`: restart every child that dies (`restart=True`)."""
+        while not stop.is_set():
+            waits = {asyncio.create_task(c.process.wait()): c for c in self.children
+                     if c.process is not None and c.spec.name not in self._restarting}
+            stopper = asyncio.create_task(stop.wait())
+            pending: list[asyncio.Future[Any]] = [*waits, stopper, *self._restarting.values()]
+            done, _ = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+            for waiting in [*waits, stopper]:
+                if waiting not in done:
+                    waiting.cancel()
+            for name in [n for n, t in self._restarting.items() if t.done()]:
+                del self._restarting[name]
+            for finished in done:
+                if finished in waits and not stop.is_set():
+                    child = waits[finished]  # type: ignore[index]
+                    self._restarting[child.spec.name] = asyncio.create_task(
+                        self._restart(child, child.process.returncode if child.process else None))
 
     async def _pump(self, child: Child) -> None:
         assert child.process is not None and child.process.stdout is not None
@@ -122,6 +183,9 @@ class Supervisor:
         return died[0].spec.name if died else None
 
     async def stop(self) -> None:
+        self._stopping = True
+        for task in self._restarting.values():
+            task.cancel()
         for child in reversed(self.children):
             if child.process is not None and child.process.returncode is None:
                 with contextlib.suppress(ProcessLookupError):

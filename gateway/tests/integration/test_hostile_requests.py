@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from contracts.envelope import Role
 from gateway.app import build_gateway
 from gateway.config import GatewayConfig
-from gateway.limits import MAX_DEPTH, MAX_JSON_NESTING, MAX_REPEATS, refusals
+from gateway.limits import MAX_DEPTH, MAX_JSON_NESTING, MAX_REPEATS, text_refusals
 from gateway.tests.conftest import Stack
 from gateway.tests.fake_service import events_in
 from gateway.tests.harness import token
@@ -39,9 +39,9 @@ async def test_a_fragment_bomb_is_refused_by_the_cost_rule(stack: Stack, committ
     assert result.codes == ["QUERY_TOO_COSTLY"], result.errors
     error = result.errors[0]["extensions"]
     assert error["rule"] == "max_cost" and error["cost"] == 2**29 + 1  # `me` and 2^29 `role`s, counted not walked
-    # the measure looked at each fragment once: a few nodes per fragment
-    _, measure = refusals(stack.gateway.schema._schema, parse(fragment_bomb(30)), {}, None)
-    assert measure is not None and measure.visited <= 5 * 30
+    # measured on the text, each fragment once: a few tokens a fragment, stepped over a bounded number of times
+    _, scan = text_refusals(stack.gateway.schema._schema, fragment_bomb(30), {}, None)
+    assert scan.token_count <= 11 * 30 and scan.work <= 3 * scan.token_count
 
 
 async def test_a_fragment_cycle_and_a_repeated_field_are_refused_naming_the_rule(stack: Stack, committee: str) -> None:
@@ -109,12 +109,14 @@ async def test_the_limits_work_is_linear_in_the_document(stack: Stack) -> None:
     @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(documents())
     def check(text: str) -> None:
-        found, measure = refusals(schema, parse(text), {}, None)
-        if measure is None:  # a fragment cycle, refused before measuring
-            assert [(e.extensions or {}).get("rule") for e in found] == ["fragment_cycle"]
+        _, scan = text_refusals(schema, text, {}, None)
+        assert scan.followed, text
+        if scan.token_count > 5000:
             return
-        # each selection once in its fragment's walk, once in the scan of spreads: never per expansion
-        assert measure.visited <= 2 * selection_count(text), text
+        # each token once finding the definitions, once in its fragment's or operation's walk, and each spread
+        # once ordering the fragments: never per expansion
+        assert scan.work <= 3 * scan.token_count, text
+        assert scan.token_count <= 4 * selection_count(text) + 4 * text.count("fragment") + 4, text
 
     check()
 

@@ -84,3 +84,52 @@ async def test_production_hides_introspection_graphiql_and_internal_errors(produ
     refused = await production.run("{ oversight(year: 2026) { overall { assigned } } }",
                                    bearer=token(Role.member, committee, member="m1"))
     assert refused.codes == ["FORBIDDEN"] and "not available to the member role" in refused.errors[0]["message"]
+
+
+def doubling(n: int) -> str:
+    fragments = ["fragment F0 on Me { role }"] + [f"fragment F{i} on Me {{ ...F{i - 1} ...F{i - 1} }}"
+                                                   for i in range(1, n)]
+    return f"{{ me {{ ...F{n - 1} }} }}\n" + "\n".join(fragments)
+
+
+async def test_documents_over_the_limits_are_refused_on_their_text_naming_the_limit(
+        stack: Stack, committee: str) -> None:
+    bearer = token(Role.office_staff, committee)
+    refused = {
+        "max_cost": doubling(17),
+        "max_tokens": "{ me { " + "role " * 13_000 + "} }",
+        "max_depth": "{ me { member { " + "unit { members(first: 1) { nodes { " * 5 + "id" + " } } }" * 5 + " } } }",
+        "max_aliases": "{ " + " ".join(f"a{i}: me {{ role }}" for i in range(700)) + " }",
+        "max_nesting": "{ me { " + "... on Me { " * 70 + "role" + " }" * 70 + " } }",
+        "executable_definitions": "type Bomb { a: Int } { me { role } }",
+    }
+    async with httpx.AsyncClient(headers={"Authorization": f"Bearer {bearer}"}) as client:
+        for rule, document in refused.items():
+            response = await client.post(stack.api.url, json={"query": document})
+            errors = response.json()["errors"]
+            assert response.status_code == 200 and response.json().get("data") is None, (rule, response.text)
+            assert [e["extensions"]["rule"] for e in errors] == [rule], (rule, errors)
+        nested = await client.post(stack.api.url, json={"query": "{ me " * 10_000 + "}" * 10_000})
+        assert [e["extensions"]["rule"] for e in nested.json()["errors"]] == ["max_tokens"]
+        syntax = await client.post(stack.api.url, json={"query": "{ me { role }"})
+        assert "Syntax Error" in syntax.json()["errors"][0]["message"], syntax.text
+
+
+async def test_an_accepted_document_answers_the_same_when_asked_again(stack: Stack, committee: str) -> None:
+    """The second time, the document is neither parsed nor validated by graphql-core's own rules again, and its
+    arguments are still checked against their bounds (they come with each request's variables)."""
+    bearer = token(Role.office_staff, committee)
+    query = ("query Q($f: ProposalFilter, $n: Int) { me { role ...Who } proposals(filter: $f, first: $n) "
+             "{ totalCount } } fragment Who on Me { committeeId }")
+    for _ in range(3):
+        result = await stack.api.run(query, {"f": {"search": "校车"}, "n": 5}, bearer=bearer)
+        assert result.ok() == {"me": {"role": "office_staff", "committeeId": committee},
+                               "proposals": {"totalCount": 0}}
+    too_long = await stack.api.run(query, {"f": {"search": "x" * 20_001}}, bearer=bearer)
+    assert [e["extensions"]["rule"] for e in too_long.errors] == ["string_too_long"], too_long.errors
+    costly = await stack.api.run(query, {"n": 30_000}, bearer=bearer)  # the page size is the request's own
+    assert costly.codes == ["QUERY_TOO_COSTLY"], costly.errors
+    misspelt = query.replace("committeeId }", "committeeID }")
+    for _ in range(2):  # a document graphql-core's validation refuses is refused every time
+        wrong = await stack.api.run(misspelt, {"n": 5}, bearer=bearer)
+        assert wrong.errors and "committeeID" in wrong.errors[0]["message"], wrong.errors

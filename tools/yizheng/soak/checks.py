@@ -1,0 +1,131 @@
+"""The soak's checks against what the platform holds once it has caught up: the stores' events and the gateway's
+inbox (for `records.tally`), every gateway view against a fresh rebuild of it from the topics, `yizheng verify`."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+import asyncpg
+
+from contracts import platform
+from eventstore.consumer import IdempotentConsumer
+from eventstore.kafka_access import KafkaAccess
+from eventstore.projection import ReplayReport, replay_from_topics
+from gateway.config import GatewayConfig
+from gateway.projector import inbox_name, setup_views
+from gateway.views import View, all_views
+from yizheng.soak.records import StoreEvent, mismatched
+
+LIVE = "gateway"
+REBUILT = "soak_rebuild"
+
+
+def viewed_services() -> list[str]:
+    """The services whose internal topics the gateway's projector consumes."""
+    config = GatewayConfig(dsn="", kafka_bootstrap=None, schema=LIVE)  # type: ignore[arg-type]
+    topics = set(config.topics)
+    return [c.name for c in platform.contracts() if c.topic in topics]
+
+
+def view_inboxes() -> list[str]:
+    return [inbox_name(v) for v in all_views(LIVE)]
+
+
+async def store_events(pool: asyncpg.Pool, settled_at: datetime) -> list[StoreEvent]:
+    """Every store's events; `settled` those recorded before `settled_at` (when the views were seen caught up:
+    a worker may write after it, while the platform stops)."""
+    out = []
+    for service in platform.SERVICES:
+        rows = await pool.fetch(
+            f"SELECT event_id::text AS id, metadata->>'correlation_id' AS c, tx_id::text::bigint AS tx, "
+            f"(metadata->>'causation_id') IS NOT NULL AS caused, recorded_at <= $1 AS settled "
+            f"FROM {service}.events", settled_at)
+        out += [StoreEvent(service, r["id"], r["c"] or "", r["tx"], r["caused"], r["settled"]) for r in rows]
+    return out
+
+
+async def inbox_rows(pool: asyncpg.Pool) -> list[tuple[str, str]]:
+    rows = await pool.fetch(f"SELECT consumer, event_id::text AS id FROM {LIVE}.inbox WHERE consumer LIKE 'gateway.%'")
+    return [(r["consumer"], r["id"]) for r in rows]
+
+
+async def unapplied(pool: asyncpg.Pool) -> int:
+    """(view, event) pairs of the viewed stores' events the gateway's views have not applied yet."""
+    names = view_inboxes()
+    total = 0
+    for service in viewed_services():
+        total += await pool.fetchval(
+            f"SELECT count(*) FROM {service}.events e CROSS JOIN unnest($1::text[]) AS v(name) "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {LIVE}.inbox i WHERE i.consumer = v.name AND i.event_id = e.event_id)",
+            names)
+    return int(total)
+
+
+class AllViews:
+    """Every gateway view as one projection, so one pass over the topics rebuilds them all."""
+
+    name = "soak-rebuild"
+
+    def __init__(self, schema: str) -> None:
+        self.views: list[View] = all_views(schema)
+
+    async def setup(self, conn: asyncpg.Connection) -> None:
+        for view in self.views:
+            await view.setup(conn)
+
+    async def reset(self, conn: asyncpg.Connection) -> None:
+        for view in self.views:
+            await view.reset(conn)
+
+    async def apply(self, conn: asyncpg.Connection, delivered: object) -> None:
+        for view in self.views:
+            await view.apply(conn, delivered)  # type: ignore[arg-type]
+
+
+@dataclass
+class Comparison:
+    applied: int
+    dead_lettered: int
+    tables: int
+    rows: int
+    mismatched: dict[str, int]
+
+
+async def _rows(pool: asyncpg.Pool, schema: str, table: str) -> Counter[str]:
+    rows = await pool.fetch(f"SELECT to_jsonb(t)::text AS r FROM {schema}.{table} t")
+    return Counter(r["r"] for r in rows)
+
+
+async def rebuild_and_compare(pool: asyncpg.Pool, kafka: KafkaAccess) -> Comparison:
+    """Rebuild every view into a scratch schema from the first offset of every topic and compare, table by
+    table, its rows with the live views' (as jsonb, so column order does not matter)."""
+    await pool.execute(f"DROP SCHEMA IF EXISTS {REBUILT} CASCADE")
+    await setup_views(pool, REBUILT, [])
+    projection = AllViews(REBUILT)
+    config = GatewayConfig(dsn="", kafka_bootstrap=kafka, schema=REBUILT)
+    consumer = IdempotentConsumer(projection.name, pool, REBUILT, projection.apply, topics=config.topics,
+                                  bootstrap=kafka)
+    report = ReplayReport()
+    applied = await replay_from_topics(consumer, projection, report=report)  # type: ignore[arg-type]
+    live: dict[str, Counter[str]] = {}
+    rebuilt: dict[str, Counter[str]] = {}
+    for view in projection.views:
+        for table in view.tables:
+            live[table] = await _rows(pool, LIVE, table)
+            rebuilt[table] = await _rows(pool, REBUILT, table)
+    return Comparison(applied, len(report.dead_lettered), len(live), sum(sum(c.values()) for c in live.values()),
+                      mismatched(live, rebuilt))
+
+
+async def verify(env: dict[str, str]) -> tuple[bool, str]:
+    """`yizheng verify` against the soak's database: every store's hash chain and signed anchors."""
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "yizheng.cli", "verify",
+                                                env={**os.environ, **env}, stdout=asyncio.subprocess.PIPE,
+                                                stderr=asyncio.subprocess.STDOUT)
+    out, _ = await proc.communicate()
+    return proc.returncode == 0, out.decode(errors="replace").strip()
