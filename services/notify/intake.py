@@ -20,7 +20,7 @@ from eventstore.db import quote_ident
 from eventstore.holiday_calendar import recorded_calendar
 from eventstore.streams import stream_id
 from notify import ladder as ladders
-from notify import lookbacks, meetings, sealing, units
+from notify import lookbacks, meetings, questionnaires, sealing, units
 from notify.meetings import CheckinNotices, meeting_variables, record_schedule
 from notify.rules import Rule, default_rulebook, rulebook
 from notify.tables import install
@@ -39,7 +39,7 @@ MAX_VARIABLE = 200
 
 def consumed_types() -> frozenset[str]:
     return (default_rulebook().event_types | PARTY_TYPES | TASK_TYPES | meetings.TYPES | units.TYPES
-            | lookbacks.TYPES)
+            | lookbacks.TYPES | questionnaires.TYPES)
 
 
 
@@ -61,7 +61,8 @@ class Intake:
         await conn.execute(f"DELETE FROM {self.s}.proposal_parties; DELETE FROM {self.s}.members; "
                            f"DELETE FROM {self.s}.tracked_items; DELETE FROM {self.s}.meetings; "
                            f"DELETE FROM {self.s}.meeting_invitees; DELETE FROM {self.s}.units; "
-                           f"DELETE FROM {self.s}.lookbacks; DELETE FROM {self.s}.recommendations")
+                           f"DELETE FROM {self.s}.lookbacks; DELETE FROM {self.s}.recommendations; "
+                           f"DELETE FROM {self.s}.questionnaires; DELETE FROM {self.s}.questionnaire_answered")
 
     async def apply(self, conn: asyncpg.Connection, delivered: Delivered) -> None:
         env, t = delivered.envelope, delivered.envelope.type
@@ -74,10 +75,12 @@ class Intake:
             await units.record(conn, self.schema, env.committee_id, data["unit_id"], data["name"])
         if t in lookbacks.TYPES:
             await lookbacks.record(conn, self.schema, env.committee_id, t, data)
+        if t in questionnaires.TYPES:
+            await questionnaires.record(conn, self.schema, env.committee_id, t, data)
         for rule in rulebook(env.committee_id).for_event(t):
             if rule.applies(data):
                 await self._tell(conn, delivered, rule, data)
-        if t in TASK_TYPES:
+        if t in TASK_TYPES or t in questionnaires.TYPES:
             await self._tasks(conn, delivered, data)
         if t in meetings.TYPES:
             ctx = context(env.committee_id, env.correlation_id, env.event_id)
@@ -177,7 +180,8 @@ class Intake:
     async def _tell(self, conn: asyncpg.Connection, delivered: Delivered, rule: Rule, data: dict[str, Any]) -> None:
         env = delivered.envelope
         subject = str(data.get("proposal_id") or data.get("meeting_id") or data.get("item_id")
-                      or data.get("lookback_id") or data.get("member_id") or env.stream_id)
+                      or data.get("lookback_id") or data.get("questionnaire_id") or data.get("member_id")
+                      or env.stream_id)
         ctx = context(env.committee_id, env.correlation_id, env.event_id)
         for kind, rid in await self.recipients(conn, env.committee_id, rule.to, data):
             # Each recipient's variables hold only what they may read (sealed values: `notify.sealing`).
@@ -226,6 +230,11 @@ class Intake:
                              RecipientKind.office, "office", data["due"]))
         elif t == "lookback-concluded":
             cancel.append(f"lookback:{data['lookback_id']}")
+        elif t in questionnaires.TYPES:  # one task per invited member, due the questionnaire's last day
+            opened, ended = await questionnaires.tasks(conn, self.schema, env.committee_id, t, data)
+            schedule += [(task, questionnaires.LADDER, data["questionnaire_id"], RecipientKind.member, m,
+                          data["closes_on"]) for task, m in opened]
+            cancel += ended
         if t == "proposal-withdrawn":
             cancel += [r["task_id"] for r in await conn.fetch(
                 f"SELECT DISTINCT task_id FROM {self.s}.reminders WHERE committee_id = $1 AND subject_id = $2 "

@@ -24,10 +24,11 @@ RENAMED = {"cosignature-requested": "cosign-requested", "cosignature-due-before"
 # where the catalog has one (it says what is due), else the generic reminder; the later steps are generic.
 STEPS = {"before": "deadline-reminder", "overdue": "deadline-overdue", "escalate_office": "deadline-escalated",
          "escalate_leader": "deadline-escalated"}
-DEADLINE_FIELDS = ("deadline", "cosign_deadline", "due")
+DEADLINE_FIELDS = ("deadline", "cosign_deadline", "due", "closes_on")  # closes_on: a questionnaire's last day
 # Event fields whose recorded value (an enum's) a reader is shown in words.
 TRANSLATED = frozenset({"grade", "role", "item_kind"})
-TASKS = {"reply": "答复提案", "cosign": "联署提案", "tracked": "报送落实情况", "lookback": "回头看"}
+TASKS = {"reply": "答复提案", "cosign": "联署提案", "tracked": "报送落实情况", "lookback": "回头看",
+         "questionnaire": "填写问卷"}
 
 
 def public_url() -> str:
@@ -103,6 +104,8 @@ def _about(v: Mapping[str, Any], subject: Any) -> str:
     if _is_tracked(v):
         title = v.get("survey") or v.get("title")
         return f"{_item_kind(v)}「{title}」" if title else f"{_item_kind(v)}{subject or ''}"
+    if v.get("questionnaire_id"):
+        return f"问卷《{v['title']}》" if v.get("title") else "问卷"
     if v.get("recommendation_id") and not v.get("proposal_id"):  # a look-back at a recommendation report
         return f"建议案《{v['title']}》" if v.get("title") else "建议案"
     number, title = v.get("number") or subject or "", v.get("title")
@@ -138,7 +141,11 @@ def email_variables(template: str, variables: Mapping[str, Any], *, today: date,
     derived: dict[str, Any] = {
         "number": v.get("number") or subject or "",
         "deadline": _chinese_date(deadline) if deadline else "",
-        "link": f"{public_url()}/proposals/{subject}" if v.get("proposal_id") else f"{public_url()}/notifications",
+        "link": f"{public_url()}/proposals/{subject}" if v.get("proposal_id")
+        else f"{public_url()}/questionnaires/{v['questionnaire_id']}" if v.get("questionnaire_id")
+        else f"{public_url()}/notifications",
+        # A questionnaire answered anonymously (匿名): nobody can tell notify who has answered.
+        "anonymous": v.get("mode") == "anonymous" if v.get("questionnaire_id") else False,
         "note": v.get("note") or v.get("reason") or "",
         # The meeting as scheduled (notify's own record of it); only its kind before that record arrives.
         "meeting": v.get("meeting") or v.get("title") or (_label(MeetingKind, v["meeting_kind"])

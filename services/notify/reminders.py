@@ -20,7 +20,7 @@ from contracts.notify.vocabulary import RecipientKind, Urgency
 from eventstore.db import quote_ident
 from eventstore.streams import stream_id
 from eventstore.unit_of_work import Clock
-from notify import lookbacks
+from notify import lookbacks, questionnaires
 from notify.ladder import days_before
 from notify.meetings import meeting_variables
 from notify.rules import TimedNotice, rulebook
@@ -137,9 +137,12 @@ class ReminderWorker:
 
     async def _about(self, conn: asyncpg.Connection, committee: str, task_id: str, subject_id: str) -> dict[str, str]:
         """What the reminder is about, in the words its own mails use: a tracked item's title and kind, the
-        proposal's title and number, or a look-back's proposal or recommendation report."""
+        proposal's title and number, a look-back's proposal or recommendation report, or a questionnaire's
+        title and response mode."""
         if task_id.startswith("lookback:"):
             return {k: v for k, v in (await lookbacks.about(conn, self.schema, committee, subject_id)).items() if v}
+        if task_id.startswith(questionnaires.PREFIX):
+            return await questionnaires.about(conn, self.schema, committee, subject_id)
         if task_id.startswith("tracked:"):
             item = await conn.fetchrow(f"SELECT title, subject FROM {self.s}.tracked_items WHERE committee_id = $1 "
                                        "AND item_id = $2", committee, subject_id)

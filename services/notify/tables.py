@@ -104,6 +104,20 @@ CREATE TABLE IF NOT EXISTS {s}.recommendations (
     title text NOT NULL,
     PRIMARY KEY (committee_id, recommendation_id)
 );
+-- The questionnaires by title and response mode, and the members whose identified response is recorded.
+CREATE TABLE IF NOT EXISTS {s}.questionnaires (
+    committee_id text NOT NULL,
+    questionnaire_id text NOT NULL,
+    title text NOT NULL,
+    mode text NOT NULL,                        -- identified | anonymous
+    PRIMARY KEY (committee_id, questionnaire_id)
+);
+CREATE TABLE IF NOT EXISTS {s}.questionnaire_answered (
+    committee_id text NOT NULL,
+    questionnaire_id text NOT NULL,
+    member_id text NOT NULL,
+    PRIMARY KEY (committee_id, questionnaire_id, member_id)
+);
 CREATE TABLE IF NOT EXISTS {s}.members (
     committee_id text NOT NULL,
     member_id text NOT NULL,

@@ -36,6 +36,7 @@ from contracts.proposals import proposal as p
 from contracts.proposals.common import RatingEntry
 from contracts.proposals.lookback import LookbackOpened
 from contracts.registry import DomainEvent
+from contracts.surveys.questionnaire import QuestionnaireInvitationsSent
 from notify import mail
 from notify.channels.aliyun_sms import AliyunSmsProvider
 from notify.channels.email import ONE_CLICK, EmailChannel, message_id
@@ -128,6 +129,16 @@ ITEM_SAYS = ("协商成果「农村污水治理协商意见」",)  # the tracked
 PROPOSAL_SAYS = f"提案{NUMBER}《{TITLE}》"  # a look-back by its proposal's number and title, not its own id
 
 
+QUESTIONNAIRE_STREAM = "questionnaire-cppcc-county-a-q-2026-03"
+QUESTIONNAIRE_TITLE = "关于县域养老服务体系建设的委员问卷"
+
+
+def _invited(closes_on: date, mode: str = "anonymous") -> Fact:
+    return (topics.SURVEYS, QuestionnaireInvitationsSent(
+        questionnaire_id="q-2026-03", title=QUESTIONNAIRE_TITLE, mode=mode, closes_on=closes_on,
+        member_ids=["m-li", "m-zhao"]), QUESTIONNAIRE_STREAM)
+
+
 def _lookback(due: date = date(2026, 11, 30)) -> LookbackOpened:
     return LookbackOpened(lookback_id=f"{PROPOSAL}-c1-lb", subject="commitment", due=due, proposal_id=PROPOSAL,
                           unit_id="u-env")
@@ -181,6 +192,9 @@ SCENARIOS: dict[str, Scenario] = {
     "member-graded": Scenario([], (topics.MEMBERS, MemberGraded(
         member_id="m-li", year=2025, total=Decimal("92.5"), grade="excellent", grade_by_points="excellent",
         rulebook_version=1), "member-cppcc-county-a-m-li"), [["m-li"]]),
+    # The questionnaire by its title and its last day in Chinese.
+    "questionnaire-invitations-sent": Scenario([], _invited(date(2026, 4, 17)), [["m-li", "m-zhao"]],
+                                               (f"《{QUESTIONNAIRE_TITLE}》", "2026年4月17日")),
 }
 
 
@@ -201,6 +215,10 @@ TASKS: dict[str, Task] = {
                         ["u-water"], ITEM_SAYS),
     "lookback-due": Task([SUBMITTED, ACCEPTED, (topics.PROPOSALS, _lookback(date(2026, 3, 13)), stream())], ["office"],
                          (PROPOSAL_SAYS,)),
+    # Closing Friday 13 March: reminded Tuesday 10 (3 working days before) and Thursday 12; an anonymous
+    # questionnaire's reminder tells who has answered to ignore it.
+    "questionnaire-due": Task([_invited(date(2026, 3, 13))], ["m-li", "m-zhao"],
+                              (f"《{QUESTIONNAIRE_TITLE}》", "2026年3月13日", "如已填写，请忽略本提醒")),
 }
 
 
