@@ -228,7 +228,7 @@ async def test_scorecards_equal_what_the_script_implies(platform: Platform, load
             data = await platform.query(CARD, leadership, {"m": member_id, "y": e.year})
             return card_figures(data["memberScorecard"])
 
-        await settled(read, expected_card(e, member_id), timeout=120,
+        await settled(read, expected_card(e, member_id), timeout=240,
                       what=f"{member_id}'s scorecard through the gateway equals the generator's")
     # The members service's own read endpoint agrees, for every member of the county.
     async with httpx.AsyncClient(timeout=30) as client:
@@ -241,7 +241,7 @@ async def test_scorecards_equal_what_the_script_implies(platform: Platform, load
                 out[member_id] = Decimal(str(r.json()["total"])) if r.status_code == 200 else Decimal(-1)
             return out
 
-        await settled(totals, {m: c.total for m, c in e.cards.items()}, timeout=120,
+        await settled(totals, {m: c.total for m, c in e.cards.items()}, timeout=240,
                       what="every member's total in the members service equals the generator's")
 
 
@@ -253,7 +253,7 @@ async def test_oversight_figures_equal_what_the_script_implies(platform: Platfor
         data = await platform.query(OVERSIGHT, leadership, {"y": e.year, "asOf": e.overdue_as_of.isoformat()})
         return oversight_figures(data["oversight"])
 
-    await settled(read, expected_oversight(e), timeout=120,
+    await settled(read, expected_oversight(e), timeout=240,
                   what="the oversight view (as of the day after the short deadlines) equals the generator's figures")
     today = await platform.query(OVERSIGHT, leadership, {"y": e.year, "asOf": e.today.isoformat()})
     assert oversight_figures(today["oversight"])["overdue_by_unit"] == {}  # nothing can be overdue yet
@@ -338,7 +338,7 @@ async def test_surveys_figures_equal_what_the_script_implies(platform: Platform,
         return surveys_figures(await platform.query(SURVEYS_QUERY, leadership,
                                                     {"y": e.year, "d": e.today.isoformat()}))
 
-    await settled(read, expected_surveys(e), timeout=120, what="the surveys figures through the gateway")
+    await settled(read, expected_surveys(e), timeout=240, what="the surveys figures through the gateway")
 
 
 APPRAISAL = """query($y: Int!, $d: Date) {
@@ -383,7 +383,7 @@ async def test_the_appraisal_and_questionnaires_equal_what_the_script_implies(pl
     async def read() -> dict[str, Any]:
         return appraisal_figures(await platform.query(APPRAISAL, leadership, {"y": e.year, "d": e.today.isoformat()}))
 
-    found = await settled(read, expected_appraisal(e), timeout=120, what="the appraisal through the gateway")
+    found = await settled(read, expected_appraisal(e), timeout=240, what="the appraisal through the gateway")
     assert found["ranking"] and len(found["rectifications"]) >= 3
 
 
