@@ -12,6 +12,7 @@ from eventstore.public_relay import PublicRelay
 from eventstore.store import EventStore
 from tests.integration.kernel.sample_events import SampleNoted, VisitSampled, ctx
 from yizheng.testing.topic_reader import TopicReader
+from yizheng.testing.wait import WaitUntil
 
 SAMPLE_VIEWS = PublicRegistry()
 SAMPLE_VIEWS.declare([publish(SampleNoted, omit={"text"}),
@@ -19,7 +20,7 @@ SAMPLE_VIEWS.declare([publish(SampleNoted, omit={"text"}),
 
 
 async def test_each_committee_gets_its_own_public_topic_with_only_the_public_form(
-        store: EventStore, kafka_bootstrap: KafkaAccess, topic_prefix: str) -> None:
+        store: EventStore, kafka_bootstrap: KafkaAccess, topic_prefix: str, wait_until: WaitUntil) -> None:
     await store.append("proposal-1", 0, [SampleNoted(n=1, text="private note"), SampleNoted(n=2)], ctx("county-a"))
     await store.append("visit-1", 0, [VisitSampled(visitor_id="m-1", roles=["listener"])], ctx("county-a"))
     await store.append("proposal-2", 0, [SampleNoted(n=3, text="other county")], ctx("county-b"))
@@ -45,7 +46,12 @@ async def test_each_committee_gets_its_own_public_topic_with_only_the_public_for
     await store.append("proposal-1", 2, [SampleNoted(n=4)], ctx("county-a"))
     again = PublicRelay(store, kafka_bootstrap, topic_prefix=topic_prefix, registry=SAMPLE_VIEWS)
     try:
-        await again.publish_pending()
+        # A reader sees a row once every older transaction of the cluster has ended: ask until it is readable.
+        async def sent_after_restart() -> bool:
+            await again.publish_pending()
+            return again.published >= 1
+
+        await wait_until(sent_after_restart, timeout=20, message="the restarted relay published the new event")
         assert again.published == 1
     finally:
         await again.stop()
