@@ -1,6 +1,7 @@
 """`yizheng bench kernel`: the kernel's durable appends vs pgbench and its relay vs raw aiokafka;
-`yizheng bench notify`: the notify service's intake and delivery worker vs raw aiosmtplib (see yizheng.bench
-and bench/RESULTS.md)."""
+`yizheng bench notify`: the notify service's intake and delivery worker vs raw aiosmtplib; `yizheng bench limits`:
+the gateway's request limits, accept-or-refuse per document (see yizheng.bench and bench/RESULTS.md);
+`yizheng bench platform`: the running platform next to pgbench, asyncpg and a batched COPY."""
 
 from __future__ import annotations
 
@@ -105,6 +106,69 @@ def notify(
     try:
         result = event_loop.run(run_notify_bench(endpoints.database_url, endpoints.kafka_bootstrap, config, say=_say))
     except (NotifyBenchError, CountyError) as exc:
+        typer.secho(f"benchmark failed: {exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(1) from None
+    doc = document(result, machine, started)
+    _emit(render(doc), doc, json_file)
+
+
+@app.command()
+def limits(
+    json_file: Path | None = typer.Option(None, "--json", help="Write raw figures here."),
+    rounds: int = typer.Option(21, min=1, help="Runs of each measurement (the median is reported)."),
+) -> None:
+    """The gateway's request limits: how long accepting or refusing a document takes (on its text, before
+    graphql-core parses it), next to graphql-core's parse and validation of it. In process, no infrastructure."""
+    import dataclasses
+
+    from yizheng.bench.limits import render, run_limits_bench
+
+    result = run_limits_bench(rounds)
+    doc = {**result, "rows": [dataclasses.asdict(r) for r in result["rows"]],
+           "normal": [dataclasses.asdict(r) for r in result["normal"]]}
+    _emit(render(result), doc, json_file)
+
+
+@app.command()
+def platform(
+    json_file: Path | None = typer.Option(None, "--json", help="Write raw figures, ratios and machine info here."),
+    full: bool = typer.Option(True, "--full/--quick",
+                              help="--full (default): 20 small committees, 3 rounds of 10 s, 2 view rebuilds; "
+                                   "--quick: 2 committees, 2 rounds of 5 s, 1 rebuild."),
+    rounds: int | None = typer.Option(None, min=1, help="Override the number of alternating rounds."),
+    seconds: int | None = typer.Option(None, min=1, help="Override the length of each timed window."),
+    committees: int | None = typer.Option(None, min=1, help="Override how many committees are loaded."),
+    one_process: bool = typer.Option(False, "--one-process",
+                                     help="Every service and the gateway in one process (default: a process each, "
+                                          "as `yizheng run`)."),
+) -> None:
+    """The running platform (started by the bench) next to baselines: command API vs pgbench, GraphQL
+    mutation scaling, oversight/scorecards vs their SQL, view rebuild vs a batched COPY, and the view lag."""
+    import dataclasses
+    import logging
+    from datetime import UTC, datetime
+
+    from yizheng.bench.pgbench import PgbenchError
+    from yizheng.bench.platform import PlatformBenchConfig, PlatformBenchError, run_platform_bench
+    from yizheng.bench.platform_pgbench import BaselineError
+    from yizheng.bench.platform_report import document, render
+    from yizheng.bench.report import machine_info
+
+    config = PlatformBenchConfig.full() if full else PlatformBenchConfig.quick()
+    overrides: dict[str, object] = {k: v for k, v in (("rounds", rounds), ("seconds", seconds),
+                                                       ("committees", committees)) if v is not None}
+    if one_process:
+        overrides["separate"] = False
+    config = dataclasses.replace(config, **overrides)  # type: ignore[arg-type]
+    for name in ("faststream", "faststream.access.kafka", "aiokafka", "httpx"):
+        logging.getLogger(name).addFilter(lambda record: record.levelno >= logging.WARNING)
+    endpoints = _infra()
+    started = datetime.now(UTC)
+    machine = machine_info(endpoints.database_url, endpoints.kafka_bootstrap, {})
+    try:
+        result = event_loop.run(run_platform_bench(endpoints.database_url, endpoints.kafka_bootstrap, config,
+                                                   say=_say))
+    except (PlatformBenchError, BaselineError, PgbenchError) as exc:
         typer.secho(f"benchmark failed: {exc}", fg=typer.colors.RED, err=True)
         raise typer.Exit(1) from None
     doc = document(result, machine, started)
