@@ -285,7 +285,8 @@ def _submit(state: ProposalState, cmd: Submit, issued: Issued[object]) -> Events
 
 def _withdraw(state: ProposalState, cmd: c.WithdrawProposal, issued: Issued[object]) -> Events:
     _require_owner(state, issued, "withdraw the proposal")
-    _require_status(state, {Status.draft, Status.submitted, Status.returned}, "cannot_withdraw", "withdrawing a proposal")
+    _require_status(state, {Status.draft, Status.submitted, Status.returned}, "cannot_withdraw",
+                    "withdrawing a proposal")
     require_reason(cmd.reason)
     return [ProposalWithdrawn(proposal_id=state.proposal_id, reason=cmd.reason)]
 
