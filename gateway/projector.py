@@ -2,8 +2,8 @@
 
 Each view keeps its own inbox name (`gateway.<view>`), so one view can be rebuilt (`yizheng replay <view>`,
 which uses the kernel's `replay_from_topics` under that name) while the live projector keeps running. All
-views apply an event in ONE transaction with their inbox rows; after it commits the event is announced on
-the views' NOTIFY channel, from which every replica's live listener feeds its hub (see live.py)."""
+views apply a batch of events in ONE transaction with their inbox rows; after it commits the events are
+announced on the views' NOTIFY channel, from which every replica's live listener feeds its hub (see live.py)."""
 
 from __future__ import annotations
 
@@ -41,39 +41,35 @@ class ViewsConsumer(IdempotentConsumer):
         self.pulse = pulse
         self._view_schema = config.schema
         self.channel = channel_for(config.schema)
+        self._names = [inbox_name(v) for v in self.views]
         super().__init__("gateway", pool, config.schema, self._unused, topics=config.topics,
                          bootstrap=config.kafka_bootstrap, group_id=f"{config.topic_prefix}{config.consumer_group}")
 
     async def _unused(self, conn: asyncpg.Connection, received: ReceivedEvent) -> None:
         raise AssertionError("ViewsConsumer applies through its views")
 
-    async def apply(self, received: ReceivedEvent) -> bool:
+    def inbox_names(self) -> Sequence[str]:
+        return self._names
+
+    async def handle(self, conn: asyncpg.Connection, received: ReceivedEvent, fresh: frozenset[str]) -> LiveEvent:
         fact = Fact.of(received)
-        names = [inbox_name(v) for v in self.views]
-        async with self.pool.acquire() as conn, conn.transaction():
-            fresh = set(await conn.fetchval(
-                f"WITH ins AS (INSERT INTO {self.schema}.inbox (consumer, event_id, topic) "
-                "SELECT unnest($1::text[]), $2, $3 ON CONFLICT DO NOTHING RETURNING consumer) "
-                "SELECT coalesce(array_agg(consumer), '{}') FROM ins",
-                names, received.envelope.event_id, received.topic))
-            if not fresh:
-                self.duplicates += 1
-                return False
-            for view in self.views:
-                if inbox_name(view) in fresh:
-                    await view.apply_fact(conn, fact)
-            audience = await audience_of(conn, self._view_schema, fact)
-        self.handled += 1
-        self.pulse.fire()
-        live = LiveEvent(fact.committee_id, fact.event_id, fact.type, fact.stream_id, fact.occurred_at, fact.data,
+        for view in self.views:
+            if inbox_name(view) in fresh:
+                await view.apply_fact(conn, fact)
+        audience = await audience_of(conn, self._view_schema, fact)
+        return LiveEvent(fact.committee_id, fact.event_id, fact.type, fact.stream_id, fact.occurred_at, fact.data,
                          audience)
+
+    async def committed(self, outcomes: Sequence[tuple[ReceivedEvent, LiveEvent]]) -> None:
+        self.pulse.fire()
         # After the commit, not inside it: a NOTIFY in the transaction would serialize commits on PostgreSQL's
-        # notification queue. A crash between the two loses one live message, never a view row.
+        # notification queue. One statement per batch. A crash between the two loses live messages, never a
+        # view row.
         try:
-            await self.pool.execute("SELECT pg_notify($1, $2)", self.channel, encode(live))
+            await self.pool.execute("SELECT pg_notify($1, m) FROM unnest($2::text[]) AS m", self.channel,
+                                    [encode(live) for _, live in outcomes])
         except (OSError, asyncpg.PostgresError) as err:
-            log.warning("could not announce %s to live subscribers: %s", fact.type, err)
-        return True
+            log.warning("could not announce %d events to live subscribers: %s", len(outcomes), err)
 
 
 class Projector:

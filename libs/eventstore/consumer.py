@@ -1,13 +1,18 @@
-"""The idempotent consumer of other services' public events.
+"""The idempotent consumer of other services' events.
 
-For each message: parse and upcast it, then in ONE transaction write the inbox row (consumer, event_id)
-and run the handler's writes; a duplicate (inbox row already there) is skipped. Kafka offsets are
-committed only after those transactions: every COMMIT_EVERY messages, COMMIT_IDLE_SECONDS after the last
-one, and on stop. (A commit is a broker round trip, ~6 ms here against ~1 ms for the transaction; a message
-delivered again after a crash finds its inbox row and is skipped.) A message that keeps failing is retried
-with backoff a bounded number of times, then goes to `<topic>.dlq` with the error and its origin in
+Messages arrive in batches (what Kafka has ready, at most MAX_BATCH; a lone message is not held back). A
+batch is applied in ONE transaction: an inbox row (consumer, event_id) per message, and the handler's writes
+for each message whose row is new; a duplicate (row already there) is skipped. When that transaction fails,
+it is rolled back and each message of the batch is applied on its own, so one bad message fails alone: it is
+retried with backoff a bounded number of times, then goes to `<topic>.dlq` with the error and its origin in
 headers, and the partition moves on. A message that cannot be parsed (unknown type or version, invalid
-payload) is not retried: it goes straight to the DLQ, naming the type and field, and nothing is written."""
+payload) is not retried: it goes straight to the DLQ, naming the type and field, and nothing is written.
+Kafka offsets are committed only after the transactions: every COMMIT_EVERY messages, COMMIT_IDLE_SECONDS
+after the last one, and on stop (a commit is a broker round trip; a message delivered again after a crash
+finds its inbox row and is skipped).
+
+Subclasses that apply one message to several inboxes (the gateway's views) override `inbox_names`, `handle`
+and `committed`."""
 
 from __future__ import annotations
 
@@ -15,7 +20,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -59,6 +64,10 @@ class ReceivedEvent:
 Handler = Callable[[asyncpg.Connection, ReceivedEvent], Awaitable[None]]
 
 
+# A message of a batch, with the record it came in (for the dead-letter topic).
+Pending = tuple["ConsumerRecord[bytes, bytes]", ReceivedEvent]
+
+
 class PoisonMessage(Exception):
     """The message can never be handled as it is (it does not match any contract)."""
 
@@ -91,6 +100,10 @@ async def _the_message(msg: KafkaMessage) -> KafkaMessage:
 class IdempotentConsumer:
     COMMIT_EVERY = 100
     COMMIT_IDLE_SECONDS = 0.5
+    # A batch's transaction grows with it; this bounds how long its row locks are held.
+    MAX_BATCH = 200
+    # How long Kafka may wait for a batch to fill when nothing is ready yet.
+    BATCH_WAIT_MS = 10
 
     def __init__(self, name: str, pool: asyncpg.Pool, schema: str, handler: Handler, *,
                  topics: Sequence[str], bootstrap: KafkaAccess, group_id: str | None = None,
@@ -113,7 +126,8 @@ class IdempotentConsumer:
         self.dead_lettered = 0
         self.broker = public_broker(bootstrap, client_id=name)
         self.broker.subscriber(*self.topics, group_id=self.group_id, ack_policy=AckPolicy.MANUAL,
-                               auto_offset_reset="earliest", title=name, decoder=_the_message)(self._on_message)
+                               auto_offset_reset="earliest", title=name, decoder=_the_message, batch=True,
+                               max_records=self.MAX_BATCH, batch_timeout_ms=self.BATCH_WAIT_MS)(self._on_batch)
         self._started = False
         # Next offset per partition whose message is done (applied, skipped or dead-lettered), not yet committed.
         self._done: dict[TopicPartition, int] = {}
@@ -136,11 +150,13 @@ class IdempotentConsumer:
             await self.broker.stop()
             self._started = False
 
-    async def _finished(self, msg: KafkaMessage, record: ConsumerRecord[bytes, bytes]) -> None:
-        """The message is done with: its offset may be committed."""
+    async def _finished(self, msg: KafkaMessage, records: Iterable[ConsumerRecord[bytes, bytes]]) -> None:
+        """These messages are done with: their offsets may be committed."""
         self._kafka = msg.consumer  # type: ignore[assignment]
-        self._done[TopicPartition(record.topic, record.partition)] = record.offset + 1
-        self._uncommitted += 1
+        for record in records:
+            partition = TopicPartition(record.topic, record.partition)
+            self._done[partition] = max(self._done.get(partition, 0), record.offset + 1)
+            self._uncommitted += 1
         if self._uncommitted >= self.COMMIT_EVERY:
             await self.commit_done()
             return
@@ -169,50 +185,107 @@ class IdempotentConsumer:
             except (KafkaError, ConsumerStoppedError) as err:
                 log.warning("%s: committing offsets failed (%s); they will be read again and skipped", self.name, err)
 
-    async def _on_message(self, message: Any) -> None:
+    async def _on_batch(self, message: Any) -> None:
         msg: KafkaMessage = message  # what `_the_message` hands over
-        record: ConsumerRecord[bytes, bytes] = msg.raw_message  # type: ignore[assignment]
+        raw = msg.raw_message
+        records: tuple[ConsumerRecord[bytes, bytes], ...] = (
+            raw if isinstance(raw, tuple) else (raw,))  # type: ignore[assignment]
+        pending: list[Pending] = []
+        for record in records:
+            try:
+                envelope, event = decode(record.value or b"", self.registry)
+            except PoisonMessage as err:
+                await self._dead_letter_or_rewind(msg, record, err, attempts=1)
+                continue
+            if self.types is None or envelope.type in self.types:
+                pending.append((record, ReceivedEvent(envelope, event, record.topic, record.partition, record.offset)))
+        for record, _, error in await self.apply_pending(pending, self.max_attempts):
+            await self._dead_letter_or_rewind(msg, record, error, attempts=self.max_attempts)
+        await self._finished(msg, records)
+
+    async def apply_pending(self, pending: Sequence[Pending],
+                            attempts: int) -> list[tuple[ConsumerRecord[bytes, bytes], ReceivedEvent, BaseException]]:
+        """Apply a batch in one transaction; when that fails, each half of it in turn, down to single messages,
+        which are tried up to `attempts` times with backoff. Returns the messages that still failed, with
+        their last error, in order."""
+        if len(pending) == 1:
+            return await self._apply_alone(pending[0], attempts)
+        if not pending:
+            return []
         try:
-            envelope, event = decode(record.value or b"", self.registry)
-        except PoisonMessage as err:
-            await self._dead_letter_or_rewind(msg, record, err, attempts=1)
-            await self._finished(msg, record)
-            return
-        if self.types is not None and envelope.type not in self.types:
-            await self._finished(msg, record)
-            return
-        received = ReceivedEvent(envelope, event, record.topic, record.partition, record.offset)
-        for attempt in range(1, self.max_attempts + 1):
+            await self.apply_batch([received for _, received in pending])
+            return []
+        except Exception as err:  # rolled back: find which message it was (or ride out a lock conflict)
+            log.warning("%s: a batch of %d failed (%s); applying each half", self.name, len(pending), err)
+        half = len(pending) // 2
+        first = await self.apply_pending(pending[:half], attempts)
+        return [*first, *await self.apply_pending(pending[half:], attempts)]
+
+    async def _apply_alone(self, pending: Pending,
+                           attempts: int) -> list[tuple[ConsumerRecord[bytes, bytes], ReceivedEvent, BaseException]]:
+        record, received = pending
+        for attempt in range(1, attempts + 1):
             try:
                 await self.apply(received)
-                break
-            except Exception as err:  # any failure of the handler is retried, then dead-lettered
-                if attempt == self.max_attempts:
-                    await self._dead_letter_or_rewind(msg, record, err, attempts=attempt)
-                    break
-                log.warning("%s: %s failed (attempt %d): %s", self.name, envelope.type, attempt, err)
+                return []
+            except Exception as err:  # any failure of the handler is retried, then reported
+                if attempt == attempts:
+                    return [(record, received, err)]
+                log.warning("%s: %s failed (attempt %d): %s", self.name, received.envelope.type, attempt, err)
                 await asyncio.sleep(self.backoff_seconds * 2 ** (attempt - 1))
-        await self._finished(msg, record)
+        return []
 
     async def apply(self, received: ReceivedEvent) -> bool:
         """Apply one event exactly once; returns False when it had already been applied."""
+        return (await self.apply_batch([received]))[0]
+
+    async def apply_batch(self, batch: Sequence[ReceivedEvent]) -> list[bool]:
+        """Apply events exactly once, in order, in one transaction; for each, False when it had already been
+        applied. Inbox rows go in sorted, so two transactions over the same events lock them in one order."""
+        names = list(self.inbox_names())
+        results: list[bool] = []
+        outcomes: list[tuple[ReceivedEvent, Any]] = []
         async with self.pool.acquire() as conn, conn.transaction():
-            inserted = await conn.fetchval(
-                f"INSERT INTO {self.schema}.inbox (consumer, event_id, topic) VALUES ($1, $2, $3) "
-                "ON CONFLICT DO NOTHING RETURNING true", self.name, received.envelope.event_id, received.topic)
-            if not inserted:
-                self.duplicates += 1
-                return False
-            await self.handler(conn, received)
-        self.handled += 1
-        return True
+            rows = await conn.fetch(
+                f"INSERT INTO {self.schema}.inbox (consumer, event_id, topic) "
+                "SELECT n.consumer, e.event_id, e.topic FROM unnest($2::uuid[], $3::text[]) AS e(event_id, topic) "
+                "CROSS JOIN unnest($1::text[]) AS n(consumer) ORDER BY 1, 2 "
+                "ON CONFLICT DO NOTHING RETURNING consumer, event_id", names,
+                [r.envelope.event_id for r in batch], [r.topic for r in batch])
+            new = {(row["consumer"], row["event_id"]) for row in rows}
+            for received in batch:
+                event_id = received.envelope.event_id
+                fresh = frozenset(n for n in names if (n, event_id) in new)
+                new.difference_update((n, event_id) for n in fresh)  # the same event twice in a batch: once
+                results.append(bool(fresh))
+                if fresh:
+                    outcomes.append((received, await self.handle(conn, received, fresh)))
+        self.handled += len(outcomes)
+        self.duplicates += len(batch) - len(outcomes)
+        if outcomes:
+            await self.committed(outcomes)
+        return results
+
+    def inbox_names(self) -> Sequence[str]:
+        """The inboxes one message is recorded in."""
+        return (self.name,)
+
+    async def handle(self, conn: asyncpg.Connection, received: ReceivedEvent, fresh: frozenset[str]) -> Any:
+        """Apply one new message inside the batch's transaction; `fresh`: the inboxes it is new to. What it
+        returns is handed to `committed`."""
+        await self.handler(conn, received)
+        return None
+
+    async def committed(self, outcomes: Sequence[tuple[ReceivedEvent, Any]]) -> None:
+        """After the batch's transaction committed: what `handle` returned for each applied message."""
 
     async def _dead_letter_or_rewind(self, msg: KafkaMessage, record: ConsumerRecord[bytes, bytes],
                                      err: BaseException, attempts: int) -> None:
         try:
             await self._dead_letter(record, err, attempts)
         except Exception:
-            # Not in the DLQ: rewind so the message is read again rather than committed past.
+            # Not in the DLQ: rewind the batch so it is read again (what it applied is then skipped by the
+            # inbox) rather than committed past.
             await msg.nack()
             raise
 

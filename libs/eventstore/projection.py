@@ -14,7 +14,7 @@ from typing import Protocol
 import asyncpg
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from eventstore.consumer import Delivered, IdempotentConsumer, PoisonMessage, ReceivedEvent, decode
+from eventstore.consumer import Delivered, IdempotentConsumer, Pending, PoisonMessage, ReceivedEvent, decode
 from eventstore.store import EventStore
 from eventstore.tailing import StoreTailer
 
@@ -151,8 +151,9 @@ async def replay_from_topics(consumer: IdempotentConsumer, projection: Projectio
         ends = await reader.end_offsets(partitions)
         remaining = {tp for tp in partitions if ends[tp] > 0}
         while remaining:
-            batches = await reader.getmany(*remaining, timeout_ms=1000)
+            batches = await reader.getmany(*remaining, timeout_ms=1000, max_records=consumer.MAX_BATCH)
             for tp, records in batches.items():
+                pending: list[Pending] = []
                 for record in records:
                     if record.offset >= ends[tp]:
                         continue
@@ -161,13 +162,15 @@ async def replay_from_topics(consumer: IdempotentConsumer, projection: Projectio
                     except PoisonMessage:
                         continue  # the live consumer dead-lettered it already
                     if consumer.types is None or envelope.type in consumer.types:
-                        received = ReceivedEvent(envelope, event, record.topic, record.partition, record.offset)
-                        try:
-                            applied += await consumer.apply(received)
-                        except Exception as err:  # what the live consumer would dead-letter after its retries
-                            await consumer.dead_letter(record, err)
-                            report.dead_lettered.append(DeadLettered(
-                                str(envelope.event_id), envelope.type, record.topic, f"{type(err).__name__}: {err}"))
+                        pending.append((record, ReceivedEvent(envelope, event, record.topic, record.partition,
+                                                              record.offset)))
+                handled = consumer.handled
+                # What the live consumer would dead-letter after its retries, it dead-letters at once.
+                for record, received, err in await consumer.apply_pending(pending, attempts=1):
+                    await consumer.dead_letter(record, err)
+                    report.dead_lettered.append(DeadLettered(str(received.envelope.event_id), received.envelope.type,
+                                                             record.topic, f"{type(err).__name__}: {err}"))
+                applied += consumer.handled - handled
             for tp in list(remaining):
                 if await reader.position(tp) >= ends[tp]:
                     remaining.discard(tp)

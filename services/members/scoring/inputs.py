@@ -69,11 +69,11 @@ class ScoringInputs:
         ids = sorted(set(member_ids))
         if not ids:
             return
-        # The own-store projection queues members event by event, in the order of its batch; the consumer
-        # queues all of one foreign event's members at once. Row locks taken in those different orders
-        # deadlocked, so a committee's queue writers take turns, until their transaction ends.
-        await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))",
-                           f"{self.s}:score_queue:{committee_id}")
+        # The own-store projection and the duty-facts consumer each queue members event by event, in the
+        # order of their batches, which span committees. Row locks taken in those different orders
+        # deadlocked (as would one lock per committee), so the queue's writers take turns, until their
+        # transaction ends.
+        await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", f"{self.s}:score_queue")
         # A pending re-scoring keeps its reason when a fact arrives for the same member-year.
         await conn.execute(
             f"INSERT INTO {self.s}.score_queue (committee_id, year, member_id, reason) "

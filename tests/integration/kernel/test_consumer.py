@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from collections.abc import AsyncIterator, Awaitable
@@ -180,3 +181,29 @@ async def test_offsets_are_committed_soon_after_the_last_message_even_while_runn
 
 async def _equals(pending: Awaitable[int], expected: int) -> bool:
     return await pending == expected
+
+
+async def test_a_backlog_is_applied_in_batches_in_order_and_one_bad_message_fails_alone(
+        pg_pool: asyncpg.Pool, fresh_schema: str, kafka_bootstrap: KafkaAccess, topic_prefix: str,
+        producer: AIOKafkaProducer, wait_until: WaitUntil) -> None:
+    topic = f"{topic_prefix}samples.events"
+    table = f"{fresh_schema}.applied"
+    await install(pg_pool, fresh_schema)
+    await pg_pool.execute(f"CREATE TABLE {table} (n int, event_id uuid, tx bigint DEFAULT txid_current())")
+    count = 2 * IdempotentConsumer.MAX_BATCH + 50
+    sent = [await producer.send(topic, envelope(n), key=b"k") for n in range(count)]  # one partition: one order
+    await asyncio.gather(*sent)
+    consumer = consumer_for(pg_pool, fresh_schema, table, topic, kafka_bootstrap, fail_on={count // 2})
+    async with TopicReader(kafka_bootstrap, f"{topic}.dlq") as dlq:
+        await consumer.start()
+        try:
+            await wait_until(lambda: consumer.handled == count - 1, message="every good message of the backlog")
+            [record] = await dlq.until(lambda rs: len(rs) >= 1)
+        finally:
+            await consumer.stop()
+    assert f"handler cannot take n={count // 2}" in dlq.headers(record)["dlq_error"]
+    rows = await pg_pool.fetch(f"SELECT n, tx FROM {table} ORDER BY tx, n")
+    assert [r["n"] for r in rows] == [n for n in range(count) if n != count // 2], "each good message once, in order"
+    transactions = len({r["tx"] for r in rows})
+    assert transactions < count // 10, f"{transactions} transactions for {count} messages: not batched"
+    assert await pg_pool.fetchval(f"SELECT count(*) FROM {fresh_schema}.inbox") == count - 1
