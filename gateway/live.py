@@ -20,6 +20,8 @@ from uuid import UUID
 
 import asyncpg
 
+from gateway.applied_waiters import AppliedWaiters
+
 log = logging.getLogger("gateway.live")
 
 
@@ -86,21 +88,6 @@ class LiveHub:
             self._subscribers.pop(key, None)
 
 
-class Pulse:
-    """Wakes everyone waiting for 'something was applied' (read-your-writes waits on it between checks)."""
-
-    def __init__(self) -> None:
-        self._event = asyncio.Event()
-
-    def fire(self) -> None:
-        self._event.set()
-        self._event = asyncio.Event()
-
-    async def wait(self, timeout: float) -> None:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._event.wait(), timeout)
-
-
 # NOTIFY payloads must stay under 8000 bytes; an event whose payload is larger is announced without `data`.
 MAX_PAYLOAD = 7500
 
@@ -133,11 +120,11 @@ class LiveListener:
     """LISTENs on the views' channel with a connection of its own and feeds the hub (and wakes
     read-your-writes waiters) for every event any replica applied. Reconnects if the connection drops."""
 
-    def __init__(self, dsn: str, schema: str, hub: LiveHub, pulse: Pulse) -> None:
+    def __init__(self, dsn: str, schema: str, hub: LiveHub, waiters: AppliedWaiters) -> None:
         self.dsn = dsn
         self.channel = channel_for(schema)
         self.hub = hub
-        self.pulse = pulse
+        self.waiters = waiters
         self.received = 0
         self._conn: asyncpg.Connection | None = None
         self._stopping = False
@@ -160,7 +147,7 @@ class LiveListener:
             log.warning("unreadable live notification: %s", err)
             return
         self.received += 1
-        self.pulse.fire()
+        self.waiters.announced((event.event_id,))
         self.hub.publish(event)
 
     def _on_lost(self, conn: object) -> None:

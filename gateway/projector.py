@@ -7,7 +7,6 @@ announced on the views' NOTIFY channel, from which every replica's live listener
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Sequence
 from typing import cast
@@ -18,9 +17,10 @@ import asyncpg
 from eventstore.consumer import IdempotentConsumer, ReceivedEvent
 from eventstore.install import install
 from eventstore.projection import Projection, ReplayReport, replay_from_topics
+from gateway.applied_waiters import AppliedWaiters
 from gateway.audience import audience_of
 from gateway.config import GatewayConfig
-from gateway.live import LiveEvent, LiveHub, LiveListener, Pulse, channel_for, encode
+from gateway.live import LiveEvent, LiveHub, LiveListener, channel_for, encode
 from gateway.views import View, all_views, view_named
 from gateway.views.base import Fact
 
@@ -35,10 +35,10 @@ class ViewsConsumer(IdempotentConsumer):
     """An IdempotentConsumer whose one message applies to several views, each with its own inbox rows."""
 
     def __init__(self, pool: asyncpg.Pool, config: GatewayConfig, views: Sequence[View], hub: LiveHub,
-                 pulse: Pulse) -> None:
+                 waiters: AppliedWaiters) -> None:
         self.views = list(views)
         self.hub = hub
-        self.pulse = pulse
+        self.waiters = waiters
         self._view_schema = config.schema
         self.channel = channel_for(config.schema)
         self._names = [inbox_name(v) for v in self.views]
@@ -61,7 +61,7 @@ class ViewsConsumer(IdempotentConsumer):
                          audience)
 
     async def committed(self, outcomes: Sequence[tuple[ReceivedEvent, LiveEvent]]) -> None:
-        self.pulse.fire()
+        self.waiters.announced(live.event_id for _, live in outcomes)  # this replica's own, before the NOTIFY
         # After the commit, not inside it: a NOTIFY in the transaction would serialize commits on PostgreSQL's
         # notification queue. One statement per batch. A crash between the two loses live messages, never a
         # view row.
@@ -77,10 +77,10 @@ class Projector:
         self.pool = pool
         self.config = config
         self.hub = hub or LiveHub()
-        self.pulse = Pulse()
         self.views = all_views(config.schema)
-        self.consumer = ViewsConsumer(pool, config, self.views, self.hub, self.pulse)
-        self.listener = LiveListener(config.dsn, config.schema, self.hub, self.pulse)
+        self.waiters = AppliedWaiters(self.applied_of)
+        self.consumer = ViewsConsumer(pool, config, self.views, self.hub, self.waiters)
+        self.listener = LiveListener(config.dsn, config.schema, self.hub, self.waiters)
         self._consuming = False
 
     async def setup(self) -> None:
@@ -100,31 +100,28 @@ class Projector:
             await self.consumer.stop()
             self._consuming = False
         await self.listener.stop()
+        await self.waiters.stop()
 
     async def applied(self, event_ids: Sequence[UUID | str]) -> bool:
         """True when every view has applied every one of these events (across gateway replicas: the
         inboxes are shared, so this holds whichever replica's consumer owns the partitions)."""
+        ids = {UUID(str(i)) for i in event_ids}
+        return await self.applied_of(sorted(ids)) == ids
+
+    async def applied_of(self, event_ids: Sequence[UUID]) -> set[UUID]:
+        """Those of these events every view has applied."""
         if not event_ids:
-            return True
+            return set()
         names = [inbox_name(v) for v in self.views]
-        ids = [UUID(str(i)) for i in event_ids]
-        count = await self.pool.fetchval(
-            f"SELECT count(*) FROM {self.config.schema}.inbox WHERE consumer = ANY($1::text[]) "
-            "AND event_id = ANY($2::uuid[])", names, ids)
-        return int(count) >= len(names) * len(set(ids))
+        rows = await self.pool.fetch(
+            f"SELECT event_id FROM {self.config.schema}.inbox WHERE consumer = ANY($1::text[]) "
+            "AND event_id = ANY($2::uuid[]) GROUP BY event_id HAVING count(*) >= $3", names, list(event_ids),
+            len(names))
+        return {r["event_id"] for r in rows}
 
     async def wait_applied(self, event_ids: Sequence[UUID | str], timeout: float) -> bool:
         """Wait, at most `timeout` seconds, until the views have applied these events."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while True:
-            if await self.applied(event_ids):
-                return True
-            left = deadline - loop.time()
-            if left <= 0:
-                return False
-            # Woken at once when this replica applies something; the short bound covers other replicas.
-            await self.pulse.wait(min(left, 0.05))
+        return await self.waiters.wait(event_ids, timeout)
 
 
 async def setup_views(pool: asyncpg.Pool, schema: str, views: Sequence[View]) -> None:

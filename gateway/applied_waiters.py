@@ -1,0 +1,88 @@
+"""Read-your-writes: a mutation waits here until every view has applied the events its command wrote.
+
+The views announce each applied batch on their NOTIFY channel, whichever replica applied it; an announced
+event is in every view (the views it was new to applied it in that batch, the others had it already), so an
+announcement settles its waiters at once, with no query. Announcements can be lost (a crash between a
+batch's commit and its NOTIFY, a listener reconnecting), so while anyone waits, one query every
+`sweep_seconds` asks the inboxes about every id still awaited, for all waiters together."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from uuid import UUID
+
+log = logging.getLogger("gateway.applied_waiters")
+
+# Given ids, returns those every view has applied.
+AppliedCheck = Callable[[Sequence[UUID]], Awaitable[set[UUID]]]
+
+
+class _Waiter:
+    def __init__(self, ids: set[UUID]) -> None:
+        self.left = ids
+        self.done = asyncio.Event()
+
+    def settle(self, event_id: UUID) -> None:
+        self.left.discard(event_id)
+        if not self.left:
+            self.done.set()
+
+
+class AppliedWaiters:
+    def __init__(self, check: AppliedCheck, sweep_seconds: float = 0.25) -> None:
+        self.check = check
+        self.sweep_seconds = sweep_seconds
+        self._by_id: dict[UUID, set[_Waiter]] = {}
+        self._sweeper: asyncio.Task[None] | None = None
+
+    def announced(self, event_ids: Iterable[UUID]) -> None:
+        """These events are in every view."""
+        for event_id in event_ids:
+            for waiter in self._by_id.pop(event_id, ()):
+                waiter.settle(event_id)
+
+    async def wait(self, event_ids: Sequence[UUID | str], timeout: float) -> bool:
+        """True when every view has applied these events within `timeout` seconds."""
+        ids = {UUID(str(i)) for i in event_ids}
+        if not ids:
+            return True
+        waiter = _Waiter(set(ids))
+        for event_id in ids:  # registered before the first look, so an announcement in between is not missed
+            self._by_id.setdefault(event_id, set()).add(waiter)
+        try:
+            self.announced(await self.check(sorted(ids)))
+            if not waiter.done.is_set():
+                self._sweep_while_waited()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(waiter.done.wait(), timeout)
+            return waiter.done.is_set()
+        finally:
+            for event_id in waiter.left:
+                waiting = self._by_id.get(event_id)
+                if waiting is not None:
+                    waiting.discard(waiter)
+                    if not waiting:
+                        del self._by_id[event_id]
+
+    def _sweep_while_waited(self) -> None:
+        if self._sweeper is None or self._sweeper.done():
+            self._sweeper = asyncio.get_running_loop().create_task(self._sweep())
+
+    async def _sweep(self) -> None:
+        while self._by_id:
+            await asyncio.sleep(self.sweep_seconds)  # the fallback's period, not a wait for our own write
+            if not self._by_id:
+                return
+            try:
+                self.announced(await self.check(list(self._by_id)))
+            except Exception as err:  # the waiters time out on their own; the next sweep tries again
+                log.warning("read-your-writes sweep failed: %s", err)
+
+    async def stop(self) -> None:
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._sweeper
