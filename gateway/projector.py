@@ -21,7 +21,7 @@ from gateway.applied_waiters import AppliedWaiters
 from gateway.audience import audience_of
 from gateway.config import GatewayConfig
 from gateway.live import LiveEvent, LiveHub, LiveListener, channel_for, encode
-from gateway.views import View, all_views, view_named
+from gateway.views import VIEW_CLASSES, View, all_views, view_named
 from gateway.views.base import Fact
 
 log = logging.getLogger("gateway.projector")
@@ -31,31 +31,48 @@ def inbox_name(view: View | str) -> str:
     return f"gateway.{view if isinstance(view, str) else view.name}"
 
 
-class ViewsConsumer(IdempotentConsumer):
-    """An IdempotentConsumer whose one message applies to several views, each with its own inbox rows."""
+class ViewsApplier(IdempotentConsumer):
+    """An IdempotentConsumer whose one message applies to several views, each with its own inbox rows: the
+    live projector, and a replay of several views in one pass over the topics."""
 
-    def __init__(self, pool: asyncpg.Pool, config: GatewayConfig, views: Sequence[View], hub: LiveHub,
-                 waiters: AppliedWaiters) -> None:
+    def __init__(self, pool: asyncpg.Pool, config: GatewayConfig, views: Sequence[View], name: str,
+                 group_id: str | None = None) -> None:
         self.views = list(views)
-        self.hub = hub
-        self.waiters = waiters
-        self._view_schema = config.schema
-        self.channel = channel_for(config.schema)
         self._names = [inbox_name(v) for v in self.views]
-        super().__init__("gateway", pool, config.schema, self._unused, topics=config.topics,
-                         bootstrap=config.kafka_bootstrap, group_id=f"{config.topic_prefix}{config.consumer_group}")
+        super().__init__(name, pool, config.schema, self._unused, topics=config.topics,
+                         bootstrap=config.kafka_bootstrap, group_id=group_id)
 
     async def _unused(self, conn: asyncpg.Connection, received: ReceivedEvent) -> None:
-        raise AssertionError("ViewsConsumer applies through its views")
+        raise AssertionError("a ViewsApplier applies through its views")
 
     def inbox_names(self) -> Sequence[str]:
         return self._names
 
-    async def handle(self, conn: asyncpg.Connection, received: ReceivedEvent, fresh: frozenset[str]) -> LiveEvent:
+    async def handle(self, conn: asyncpg.Connection, received: ReceivedEvent, fresh: frozenset[str]) -> object:
+        return await self.apply_views(conn, received, fresh)
+
+    async def apply_views(self, conn: asyncpg.Connection, received: ReceivedEvent, fresh: frozenset[str]) -> Fact:
         fact = Fact.of(received)
         for view in self.views:
             if inbox_name(view) in fresh:
                 await view.apply_fact(conn, fact)
+        return fact
+
+
+class ViewsConsumer(ViewsApplier):
+    """The live projector: every view, and after each batch its events announced to live subscribers and to
+    read-your-writes waiters."""
+
+    def __init__(self, pool: asyncpg.Pool, config: GatewayConfig, views: Sequence[View], hub: LiveHub,
+                 waiters: AppliedWaiters) -> None:
+        self.hub = hub
+        self.waiters = waiters
+        self._view_schema = config.schema
+        self.channel = channel_for(config.schema)
+        super().__init__(pool, config, views, "gateway", group_id=f"{config.topic_prefix}{config.consumer_group}")
+
+    async def handle(self, conn: asyncpg.Connection, received: ReceivedEvent, fresh: frozenset[str]) -> LiveEvent:
+        fact = await self.apply_views(conn, received, fresh)
         audience = await audience_of(conn, self._view_schema, fact)
         return LiveEvent(fact.committee_id, fact.event_id, fact.type, fact.stream_id, fact.occurred_at, fact.data,
                          audience)
@@ -132,11 +149,42 @@ async def setup_views(pool: asyncpg.Pool, schema: str, views: Sequence[View]) ->
             await view.setup(conn)
 
 
+class _ViewsProjection:
+    """Several views as one projection, for `replay_from_topics`."""
+
+    def __init__(self, views: Sequence[View]) -> None:
+        self.views = list(views)
+        self.name = "+".join(v.name for v in views)
+
+    async def setup(self, conn: asyncpg.Connection) -> None:
+        for view in self.views:
+            await view.setup(conn)
+
+    async def reset(self, conn: asyncpg.Connection) -> None:
+        for view in self.views:
+            await view.reset(conn)
+
+
+def _replay_name(views: Sequence[View]) -> str:
+    """The replay's name, as dead-lettered messages carry it: `gateway.<view>`, or `gateway.all`."""
+    if len(views) == 1:
+        return inbox_name(views[0])
+    if {v.name for v in views} == {c.name for c in VIEW_CLASSES}:
+        return "gateway.all"
+    return inbox_name("+".join(v.name for v in views))
+
+
+async def replay_views(pool: asyncpg.Pool, config: GatewayConfig, names: Sequence[str],
+                       report: ReplayReport | None = None) -> int:
+    """Rebuild the named views in one pass from the first offset of every internal topic, every view applying
+    each batch in one transaction; returns how many events were applied (an event a view cannot apply goes to
+    the dead-letter topic and into `report`)."""
+    views = [view_named(name, config.schema) for name in names]
+    await setup_views(pool, config.schema, views)
+    applier = ViewsApplier(pool, config, views, _replay_name(views))
+    return await replay_from_topics(applier, cast(Projection, _ViewsProjection(views)), report=report)
+
+
 async def replay_view(pool: asyncpg.Pool, config: GatewayConfig, name: str, report: ReplayReport | None = None) -> int:
-    """Rebuild one view from the first offset of every internal topic; returns how many events it applied (an
-    event it cannot apply goes to the dead-letter topic and into `report`)."""
-    view = view_named(name, config.schema)
-    await setup_views(pool, config.schema, [view])
-    consumer = IdempotentConsumer(inbox_name(view), pool, config.schema, view.apply, topics=config.topics,
-                                  bootstrap=config.kafka_bootstrap)
-    return await replay_from_topics(consumer, cast(Projection, view), report=report)
+    """Rebuild one view (see `replay_views`)."""
+    return await replay_views(pool, config, [name], report)

@@ -1,7 +1,7 @@
 """The gateway's views as replayable projections (`yizheng replay gateway.<view>`, or just `<view>`).
 
 The oversight figures read the proposals, visits, directory and scorecard views; `gateway.all` rebuilds
-every view."""
+every view, in one pass over the topics."""
 
 from __future__ import annotations
 
@@ -19,14 +19,13 @@ def _config(options: ReplayOptions) -> GatewayConfig:
 async def replay(options: ReplayOptions, names: list[str]) -> ReplayReport:
     """Rebuild the named views; an event a view cannot apply is dead-lettered and reported, not fatal."""
     from eventstore.db import create_pool
-    from gateway.projector import replay_view
+    from gateway.projector import replay_views
 
     config = _config(options)
     pool = await create_pool(config.dsn, max_size=4)
     try:
         report = ReplayReport()
-        for name in names:
-            await replay_view(pool, config, name, report)
+        await replay_views(pool, config, names, report)
         return report
     finally:
         await pool.close()

@@ -137,7 +137,8 @@ async def replay_from_topics(consumer: IdempotentConsumer, projection: Projectio
     async with consumer.pool.acquire() as conn, conn.transaction():
         await projection.setup(conn)
         await projection.reset(conn)
-        await conn.execute(f"DELETE FROM {consumer.schema}.inbox WHERE consumer = $1", consumer.name)
+        await conn.execute(f"DELETE FROM {consumer.schema}.inbox WHERE consumer = ANY($1::text[])",
+                           list(consumer.inbox_names()))
     reader = AIOKafkaConsumer(**consumer.bootstrap.client_kwargs(), enable_auto_commit=False)
     await reader.start()
     applied = 0

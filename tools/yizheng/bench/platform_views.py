@@ -1,8 +1,8 @@
 """`projector_vs_batched` and the view lag.
 
 Rebuild: every gateway view replayed from the first offset of the platform's topics into a fresh schema, as
-`yizheng replay gateway.all` does (`gateway.projector.replay_view`, one view after another, each its own
-`IdempotentConsumer`), timed from the first view's setup to the last view's end.
+`yizheng replay gateway.all` does (`gateway.projector.replay_views`: one pass over the topics, every view
+applying each batch of events in one transaction), timed from the views' setup to the end of the pass.
 
 Baseline: the rows that rebuild wrote, per view table (the kernel's own tables — inbox, checkpoints, … — left
 out), read back once, then written by a hand-written loop into empty copies of the tables (LIKE … INCLUDING
@@ -25,7 +25,7 @@ import asyncpg
 from eventstore.install import install
 from eventstore.kafka_access import KafkaAccess
 from gateway.config import GatewayConfig
-from gateway.projector import replay_view
+from gateway.projector import replay_views
 from gateway.views import VIEW_CLASSES
 
 BATCH = 5_000
@@ -57,9 +57,7 @@ async def rebuild(pool: asyncpg.Pool, database_url: str, bootstrap: KafkaAccess,
                   schema: str, kernel: set[str]) -> Rebuild:
     config = GatewayConfig(dsn=database_url, kafka_bootstrap=bootstrap, schema=schema, topic_prefix=prefix)
     started = time.perf_counter()
-    applied = 0
-    for view in VIEW_CLASSES:
-        applied += await replay_view(pool, config, view.name)
+    applied = await replay_views(pool, config, [view.name for view in VIEW_CLASSES])
     seconds = time.perf_counter() - started
     tables = await view_tables(pool, schema, kernel)
     rows = 0
