@@ -8,7 +8,6 @@ import os
 import sys
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
 
 import asyncpg
 
@@ -36,16 +35,15 @@ def view_inboxes() -> list[str]:
     return [inbox_name(v) for v in all_views(LIVE)]
 
 
-async def store_events(pool: asyncpg.Pool, settled_at: datetime) -> list[StoreEvent]:
-    """Every store's events; `settled` those recorded before `settled_at` (when the views were seen caught up:
-    a worker may write after it, while the platform stops)."""
+async def store_events(pool: asyncpg.Pool, settled: set[str]) -> list[StoreEvent]:
+    """Every store's events; `settled` those the views were seen to hold (a worker may write after that, while
+    the platform stops)."""
     out = []
     for service in platform.SERVICES:
         rows = await pool.fetch(
             f"SELECT event_id::text AS id, metadata->>'correlation_id' AS c, tx_id::text::bigint AS tx, "
-            f"(metadata->>'causation_id') IS NOT NULL AS caused, recorded_at <= $1 AS settled "
-            f"FROM {service}.events", settled_at)
-        out += [StoreEvent(service, r["id"], r["c"] or "", r["tx"], r["caused"], r["settled"]) for r in rows]
+            f"(metadata->>'causation_id') IS NOT NULL AS caused FROM {service}.events")
+        out += [StoreEvent(service, r["id"], r["c"] or "", r["tx"], r["caused"], r["id"] in settled) for r in rows]
     return out
 
 
@@ -54,16 +52,22 @@ async def inbox_rows(pool: asyncpg.Pool) -> list[tuple[str, str]]:
     return [(r["consumer"], r["id"]) for r in rows]
 
 
-async def unapplied(pool: asyncpg.Pool) -> int:
-    """(view, event) pairs of the viewed stores' events the gateway's views have not applied yet."""
+async def caught_up(pool: asyncpg.Pool) -> tuple[int, set[str]]:
+    """(view, event) pairs of the viewed stores' events the gateway's views have not applied yet, and the ids
+    of those stores' events, both read in one snapshot: when the first is 0, the views hold every one of them
+    (an event's recorded_at is its transaction's start, so a time cannot say which were in)."""
     names = view_inboxes()
     total = 0
-    for service in viewed_services():
-        total += await pool.fetchval(
-            f"SELECT count(*) FROM {service}.events e CROSS JOIN unnest($1::text[]) AS v(name) "
-            f"WHERE NOT EXISTS (SELECT 1 FROM {LIVE}.inbox i WHERE i.consumer = v.name AND i.event_id = e.event_id)",
-            names)
-    return int(total)
+    ids: set[str] = set()
+    async with pool.acquire() as conn, conn.transaction(isolation="repeatable_read", readonly=True):
+        for service in viewed_services():
+            total += await conn.fetchval(
+                f"SELECT count(*) FROM {service}.events e CROSS JOIN unnest($1::text[]) AS v(name) "
+                f"WHERE NOT EXISTS (SELECT 1 FROM {LIVE}.inbox i WHERE i.consumer = v.name "
+                "AND i.event_id = e.event_id)", names)
+            if not total:
+                ids.update(r["id"] for r in await conn.fetch(f"SELECT event_id::text AS id FROM {service}.events"))
+    return int(total), ids
 
 
 class AllViews:

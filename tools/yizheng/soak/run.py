@@ -51,17 +51,18 @@ class LoggingSupervisor(Supervisor):
             self.tell(line)
 
 
-async def _wait_caught_up(pool: asyncpg.Pool, timeout: float, say: Say) -> int:
-    """Until every event of every store is in every view (the relays published it, the projector applied it)."""
+async def _wait_caught_up(pool: asyncpg.Pool, timeout: float, say: Say) -> set[str]:
+    """Until every event of every viewed store is in every view (the relays published it, the projector applied
+    it); returns the ids of the events the views were then seen to hold."""
     deadline = time.monotonic() + timeout
-    left = await checks.unapplied(pool)
+    left, settled = await checks.caught_up(pool)
     while left:
         if time.monotonic() > deadline:
             say(f"the views did not catch up within {timeout:.0f} s: {left} (view, event) pairs missing")
-            return left
+            return settled
         await asyncio.sleep(1.0)  # re-checking a condition, bounded by the deadline
-        left = await checks.unapplied(pool)
-    return 0
+        left, settled = await checks.caught_up(pool)
+    return settled
 
 
 async def soak(options: SoakOptions, say: Say) -> SoakReport:
@@ -114,14 +115,13 @@ async def soak(options: SoakOptions, say: Say) -> SoakReport:
         say("waiting for the views to catch up")
         pool = await asyncpg.create_pool(endpoints.database_url, min_size=1, max_size=4)
         try:
-            await _wait_caught_up(pool, options.catch_up_seconds, say)
-            settled_at = await pool.fetchval("SELECT clock_timestamp()")
+            settled = await _wait_caught_up(pool, options.catch_up_seconds, say)
             keeper_stop.set()
             await keeper
             process_restarts = supervisor.restarts
             await supervisor.stop()
             supervisor = None
-            result = tally(loader.records, await checks.store_events(pool, settled_at), await checks.inbox_rows(pool),
+            result = tally(loader.records, await checks.store_events(pool, settled), await checks.inbox_rows(pool),
                            checks.view_inboxes(), checks.viewed_services())
             say("rebuilding every view from the topics into a scratch schema")
             comparison = await checks.rebuild_and_compare(pool, endpoints.kafka_bootstrap)
