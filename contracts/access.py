@@ -39,6 +39,23 @@ ALLOWED: dict[str, frozenset[Role]] = {
     # Unit staff see the topics that concern their unit (`gateway.read.supervision`, `gateway.read.research`).
     "supervisionTopics": STAFF | {Role.member, Role.unit_staff},
     "researchTopics": STAFF | {Role.member, Role.unit_staff},
+    # Lookups (`gateway.read.lookups`). The registry's units and organizations, the solicitations with their
+    # reference topics and the rulebooks are public facts: every signed-in role.
+    "units": EVERYONE,
+    "organizations": EVERYONE,
+    "solicitations": EVERYONE,
+    "rulebooks": EVERYONE,
+    # Recommendation reports (建议案) go to the county party committee and government: the office and leadership.
+    "recommendationReports": STAFF,
+    # Look-backs: staff all; a unit those at its own commitments, a member those at their proposals' commitments.
+    "lookbacks": STAFF | {Role.member, Role.unit_staff},
+    # Liaison contacts are citizens the office keeps (withheld from the public topic); a member sees only their
+    # own enterprise.
+    "liaisonContacts": STAFF | MEMBER,
+    # Trainings, charity and awards: staff all; a member those naming them, and of those only themself.
+    "trainings": STAFF | MEMBER,
+    "charityRecords": STAFF | MEMBER,
+    "awards": STAFF | MEMBER,
     # Served by the members service only: the visit plan's coverage is derived from every member's visits.
     "visitPlanProgress": STAFF,
     # Personal contact data: office staff and admin, or the member themself (not leadership, not services).

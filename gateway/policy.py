@@ -16,8 +16,13 @@ committee; the rules here decide which roles may ask at all and how a list is na
 | trackedItems             | no               | sent to their unit | yes                      | no             |
 | supervisionTopics        | yes              | supervising their unit | yes                  | no             |
 | researchTopics           | yes              | a recommendation sent to their unit | yes     | no             |
+| units, organizations, solicitations, rulebooks | yes | yes          | yes                       | yes            |
+| recommendationReports    | no               | no                | yes                       | no             |
+| lookbacks                | at own proposals | at their unit's commitments | yes             | no             |
+| liaisonContacts          | own enterprise   | no                | yes                       | no             |
+| trainings, charityRecords, awards | naming them (only them named) | no | yes            | no             |
 
-(Surveys: the detail and the definitions are in `gateway/read/surveys.py`.)
+(Surveys: the detail and the definitions are in `gateway/read/surveys.py`; the lookups: `gateway/read/lookups.py`.)
 
 Sealed values (`contracts.sealed`): a proposer's rating, attitude, contact and comment reach a unit, another
 proposer or a service account only once every proposer has rated the reply — in a query (`sees_evaluation`)

@@ -51,7 +51,7 @@ async def proposals(db: Db, viewer: Viewer, flt: ProposalFilter, first: int | No
               "AND h.proposal_id = p.proposal_id AND h.active AND h.role <> 'co' "
               "AND (h.replied_round IS NULL OR h.replied_round < h.round) AND h.deadline < ?)", flt.overdue_as_of)
     if flt.search:
-        w.add("p.title ILIKE ?", f"%{_like(flt.search)}%")
+        w.add("p.title ILIKE ?", f"%{like_escaped(flt.search)}%")
     return await paginate(db, "SELECT p.* FROM {s}.proposals p", w, PROPOSAL_SORT,
                           ("year", "sequence", "proposal_id"), first, after)
 
@@ -198,10 +198,10 @@ async def members(db: Db, viewer: Viewer, flt: MemberFilter, first: int | None, 
     if flt.chair_members_only:
         w.add("m.chair_role IS NOT NULL")
     if flt.search:
-        w.add("m.name ILIKE ?", f"%{_like(flt.search)}%")
+        w.add("m.name ILIKE ?", f"%{like_escaped(flt.search)}%")
     return await paginate(db, "SELECT m.* FROM {s}.members m", w, MEMBER_SORT, ("family_name", "name", "member_id"),
                           first, after)
 
 
-def _like(text: str) -> str:
+def like_escaped(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

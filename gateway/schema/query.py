@@ -22,6 +22,7 @@ from gateway.schema import notifications as nt
 from gateway.schema import questionnaires as qn
 from gateway.schema.appraisal import Appraisal
 from gateway.schema.connection import Connection, connection
+from gateway.schema.lookups import LookupQuery
 from gateway.schema.oversight import Oversight
 from gateway.schema.scalars import JSON
 from gateway.schema.scorecard import Scorecard
@@ -126,7 +127,7 @@ After = Annotated[str | None, strawberry.argument(description="the endCursor of 
 
 
 @strawberry.type
-class Query:
+class Query(LookupQuery):  # the lookups' fields: gateway/schema/lookups.py
     @strawberry.field(description="The caller.")
     def me(self, info: strawberry.Info) -> Me:
         v = policy.require(ctx(info).viewer, "me")

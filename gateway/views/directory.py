@@ -1,4 +1,6 @@
-"""The registry as the internal topics carry it: members (no contact data), organizations, units and their staff."""
+"""The registry as the internal topics carry it: members (no contact data), organizations, units and their staff,
+and the liaison contacts the office keeps (在外乡贤, 非公经济人士 …; withheld from the public topic) with their
+visits."""
 
 from __future__ import annotations
 
@@ -13,8 +15,9 @@ _MEMBER_FIELDS = ("name", "family_name", "sector", "township_id", "special_commi
 
 class DirectoryView(View):
     name = "directory"
-    description = "members, organizations, handling units and their staff"
-    tables = ("members", "organizations", "organization_members", "units", "unit_staff")
+    description = "members, organizations, handling units and their staff, liaison contacts and their visits"
+    tables = ("members", "organizations", "organization_members", "units", "unit_staff", "liaison_contacts",
+              "liaison_visits")
     DDL = """
     CREATE TABLE IF NOT EXISTS {s}.members (
         committee_id text NOT NULL, member_id text NOT NULL, name text NOT NULL, family_name text,
@@ -37,6 +40,16 @@ class DirectoryView(View):
         committee_id text NOT NULL, staff_id text NOT NULL, unit_id text NOT NULL, name text NOT NULL,
         title text, is_liaison boolean NOT NULL DEFAULT false,
         PRIMARY KEY (committee_id, staff_id));
+    CREATE TABLE IF NOT EXISTS {s}.liaison_contacts (
+        committee_id text NOT NULL, contact_id text NOT NULL, kind text NOT NULL, name text NOT NULL,
+        township_id text, sector text, member_id text, based_in text,
+        PRIMARY KEY (committee_id, contact_id));
+    -- A visit names a contact, a member's enterprise (by the member), or both.
+    CREATE TABLE IF NOT EXISTS {s}.liaison_visits (
+        committee_id text NOT NULL, liaison_visit_id text NOT NULL, contact_id text, visited_member_id text,
+        visitor_member_ids text[] NOT NULL DEFAULT '{}', visited_on date NOT NULL, purpose text NOT NULL DEFAULT '',
+        PRIMARY KEY (committee_id, liaison_visit_id));
+    CREATE INDEX IF NOT EXISTS liaison_visits_by_contact ON {s}.liaison_visits (committee_id, contact_id);
     """
 
     @on("member-registered")
@@ -106,3 +119,26 @@ class DirectoryView(View):
             "unit_id = excluded.unit_id, name = excluded.name, title = excluded.title, "
             "is_liaison = excluded.is_liaison",
             f.committee_id, d["staff_id"], d["unit_id"], d["name"], d.get("title"), bool(d.get("is_liaison")))
+
+    @on("liaison-contact-added")
+    async def _liaison_contact(self, conn: asyncpg.Connection, f: Fact) -> None:
+        d = f.data
+        await conn.execute(
+            f"INSERT INTO {self.t('liaison_contacts')} (committee_id, contact_id, kind, name, township_id, sector, "
+            "member_id, based_in) VALUES ($1,$2,$3,$4,$5,$6,$7,$8) ON CONFLICT (committee_id, contact_id) DO UPDATE "
+            "SET kind = excluded.kind, name = excluded.name, township_id = excluded.township_id, "
+            "sector = excluded.sector, member_id = excluded.member_id, based_in = excluded.based_in",
+            f.committee_id, d["contact_id"], d["kind"], d["name"], d.get("township_id"), d.get("sector"),
+            d.get("member_id"), d.get("based_in"))
+
+    @on("liaison-visit-recorded")
+    async def _liaison_visit(self, conn: asyncpg.Connection, f: Fact) -> None:
+        d = f.data
+        await conn.execute(
+            f"INSERT INTO {self.t('liaison_visits')} (committee_id, liaison_visit_id, contact_id, visited_member_id, "
+            "visitor_member_ids, visited_on, purpose) VALUES ($1,$2,$3,$4,$5,$6,$7) "
+            "ON CONFLICT (committee_id, liaison_visit_id) DO UPDATE SET contact_id = excluded.contact_id, "
+            "visited_member_id = excluded.visited_member_id, visitor_member_ids = excluded.visitor_member_ids, "
+            "visited_on = excluded.visited_on, purpose = excluded.purpose",
+            f.committee_id, d["liaison_visit_id"], d.get("contact_id"), d.get("visited_member_id"),
+            f.ids("visitor_member_ids"), f.date("visited_on") or f.local_date, d.get("purpose") or "")

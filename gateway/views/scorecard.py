@@ -1,5 +1,6 @@
 """The member scorecard (委员履职档案): points items, flags, grades and the rulebook of each year, plus the
-member's activity record (attendance, proposals, reports, visits, training, charity, awards).
+member's activity record (attendance, proposals, reports, visits, training, charity, awards), and the
+trainings, charity and awards themselves as records (`duty_records`, read by the lookups).
 
 Items are `duty-points-awarded` minus `duty-points-withdrawn` (matched by `item_id`), as the members
 service defines the scored year; the gateway never scores anything itself."""
@@ -18,7 +19,7 @@ from gateway.views.base import Fact, View, on
 class ScorecardView(View):
     name = "scorecard"
     description = "member scorecards: items, flags, grades, rulebooks and the activity record"
-    tables = ("rulebooks", "score_items", "score_flags", "score_grades", "score_activity")
+    tables = ("rulebooks", "score_items", "score_flags", "score_grades", "score_activity", "duty_records")
     DDL = """
     CREATE TABLE IF NOT EXISTS {s}.rulebooks (
         committee_id text NOT NULL, year int NOT NULL, version int NOT NULL, in_force boolean NOT NULL,
@@ -49,6 +50,16 @@ class ScorecardView(View):
         detail jsonb NOT NULL DEFAULT '{}',
         PRIMARY KEY (committee_id, member_id, kind, ref_id));
     CREATE INDEX IF NOT EXISTS score_activity_by_year ON {s}.score_activity (committee_id, year, member_id);
+    -- Trainings, charity and awards as records (the lookups' rows), with everyone they name: score_activity has
+    -- a row per member only, and an award given to organizations alone names no member.
+    CREATE TABLE IF NOT EXISTS {s}.duty_records (
+        committee_id text NOT NULL, kind text NOT NULL,   -- training charity award
+        record_id text NOT NULL, year int NOT NULL, on_date date NOT NULL, title text NOT NULL,
+        subkind text,                                     -- a training's or a charity's kind, an award's level
+        member_ids text[] NOT NULL DEFAULT '{}', organization_ids text[] NOT NULL DEFAULT '{}', amount_yuan bigint,
+        PRIMARY KEY (committee_id, kind, record_id));
+    CREATE INDEX IF NOT EXISTS duty_records_by_year ON {s}.duty_records (committee_id, kind, year);
+    CREATE INDEX IF NOT EXISTS duty_records_by_member ON {s}.duty_records USING gin (member_ids);
     """
 
     # ---- rulebook, items, flags, grades -----------------------------------------------------------
@@ -228,12 +239,25 @@ class ScorecardView(View):
         await self._activity(conn, f, f.ids("visitor_member_ids"), "liaison_visit", d["liaison_visit_id"],
                              on_date.year, occurred_on=on_date, title=d.get("purpose"))
 
+    async def _record(self, conn: asyncpg.Connection, f: Fact, kind: str, record_id: str, on_date: Any,
+                      subkind: str | None, amount_yuan: int | None = None) -> None:
+        await conn.execute(
+            f"INSERT INTO {self.t('duty_records')} (committee_id, kind, record_id, year, on_date, title, subkind, "
+            "member_ids, organization_ids, amount_yuan) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) "
+            "ON CONFLICT (committee_id, kind, record_id) DO UPDATE SET year = excluded.year, "
+            "on_date = excluded.on_date, title = excluded.title, subkind = excluded.subkind, "
+            "member_ids = excluded.member_ids, organization_ids = excluded.organization_ids, "
+            "amount_yuan = excluded.amount_yuan",
+            f.committee_id, kind, record_id, on_date.year, on_date, f.data.get("title") or "", subkind,
+            list(dict.fromkeys(f.ids("member_ids"))), list(dict.fromkeys(f.ids("organization_ids"))), amount_yuan)
+
     @on("training-recorded")
     async def _training(self, conn: asyncpg.Connection, f: Fact) -> None:
         d = f.data
         on_date = f.date("held_on") or f.local_date
         await self._activity(conn, f, f.ids("member_ids"), "training", d["training_id"], on_date.year,
                              status=d.get("kind"), title=d.get("title"), occurred_on=on_date)
+        await self._record(conn, f, "training", d["training_id"], on_date, d.get("kind"))
 
     @on("charity-recorded")
     async def _charity(self, conn: asyncpg.Connection, f: Fact) -> None:
@@ -242,6 +266,7 @@ class ScorecardView(View):
         await self._activity(conn, f, f.ids("member_ids"), "charity", d["charity_id"], on_date.year,
                              status=d.get("kind"), title=d.get("title"), occurred_on=on_date,
                              detail={"amount_yuan": d.get("amount_yuan")})
+        await self._record(conn, f, "charity", d["charity_id"], on_date, d.get("kind"), d.get("amount_yuan"))
 
     @on("award-granted")
     async def _award(self, conn: asyncpg.Connection, f: Fact) -> None:
@@ -249,6 +274,7 @@ class ScorecardView(View):
         on_date = f.date("granted_on") or f.local_date
         await self._activity(conn, f, f.ids("member_ids"), "award", d["award_id"], on_date.year,
                              status=d.get("level"), title=d.get("title"), occurred_on=on_date)
+        await self._record(conn, f, "award", d["award_id"], on_date, d.get("level"))
 
     # ---- consultation, supervision, research and appraisal (surveys service) -------------------------
 
