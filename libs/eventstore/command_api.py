@@ -28,6 +28,7 @@ from contracts.bounded import IdempotencyKey
 from contracts.envelope import Role
 from eventstore.body_limit import COMMAND_BODY_LIMIT, BodyLimit
 from eventstore.command_outcome import CommandOutcome
+from eventstore.database_unavailable import unavailable_handlers
 from eventstore.errors import ConcurrencyError, DomainError
 from eventstore.in_flight import DEFAULT_MAX_IN_FLIGHT, InFlightLimit, command_overloaded
 from eventstore.store import CommandContext, EventStore
@@ -113,7 +114,8 @@ class CommandAPI:
         self._authenticate = authenticate
 
     def app(self, max_in_flight: int = DEFAULT_MAX_IN_FLIGHT) -> Starlette:
-        return Starlette(routes=self.routes(), middleware=[in_flight_limit(max_in_flight), body_limit()])
+        return Starlette(routes=self.routes(), middleware=[in_flight_limit(max_in_flight), body_limit()],
+                         exception_handlers=unavailable_handlers())
 
     def routes(self) -> list[Route]:
         """For a service that serves more than commands on one app (give that app `in_flight_limit()` and
@@ -282,7 +284,8 @@ class CommandAPI:
                     "409": {"description": "concurrent change; retry"},
                     "413": {"description": "request body over the command APIs' limit (error.code request_too_large)"},
                     "422": {"description": "refused by a rule (error.code names it)"},
-                    "503": {"description": "the process is at its in-flight limit; retry after Retry-After"},
+                    "503": {"description": "the process is at its in-flight limit, or its database cannot be reached "
+                                           "(error.code overloaded or unavailable); retry after Retry-After"},
                 },
             }}
         return {"openapi": "3.1.0", "info": {"title": f"{self.service} commands", "version": "1"},

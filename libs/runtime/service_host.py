@@ -23,6 +23,7 @@ from contracts.public import PUBLIC
 from eventstore.audit_anchor import AUDIT_TOPIC, Anchorer
 from eventstore.command_api import CommandAPI, CommandSpec, body_limit, in_flight_limit
 from eventstore.consumer import IdempotentConsumer
+from eventstore.database_unavailable import unavailable_handlers
 from eventstore.db import create_pool
 from eventstore.install import install
 from eventstore.kafka_access import KafkaAccess
@@ -95,6 +96,7 @@ class ServiceHost(Generic[P]):
         self.api = CommandAPI(definition.name, self.store, specs, authenticate=config.authenticate)
         self.app = Starlette(routes=[*self.api.routes(), *definition.routes(parts)],
                              middleware=[in_flight_limit(settings.max_in_flight()), body_limit()],
+                             exception_handlers=unavailable_handlers(),
                              lifespan=self._lifespan)
         self.relay = (Relay(self.store, config.prefixed(definition.contract.topic), config.kafka_bootstrap)
                       if config.kafka_bootstrap else None)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 
+import asyncpg
 import httpx
 import pytest_asyncio
 from pydantic import BaseModel
@@ -25,9 +26,13 @@ class Note(BaseModel):
     n: int
 
 
+APP_NAME = "command-api-test"
+
+
 @pytest_asyncio.fixture(loop_scope="session")
 async def api(database_url: str, fresh_schema: str) -> AsyncIterator[tuple[httpx.AsyncClient, EventStore]]:
-    pool = await create_pool(database_url, max_size=3)  # fewer connections than concurrent requests below
+    # fewer connections than concurrent requests below
+    pool = await create_pool(database_url, max_size=3, server_settings={"application_name": APP_NAME})
     await install(pool, fresh_schema)
     store = EventStore(pool, fresh_schema, "samples", registry=SAMPLES)
 
@@ -102,3 +107,22 @@ async def test_a_body_over_the_limit_is_refused_before_it_is_read_whole(
                                              "message": f"the request body is over {COMMAND_BODY_LIMIT:,} bytes"}
     assert await store.stream_version("s-big") == 0
     assert (await client.post("/commands/note", json={"stream": "s-small", "n": 1})).status_code == 200
+
+
+async def test_a_command_while_the_database_drops_its_connections_is_told_to_retry_and_then_acts_once(
+        api: tuple[httpx.AsyncClient, EventStore], pg_pool: asyncpg.Pool) -> None:
+    client, store = api
+    first = await client.post("/commands/note", json={"stream": "proposal-3", "n": 1})
+    assert first.status_code == 200
+    # What a PostgreSQL restart does to a pool's idle connections: the server ends them.
+    await pg_pool.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 "
+                          "AND pid <> pg_backend_pid()", APP_NAME)
+    dropped = await client.post("/commands/note", json={"stream": "proposal-3", "n": 2},
+                                headers={"Idempotency-Key": "k-drop"})
+    assert dropped.status_code == 503, dropped.text
+    assert dropped.headers["retry-after"] == "1"
+    assert dropped.json()["error"]["code"] == "unavailable"
+    retried = await client.post("/commands/note", json={"stream": "proposal-3", "n": 2},
+                                headers={"Idempotency-Key": "k-drop"})
+    assert retried.status_code == 200, retried.text
+    assert [e.event.n for e in await store.read_stream("proposal-3")] == [1, 2]  # type: ignore[attr-defined]
