@@ -73,6 +73,7 @@ class Tally:
     unapplied: int = 0  # (view, event) pairs missing from the gateway's inbox
     applied_twice: int = 0  # (view, event) pairs in the inbox more than once
     server_errors: int = 0
+    server_error_kinds: Counter[str] = field(default_factory=Counter)  # "<service> <command>: <status>"
     refusals: Counter[str] = field(default_factory=Counter)
 
     @property
@@ -102,7 +103,10 @@ def tally(records: Iterable[CommandRecord], events: Iterable[StoreEvent], inbox:
         if r.outcome == NOT_SENT:
             continue
         t.commands += 1
-        t.server_errors += sum(1 for a in r.attempts if a.server_error)
+        for a in r.attempts:
+            if a.server_error:
+                t.server_errors += 1
+                t.server_error_kinds[f"{r.service} {r.command}: {a.status}"] += 1
         if r.outcome == REFUSED:
             t.refused += 1
             t.refusals[f"{r.command}: {r.code}"] += 1

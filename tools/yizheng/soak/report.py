@@ -52,7 +52,8 @@ class SoakReport:
             f"acted once: {t.acted_once_after_crash}",
             f"server errors (5xx other than 503 with Retry-After): {self.server_errors} "
             f"(commands {t.server_errors}, gateway readers {self.reader_server_errors} of {self.reader_requests} "
-            f"requests, routes {self.route_server_errors})",
+            f"requests, routes {self.route_server_errors})"
+            + "".join(f"; {kind} ×{n}" for kind, n in t.server_error_kinds.most_common(5)),
             f"views: {self.view_rows} rows, rebuilt from {self.rebuilt_from} events; "
             f"mismatched: {self.mismatched or 0}",
             f"verify: {'passed' if self.verify_ok else 'FAILED'}; processes restarted by the supervisor: "
@@ -62,6 +63,7 @@ class SoakReport:
     def as_json(self) -> dict[str, Any]:
         tally = asdict(self.tally)
         tally["refusals"] = dict(self.tally.refusals)
+        tally["server_error_kinds"] = dict(self.tally.server_error_kinds)
         return {"line": self.line(), "ok": self.ok, "tally": tally, "lost": self.tally.lost,
                 "duplicated": self.tally.duplicated, "kills": self.kills, "restarts": self.restarts,
                 "process_restarts": self.process_restarts, "mismatched": self.mismatched,
