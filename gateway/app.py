@@ -30,6 +30,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types.unset import UNSET
 
 from eventstore.body_limit import GRAPHQL_BODY_LIMIT, BodyLimit, graphql_error
+from eventstore.database_unavailable import unavailable_handlers
 from eventstore.db import create_pool
 from eventstore.in_flight import InFlightLimit, graphql_overloaded
 from gateway.auth import from_header
@@ -37,6 +38,7 @@ from gateway.commands.catalog import CommandInfo
 from gateway.commands.forward import Forwarder
 from gateway.config import GatewayConfig
 from gateway.context import Context, Services
+from gateway.exports.route import route as export_route
 from gateway.limits import InputTooDeep, decode_json
 from gateway.live import LiveHub
 from gateway.projector import Projector
@@ -137,8 +139,10 @@ async def build_gateway(config: GatewayConfig, *, catalog: Sequence[CommandInfo]
         WebSocketRoute("/graphql", graphql),
         Route("/healthz", health, methods=["GET"]),
         Route("/readyz", ready, methods=["GET"]),
+        export_route(services),  # GET /exports/{year}/{name}.xlsx (gateway/exports)
     ], middleware=[Middleware(InFlightLimit, limit=settings.max_in_flight(), error=graphql_overloaded),
-                   Middleware(BodyLimit, limit=GRAPHQL_BODY_LIMIT, error=graphql_error)])
+                   Middleware(BodyLimit, limit=GRAPHQL_BODY_LIMIT, error=graphql_error)],
+        exception_handlers=unavailable_handlers())
     return Gateway(config, pool, projector, hub, forwarder, schema, app, run_projector)
 
 
