@@ -1,15 +1,16 @@
 """The idempotent consumer of other services' events.
 
 Messages arrive in batches (what Kafka has ready, at most MAX_BATCH; a lone message is not held back). A
-batch is applied in ONE transaction: an inbox row (consumer, event_id) per message, and the handler's writes
-for each message whose row is new; a duplicate (row already there) is skipped. When that transaction fails,
-it is rolled back and each message of the batch is applied on its own, so one bad message fails alone: it is
-retried with backoff a bounded number of times, then goes to `<topic>.dlq` with the error and its origin in
-headers, and the partition moves on. A message that cannot be parsed (unknown type or version, invalid
-payload) is not retried: it goes straight to the DLQ, naming the type and field, and nothing is written.
-Kafka offsets are committed only after the transactions: every COMMIT_EVERY messages, COMMIT_IDLE_SECONDS
-after the last one, and on stop (a commit is a broker round trip; a message delivered again after a crash
-finds its inbox row and is skipped).
+batch is applied in transactions of about MAX_BATCH_SECONDS each, sized by the recent pace; each holds an
+inbox row (consumer, event_id) per message and the handler's writes for each message whose row is new (a
+duplicate, its row already there, is skipped). When a transaction fails it is rolled back and each half is
+applied in turn, down to single messages, so one bad message fails alone: it is retried with backoff a
+bounded number of times, then goes to `<topic>.dlq` with the error and its origin in headers, and the
+partition moves on. A message that cannot be parsed (unknown type or version, invalid payload) is not
+retried: it goes straight to the DLQ, naming the type and field, and nothing is written. Kafka offsets are
+committed only after the transactions: every COMMIT_EVERY messages, COMMIT_IDLE_SECONDS after the last one,
+and on stop (a commit is a broker round trip; a message delivered again after a crash finds its inbox row
+and is skipped).
 
 Subclasses that apply one message to several inboxes (the gateway's views) override `inbox_names`, `handle`
 and `committed`."""
@@ -20,6 +21,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -100,8 +102,11 @@ async def _the_message(msg: KafkaMessage) -> KafkaMessage:
 class IdempotentConsumer:
     COMMIT_EVERY = 100
     COMMIT_IDLE_SECONDS = 0.5
-    # A batch's transaction grows with it; this bounds how long its row locks are held.
+    # At most this many messages a batch, and a transaction of about this long: store readers (relays,
+    # projections) see nothing newer than the oldest transaction in flight in the database, so a long one
+    # holds every service's publishing back. A batch is cut into transactions sized by the recent pace.
     MAX_BATCH = 200
+    MAX_BATCH_SECONDS = 0.1
     # How long Kafka may wait for a batch to fill when nothing is ready yet.
     BATCH_WAIT_MS = 10
 
@@ -136,6 +141,7 @@ class IdempotentConsumer:
         self._commit_lock = asyncio.Lock()
         self._idle_flush: asyncio.TimerHandle | None = None
         self._flushes: set[asyncio.Task[None]] = set()
+        self._seconds_per_message: float | None = None  # recent pace, for sizing a transaction
 
     async def start(self) -> None:
         await self.broker.start()
@@ -212,6 +218,12 @@ class IdempotentConsumer:
             return await self._apply_alone(pending[0], attempts)
         if not pending:
             return []
+        size = self._transaction_size()
+        if len(pending) > size:
+            failed = []
+            for start in range(0, len(pending), size):
+                failed += await self.apply_pending(pending[start:start + size], attempts)
+            return failed
         try:
             await self.apply_batch([received for _, received in pending])
             return []
@@ -220,6 +232,11 @@ class IdempotentConsumer:
         half = len(pending) // 2
         first = await self.apply_pending(pending[:half], attempts)
         return [*first, *await self.apply_pending(pending[half:], attempts)]
+
+    def _transaction_size(self) -> int:
+        if self._seconds_per_message is None:
+            return 16  # no pace yet: a modest first transaction
+        return max(1, min(self.MAX_BATCH, int(self.MAX_BATCH_SECONDS / max(self._seconds_per_message, 1e-6))))
 
     async def _apply_alone(self, pending: Pending,
                            attempts: int) -> list[tuple[ConsumerRecord[bytes, bytes], ReceivedEvent, BaseException]]:
@@ -245,6 +262,7 @@ class IdempotentConsumer:
         names = list(self.inbox_names())
         results: list[bool] = []
         outcomes: list[tuple[ReceivedEvent, Any]] = []
+        started = time.perf_counter()
         async with self.pool.acquire() as conn, conn.transaction():
             rows = await conn.fetch(
                 f"INSERT INTO {self.schema}.inbox (consumer, event_id, topic) "
@@ -260,6 +278,9 @@ class IdempotentConsumer:
                 results.append(bool(fresh))
                 if fresh:
                     outcomes.append((received, await self.handle(conn, received, fresh)))
+        pace = (time.perf_counter() - started) / len(batch)
+        self._seconds_per_message = pace if self._seconds_per_message is None else (
+            0.7 * self._seconds_per_message + 0.3 * pace)
         self.handled += len(outcomes)
         self.duplicates += len(batch) - len(outcomes)
         if outcomes:
