@@ -21,7 +21,9 @@ from contracts.proposals.enums import (
 )
 from contracts.proposals.lookback import (
     LookbackConcluded,
+    LookbackIntervalSet,
     LookbackOpened,
+    LookbackScheduled,
     RecommendationFollowupReopened,
     RecommendationReportRecorded,
 )
@@ -73,7 +75,8 @@ __all__ = [
     "CosignerDeclined", "CosignerLapsed", "DeadlineRule", "EvaluationsCompleted", "HandlingContactRecorded",
     "HandlingDeadlineRecomputed", "HandlingOverdue", "HandlingReopened", "HolidayScheduleRecorded",
     "KeyProposalDesignated", "KeyProposalProgressReported", "LabeledEnum", "LookbackConcluded",
-    "LookbackOpened", "LookbackOutcome", "LookbackSubject", "NotAcceptedConversion", "OpinionReportAdopted",
+    "LookbackIntervalSet", "LookbackOpened", "LookbackOutcome", "LookbackScheduled", "LookbackSubject",
+    "NotAcceptedConversion", "OpinionReportAdopted",
     "OpinionReportEdited", "OpinionReportForwarded", "OpinionReportInstructed", "OpinionReportPublished",
     "OpinionReportSubmitted", "ProposalAccepted", "ProposalAssigned", "ProposalDrafted", "ProposalEvaluated",
     "ProposalMergeReceived", "ProposalMerged", "ProposalNotAccepted", "ProposalNumberAssigned",

@@ -47,6 +47,10 @@ NewId = Field(default=None, description="optional; generated if absent")  # with
 Reason = Field(description="always kept with the decision")  # with `ReasonText`
 # A year the committee takes proposals for: the platform's years (the tighter lower bound is kept).
 ProposalYear = Annotated[Year, Field(ge=2000)]
+# From a look-back found partly implemented to the next one: up to two years.
+LookbackMonths = Annotated[int, Field(ge=1, le=24)]
+NextLookbackDue = Field(default=None, description="'partly': when to look back again (default: the committee's "
+                                                  "look-back interval, 3 months unless set, after today)")
 
 
 class Command(BaseModel):
@@ -278,10 +282,19 @@ class ReportKeyProposalProgress(Command):
 
 
 class ConcludeCommitmentLookback(Command):
+    """'partly' schedules the next look-back; 'not' reopens the unit's handling."""
+
     proposal_id: Identifier
     lookback_id: DerivedIdentifier
     outcome: LookbackOutcome
     notes: OptionalLongText = ""
+    next_lookback_due: AnyDate | None = NextLookbackDue
+
+
+class SetLookbackInterval(Command):
+    """The committee's interval from a look-back found partly implemented to the next one."""
+
+    months: LookbackMonths
 
 
 class RecordProposalResult(Command):
@@ -307,11 +320,15 @@ class RecordRecommendationReport(Command):
 
 
 class ConcludeRecommendationLookback(Command):
+    """'partly' schedules the next look-back (on `next_lookback_due`, else after the committee's interval);
+    'not' reopens follow-up until `next_lookback_due`, which it requires."""
+
     recommendation_id: Identifier
     lookback_id: DerivedIdentifier
     outcome: LookbackOutcome
     notes: OptionalLongText = ""
-    next_lookback_due: AnyDate | None = Field(default=None, description="required when the outcome is 'not'")
+    next_lookback_due: AnyDate | None = Field(default=None, description="required when the outcome is 'not'; "
+                                              "when it is 'partly', the default is the committee's interval")
 
 
 # ---- public-opinion reports ------------------------------------------------------------------------------

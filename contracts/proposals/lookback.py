@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from contracts import topics
-from contracts.bounded import RecordedDate, RecordedLongText, RecordedShortText
+from contracts.bounded import Ordinal, RecordedDate, RecordedLongText, RecordedShortText
 from contracts.proposals.common import Id
 from contracts.proposals.enums import LookbackOutcome, LookbackSubject
 from contracts.registry import DomainEvent, event_type
@@ -36,6 +36,29 @@ class LookbackConcluded(DomainEvent):
     commitment_id: Id | None = None
     unit_id: Id | None = None
     recommendation_id: Id | None = None
+
+
+@event_type("lookback-scheduled", version=1, topic=P)
+class LookbackScheduled(DomainEvent):
+    """A look-back found the commitment or the report partly implemented (部分落实): the next look-back falls
+    due on `due` — the office's date, else the committee's look-back interval after the conclusion. The
+    watcher opens it under `lookback_id` on that day."""
+
+    lookback_id: Id = Field(description="the next look-back's id")
+    after_lookback_id: Id = Field(description="the look-back concluded 'partly'")
+    subject: LookbackSubject
+    due: RecordedDate
+    proposal_id: Id | None = None
+    commitment_id: Id | None = None
+    unit_id: Id | None = None
+    recommendation_id: Id | None = None
+
+
+@event_type("lookback-interval-set", version=1, topic=P)
+class LookbackIntervalSet(DomainEvent):
+    """The committee's interval from a 'partly' look-back to the next one, in months (3 until it is set)."""
+
+    months: Ordinal
 
 
 @event_type("recommendation-report-recorded", version=1, topic=P)

@@ -80,6 +80,10 @@ VIEWS = [
     publish(solicitation.SolicitationPublished, notice_text={"description"}),
     publish(lookback.LookbackOpened),
     publish(lookback.LookbackConcluded, omit={"notes"}),
+    # When the next look-back falls due, as `lookback-opened` will say (ids and a date, nobody's data).
+    publish(lookback.LookbackScheduled),
+    # A committee's rule, like its holiday schedule.
+    publish(lookback.LookbackIntervalSet),
     publish(lookback.RecommendationReportRecorded, omit={"summary"}),
     publish(lookback.RecommendationFollowupReopened, omit={"reason"}),
     withhold(opinion_report.OpinionReportSubmitted,

@@ -40,6 +40,7 @@ COMMANDS = (
     command("designate-key-proposal", c.DesignateKeyProposal, OFFICE_OR_LEADERSHIP),
     command("report-key-proposal-progress", c.ReportKeyProposalProgress, UNIT_OR_OFFICE_OR_LEADERSHIP),
     command("conclude-commitment-lookback", c.ConcludeCommitmentLookback, OFFICE),
+    command("set-lookback-interval", c.SetLookbackInterval, OFFICE),
     command("record-proposal-result", c.RecordProposalResult, OFFICE),
     command("record-recommendation-report", c.RecordRecommendationReport, OFFICE),
     command("conclude-recommendation-lookback", c.ConcludeRecommendationLookback, OFFICE),

@@ -419,6 +419,22 @@ class ProposalsView(View):
                 "WHERE committee_id = $1 AND commitment_id = $2",
                 f.committee_id, d["commitment_id"], d["lookback_id"], d["outcome"], f.local_date)
 
+    @on("lookback-scheduled")
+    async def _lookback_scheduled(self, conn: asyncpg.Connection, f: Fact) -> None:
+        """The look-back after a 'partly' one: listed with its due date (and due in oversight from that day)
+        before the watcher opens it under the same id."""
+        d = f.data
+        await conn.execute(
+            f"INSERT INTO {self.t('lookbacks')} (committee_id, lookback_id, subject, due, proposal_id, "
+            "commitment_id, unit_id, recommendation_id) VALUES ($1,$2,$3,$4,$5,$6,$7,$8) "
+            "ON CONFLICT (committee_id, lookback_id) DO UPDATE SET due = excluded.due",
+            f.committee_id, d["lookback_id"], d["subject"], f.date("due"), d.get("proposal_id"),
+            d.get("commitment_id"), d.get("unit_id"), d.get("recommendation_id"))
+        if d.get("recommendation_id"):
+            await conn.execute(
+                f"UPDATE {self.t('recommendations')} SET lookback_due = $3 WHERE committee_id = $1 "
+                "AND recommendation_id = $2", f.committee_id, d["recommendation_id"], f.date("due"))
+
     @on("recommendation-report-recorded")
     async def _recommendation(self, conn: asyncpg.Connection, f: Fact) -> None:
         d = f.data

@@ -23,6 +23,9 @@ from contracts.proposals import DeadlineRule
 from eventstore.workdays import WorkCalendar
 
 HANDLING_MONTHS = 3
+# From a look-back found partly implemented to the next one. The domain names no interval; three months is
+# the default until the committee's office sets its own (`set-lookback-interval`).
+LOOKBACK_MONTHS = 3
 REHANDLING_MONTHS = 1
 REASSIGNMENT_WINDOW_WORKING_DAYS = 5
 COSIGN_WINDOW_WORKING_DAYS = 5
@@ -66,6 +69,11 @@ def reassignment_window_end(assigned_on: date, calendar: WorkCalendar) -> date:
 def cosign_deadline(submitted_on: date, calendar: WorkCalendar) -> date:
     """Last day co-signers may confirm by default: the 5th working day after submission."""
     return calendar.add_working_days(submitted_on, COSIGN_WINDOW_WORKING_DAYS)
+
+
+def next_lookback_due(concluded_on: date, months: int, calendar: WorkCalendar) -> date:
+    """When the look-back after a 'partly' one falls due: `months` after the conclusion, on a working day."""
+    return period_end(concluded_on, months, calendar)
 
 
 def is_on_time(replied_on: date, deadline: date) -> bool:

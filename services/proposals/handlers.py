@@ -14,6 +14,7 @@ from typing import Any
 from contracts.clock import local_date
 from contracts.envelope import Actor, Role
 from contracts.proposals import (
+    LookbackScheduled,
     NotAcceptedConversion,
     ProposalAssigned,
     ProposalNumberAssigned,
@@ -32,6 +33,7 @@ from proposals.domain import opinion_report as report
 from proposals.domain import proposal as p
 from proposals.domain import recommendation as rec
 from proposals.domain.holiday_schedule import HOLIDAY_SCHEDULE
+from proposals.domain.lookback_policy import LOOKBACK_POLICY, ConcludeLookback
 from proposals.domain.numbering import NUMBERING, ReserveNumber, format_number
 from proposals.domain.proposal_text import latest_text, proposal_body
 from proposals.domain.solicitation import SOLICITATION, Publish
@@ -223,10 +225,30 @@ async def record_recommendation_report(s: ProposalsParts, cmd: c.RecordRecommend
                               rec.Record(rid, cmd), {"recommendation_id": rid})
 
 
-async def conclude_recommendation_lookback(s: ProposalsParts, cmd: c.ConcludeRecommendationLookback,
-                                           ctx: CommandContext) -> CommandOutcome:
-    return await s.uow.decide(ctx, streams.recommendation(ctx.committee_id, cmd.recommendation_id),
-                              rec.RECOMMENDATION, cmd, {"recommendation_id": cmd.recommendation_id})
+async def set_lookback_interval(s: ProposalsParts, cmd: c.SetLookbackInterval, ctx: CommandContext) -> CommandOutcome:
+    return await s.uow.decide(ctx, streams.lookback_policy(ctx.committee_id), LOOKBACK_POLICY, cmd,
+                              {"months": cmd.months})
+
+
+async def conclude_lookback(s: ProposalsParts, cmd: c.ConcludeCommitmentLookback | c.ConcludeRecommendationLookback,
+                            ctx: CommandContext) -> CommandOutcome:
+    """Concluding a look-back of a commitment or a report, with the committee's interval ('partly' uses it)."""
+    async def work(tx: Tx) -> dict[str, Any]:
+        months = (await tx.load(streams.lookback_policy(tx.committee_id), LOOKBACK_POLICY)).state.months
+        conclude = ConcludeLookback(cmd, months)
+        result: dict[str, Any]
+        if isinstance(cmd, c.ConcludeCommitmentLookback):
+            loaded = await tx.load(streams.proposal(tx.committee_id, cmd.proposal_id), p.PROPOSAL)
+            events = tx.decide(loaded, p.PROPOSAL, conclude)
+            result = {"proposal_id": cmd.proposal_id}
+        else:
+            report_ = await tx.load(streams.recommendation(tx.committee_id, cmd.recommendation_id), rec.RECOMMENDATION)
+            events = tx.decide(report_, rec.RECOMMENDATION, conclude)
+            result = {"recommendation_id": cmd.recommendation_id}
+        due = next((e.due for e in events if isinstance(e, LookbackScheduled)), None)
+        return {**result, "next_lookback_due": due.isoformat() if due else None}
+
+    return await s.uow.run(ctx, work)
 
 
 # ---- public-opinion reports ---------------------------------------------------------------------------------
@@ -276,10 +298,11 @@ HANDLERS: dict[str, Handler[ProposalsParts]] = {
     "revise-reply-class": on_proposal,
     "designate-key-proposal": on_proposal,
     "report-key-proposal-progress": on_proposal,
-    "conclude-commitment-lookback": on_proposal,
+    "conclude-commitment-lookback": conclude_lookback,
+    "set-lookback-interval": set_lookback_interval,
     "record-proposal-result": record_proposal_result,
     "record-recommendation-report": record_recommendation_report,
-    "conclude-recommendation-lookback": conclude_recommendation_lookback,
+    "conclude-recommendation-lookback": conclude_lookback,
     "submit-opinion-report": submit_opinion_report,
     "edit-opinion-report": on_report,
     "forward-opinion-report": on_report,

@@ -24,6 +24,7 @@ from contracts.proposals import (
     HandlingReopened,
     LookbackConcluded,
     LookbackOpened,
+    LookbackScheduled,
     ProposalAccepted,
     ProposalAssigned,
     ProposalDrafted,
@@ -239,6 +240,13 @@ class ProposalsReadModel:
             case LookbackConcluded() if e.recommendation_id:
                 await conn.execute(f"UPDATE {s}.rm_recommendation SET lookback_open = false, lookback_due = NULL "
                                    "WHERE committee_id = $1 AND recommendation_id = $2", committee, e.recommendation_id)
+            case LookbackScheduled() if e.commitment_id:
+                # The commitment falls due again, on the next look-back's day.
+                await conn.execute(f"UPDATE {s}.rm_commitment SET lookback_id = NULL, due = $3 WHERE committee_id = $1 "
+                                   "AND commitment_id = $2", committee, e.commitment_id, e.due)
+            case LookbackScheduled() if e.recommendation_id:
+                await conn.execute(f"UPDATE {s}.rm_recommendation SET lookback_due = $3 WHERE committee_id = $1 "
+                                   "AND recommendation_id = $2", committee, e.recommendation_id, e.due)
             case RecommendationReportRecorded():
                 await conn.execute(f"INSERT INTO {s}.rm_recommendation (committee_id, recommendation_id, lookback_due) "
                                    "VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", committee, e.recommendation_id,

@@ -30,5 +30,10 @@ def holiday_schedule(committee_id: str) -> str:
     return stream_id("holidaySchedule", committee_id)
 
 
-__all__ = ["category_of", "holiday_schedule", "numbering", "opinion_report", "proposal", "recommendation",
-           "solicitation"]
+def lookback_policy(committee_id: str) -> str:
+    """The committee's look-back interval."""
+    return stream_id("lookbackPolicy", committee_id)
+
+
+__all__ = ["category_of", "holiday_schedule", "lookback_policy", "numbering", "opinion_report", "proposal",
+           "recommendation", "solicitation"]

@@ -30,6 +30,7 @@ from contracts.proposals import (
     LookbackConcluded,
     LookbackOpened,
     LookbackOutcome,
+    LookbackScheduled,
     LookbackSubject,
     NotAcceptedConversion,
     ProposalAccepted,
@@ -65,6 +66,7 @@ from eventstore.decider import Decider
 from eventstore.errors import NotAuthorized
 from eventstore.issued import Issued, require_role
 from proposals import deadlines
+from proposals.domain.lookback_policy import ConcludeLookback, next_due
 from proposals.domain.proposal_state import ProposalState, Status, UnitState, evolve
 from proposals.domain.refusals import refuse, require_reason
 
@@ -614,8 +616,10 @@ def _key_progress(state: ProposalState, cmd: c.ReportKeyProposalProgress, issued
                                         unit_id=unit_id)]
 
 
-def _conclude_lookback(state: ProposalState, cmd: c.ConcludeCommitmentLookback, issued: Issued[object]) -> Events:
+def _conclude_lookback(state: ProposalState, conclude: ConcludeLookback, issued: Issued[object]) -> Events:
     require_role(issued, OFFICE, "concluding a look-back")
+    cmd = conclude.command
+    assert isinstance(cmd, c.ConcludeCommitmentLookback)
     commitment = next((x for x in state.commitments.values() if x.lookback_id == cmd.lookback_id), None)
     if commitment is None:
         raise refuse("lookback_not_found", "no such look-back on this proposal")
@@ -629,6 +633,15 @@ def _conclude_lookback(state: ProposalState, cmd: c.ConcludeCommitmentLookback, 
     if cmd.outcome is LookbackOutcome.not_implemented and unit is not None and not unit.open:
         events.append(_reopen(state, unit, ReopenReason.lookback_not_implemented,
                               f"look-back {cmd.lookback_id}: commitment not implemented", issued))
+    if cmd.outcome is LookbackOutcome.partly:
+        # Partly done: the commitment is looked back at again (the watcher opens it on the day).
+        events.append(LookbackScheduled(
+            lookback_id=f"{commitment.commitment_id}-lb{commitment.lookbacks + 1}", after_lookback_id=cmd.lookback_id,
+            subject=LookbackSubject.commitment, due=next_due(cmd.next_lookback_due, conclude.interval_months, issued),
+            proposal_id=state.proposal_id, commitment_id=commitment.commitment_id, unit_id=commitment.unit_id))
+    elif cmd.next_lookback_due is not None:
+        raise refuse("next_lookback_not_expected", "a next look-back is set only when the outcome is 'partly' "
+                     "('not' reopens the handling)", fields=["next_lookback_due"])
     return events
 
 
@@ -680,6 +693,11 @@ def _apply_deadlines(state: ProposalState, cmd: ApplyDeadlines, issued: Issued[o
                 lookback_id=f"{commitment.commitment_id}-lb", subject=LookbackSubject.commitment,
                 due=commitment.due, proposal_id=state.proposal_id, commitment_id=commitment.commitment_id,
                 unit_id=commitment.unit_id))
+        elif commitment.next_lookback_id and commitment.next_due is not None and commitment.next_due <= today:
+            events.append(LookbackOpened(
+                lookback_id=commitment.next_lookback_id, subject=LookbackSubject.commitment,
+                due=commitment.next_due, proposal_id=state.proposal_id, commitment_id=commitment.commitment_id,
+                unit_id=commitment.unit_id))
     return events
 
 
@@ -708,7 +726,7 @@ _DECIDERS: dict[type, Callable[[ProposalState, Any, Issued[object]], Events]] = 
     c.ReviseReplyClass: _revise_class,
     c.DesignateKeyProposal: _designate_key,
     c.ReportKeyProposalProgress: _key_progress,
-    c.ConcludeCommitmentLookback: _conclude_lookback,
+    ConcludeLookback: _conclude_lookback,
     RecordResult: _record_result,
     ApplyDeadlines: _apply_deadlines,
 }

@@ -25,6 +25,7 @@ from contracts.proposals import (
     LookbackConcluded,
     LookbackOpened,
     LookbackOutcome,
+    LookbackScheduled,
     ProposalAccepted,
     ProposalAssigned,
     ProposalDrafted,
@@ -101,8 +102,11 @@ class CommitmentState:
     unit_id: str
     round: int
     due: date
-    lookback_id: str | None = None
-    outcome: LookbackOutcome | None = None
+    lookback_id: str | None = None  # the latest look-back opened
+    outcome: LookbackOutcome | None = None  # its outcome, once concluded
+    lookbacks: int = 0  # how many were opened
+    next_lookback_id: str | None = None  # scheduled after a 'partly' one, opened when `next_due` comes
+    next_due: date | None = None
 
     @property
     def lookback_open(self) -> bool:
@@ -266,7 +270,11 @@ def evolve(state: ProposalState, event: DomainEvent) -> ProposalState:
             return state
         case LookbackOpened() if event.commitment_id is not None:
             c = state.commitments[event.commitment_id]
-            return _with_commitment(state, replace(c, lookback_id=event.lookback_id))
+            return _with_commitment(state, replace(c, lookback_id=event.lookback_id, outcome=None,
+                                                   lookbacks=c.lookbacks + 1, next_lookback_id=None, next_due=None))
+        case LookbackScheduled() if event.commitment_id is not None:
+            c = state.commitments[event.commitment_id]
+            return _with_commitment(state, replace(c, next_lookback_id=event.lookback_id, next_due=event.due))
         case LookbackConcluded() if event.commitment_id is not None:
             c = state.commitments[event.commitment_id]
             return _with_commitment(state, replace(c, outcome=event.outcome))

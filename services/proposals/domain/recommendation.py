@@ -1,5 +1,6 @@
 """Recommendation reports (建议案) and their look-backs: when the look-back falls due the watcher opens it;
-the office concludes it; "not implemented" keeps follow-up going until a new look-back date."""
+the office concludes it; "not implemented" keeps follow-up going until a new look-back date; "partly"
+schedules the next look-back (the office's date, else the committee's interval)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from contracts.proposals import (
     LookbackConcluded,
     LookbackOpened,
     LookbackOutcome,
+    LookbackScheduled,
     LookbackSubject,
     RecommendationFollowupReopened,
     RecommendationReportRecorded,
@@ -20,6 +22,7 @@ from contracts.registry import DomainEvent
 from contracts.roles import OFFICE, SYSTEM
 from eventstore.decider import Decider
 from eventstore.issued import Issued, require_role
+from proposals.domain.lookback_policy import ConcludeLookback, next_due
 from proposals.domain.refusals import refuse
 
 
@@ -69,13 +72,15 @@ def decide(state: RecommendationState, issued: Issued[object]) -> Sequence[Domai
         return [LookbackOpened(lookback_id=f"{state.recommendation_id}-lb{state.lookbacks + 1}",
                                subject=LookbackSubject.recommendation, due=state.lookback_due,
                                recommendation_id=state.recommendation_id)]
-    if isinstance(command, c.ConcludeRecommendationLookback):
+    if isinstance(command, ConcludeLookback):
         return _conclude(state, command, issued)
     raise TypeError(f"a recommendation report takes no command {type(command).__name__}")
 
 
-def _conclude(state: RecommendationState, cmd: c.ConcludeRecommendationLookback, issued: Issued[object]) -> Events:
+def _conclude(state: RecommendationState, conclude: ConcludeLookback, issued: Issued[object]) -> Events:
     require_role(issued, OFFICE, "concluding a look-back")
+    cmd = conclude.command
+    assert isinstance(cmd, c.ConcludeRecommendationLookback)
     if state.open_lookback != cmd.lookback_id:
         raise refuse("lookback_not_found", "no such open look-back on this report")
     events: Events = [LookbackConcluded(lookback_id=cmd.lookback_id, subject=LookbackSubject.recommendation,
@@ -87,8 +92,16 @@ def _conclude(state: RecommendationState, cmd: c.ConcludeRecommendationLookback,
         events.append(RecommendationFollowupReopened(
             recommendation_id=state.recommendation_id, lookback_id=cmd.lookback_id,
             next_lookback_due=cmd.next_lookback_due, reason=cmd.notes))
+    elif cmd.outcome is LookbackOutcome.partly:
+        # The id the watcher will open it under (`OpenDueLookback` numbers look-backs the same way).
+        events.append(LookbackScheduled(
+            lookback_id=f"{state.recommendation_id}-lb{state.lookbacks + 1}", after_lookback_id=cmd.lookback_id,
+            subject=LookbackSubject.recommendation,
+            due=next_due(cmd.next_lookback_due, conclude.interval_months, issued),
+            recommendation_id=state.recommendation_id))
     elif cmd.next_lookback_due is not None:
-        raise refuse("next_lookback_only_if_not", "a further look-back follows only a 'not implemented' outcome")
+        raise refuse("next_lookback_not_expected", "implemented: no further look-back is set",
+                     fields=["next_lookback_due"])
     return events
 
 
@@ -103,6 +116,8 @@ def evolve(state: RecommendationState, event: DomainEvent) -> RecommendationStat
             return replace(state, open_lookback=None, lookback_due=None)
         case RecommendationFollowupReopened():
             return replace(state, lookback_due=event.next_lookback_due)
+        case LookbackScheduled():
+            return replace(state, lookback_due=event.due)
     raise TypeError(f"a recommendation report has no event {type(event).__name__}")
 
 

@@ -104,4 +104,4 @@ async def test_a_recommendation_report_is_looked_back_at_when_due(api: Api, serv
     assert opened.event_type == "lookback-opened"
     result = await api.do("conclude-recommendation-lookback", {
         "recommendation_id": rid, "lookback_id": opened.lookback_id, "outcome": "partly"}, OFFICE)  # type: ignore[attr-defined]
-    assert result["events"] == ["lookback-concluded"]
+    assert result["events"] == ["lookback-concluded", "lookback-scheduled"]  # partly: looked back at again

@@ -80,7 +80,7 @@ async def test_the_read_model_rebuilds_to_the_same_answers(api: Api, service: Pr
 async def test_the_openapi_document_lists_every_command(api: Api) -> None:
     response = await api.http.get("/openapi.json")
     paths = response.json()["paths"]
-    assert len(paths) == len(api.service.api.commands) == 34
+    assert len(paths) == len(api.service.api.commands) == 35
     assert "/commands/accept-proposal" in paths and "/commands/record-opinion-report-instruction" in paths
 
 

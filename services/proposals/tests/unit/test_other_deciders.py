@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from contracts.proposals import commands as c
+from proposals.deadlines import LOOKBACK_MONTHS
 from proposals.domain.holiday_schedule import HOLIDAY_SCHEDULE
+from proposals.domain.lookback_policy import ConcludeLookback
 from proposals.domain.numbering import NUMBERING, ReserveNumber
 from proposals.domain.opinion_report import OPINION_REPORT, ConvertFromProposal, ReportState, Submit
 from proposals.domain.recommendation import RECOMMENDATION, OpenDueLookback, Record
@@ -80,6 +82,13 @@ def test_who_submits_a_report() -> None:
     h2.refused(c.PublishOpinionReport(report_id="r9", issue="x"), OFFICE, "report_not_found")
 
 
+def conclude_report(rid: str, lookback_id: str, outcome: str, *, months: int = LOOKBACK_MONTHS,
+                    next_lookback_due: date | None = None) -> ConcludeLookback:
+    return ConcludeLookback(c.ConcludeRecommendationLookback(
+        recommendation_id=rid, lookback_id=lookback_id, outcome=outcome,  # type: ignore[arg-type]
+        next_lookback_due=next_lookback_due), months)
+
+
 def test_a_recommendation_report_is_looked_back_at_until_implemented() -> None:
     h = Harness(RECOMMENDATION, today=date(2026, 6, 1))
     h.run(Record("rec1", c.RecordRecommendationReport(title="关于推进县域医共体建设的建议案", sent_on=date(2026, 5, 20),
@@ -89,16 +98,15 @@ def test_a_recommendation_report_is_looked_back_at_until_implemented() -> None:
     (opened,) = h.run(OpenDueLookback(), WATCHER)
     assert h.run(OpenDueLookback(), WATCHER) == []
     lb = opened.lookback_id  # type: ignore[attr-defined]
-    h.refused(c.ConcludeRecommendationLookback(recommendation_id="rec1", lookback_id=lb, outcome="not"), OFFICE,
-              "next_lookback_required")
-    events = h.run(c.ConcludeRecommendationLookback(recommendation_id="rec1", lookback_id=lb, outcome="not",
-                                                    next_lookback_due=date(2027, 3, 1)), OFFICE)
+    h.refused(conclude_report("rec1", lb, "not"), OFFICE, "next_lookback_required")
+    events = h.run(conclude_report("rec1", lb, "not", next_lookback_due=date(2027, 3, 1)), OFFICE)
     assert types(events) == ["lookback-concluded", "recommendation-followup-reopened"]
     h.advance(to=date(2027, 3, 1))
     (again,) = h.run(OpenDueLookback(), WATCHER)
     assert again.lookback_id == "rec1-lb2"  # type: ignore[attr-defined]
-    h.run(c.ConcludeRecommendationLookback(recommendation_id="rec1", lookback_id="rec1-lb2", outcome="implemented"),
-          OFFICE)
+    h.refused(conclude_report("rec1", "rec1-lb2", "implemented", next_lookback_due=date(2027, 9, 1)), OFFICE,
+              "next_lookback_not_expected")
+    h.run(conclude_report("rec1", "rec1-lb2", "implemented"), OFFICE)
     h.advance(to=date(2027, 9, 1))
     assert h.run(OpenDueLookback(), WATCHER) == []
 

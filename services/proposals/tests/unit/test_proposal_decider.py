@@ -18,6 +18,8 @@ from contracts.proposals import (
 )
 from contracts.proposals import commands as c
 from eventstore.workdays import WorkCalendar
+from proposals.deadlines import LOOKBACK_MONTHS
+from proposals.domain.lookback_policy import ConcludeLookback
 from proposals.domain.proposal import ApplyDeadlines, MergeInto, NotAccept, ReceiveMerge, RecordResult, Submit
 from proposals.domain.proposal_state import Status
 
@@ -318,13 +320,20 @@ def test_a_b_commitment_falling_due_opens_a_lookback_and_not_implemented_reopens
     assert opened.event_type == "lookback-opened"
     assert h.run(ApplyDeadlines(), WATCHER) == []
     lookback_id = opened.lookback_id  # type: ignore[attr-defined]
-    h.refused(c.ConcludeCommitmentLookback(proposal_id=P, lookback_id="nope", outcome="not"), OFFICE,
-              "lookback_not_found")
-    events = h.run(c.ConcludeCommitmentLookback(proposal_id=P, lookback_id=lookback_id, outcome="not"), OFFICE)
+    h.refused(conclude_commitment("nope", "not"), OFFICE, "lookback_not_found")
+    h.refused(conclude_commitment(lookback_id, "not", next_lookback_due=date(2027, 3, 1)), OFFICE,
+              "next_lookback_not_expected")
+    events = h.run(conclude_commitment(lookback_id, "not"), OFFICE)
     assert types(events) == ["lookback-concluded", "handling-reopened"]
     assert h.state.units["u-water"].open
-    h.refused(c.ConcludeCommitmentLookback(proposal_id=P, lookback_id=lookback_id, outcome="not"), OFFICE,
-              "lookback_concluded")
+    h.refused(conclude_commitment(lookback_id, "not"), OFFICE, "lookback_concluded")
+
+
+def conclude_commitment(lookback_id: str, outcome: str, *, months: int = LOOKBACK_MONTHS,
+                        next_lookback_due: date | None = None) -> ConcludeLookback:
+    return ConcludeLookback(c.ConcludeCommitmentLookback(
+        proposal_id=P, lookback_id=lookback_id, outcome=outcome,  # type: ignore[arg-type]
+        next_lookback_due=next_lookback_due), months)
 
 
 def test_results_follow_a_reply() -> None:

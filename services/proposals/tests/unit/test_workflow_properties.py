@@ -38,6 +38,7 @@ from contracts.registry import DomainEvent
 from eventstore.errors import DomainError
 from eventstore.issued import Issued
 from proposals.domain import numbering
+from proposals.domain.lookback_policy import ConcludeLookback
 from proposals.domain.proposal import (
     PROPOSAL,
     AcceptNumbered,
@@ -204,8 +205,8 @@ def build(world: World, step: dict[str, Any]) -> None:
         case "conclude_lookback":
             lookbacks = sorted(x.lookback_id for x in state.commitments.values() if x.lookback_id and
                                (x.lookback_open or not step["plausible"]))
-            command = c.ConcludeCommitmentLookback(proposal_id=pid, lookback_id=lookbacks[0] if lookbacks else "lb",
-                                                   outcome=step["outcome"])
+            command = ConcludeLookback(c.ConcludeCommitmentLookback(
+                proposal_id=pid, lookback_id=lookbacks[0] if lookbacks else "lb", outcome=step["outcome"]))
         case "result":
             command = RecordResult(c.RecordProposalResult(proposal_id=pid, description="d", adopted_on=world.today),
                                    f"res-{len(world.log)}")
