@@ -29,6 +29,8 @@ ALLOWED: dict[str, frozenset[Role]] = {
     "oversightFeed": STAFF,
     "proposals": EVERYONE,
     "proposal": EVERYONE,
+    # The proposals like one under review (earlier years', the same year's for merging): the reviewers.
+    "similarProposals": STAFF,
     "opinionReports": STAFF | {Role.member, Role.service},
     "meetings": STAFF | {Role.member, Role.service},
     "visits": STAFF | {Role.member},

@@ -15,6 +15,7 @@ from gateway.read.contacts import ContactDirectory
 from gateway.read.db import Db
 from gateway.read.loaders import Loaders
 from gateway.read.notifications import NotifyReader
+from gateway.read.proposals_routes import ProposalsReader
 from gateway.read.surveys_routes import SurveysReader
 
 if TYPE_CHECKING:
@@ -34,6 +35,7 @@ class Services:
     contacts: ContactDirectory | None = None
     notify: NotifyReader | None = None
     surveys: SurveysReader | None = None
+    proposals: ProposalsReader | None = None
 
 
 @dataclass

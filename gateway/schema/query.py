@@ -26,6 +26,7 @@ from gateway.schema.lookups import LookupQuery
 from gateway.schema.oversight import Oversight
 from gateway.schema.scalars import JSON
 from gateway.schema.scorecard import Scorecard
+from gateway.schema.similar_proposals import SimilarProposalsQuery
 from gateway.schema.surveys import Consultation, ConsultationPlan, ConsultationPlanItem, TrackedItem, TrackedSubject
 from gateway.schema.topics import ResearchTopic, ResearchTopicKind, SupervisionTopic
 from gateway.schema.types import Meeting, Member, OpinionReport, Proposal, Unit, Visit, ctx, member, unit
@@ -127,7 +128,7 @@ After = Annotated[str | None, strawberry.argument(description="the endCursor of 
 
 
 @strawberry.type
-class Query(LookupQuery):  # the lookups' fields: gateway/schema/lookups.py
+class Query(LookupQuery, SimilarProposalsQuery):  # fields of gateway/schema/lookups.py, similar_proposals.py
     @strawberry.field(description="The caller.")
     def me(self, info: strawberry.Info) -> Me:
         v = policy.require(ctx(info).viewer, "me")

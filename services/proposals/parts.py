@@ -8,12 +8,14 @@ from dataclasses import dataclass, field
 from uuid import uuid4
 
 import asyncpg
+from starlette.routing import Route
 
 from contracts.proposals import HolidayScheduleRecorded
 from eventstore.service import ServiceParts
 from eventstore.store import EventStore
 from eventstore.workdays import WorkCalendar
 from proposals import streams
+from proposals.queries import ProposalQueries
 from proposals.read_model import ProposalsReadModel
 from proposals.watcher import DeadlineWatcher
 
@@ -37,3 +39,6 @@ class ProposalsParts(ServiceParts):
 
     def wake_watcher(self) -> None:
         self.watcher.wake()
+
+    def routes(self) -> list[Route]:
+        return ProposalQueries(self.read_model, self.pool, self.runtime.authenticate).routes()

@@ -4,7 +4,8 @@ handling deadlines, commitments and recommendation reports to look back at) for 
 
 Run by `eventstore.projection.StoreProjector` (checkpoint in the same transaction as these writes);
 `replay_from_store` rebuilds it. Tables live in the service's schema, prefixed `rm_`. Drafts are indexed
-for nobody: only proposals of earlier years that were reviewed are offered as similar."""
+for nobody: proposals of earlier years that were reviewed are offered as similar, and, to reviewers looking for
+proposals to merge, the submitted proposals of the same year."""
 
 from __future__ import annotations
 
@@ -49,6 +50,7 @@ from proposals.domain.proposal_text import proposal_body
 
 NAME = "proposals-read-model"
 REVIEWED = ("accepted", "merged", "not_accepted")
+NOT_SUBMITTED = ("draft", "withdrawn")
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS {s}.rm_proposal (
@@ -124,6 +126,14 @@ class SimilarProposal:
     def as_dict(self) -> dict[str, Any]:
         return {"proposal_id": self.proposal_id, "number": self.number, "year": self.year, "title": self.title,
                 "score": round(self.score, 3)}
+
+
+@dataclass(frozen=True)
+class IndexedText:
+    title: str
+    body: str
+    year: int
+    status: str
 
 
 @dataclass(frozen=True)
@@ -290,22 +300,36 @@ class ProposalsReadModel:
     # ---- queries -------------------------------------------------------------------------------------------
 
     async def similar(self, conn: asyncpg.Connection | asyncpg.Pool, committee: str, *, title: str, body: str,
-                      before_year: int, exclude: str | None = None, limit: int = 5,
-                      min_score: float = 0.2) -> list[SimilarProposal]:
-        """Reviewed proposals of years before `before_year` most like this text, best first."""
+                      before_year: int, exclude: str | None = None, limit: int = 5, min_score: float = 0.2,
+                      same_year: bool = False) -> list[SimilarProposal]:
+        """Proposals most like this text, best first: reviewed proposals of years before `before_year`; with
+        `same_year`, instead, the proposals submitted in that year (neither drafts nor withdrawn: the
+        candidates for merging, 并案)."""
         weights = similarity.vector(title, body)
         if not weights:
             return []
+        which = ("p.year = $4 AND NOT p.status = ANY($5::text[])" if same_year
+                 else "p.year < $4 AND p.status = ANY($5::text[])")
         rows = await conn.fetch(
             f"WITH q(g, w) AS (SELECT * FROM unnest($2::text[], $3::float8[])) "
             f"SELECT p.proposal_id, p.number, p.year, p.title, sum(q.w * b.weight) AS score "
             f"FROM q JOIN {self.s}.rm_bigram b ON b.committee_id = $1 AND b.bigram = q.g "
             f"JOIN {self.s}.rm_proposal p ON p.committee_id = b.committee_id AND p.proposal_id = b.proposal_id "
-            "WHERE p.year < $4 AND p.status = ANY($5::text[]) AND p.proposal_id IS DISTINCT FROM $6 "
+            f"WHERE {which} AND p.proposal_id IS DISTINCT FROM $6 "
             "GROUP BY p.proposal_id, p.number, p.year, p.title HAVING sum(q.w * b.weight) >= $7 "
             "ORDER BY score DESC, p.year DESC, p.proposal_id LIMIT $8",
-            committee, list(weights), list(weights.values()), before_year, list(REVIEWED), exclude, min_score, limit)
+            committee, list(weights), list(weights.values()), before_year,
+            list(NOT_SUBMITTED if same_year else REVIEWED), exclude, min_score, limit)
         return [SimilarProposal(r["proposal_id"], r["number"], r["year"], r["title"], float(r["score"])) for r in rows]
+
+    async def text_of(self, conn: asyncpg.Connection | asyncpg.Pool, committee: str,
+                      proposal_id: str) -> IndexedText | None:
+        """A submitted proposal's text as the index holds it (None: unknown here, or a draft with no year)."""
+        row = await conn.fetchrow(f"SELECT title, body, year, status FROM {self.s}.rm_proposal "
+                                  "WHERE committee_id = $1 AND proposal_id = $2", committee, proposal_id)
+        if row is None or row["year"] is None:
+            return None
+        return IndexedText(row["title"], row["body"], row["year"], row["status"])
 
     async def numbers(self, conn: asyncpg.Connection | asyncpg.Pool, committee: str, year: int) -> list[str]:
         rows = await conn.fetch(f"SELECT number FROM {self.s}.rm_number WHERE committee_id = $1 AND year = $2 "

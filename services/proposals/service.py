@@ -33,5 +33,7 @@ DEFINITION: ServiceDefinition[ProposalsParts] = ServiceDefinition(
     handlers=HANDLERS,
     projections=(StoreProjection(READ_MODEL, "numbers, similar-proposals index, deadlines due", ProposalsReadModel),),
     workers=lambda parts: [parts.watcher],
+    # The proposals most like one: earlier years' and, for merging, the same year's (`proposals.queries`).
+    routes=lambda parts: parts.routes(),
     calendar=committee_calendar,
 )

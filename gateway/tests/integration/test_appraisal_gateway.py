@@ -15,7 +15,7 @@ import pytest_asyncio
 from contracts.envelope import Role
 from contracts.surveys.appraisal_board import Ballot
 from gateway.tests.harness import token
-from gateway.tests.surveys_stack import SurveysStack, surveys_stack
+from gateway.tests.service_stack import SurveysStack, surveys_stack
 from surveys.appraisal.credentials import sign
 from yizheng.infra import Endpoints
 from yizheng.testing.wait import wait_until

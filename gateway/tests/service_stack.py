@@ -1,5 +1,6 @@
-"""The real surveys service with its relay, and a gateway of its own projecting the surveys topic, on topics of
-their own: for the tests that run appraisal rounds and questionnaires through the gateway end to end."""
+"""One real service with its relay, and a gateway of its own projecting the platform's topics, on topics of
+their own: for the tests that run a service's commands and read routes through the gateway end to end
+(appraisal rounds and questionnaires on surveys, similar proposals on proposals)."""
 
 from __future__ import annotations
 
@@ -23,10 +24,14 @@ from yizheng.testing.platform import create_topics, platform_topics
 
 
 @dataclass
-class SurveysStack:
+class ServiceStack:
     api: Api
     gateway: Gateway
-    surveys_url: str
+    service_url: str
+
+    @property
+    def surveys_url(self) -> str:
+        return self.service_url
 
     async def mutate(self, field: str, type_name: str, value: dict[str, Any], bearer: str) -> dict[str, Any]:
         query = (f"mutation M($input: {type_name}Input!) {{ {field}(input: $input) {{ __typename "
@@ -36,27 +41,36 @@ class SurveysStack:
         return out
 
 
+SurveysStack = ServiceStack
+
+
 @asynccontextmanager
-async def surveys_stack(infra: Endpoints, pg_pool: asyncpg.Pool) -> AsyncIterator[SurveysStack]:
+async def service_stack(infra: Endpoints, pg_pool: asyncpg.Pool, service: str) -> AsyncIterator[ServiceStack]:
     tag = uuid.uuid4().hex[:8]
     prefix, schema, gateway_schema = f"tsv{tag}.", f"gwsv_{tag}", f"gwsvg_{tag}"
     await create_topics(infra.kafka_bootstrap, [f"{prefix}{t}" for t in platform_topics()])
-    host = await build_service(definition("surveys"), HostConfig(
+    host = await build_service(definition(service), HostConfig(
         dsn=infra.database_url, kafka_bootstrap=infra.kafka_bootstrap, schema=schema, topic_prefix=prefix,
         run_workers=False, pool_max_size=8))
     await host.start()
     try:
-        async with serve(host.app) as surveys_url:
+        async with serve(host.app) as service_url:
             config = GatewayConfig(dsn=infra.database_url, kafka_bootstrap=infra.kafka_bootstrap,
-                                   schema=gateway_schema, topic_prefix=prefix, service_urls={"surveys": surveys_url})
-            gateway = await build_gateway(config, catalog=load_catalog(["surveys"]), pool_max_size=4)
+                                   schema=gateway_schema, topic_prefix=prefix, service_urls={service: service_url})
+            gateway = await build_gateway(config, catalog=load_catalog([service]), pool_max_size=4)
             await gateway.start()
             try:
                 async with serve(gateway.app) as url:
-                    yield SurveysStack(Api(url), gateway, surveys_url)
+                    yield ServiceStack(Api(url), gateway, service_url)
             finally:
                 await gateway.stop()
     finally:
         await host.stop()
         for s in (schema, gateway_schema):
             await pg_pool.execute(f"DROP SCHEMA IF EXISTS {s} CASCADE")
+
+
+@asynccontextmanager
+async def surveys_stack(infra: Endpoints, pg_pool: asyncpg.Pool) -> AsyncIterator[ServiceStack]:
+    async with service_stack(infra, pg_pool, "surveys") as stack:
+        yield stack
