@@ -41,9 +41,11 @@ from gateway.context import Context, Services
 from gateway.exports.route import route as export_route
 from gateway.limits import InputTooDeep, decode_json
 from gateway.live import LiveHub
+from gateway.printouts.route import route as print_route
 from gateway.projector import Projector
 from gateway.read.contacts import ContactDirectory
 from gateway.read.notifications import NotifyReader
+from gateway.read.proposals_routes import ProposalsReader
 from gateway.read.surveys_routes import SurveysReader
 from gateway.schema.build import build_schema
 from runtime import settings
@@ -120,7 +122,8 @@ async def build_gateway(config: GatewayConfig, *, catalog: Sequence[CommandInfo]
     contacts = ContactDirectory(forwarder.client, config.service_urls.get("members"))
     services = Services(pool=pool, config=config, hub=hub, projector=projector, forwarder=forwarder,
                         contacts=contacts, notify=NotifyReader(forwarder.client, config.service_urls.get("notify")),
-                        surveys=SurveysReader(forwarder.client, config.service_urls.get("surveys")))
+                        surveys=SurveysReader(forwarder.client, config.service_urls.get("surveys")),
+                        proposals=ProposalsReader(forwarder.client, config.service_urls.get("proposals")))
     schema = build_schema(catalog, development=config.development)
     graphql = GatewayGraphQL(schema, services)
 
@@ -140,6 +143,7 @@ async def build_gateway(config: GatewayConfig, *, catalog: Sequence[CommandInfo]
         Route("/healthz", health, methods=["GET"]),
         Route("/readyz", ready, methods=["GET"]),
         export_route(services),  # GET /exports/{year}/{name}.xlsx (gateway/exports)
+        print_route(services),  # GET /print/{document}/{key}.html (gateway/printouts)
     ], middleware=[Middleware(InFlightLimit, limit=settings.max_in_flight(), error=graphql_overloaded),
                    Middleware(BodyLimit, limit=GRAPHQL_BODY_LIMIT, error=graphql_error)],
         exception_handlers=unavailable_handlers())
