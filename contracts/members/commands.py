@@ -60,8 +60,8 @@ from contracts.members.visit import Pairings
 
 # A year the members service scores or plans (the platform's years; the tighter lower bound is kept).
 ScoringYear = Annotated[Year, Field(ge=2000)]
-# A roster file's name as uploaded: ends in .csv or .xlsx, at most 200 characters.
-RosterFileName = Annotated[str, StringConstraints(max_length=200, pattern=r"(?i)\.(csv|xlsx)$"), STORABLE]
+# An import file's name as uploaded (roster, units, organizations): ends in .csv or .xlsx, at most 200 characters.
+ImportFileName = Annotated[str, StringConstraints(max_length=200, pattern=r"(?i)\.(csv|xlsx)$"), STORABLE]
 
 
 # ---- from member ----
@@ -339,11 +339,28 @@ class GradeYear(BaseModel):
     year: ScoringYear
 
 
-# ---- from roster_import ----
+# ---- from file_import: the roster, units and organizations, one mechanism ----
 
-class ImportRoster(BaseModel):
-    """Import a roster file (CSV or XLSX, base64) as one register-member command per row (office staff)."""
+class ImportFile(BaseModel):
+    """A registry file (CSV or XLSX, base64) to import: each row becomes the kind's registration command, all
+    rows in one transaction; refused rows are reported (row, fields, rule) and skipped."""
 
     model_config = ConfigDict(extra="forbid")
-    filename: RosterFileName
+    filename: ImportFileName
     content_base64: Base64File
+
+
+class ImportRoster(ImportFile):
+    """Import a roster file (CSV or XLSX, base64) as one register-member command per row, in one transaction;
+    the answer reports each refused row (office staff)."""
+
+
+class ImportUnits(ImportFile):
+    """Import handling units (CSV or XLSX, base64: 编号/code, 名称/name) as one register-unit command per row, in
+    one transaction; a repeated or already registered code or name is refused by row (office staff)."""
+
+
+class ImportOrganizations(ImportFile):
+    """Import organizations (CSV or XLSX, base64: 编号/code, 名称/name, 类别/kind, 界别/sector) as one
+    register-organization command per row, in one transaction; a repeated or already registered code or name is
+    refused by row (office staff)."""

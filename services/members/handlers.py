@@ -16,9 +16,10 @@ import binascii
 import hmac
 import secrets
 from collections.abc import Awaitable, Callable, Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 import asyncpg
+from pydantic import BaseModel
 
 from contracts.members.commands import (
     AddLiaisonContact,
@@ -30,7 +31,10 @@ from contracts.members.commands import (
     DecideLeave,
     GradeYear,
     GrantAward,
+    ImportFile,
+    ImportOrganizations,
     ImportRoster,
+    ImportUnits,
     InviteToMeeting,
     LinkVisitOutcome,
     LogVisit,
@@ -55,7 +59,7 @@ from eventstore.decider import Decider
 from eventstore.errors import DomainError, NotAuthorized
 from eventstore.store import CommandContext
 from eventstore.unit_of_work import Tx
-from members import roster_import, streams
+from members import file_import, streams
 from members.domain import meeting as mtg
 from members.domain import member as mem
 from members.domain import records as rec
@@ -63,6 +67,8 @@ from members.domain import registry as reg
 from members.domain import scoring_year as yr
 from members.domain import visit as vis
 from members.parts import MembersParts
+from members.registry_import import ORGANIZATIONS, UNITS
+from members.roster_import import ROSTER
 
 # Private writes that commit with the command's events (run after the decider accepted the command).
 PrivateWrite = Callable[[Tx], Awaitable[None]]
@@ -118,14 +124,28 @@ def _duplicate_id_number(holder: str) -> DomainError:
 # ---- registry ---------------------------------------------------------------------------------------------
 
 async def register_member(parts: MembersParts, cmd: RegisterMember, ctx: CommandContext) -> CommandOutcome:
-    contact = cmd.contact
+    return await _registration(parts, ctx, stage_member, cmd, {"member_id": cmd.member_id})
 
-    async def save_contact(tx: Tx) -> None:
-        if contact is not None and not contact.is_empty():
-            await _save_member_contact(parts, tx, cmd.member_id, contact)
 
-    return await decide(parts, ctx, streams.member(ctx.committee_id, cmd.member_id), mem.member, cmd,
-                        private=save_contact, result={"member_id": cmd.member_id})
+async def stage_member(parts: MembersParts, tx: Tx, cmd: RegisterMember) -> None:
+    """register-member's work in a transaction (its own, or an import's): the event and the private contact."""
+    tx.decide(await tx.load(streams.member(tx.committee_id, cmd.member_id), mem.member), mem.member, cmd)
+    if cmd.contact is not None and not cmd.contact.is_empty():
+        await _save_member_contact(parts, tx, cmd.member_id, cmd.contact)
+
+
+C = TypeVar("C", bound=BaseModel)
+# A registration's work in a transaction, shared by its single command and the import of its kind.
+Staging = Callable[[MembersParts, Tx, C], Awaitable[None]]
+
+
+async def _registration(parts: MembersParts, ctx: CommandContext, stage: Staging[C], cmd: C,
+                        result: dict[str, Any] | None = None) -> CommandOutcome:
+    async def work(tx: Tx) -> dict[str, Any]:
+        await stage(parts, tx, cmd)
+        return dict(result or {})
+
+    return await parts.uow.run(ctx, work)
 
 
 async def update_member(parts: MembersParts, cmd: UpdateMember, ctx: CommandContext) -> CommandOutcome:
@@ -145,8 +165,12 @@ async def change_member_status(parts: MembersParts, cmd: ChangeMemberStatus, ctx
 
 async def register_organization(parts: MembersParts, cmd: RegisterOrganization,
                                 ctx: CommandContext) -> CommandOutcome:
-    return await parts.uow.decide(ctx, streams.organization(ctx.committee_id, cmd.organization_id),
-                                  reg.organization, cmd)
+    return await _registration(parts, ctx, stage_organization, cmd)
+
+
+async def stage_organization(parts: MembersParts, tx: Tx, cmd: RegisterOrganization) -> None:
+    stream_id = streams.organization(tx.committee_id, cmd.organization_id)
+    tx.decide(await tx.load(stream_id, reg.organization), reg.organization, cmd)
 
 
 async def add_organization_member(parts: MembersParts, cmd: AddOrganizationMember,
@@ -156,7 +180,11 @@ async def add_organization_member(parts: MembersParts, cmd: AddOrganizationMembe
 
 
 async def register_unit(parts: MembersParts, cmd: RegisterUnit, ctx: CommandContext) -> CommandOutcome:
-    return await parts.uow.decide(ctx, streams.unit(ctx.committee_id, cmd.unit_id), reg.unit, cmd)
+    return await _registration(parts, ctx, stage_unit, cmd)
+
+
+async def stage_unit(parts: MembersParts, tx: Tx, cmd: RegisterUnit) -> None:
+    tx.decide(await tx.load(streams.unit(tx.committee_id, cmd.unit_id), reg.unit), reg.unit, cmd)
 
 
 async def add_unit_staff(parts: MembersParts, cmd: AddUnitStaff, ctx: CommandContext) -> CommandOutcome:
@@ -177,20 +205,36 @@ async def add_liaison_contact(parts: MembersParts, cmd: AddLiaisonContact, ctx: 
                         cmd, member_ids=[cmd.member_id] if cmd.member_id else [], private=save_contact)
 
 
+# ---- imports: one mechanism (`members.file_import`) for the roster, units and organizations ---------------
+# Who may import is the contract's (`contracts/members/service.py`): the command API checked it.
+
 async def import_roster(parts: MembersParts, cmd: ImportRoster, ctx: CommandContext) -> CommandOutcome:
-    """One register-member command per row of the file, each its own transaction; the answer is the per-row
-    report (what was registered, what was refused and why)."""
-    # Who may import is the contract's (`contracts/members/service.py`): the command API checked it.
+    return await import_file(parts, ROSTER, stage_member, cmd.filename, _file_content(cmd), ctx)
+
+
+async def import_units(parts: MembersParts, cmd: ImportUnits, ctx: CommandContext) -> CommandOutcome:
+    return await import_file(parts, UNITS, stage_unit, cmd.filename, _file_content(cmd), ctx)
+
+
+async def import_organizations(parts: MembersParts, cmd: ImportOrganizations, ctx: CommandContext) -> CommandOutcome:
+    return await import_file(parts, ORGANIZATIONS, stage_organization, cmd.filename, _file_content(cmd), ctx)
+
+
+async def import_file(parts: MembersParts, sheet: file_import.Sheet[C], stage: Staging[C], filename: str,
+                      content: bytes, ctx: CommandContext) -> CommandOutcome:
+    """Each row through the kind's registration staging, all rows in one transaction; the answer is the
+    per-row report (what was registered, what was refused and why). Also run from a shell (`roster_cli`)."""
+    async def row(tx: Tx, command: C) -> None:
+        await stage(parts, tx, command)
+
+    return await file_import.import_file(parts.uow, sheet, row, filename, content, ctx)
+
+
+def _file_content(cmd: ImportFile) -> bytes:
     try:
-        content = base64.b64decode(cmd.content_base64, validate=True)
+        return base64.b64decode(cmd.content_base64, validate=True)
     except (binascii.Error, ValueError) as err:
         raise DomainError("invalid_file", f"content_base64 is not base64: {err}", fields=["content_base64"]) from None
-
-    async def register(row: RegisterMember, row_ctx: CommandContext) -> CommandOutcome:
-        return await register_member(parts, row, row_ctx)
-
-    report = await roster_import.import_roster(register, cmd.filename, content, ctx)
-    return CommandOutcome(report.last_written, report.as_dict())
 
 
 # ---- meetings ---------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """`python -m members.roster_cli roster.xlsx --committee county-a`: the roster import from a shell — the
-same register-member handler as the HTTP API, on the service built by the runtime (no Kafka needed: the
-events wait in the store for the relay). Prints the per-row report; exits 1 if any row was refused."""
+same import handler as the HTTP API (every row in one transaction), on the service built by the runtime (no
+Kafka needed: the events wait in the store for the relay). Prints the per-row report; exits 1 if any row was refused."""
 
 from __future__ import annotations
 
@@ -9,11 +9,9 @@ import json
 import sys
 
 from contracts.envelope import Actor, Role
-from contracts.members.commands import RegisterMember
-from eventstore.command_outcome import CommandOutcome
 from eventstore.store import CommandContext
-from members.handlers import register_member
-from members.roster_import import import_roster
+from members.handlers import import_file, stage_member
+from members.roster_import import ROSTER
 from members.service import DEFINITION
 from runtime import event_loop
 from runtime.service_host import HostConfig, build_service
@@ -24,16 +22,13 @@ async def _main(path: str, content: bytes, committee: str, dsn: str, schema: str
     try:
         await host.install()
         ctx = CommandContext(actor=Actor(id=actor, role=Role.office_staff), committee_id=committee)
-
-        async def register(command: RegisterMember, row_ctx: CommandContext) -> CommandOutcome:
-            return await register_member(host.parts, command, row_ctx)
-
-        report = await import_roster(register, path, content, ctx)
+        outcome = await import_file(host.parts, ROSTER, stage_member, path, content, ctx)
     finally:
         await host.stop()
-    json.dump(report.as_dict(), sys.stdout, ensure_ascii=False, indent=2)
+    report = {k: v for k, v in outcome.result.items() if k != "events"}
+    json.dump(report, sys.stdout, ensure_ascii=False, indent=2)
     print()
-    return 0 if report.refused == 0 else 1
+    return 0 if report["refused"] == 0 else 1
 
 
 def main(argv: list[str] | None = None) -> int:

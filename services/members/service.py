@@ -46,6 +46,8 @@ DEFINITION: ServiceDefinition[MembersParts] = ServiceDefinition(
         "rescore-year": h.rescore_year,
         "grade-year": h.grade_year,
         "import-roster": h.import_roster,
+        "import-units": h.import_units,
+        "import-organizations": h.import_organizations,
     },
     projections=(
         StoreProjection("scoring-inputs", "members: roster, own duty facts, rulebooks, years to score",
