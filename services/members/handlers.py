@@ -54,12 +54,13 @@ from contracts.members.commands import (
 )
 from contracts.members.contact_details import ContactDetails
 from contracts.members.member_view import MemberView
+from eventstore import file_import
 from eventstore.command_outcome import CommandOutcome
 from eventstore.decider import Decider
 from eventstore.errors import DomainError, NotAuthorized
 from eventstore.store import CommandContext
 from eventstore.unit_of_work import Tx
-from members import file_import, streams
+from members import streams
 from members.domain import meeting as mtg
 from members.domain import member as mem
 from members.domain import records as rec

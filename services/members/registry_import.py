@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from contracts.members.commands import RegisterOrganization, RegisterUnit
 from contracts.members.enums import OrganizationKind, Sector
 from contracts.members.organization import OrganizationRegistered, UnitRegistered
+from eventstore.file_import import RowRefused, Sheet, validated
 from eventstore.unit_of_work import Tx
-from members.file_import import RowRefused, Sheet, validated
 
 UNIT_COLUMNS: dict[str, tuple[str, ...]] = {
     "unit_id": ("编号", "单位编号", "代码", "unit_id", "code"),

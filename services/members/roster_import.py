@@ -15,7 +15,7 @@ from typing import Any
 
 from contracts.members.commands import RegisterMember
 from contracts.members.enums import ChairRole, Sector
-from members.file_import import RowRefused, Sheet, validated
+from eventstore.file_import import RowRefused, Sheet, validated
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "member_id": ("编号", "委员编号", "member_id"),
