@@ -10,11 +10,16 @@ import asyncpg
 from gateway.live import Audience
 from gateway.views.base import Fact
 
-# Events that change the office's queue: to review, to assign, re-assignment requests.
+# Events that change the office's queue: to review, to assign, re-assignment requests ...
 OFFICE_TYPES = frozenset({
     "proposal-submitted", "proposal-resubmitted", "proposal-withdrawn", "proposal-accepted", "proposal-not-accepted",
     "proposal-merged", "proposal-returned", "proposal-assigned", "cosigner-confirmed", "cosigner-declined",
     "cosigner-lapsed", "reassignment-requested", "reassignment-granted", "reassignment-refused",
+}) | frozenset({  # ... and what it chases (gateway/read/workqueue.py): replies, evaluations, look-backs, key reports
+    "handling-deadline-recomputed", "handling-overdue", "handling-reopened", "proposal-replied", "proposal-evaluated",
+    "evaluations-completed", "commitment-recorded", "lookback-opened", "lookback-concluded", "lookback-scheduled",
+    "recommendation-report-recorded", "recommendation-followup-reopened", "key-proposal-designated",
+    "key-proposal-progress-reported",
 })
 # Events of one tracked item (surveys): they change the queues of the departments responsible for it.
 TRACKED_PREFIX = "tracked-item-"
