@@ -218,6 +218,11 @@ AnyDate = Annotated[date, Field(ge=MIN_DAY, le=MAX_DAY)]
 YearDays = Annotated[list[AnyDate], Field(max_length=366)]
 # An instant with its time zone, in the years 1950-2100.
 Moment = Annotated[AwareDatetime, _in_years(MIN_YEAR, MAX_YEAR)]
+# The day a workflow step happened, given by the office when it enters the step from paper days later
+# (`occurredOn` on a back-datable command): 1950-01-01 to 2100-12-31. Who may give one, and that it is not
+# later than today nor in another year than today's, are the command API's rules (`eventstore.backdating`):
+# they depend on the caller and the committee's clock, and each is refused by its own name.
+OccurredOn = Annotated[date, Field(ge=MIN_DAY, le=MAX_DAY)]
 
 # ---- recorded types (event payloads) -----------------------------------------------------------------------
 

@@ -17,6 +17,8 @@ PEOPLE = frozenset({Role.member, Role.unit_staff, Role.office_staff, Role.leader
 SYSTEM = frozenset({Role.service})
 MEMBER = frozenset({Role.member})
 UNIT = frozenset({Role.unit_staff})
+# A unit for itself, or the office recording what the unit sent on paper (a reply letter).
+UNIT_OR_OFFICE = frozenset({Role.unit_staff, Role.office_staff})
 # A member for themself, or the office on a member's behalf (drafting, submitting, logging).
 MEMBER_OR_OFFICE = frozenset({Role.member, Role.office_staff})
 MEMBER_OR_OFFICE_OR_ADMIN = frozenset({Role.member, Role.office_staff, Role.admin})

@@ -22,30 +22,30 @@ COMMANDS = (
     command("carry-over-plan-items", c.CarryOverPlanItems, OFFICE),
     command("schedule-consultation", c.ScheduleConsultation, OFFICE),
     command("hold-consultation", c.HoldConsultation, OFFICE),
-    command("record-consultation-outcome", c.RecordConsultationOutcome, OFFICE),
+    command("record-consultation-outcome", c.RecordConsultationOutcome, OFFICE, backdatable=True),
     # The office records the leaders' instructions as they come back on its outcomes (leaders have accounts as
     # the committee's own leadership, not the county's).
     command("record-outcome-instruction", c.RecordOutcomeInstruction, OFFICE),
     command("report-tracked-item-progress", c.ReportTrackedItemProgress, UNIT),
-    command("follow-up-tracked-item", c.FollowUpTrackedItem, OFFICE_OR_LEADERSHIP),
-    command("record-tracked-item-verdict", c.RecordTrackedItemVerdict, OFFICE),
+    command("follow-up-tracked-item", c.FollowUpTrackedItem, OFFICE_OR_LEADERSHIP, backdatable=True),
+    command("record-tracked-item-verdict", c.RecordTrackedItemVerdict, OFFICE, backdatable=True),
     command("reopen-tracked-item", c.ReopenTrackedItem, OFFICE),
-    command("record-tracked-item-lookback", c.RecordTrackedItemLookback, OFFICE),
+    command("record-tracked-item-lookback", c.RecordTrackedItemLookback, OFFICE, backdatable=True),
     # Supervision and research: the office runs topics, records reports, decides applications. Activities,
     # field days and appraisal participation are logged by the office too, not by members for themselves:
     # they earn scorecard points (the members service scores them), so the office records them from its
     # sign-in sheets, as it records meeting attendance. Parties and groups have no accounts: the office
     # records their applications.
     command("open-supervision-topic", c.OpenSupervisionTopic, OFFICE),
-    command("log-supervision-activity", c.LogSupervisionActivity, OFFICE),
-    command("report-supervision", c.ReportSupervision, OFFICE),
+    command("log-supervision-activity", c.LogSupervisionActivity, OFFICE, backdatable=True),
+    command("report-supervision", c.ReportSupervision, OFFICE, backdatable=True),
     command("record-appraisal-participation", c.RecordAppraisalParticipation, OFFICE),
     command("plan-research-topic", c.PlanResearchTopic, OFFICE),
     command("apply-for-research-topic", c.ApplyForResearchTopic, OFFICE),
     command("decide-research-application", c.DecideResearchApplication, OFFICE),
     command("form-research-team", c.FormResearchTeam, OFFICE),
-    command("log-research-field-day", c.LogResearchFieldDay, OFFICE),
-    command("report-research", c.ReportResearch, OFFICE),
+    command("log-research-field-day", c.LogResearchFieldDay, OFFICE, backdatable=True),
+    command("report-research", c.ReportResearch, OFFICE, backdatable=True),
     *APPRAISAL_COMMANDS,
     *QUESTIONNAIRE_COMMANDS,
 )

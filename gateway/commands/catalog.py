@@ -40,7 +40,7 @@ class CommandInfo:
 
 def load_catalog(services: Iterable[str] | None = None) -> list[CommandInfo]:
     """The commands of the named services (default: every service of the platform)."""
-    found = [CommandInfo(name, c.name, c.model, c.summary)
+    found = [CommandInfo(name, c.name, c.input_model, c.summary)
              for name in services or platform.SERVICES for c in platform.contract(name).commands]
     names = [c.field_name for c in found]
     clashes = sorted({n for n in names if names.count(n) > 1})

@@ -10,7 +10,12 @@ its items (drill-down) and the definitions live in one readable place:
 - A/B/C shares: the class of each row's latest reply / rows replied;
 - commitments overdue: B-class promises past due without a concluded look-back;
 - visit coverage: members in office making the plan's number of sector visits, and members visited by a
-  chair-meeting member, by sector and by township."""
+  chair-meeting member, by sector and by township;
+- back-dated steps: those the office entered after the day they happened (every figure above counts them on
+  that day), of the year they happened in.
+
+Every day above is the day a step happened (the event's `occurred_at`, or the date it carries), not the day it
+was recorded: a reply letter entered late but dated before the deadline is on time."""
 
 from __future__ import annotations
 
@@ -112,6 +117,20 @@ class HandlingFigures:
 
 
 @dataclass(frozen=True)
+class BackdatedRow:
+    type: str  # the event type, e.g. proposal-replied
+    stream_id: str
+    subject_id: str | None  # the proposal, visit, report … it is about
+    occurred_on: date
+    recorded_on: date
+    recorded_by: str
+
+    @property
+    def days_late(self) -> int:
+        return (self.recorded_on - self.occurred_on).days
+
+
+@dataclass(frozen=True)
 class CoverageRow:
     member_id: str
     name: str
@@ -141,6 +160,7 @@ class Oversight:
     coverage: list[CoverageRow] = field(default_factory=list)
     sector_visits_required: int = 1
     flags: list[Any] = field(default_factory=list)
+    backdated: list[BackdatedRow] = field(default_factory=list)
 
     # ---- late or undone ---------------------------------------------------------------------------
 
@@ -262,6 +282,11 @@ SELECT m.member_id, m.name, m.sector, m.township_id, (m.chair_role IS NOT NULL) 
    AND (m.status = 'active' OR m.status_effective_on IS NULL OR m.status_effective_on >= make_date($2::int, 1, 1))
  ORDER BY m.member_id"""
 
+BACKDATED = """
+SELECT b.type, b.stream_id, b.subject_id, b.occurred_on, b.recorded_on, b.recorded_by FROM {s}.backdated_steps b
+ WHERE b.committee_id = $1 AND b.occurred_on BETWEEN make_date($2::int, 1, 1) AND make_date($2::int, 12, 31)
+ ORDER BY b.occurred_on, b.type, b.stream_id"""
+
 FLAGS = """
 SELECT f.* FROM {s}.score_flags f WHERE f.committee_id = $1 AND f.year = $2 AND NOT f.cleared
  ORDER BY f.member_id, f.flag"""
@@ -280,6 +305,7 @@ async def load(db: Db, committee: str, year: int, as_of: date) -> Oversight:
         coverage=[CoverageRow(**_coverage(r)) for r in await db.fetch(COVERAGE, *args)],
         sector_visits_required=int(plan["sector_visits_per_member"]) if plan else 1,
         flags=list(await db.fetch(FLAGS, *args)),
+        backdated=[BackdatedRow(**dict(r)) for r in await db.fetch(BACKDATED, *args)],
     )
 
 

@@ -301,6 +301,13 @@ class Oversight:
     def members_flagged(self) -> list[MemberFlag]:
         return [MemberFlag.of(r) for r in self.data.flags]
 
+    @strawberry.field(description="Steps of the year the office entered after the day they happened (from paper: "
+                                  "a reply letter, a feedback form, a visit), oldest first; every figure counts "
+                                  "them on the day they happened.")
+    def backdated(self) -> BackdatedSteps:
+        items = [BackdatedStep.of(r) for r in self.data.backdated]
+        return BackdatedSteps(count=len(items), items=items)
+
     @strawberry.field(description="Open tracked items (any year) a responsible department has not yet reported on "
                                   "in the current round, by department; `kind` narrows them (e.g. consultation "
                                   "outcomes not yet reported).")
@@ -388,6 +395,28 @@ class UnitTrackedItems:
     @strawberry.field
     async def unit(self, info: strawberry.Info) -> Unit | None:
         return await unit(info, self.unit_id)
+
+
+@strawberry.type(description="A step entered after the day it happened.")
+class BackdatedStep:
+    type: str = strawberry.field(description="the event type, e.g. proposal-replied")
+    subject_id: strawberry.ID | None = strawberry.field(description="the proposal, visit, report … it is about")
+    occurred_on: date = strawberry.field(description="the day it happened, as the office entered it")
+    recorded_on: date = strawberry.field(description="the day it was recorded")
+    recorded_by: str = strawberry.field(description="the account that recorded it")
+    days_late: int = strawberry.field(description="days between the two")
+
+    @classmethod
+    def of(cls, r: o.BackdatedRow) -> BackdatedStep:
+        return cls(type=r.type, subject_id=strawberry.ID(r.subject_id) if r.subject_id else None,
+                   occurred_on=r.occurred_on, recorded_on=r.recorded_on, recorded_by=r.recorded_by,
+                   days_late=r.days_late)
+
+
+@strawberry.type(description="The year's back-dated steps.")
+class BackdatedSteps:
+    count: int
+    items: list[BackdatedStep]
 
 
 @strawberry.type(description="A B-class commitment in the oversight lists.")

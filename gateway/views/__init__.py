@@ -4,6 +4,7 @@ projection (setup / reset / apply) that `yizheng replay <name>` can rebuild from
 from __future__ import annotations
 
 from gateway.views.appraisals import AppraisalsView
+from gateway.views.backdated import BackdatedView
 from gateway.views.base import Fact, View
 from gateway.views.consultations import ConsultationsView
 from gateway.views.directory import DirectoryView
@@ -20,6 +21,7 @@ from gateway.views.visits import VisitsView
 VIEW_CLASSES: tuple[type[View], ...] = (
     DirectoryView, MeetingsView, VisitsView, ProposalsView, OpinionReportsView, ScorecardView,
     ConsultationsView, TrackedItemsView, SupervisionView, ResearchView, AppraisalsView, QuestionnairesView,
+    BackdatedView,
 )
 
 

@@ -30,6 +30,7 @@ class Fact:
     occurred_at: datetime
     data: dict[str, Any]
     actor_id: str
+    recorded_at: datetime | None = None  # when it was written; before `occurred_at` only for a back-dated step
 
     @classmethod
     def of(cls, delivered: Delivered) -> Fact:
@@ -39,7 +40,9 @@ class Fact:
         except Exception:  # an event without a registered class: the raw payload is all we have
             data = dict(env.data)
         occurred = env.occurred_at if env.occurred_at.tzinfo else env.occurred_at.replace(tzinfo=UTC)
-        return cls(env.type, env.committee_id, env.event_id, env.stream_id, occurred, data, env.actor.id)
+        recorded = env.recorded_at if env.recorded_at is None or env.recorded_at.tzinfo \
+            else env.recorded_at.replace(tzinfo=UTC)
+        return cls(env.type, env.committee_id, env.event_id, env.stream_id, occurred, data, env.actor.id, recorded)
 
     @property
     def local_date(self) -> date:

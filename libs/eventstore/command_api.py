@@ -14,6 +14,7 @@ import os
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 import asyncpg
@@ -25,7 +26,10 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from contracts.bounded import IdempotencyKey
+from contracts.clock import local_date, utc_now
 from contracts.envelope import Role
+from contracts.service import OCCURRED_ON, backdatable_model
+from eventstore import backdating
 from eventstore.body_limit import COMMAND_BODY_LIMIT, BodyLimit
 from eventstore.command_outcome import CommandOutcome
 from eventstore.database_unavailable import unavailable_handlers
@@ -59,6 +63,20 @@ class CommandSpec(Generic[C]):
     handler: Handler[C]
     summary: str = ""
     roles: frozenset[Role] | None = None  # who may send it (checked before the body is read); None: anyone
+    backdatable: bool = False  # takes `occurred_on`, the day the step happened (`eventstore.backdating`)
+
+    @property
+    def input_model(self) -> type[BaseModel]:
+        return backdatable_model(self.model) if self.backdatable else self.model
+
+
+def without_occurred_on(model: type[C], command: BaseModel) -> tuple[C, Any]:
+    """The command as its handler takes it, and the `occurred_on` it was sent with (None: not back-dated).
+    The fields are validated already; they are copied, not validated again."""
+    if type(command) is model:
+        return command, None
+    fields = {k: getattr(command, k) for k in model.model_fields}
+    return model.model_construct(command.model_fields_set - {OCCURRED_ON}, **fields), getattr(command, OCCURRED_ON)
 
 
 def parse(model: type[C], body: bytes) -> C:
@@ -105,13 +123,15 @@ def _outcome_body(outcome: CommandOutcome) -> dict[str, Any]:
 
 class CommandAPI:
     def __init__(self, service: str, store: EventStore, commands: Sequence[CommandSpec[Any]],
-                 authenticate: Callable[[str | None], Any]) -> None:
+                 authenticate: Callable[[str | None], Any], clock: Callable[[], datetime] = utc_now) -> None:
         """`authenticate` turns the Authorization header into a principal (`actor`, `committee_id`) or
-        raises; the runtime passes its bearer-token check."""
+        raises; the runtime passes its bearer-token check. `clock` is the service's (the unit of work's): it
+        says which day is today for a back-dated step."""
         self.service = service
         self.store = store
         self.commands = {c.name: c for c in commands}
         self._authenticate = authenticate
+        self.clock = clock
 
     def app(self, max_in_flight: int = DEFAULT_MAX_IN_FLIGHT) -> Starlette:
         return Starlette(routes=self.routes(), middleware=[in_flight_limit(max_in_flight), body_limit()],
@@ -153,12 +173,19 @@ class CommandAPI:
             return _error(403, "not_authorized", f"{name} is for {allowed}, not {principal.actor.role.value}")
         body = await request.body()
         try:
-            command = parse(spec.model, body)
+            command, occurred_on = without_occurred_on(spec.model, parse(spec.input_model, body))
         except ValidationError as err:
             fields = [".".join(str(p) for p in e["loc"]) for e in err.errors()]
             detail = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in err.errors())
             return _error(400, "invalid_command", f"{name}: {detail}", fields=fields)
         ctx = CommandContext(actor=principal.actor, committee_id=principal.committee_id)
+        if occurred_on is not None:
+            try:
+                at = backdating.check(occurred_on, principal.actor.role, local_date(self.clock()))
+            except DomainError as err:
+                status = 403 if err.rule == "backdating_not_allowed" else 422
+                return _error(status, err.rule, err.message, fields=err.fields, details=err.details)
+            ctx = dataclasses.replace(ctx, occurred_at=at)
         key = request.headers.get("idempotency-key")
         if key is not None:
             try:
@@ -267,7 +294,7 @@ class CommandAPI:
         paths: dict[str, Any] = {}
         schemas: dict[str, Any] = {}
         for name, spec in sorted(self.commands.items()):
-            schema = spec.model.model_json_schema(ref_template="#/components/schemas/{model}")
+            schema = spec.input_model.model_json_schema(ref_template="#/components/schemas/{model}")
             schemas.update(schema.pop("$defs", {}))
             schemas[spec.model.__name__] = schema
             paths[f"/commands/{name}"] = {"post": {

@@ -1,6 +1,6 @@
-"""The one way a registry file is imported — the member roster (`roster_import`), handling units and
-organizations (`registry_import`): a CSV or XLSX file read into rows, each row turned into the kind's own
-registration command and written by that command's own staging (`members.handlers`), all rows in ONE
+"""The one way a file of records is imported, in every service — the members service's roster, handling
+units and organizations (`members.roster_import`, `members.registry_import`): a CSV or XLSX file read into
+rows, each row turned into the kind's own command and written by that command's own staging, all rows in ONE
 transaction, with a per-row report of what was registered and what was refused (row, fields, rule).
 
 A refused row is skipped and the rest imported: its events are unstaged and its private writes rolled back

@@ -3,9 +3,10 @@ everything at the versions read, all or nothing.
 
 A concurrent writer to any of the streams (or a deadlock with one) makes the whole transaction run again
 on the newer state, where the command may now be refused; after `ATTEMPTS` it gives up with the
-`ConcurrencyError`. A refusal (`DomainError`) writes nothing. Work that must see the commit (waking a
-worker) is registered with `tx.after_commit`; writes that must commit with the events (a service's private
-tables) use `tx.conn`.
+`ConcurrencyError`. A refusal (`DomainError`) writes nothing. A command dated before today (`ctx.occurred_at`:
+a step the office enters from paper, `eventstore.backdating`) is refused if it would precede the latest step
+on any stream it writes. Work that must see the commit (waking a worker) is registered with `tx.after_commit`;
+writes that must commit with the events (a service's private tables) use `tx.conn`.
 
     async def work(tx: Tx) -> dict[str, Any]:
         proposal = await tx.load(streams.proposal(...), PROPOSAL)
@@ -25,9 +26,10 @@ from typing import Any, Generic, TypeVar
 
 import asyncpg
 
-from contracts.clock import utc_now
+from contracts.clock import local_date, utc_now
 from contracts.members.member_view import MemberView
 from contracts.registry import DomainEvent
+from eventstore.backdating import Previous
 from eventstore.command_outcome import CommandOutcome
 from eventstore.decider import Decider
 from eventstore.errors import ConcurrencyError, DomainError
@@ -60,6 +62,8 @@ class Tx:
     ctx: CommandContext
     now: datetime
     calendar: WorkCalendar
+    # Dated before today (a step the office enters from paper): it must not precede what it follows.
+    backdated: bool = False
     staged: list[tuple[str, int, Sequence[DomainEvent]]] = field(default_factory=list)
     loaded_order: list[str] = field(default_factory=list)
     callbacks: list[AfterCommit] = field(default_factory=list)
@@ -85,6 +89,11 @@ class Tx:
         return Issued(command, self.ctx.actor, self.ctx.committee_id, self.now, self.calendar, members or {})
 
     def stage(self, loaded: Loaded[Any], events: Sequence[DomainEvent]) -> None:
+        if events and self.backdated:
+            previous = Previous.latest((e.envelope.occurred_at, e.envelope.type, e.envelope.actor.role)
+                                       for e in loaded.history)
+            if previous is not None:
+                previous.refuse_if_after(self.now)
         if events:
             self.staged.append((loaded.stream_id, loaded.version, events))
 
@@ -130,12 +139,14 @@ class UnitOfWork:
     async def run(self, ctx: CommandContext, work: Callable[[Tx], Awaitable[dict[str, Any]]]) -> CommandOutcome:
         """Run `work` in one transaction and append what it staged. The result names the event types written
         (`events`); its stream is the first one the work loaded that it wrote to."""
-        now = ctx.occurred_at or self.clock()
+        wall = self.clock()
+        now = ctx.occurred_at or wall
+        backdated = local_date(now) < local_date(wall)
         ctx = replace(ctx, occurred_at=now)
         for attempt in range(1, self.ATTEMPTS + 1):
             try:
                 async with self.store.transaction() as conn:
-                    tx = Tx(self.store, conn, ctx, now, await self._calendar(ctx.committee_id, conn))
+                    tx = Tx(self.store, conn, ctx, now, await self._calendar(ctx.committee_id, conn), backdated)
                     result = await work(tx)
                     written = await tx.flush()
             except self.RETRIED:

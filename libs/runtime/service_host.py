@@ -91,9 +91,10 @@ class ServiceHost(Generic[P]):
 
             return handle
 
-        specs = [CommandSpec(c.name, c.model, bound(c.name), c.summary, c.roles)
+        specs = [CommandSpec(c.name, c.model, bound(c.name), c.summary, c.roles, c.backdatable)
                  for c in definition.contract.commands]
-        self.api = CommandAPI(definition.name, self.store, specs, authenticate=config.authenticate)
+        self.api = CommandAPI(definition.name, self.store, specs, authenticate=config.authenticate,
+                              clock=config.clock)
         self.app = Starlette(routes=[*self.api.routes(), *definition.routes(parts)],
                              middleware=[in_flight_limit(settings.max_in_flight()), body_limit()],
                              exception_handlers=unavailable_handlers(),
