@@ -49,6 +49,8 @@ ALLOWED: dict[str, frozenset[Role]] = {
     "rulebooks": EVERYONE,
     # Recommendation reports (建议案) go to the county party committee and government: the office and leadership.
     "recommendationReports": STAFF,
+    # Opinion letters (转意见建议函): staff all; unit staff those sent to their unit (`gateway.read.opinion_letters`).
+    "opinionLetters": STAFF | {Role.unit_staff},
     # Look-backs: staff all; a unit those at its own commitments, a member those at their proposals' commitments.
     "lookbacks": STAFF | {Role.member, Role.unit_staff},
     # Liaison contacts are citizens the office keeps (withheld from the public topic); a member sees only their

@@ -27,6 +27,7 @@ from contracts.proposals.lookback import (
     RecommendationFollowupReopened,
     RecommendationReportRecorded,
 )
+from contracts.proposals.opinion_letter import OpinionLetterAcknowledged, OpinionLetterSent
 from contracts.proposals.opinion_report import (
     OpinionReportAdopted,
     OpinionReportEdited,
@@ -76,7 +77,7 @@ __all__ = [
     "HandlingDeadlineRecomputed", "HandlingOverdue", "HandlingReopened", "HolidayScheduleRecorded",
     "KeyProposalDesignated", "KeyProposalProgressReported", "LabeledEnum", "LookbackConcluded",
     "LookbackIntervalSet", "LookbackOpened", "LookbackOutcome", "LookbackScheduled", "LookbackSubject",
-    "NotAcceptedConversion", "OpinionReportAdopted",
+    "NotAcceptedConversion", "OpinionLetterAcknowledged", "OpinionLetterSent", "OpinionReportAdopted",
     "OpinionReportEdited", "OpinionReportForwarded", "OpinionReportInstructed", "OpinionReportPublished",
     "OpinionReportSubmitted", "ProposalAccepted", "ProposalAssigned", "ProposalDrafted", "ProposalEvaluated",
     "ProposalMergeReceived", "ProposalMerged", "ProposalNotAccepted", "ProposalNumberAssigned",

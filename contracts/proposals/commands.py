@@ -143,11 +143,22 @@ class AcceptProposal(Command):
 
 
 class NotAcceptProposal(Command):
-    """Not accept (不立案), converting it into an opinion letter or a public-opinion report."""
+    """Not accept (不立案), converting it into an opinion letter (转意见建议函, sent to `unit_id`) or a
+    public-opinion report."""
 
     proposal_id: Identifier
     converted_to: NotAcceptedConversion
     reason: ReasonText = Reason
+    unit_id: Identifier | None = Field(default=None, description="opinion_letter: the unit the letter goes to "
+                                                                 "(required for a letter, and only for one)")
+    letter_text: LongText | None = Field(default=None, description="opinion_letter: the letter's text as the office "
+                                                                   "edited it (default: the proposal's text)")
+
+
+class AcknowledgeOpinionLetter(Command):
+    """The unit's staff acknowledge an opinion letter sent to their unit (签收)."""
+
+    letter_id: Identifier
 
 
 class MergeProposal(Command):
@@ -224,9 +235,12 @@ class Promise(Command):
 
 
 class ReplyToProposal(Command):
-    """The unit's reply (答复) with its result class; a B reply lists what it promises and by when."""
+    """The unit's reply (答复) with its result class; a B reply lists what it promises and by when. The office
+    records a reply letter a unit sent on paper by naming the unit (`unit_id`); a unit's staff reply for their
+    own unit and leave it out."""
 
     proposal_id: Identifier
+    unit_id: Identifier | None = None
     result_class: ResultClass
     text: LongText
     commitments: BoundedList[Promise] = Field(default_factory=list)
@@ -239,10 +253,12 @@ class CosignReply(Command):
 
 
 class EvaluateReply(Command):
-    """A proposer's feedback form (征询意见表) on one unit's reply."""
+    """A proposer's feedback form (征询意见表) on one unit's reply. The office records a form a proposer
+    filled in on paper by naming the proposer (`member_id`); a proposer evaluating leaves it out."""
 
     proposal_id: Identifier
     unit_id: Identifier
+    member_id: Identifier | None = None
     rating: Rating
     attitude: Rating
     contact: Rating

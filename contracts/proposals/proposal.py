@@ -3,6 +3,8 @@ is the envelope's `committee_id`. Members, units and leaders appear by id only."
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import Field
 
 from contracts import topics
@@ -30,7 +32,7 @@ from contracts.proposals.enums import (
     SubmitterKind,
     UnitRole,
 )
-from contracts.registry import DomainEvent, event_type
+from contracts.registry import DomainEvent, event_type, upcaster
 from contracts.sealed import sealed_until
 
 P = topics.PROPOSALS
@@ -157,6 +159,8 @@ class ProposalAccepted(DomainEvent):
     special_committee: RecordedShortText | None = None
     sector: RecordedShortText | None = None
     contact_member_id: Id | None = None
+    merged_proposer_ids: RecordedList[Id] = Field(
+        default_factory=list, description="proposers of proposals merged into this one (并案), not named above")
     reason: RecordedLongText
 
 
@@ -166,6 +170,7 @@ class ProposalNotAccepted(DomainEvent):
     converted_to: NotAcceptedConversion
     reason: RecordedLongText
     opinion_report_id: Id | None = Field(default=None, description="the report it became, if converted to one")
+    opinion_letter_id: Id | None = Field(default=None, description="the letter it became, if converted to one")
 
 
 @event_type("proposal-merged", version=1, topic=P)
@@ -177,13 +182,27 @@ class ProposalMerged(DomainEvent):
     reason: RecordedLongText
 
 
-@event_type("proposal-merge-received", version=1, topic=P)
+@event_type("proposal-merge-received", version=2, topic=P)
 class ProposalMergeReceived(DomainEvent):
-    """On the proposal that absorbs another one."""
+    """On the proposal that absorbs another one. The merged proposal's proposers become proposers of this one:
+    they evaluate its replies and are credited with it as joint proposers. v2 names them, and says whether this
+    proposal is accepted (立案) or a key proposal already, so their credit needs no other event."""
 
     proposal_id: Id
     from_proposal_id: Id
     reason: RecordedLongText
+    proposer_member_ids: RecordedList[Id] = Field(
+        description="the merged proposal's lead, co-signers who confirmed and contact member (and those merged into "
+                    "it), who were not proposers of this one already")
+    year: RecordedYear | None = Field(default=None, description="this proposal's year")
+    accepted: bool = Field(default=False, description="this proposal was accepted before the merge")
+    key: bool = Field(default=False, description="this proposal was a key proposal before the merge")
+
+
+@upcaster("proposal-merge-received", from_version=1)
+def _merge_received_v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
+    # v1 named nobody: a merge recorded then made no one a proposer of the target, and reads back that way.
+    return {**data, "proposer_member_ids": [], "year": None, "accepted": False, "key": False}
 
 
 @event_type("proposal-returned", version=1, topic=P)
@@ -375,6 +394,8 @@ class KeyProposalDesignated(DomainEvent):
     lead_member_id: Id | None
     cosigner_member_ids: RecordedList[Id] = Field(default_factory=list)
     organization_id: Id | None = None
+    merged_proposer_ids: RecordedList[Id] = Field(
+        default_factory=list, description="proposers of proposals merged into this one (并案), not named above")
     reason: RecordedLongText = ""
 
 

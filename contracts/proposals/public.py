@@ -1,13 +1,14 @@
 """What other county systems may know of the proposals service's facts (`proposals.public.<committee>`).
 
-A proposal becomes public when it is submitted: its drafts and revisions are the proposer's. Individual
+A proposal becomes public when it is submitted: its drafts and revisions are the proposer's; an opinion letter
+it became when not accepted is public without its text. Individual
 evaluations are never public (not even after completion: outsiders get the round's tally); public-opinion
 reports (社情民意) are public from adoption on, without their text."""
 
 from __future__ import annotations
 
 from contracts.bounded import Count
-from contracts.proposals import calendar, lookback, opinion_report, proposal, solicitation
+from contracts.proposals import calendar, lookback, opinion_letter, opinion_report, proposal, solicitation
 from contracts.proposals.common import Id, RatingEntry
 from contracts.proposals.enums import Rating
 from contracts.public import PUBLIC, Publication, PublicEvent, derive, publish, withhold
@@ -86,6 +87,10 @@ VIEWS = [
     publish(lookback.LookbackIntervalSet),
     publish(lookback.RecommendationReportRecorded, omit={"summary"}),
     publish(lookback.RecommendationFollowupReopened, omit={"reason"}),
+    # An opinion letter is public as a fact — which unit it went to, on which proposal, and that the unit
+    # acknowledged it — never its text (a proposal's text is never public).
+    publish(opinion_letter.OpinionLetterSent, omit={"text"}),
+    publish(opinion_letter.OpinionLetterAcknowledged),
     withhold(opinion_report.OpinionReportSubmitted,
              because="a public-opinion report is the member's and the office's until it is adopted"),
     withhold(opinion_report.OpinionReportEdited, because="editing happens before adoption"),

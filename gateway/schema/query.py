@@ -23,6 +23,7 @@ from gateway.schema import questionnaires as qn
 from gateway.schema.appraisal import Appraisal
 from gateway.schema.connection import Connection, connection
 from gateway.schema.lookups import LookupQuery
+from gateway.schema.opinion_letters import OpinionLetterQuery
 from gateway.schema.oversight import Oversight
 from gateway.schema.scalars import JSON
 from gateway.schema.scorecard import Scorecard
@@ -127,8 +128,9 @@ First = Annotated[int | None, strawberry.argument(description="page size (defaul
 After = Annotated[str | None, strawberry.argument(description="the endCursor of the previous page")]
 
 
+# Fields of gateway/schema/lookups.py, similar_proposals.py and opinion_letters.py are inherited.
 @strawberry.type
-class Query(LookupQuery, SimilarProposalsQuery):  # fields of gateway/schema/lookups.py, similar_proposals.py
+class Query(LookupQuery, SimilarProposalsQuery, OpinionLetterQuery):
     @strawberry.field(description="The caller.")
     def me(self, info: strawberry.Info) -> Me:
         v = policy.require(ctx(info).viewer, "me")

@@ -13,7 +13,7 @@ class ProposalsView(View):
     description = "proposals, handling by unit, replies, evaluations, key proposals, look-backs"
     tables = ("proposals", "proposal_cosigners", "handling", "replies", "handling_contacts", "evaluations",
               "evaluation_rounds", "commitments", "lookbacks", "recommendations", "key_progress",
-              "proposal_results", "reassignments", "holiday_schedules", "solicitations")
+              "proposal_results", "reassignments", "holiday_schedules", "solicitations", "opinion_letters")
     DDL = """
     CREATE TABLE IF NOT EXISTS {s}.proposals (
         committee_id text NOT NULL, proposal_id text NOT NULL, year int, number text, sequence int,
@@ -95,6 +95,17 @@ class ProposalsView(View):
     CREATE TABLE IF NOT EXISTS {s}.holiday_schedules (
         committee_id text NOT NULL, year int NOT NULL, days_off date[] NOT NULL, workdays date[] NOT NULL,
         source text, PRIMARY KEY (committee_id, year));
+    -- The proposers of proposals merged into this one (并案): they are in cosigner_member_ids and
+    -- confirmed_cosigner_ids too, which every reader takes as "the members the proposal counts for".
+    ALTER TABLE {s}.proposals ADD COLUMN IF NOT EXISTS merged_proposer_ids text[] NOT NULL DEFAULT '{}';
+    ALTER TABLE {s}.proposals ADD COLUMN IF NOT EXISTS opinion_letter_id text;
+    -- Opinion letters (转意见建议函): a proposal not accepted, sent to a unit, until the unit acknowledges it.
+    CREATE TABLE IF NOT EXISTS {s}.opinion_letters (
+        committee_id text NOT NULL, letter_id text NOT NULL, proposal_id text NOT NULL, unit_id text NOT NULL,
+        title text NOT NULL DEFAULT '', text text NOT NULL DEFAULT '', edited_by_office boolean NOT NULL DEFAULT false,
+        category text, sent_on date NOT NULL, acknowledged_on date,
+        PRIMARY KEY (committee_id, letter_id));
+    CREATE INDEX IF NOT EXISTS opinion_letters_by_unit ON {s}.opinion_letters (committee_id, unit_id, sent_on);
     CREATE TABLE IF NOT EXISTS {s}.solicitations (
         committee_id text NOT NULL, solicitation_id text NOT NULL, year int, title text, opens_on date,
         closes_on date, topics jsonb NOT NULL DEFAULT '[]', PRIMARY KEY (committee_id, solicitation_id));
@@ -197,17 +208,60 @@ class ProposalsView(View):
                         organization_id=d.get("organization_id"), special_committee=d.get("special_committee"),
                         sector=d.get("sector"), contact_member_id=d.get("contact_member_id"),
                         decision_reason=d.get("reason"), decided_on=f.local_date)
+        # The event's co-signers replace the list: those merged in before acceptance are added back.
+        await self._add_proposers(conn, f, f.ids("merged_proposer_ids"))
+        await conn.execute(
+            f"UPDATE {self.t('proposals')} SET confirmed_cosigner_ids = confirmed_cosigner_ids || "
+            "ARRAY(SELECT m FROM unnest(merged_proposer_ids) m WHERE NOT m = ANY(confirmed_cosigner_ids) "
+            "AND m IS DISTINCT FROM lead_member_id) WHERE committee_id = $1 AND proposal_id = $2",
+            f.committee_id, d["proposal_id"])
 
     @on("proposal-not-accepted")
     async def _not_accepted(self, conn: asyncpg.Connection, f: Fact) -> None:
         await self._set(conn, f, status="not_accepted", converted_to=f.data.get("converted_to"),
                         decision_reason=f.data.get("reason"), opinion_report_id=f.data.get("opinion_report_id"),
-                        decided_on=f.local_date)
+                        opinion_letter_id=f.data.get("opinion_letter_id"), decided_on=f.local_date)
+
+    @on("opinion-letter-sent")
+    async def _letter_sent(self, conn: asyncpg.Connection, f: Fact) -> None:
+        d = f.data
+        await conn.execute(
+            f"INSERT INTO {self.t('opinion_letters')} (committee_id, letter_id, proposal_id, unit_id, title, text, "
+            "edited_by_office, category, sent_on) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) "
+            "ON CONFLICT (committee_id, letter_id) DO UPDATE SET unit_id = excluded.unit_id, title = excluded.title, "
+            "text = excluded.text, edited_by_office = excluded.edited_by_office, category = excluded.category, "
+            "sent_on = excluded.sent_on",
+            f.committee_id, d["letter_id"], d["proposal_id"], d["unit_id"], d.get("title", ""), d.get("text", ""),
+            bool(d.get("edited_by_office")), d.get("category"), f.date("sent_on") or f.local_date)
+
+    @on("opinion-letter-acknowledged")
+    async def _letter_acknowledged(self, conn: asyncpg.Connection, f: Fact) -> None:
+        await conn.execute(
+            f"UPDATE {self.t('opinion_letters')} SET acknowledged_on = $3 WHERE committee_id = $1 AND letter_id = $2",
+            f.committee_id, f.data["letter_id"], f.date("acknowledged_on") or f.local_date)
 
     @on("proposal-merged")
     async def _merged(self, conn: asyncpg.Connection, f: Fact) -> None:
         await self._set(conn, f, status="merged", merged_into=f.data.get("into_proposal_id"),
                         decision_reason=f.data.get("reason"), decided_on=f.local_date)
+
+    async def _add_proposers(self, conn: asyncpg.Connection, f: Fact, members: list[str]) -> None:
+        """Proposers of merged proposals become the target's: listed as merged, and among the members every
+        reader counts the proposal for (its member's list, the evaluations owed, who is told)."""
+        await conn.execute(
+            f"UPDATE {self.t('proposals')} SET "
+            "merged_proposer_ids = merged_proposer_ids || ARRAY(SELECT m FROM unnest($3::text[]) m "
+            "  WHERE NOT m = ANY(merged_proposer_ids)), "
+            "cosigner_member_ids = cosigner_member_ids || ARRAY(SELECT m FROM unnest($3::text[]) m "
+            "  WHERE NOT m = ANY(cosigner_member_ids) AND m IS DISTINCT FROM lead_member_id), "
+            "confirmed_cosigner_ids = confirmed_cosigner_ids || ARRAY(SELECT m FROM unnest($3::text[]) m "
+            "  WHERE NOT m = ANY(confirmed_cosigner_ids) AND m IS DISTINCT FROM lead_member_id) "
+            "WHERE committee_id = $1 AND proposal_id = $2",
+            f.committee_id, f.data["proposal_id"], members)
+
+    @on("proposal-merge-received")
+    async def _merge_received(self, conn: asyncpg.Connection, f: Fact) -> None:
+        await self._add_proposers(conn, f, f.ids("proposer_member_ids"))
 
     @on("proposal-returned")
     async def _returned(self, conn: asyncpg.Connection, f: Fact) -> None:

@@ -195,6 +195,19 @@ class ScorecardView(View):
         roles = _proposers(f)
         await self._activity(conn, f, list(roles), "key_proposal", d["proposal_id"], d.get("year"), roles=roles)
 
+    @on("proposal-merge-received")
+    async def _merge_received(self, conn: asyncpg.Connection, f: Fact) -> None:
+        """Proposers merged into a proposal accepted (or key) already share its acceptance (and key status) from
+        now on; merged in before, they are named by the acceptance itself (`_proposers`). Their own proposal
+        stays counted as submitted: merging adds no second submission."""
+        d = f.data
+        joining = f.ids("proposer_member_ids")
+        if d.get("accepted"):
+            await self._activity(conn, f, joining, "proposal_accepted", d["proposal_id"], d.get("year"),
+                                 role="merged", detail={"merged_from": d.get("from_proposal_id")})
+        if d.get("key"):
+            await self._activity(conn, f, joining, "key_proposal", d["proposal_id"], d.get("year"), role="merged")
+
     @on("opinion-report-submitted")
     async def _report_submitted(self, conn: asyncpg.Connection, f: Fact) -> None:
         d = f.data
@@ -327,10 +340,11 @@ def _uuid(value: Any) -> Any:
 
 
 def _proposers(f: Fact) -> dict[str, str]:
-    """The members a proposal counts for, by role: its lead, its co-signers, and for a proposal of an
-    organization or a special committee, the member who is its contact (they evaluate it and find it under
-    their proposals)."""
-    roles = {m: "cosigner" for m in f.ids("cosigner_member_ids")}
+    """The members a proposal counts for, by role: its lead, its co-signers, for a proposal of an
+    organization or a special committee the member who is its contact (they evaluate it and find it under
+    their proposals), and the proposers of proposals merged into it (`merged`: they evaluate it too)."""
+    roles = {m: "merged" for m in f.ids("merged_proposer_ids")}
+    roles |= {m: "cosigner" for m in f.ids("cosigner_member_ids")}
     contact = f.data.get("contact_member_id")
     if contact and not f.data.get("lead_member_id"):
         roles.setdefault(contact, "contact")

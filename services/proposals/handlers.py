@@ -29,6 +29,7 @@ from eventstore.service import Handler
 from eventstore.store import AppendResult, CommandContext
 from eventstore.unit_of_work import Loaded, Tx
 from proposals import streams
+from proposals.domain import opinion_letter as letter
 from proposals.domain import opinion_report as report
 from proposals.domain import proposal as p
 from proposals.domain import recommendation as rec
@@ -167,18 +168,32 @@ async def accept_proposal(s: ProposalsParts, cmd: c.AcceptProposal, ctx: Command
 
 async def not_accept_proposal(s: ProposalsParts, cmd: c.NotAcceptProposal, ctx: CommandContext) -> CommandOutcome:
     report_id = s.ids() if cmd.converted_to is NotAcceptedConversion.opinion_report else None
+    letter_id = s.ids() if cmd.converted_to is NotAcceptedConversion.opinion_letter else None
 
     async def work(tx: Tx) -> dict[str, Any]:
         loaded = await tx.load(streams.proposal(tx.committee_id, cmd.proposal_id), p.PROPOSAL)
-        tx.decide(loaded, p.PROPOSAL, p.NotAccept(cmd, report_id))
+        # The review decision speaks first (a missing unit is refused there), then the report or letter is made.
+        tx.decide(loaded, p.PROPOSAL, p.NotAccept(cmd, report_id, letter_id))
+        title, body = latest_text(e.event for e in loaded.history)
         if report_id is not None:
-            title, body = latest_text(e.event for e in loaded.history)
             rep = await tx.load(streams.opinion_report(tx.committee_id, report_id), report.OPINION_REPORT)
             tx.decide(rep, report.OPINION_REPORT, report.ConvertFromProposal(
                 report_id, cmd.proposal_id, loaded.state.owner_member_id, title, body, loaded.state.category))
-        return {"proposal_id": cmd.proposal_id, "opinion_report_id": report_id}
+        if letter_id is not None:
+            assert cmd.unit_id is not None, "the decider refuses a letter without its unit"
+            lt = await tx.load(streams.opinion_letter(tx.committee_id, letter_id), letter.OPINION_LETTER)
+            tx.decide(lt, letter.OPINION_LETTER, letter.SendFromProposal(
+                letter_id, cmd.proposal_id, cmd.unit_id, title, cmd.letter_text or body, cmd.letter_text is not None,
+                loaded.state.category))
+        return {"proposal_id": cmd.proposal_id, "opinion_report_id": report_id, "opinion_letter_id": letter_id}
 
     return await s.uow.run(ctx, work)
+
+
+async def acknowledge_opinion_letter(s: ProposalsParts, cmd: c.AcknowledgeOpinionLetter,
+                                     ctx: CommandContext) -> CommandOutcome:
+    return await s.uow.decide(ctx, streams.opinion_letter(ctx.committee_id, cmd.letter_id), letter.OPINION_LETTER,
+                              cmd, {"letter_id": cmd.letter_id})
 
 
 async def merge_proposal(s: ProposalsParts, cmd: c.MergeProposal, ctx: CommandContext) -> CommandOutcome:
@@ -188,7 +203,8 @@ async def merge_proposal(s: ProposalsParts, cmd: c.MergeProposal, ctx: CommandCo
             streams.proposal(tx.committee_id, cmd.into_proposal_id), p.PROPOSAL)
         # Both decide on the states as loaded, before either is staged.
         merged = p.PROPOSAL.decide(source.state, tx.issued(p.MergeInto(cmd, target.state)))
-        received = p.PROPOSAL.decide(target.state, tx.issued(p.ReceiveMerge(cmd.proposal_id, cmd.reason)))
+        received = p.PROPOSAL.decide(target.state, tx.issued(p.ReceiveMerge(
+            cmd.proposal_id, cmd.reason, tuple(source.state.proposer_list))))
         tx.stage(source, merged)
         tx.stage(target, received)
         return {"proposal_id": cmd.proposal_id, "into_proposal_id": cmd.into_proposal_id}
@@ -284,6 +300,7 @@ HANDLERS: dict[str, Handler[ProposalsParts]] = {
     "decline-cosignature": on_proposal,
     "accept-proposal": accept_proposal,
     "not-accept-proposal": not_accept_proposal,
+    "acknowledge-opinion-letter": acknowledge_opinion_letter,
     "merge-proposal": merge_proposal,
     "return-proposal": on_proposal,
     "assign-proposal": on_assignment,

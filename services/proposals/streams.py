@@ -18,6 +18,10 @@ def opinion_report(committee_id: str, report_id: str) -> str:
     return stream_id("opinionReport", committee_id, report_id)
 
 
+def opinion_letter(committee_id: str, letter_id: str) -> str:
+    return stream_id("opinionLetter", committee_id, letter_id)
+
+
 def solicitation(committee_id: str, solicitation_id: str) -> str:
     return stream_id("solicitation", committee_id, solicitation_id)
 
@@ -35,5 +39,5 @@ def lookback_policy(committee_id: str) -> str:
     return stream_id("lookbackPolicy", committee_id)
 
 
-__all__ = ["category_of", "holiday_schedule", "lookback_policy", "numbering", "opinion_report", "proposal",
-           "recommendation", "solicitation"]
+__all__ = ["category_of", "holiday_schedule", "lookback_policy", "numbering", "opinion_letter", "opinion_report",
+           "proposal", "recommendation", "solicitation"]

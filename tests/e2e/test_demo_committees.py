@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -202,9 +203,10 @@ async def check_isolation(platform: Platform, mine: Script, theirs: Script) -> N
         data = await platform.query(MEMBER, token, {"m": member_id, "y": mine.year})
         own = mine.expected.cards.get(member_id)
         other = theirs.expected.cards[member_id]
+        # GraphQL's total is a Float (64.0), the generator's a Decimal (64): compared as numbers.
         seen = ((data["member"] or {}).get("name"),
-                None if data["memberScorecard"] is None else str(data["memberScorecard"]["total"]))
-        assert seen == ((own.name, str(own.total)) if own else (None, None)), (mine.committee_id, member_id)
+                None if data["memberScorecard"] is None else Decimal(str(data["memberScorecard"]["total"])))
+        assert seen == ((own.name, Decimal(own.total)) if own else (None, None)), (mine.committee_id, member_id)
         if own is not None and own.name != other.name:
             assert seen[0] != other.name
 

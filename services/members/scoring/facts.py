@@ -109,15 +109,31 @@ def _per_member(prefix: str, id_field: str, kind: FactKind, day_field: str,
 
 
 def _authored_proposal(prefix: str, kind: FactKind) -> Extractor:
+    """The lead and the co-signers, and the proposers of proposals merged into it (并案), who count as joint
+    proposers (the joint-work rule's `cosigner` role)."""
     def extract(f: _Maker, d: Mapping[str, Any]) -> list[DutyFact]:
         on = local_date(f.envelope.occurred_at)
         year = int(d["year"]) if d.get("year") else on.year
         lead = d.get("lead_member_id")
-        cosigners = [c for c in _ids(d.get("cosigner_member_ids")) if c != lead]
+        joint = _ids([*(d.get("cosigner_member_ids") or []), *(d.get("merged_proposer_ids") or [])])
+        cosigners = [c for c in joint if c != lead]
         authors = ([str(lead)] if lead else []) + cosigners
         return [f(f"{prefix}:{d['proposal_id']}", m, kind, on, year=year,
                   role="lead" if m == lead else "cosigner", participants=len(authors)) for m in authors]
     return extract
+
+
+def _merge_received(f: _Maker, d: Mapping[str, Any]) -> list[DutyFact]:
+    """Proposers merged into a proposal accepted (or key) already join its credit as joint proposers, under the
+    keys its own `proposal-accepted` / `key-proposal-designated` facts use; one merged in before acceptance is
+    named by those events instead."""
+    on = local_date(f.envelope.occurred_at)
+    year = int(d["year"]) if d.get("year") else on.year
+    joining = _ids(d.get("proposer_member_ids"))
+    earned = [("proposal-accepted", FactKind.proposal_accepted)] if d.get("accepted") else []
+    earned += [("key-proposal", FactKind.key_proposal)] if d.get("key") else []
+    return [f(f"{prefix}:{d['proposal_id']}", m, kind, on, year=year, role="cosigner")
+            for prefix, kind in earned for m in joining]
 
 
 def _opinion_report(prefix: str, kind: FactKind, day_field: str | None, by_level: bool) -> Extractor:
@@ -168,6 +184,7 @@ EXTRACTORS: dict[str, Extractor] = {
     # proposals
     "proposal-accepted": _authored_proposal("proposal-accepted", FactKind.proposal_accepted),
     "key-proposal-designated": _authored_proposal("key-proposal", FactKind.key_proposal),
+    "proposal-merge-received": _merge_received,
     "opinion-report-submitted": _opinion_report("opinion-report-submitted", FactKind.opinion_report_submitted,
                                                 None, by_level=False),
     "opinion-report-adopted": _opinion_report("opinion-report-adopted", FactKind.opinion_report_adopted,
@@ -183,8 +200,8 @@ EXTRACTORS: dict[str, Extractor] = {
 }
 
 FOREIGN_TYPES = frozenset({
-    "proposal-accepted", "key-proposal-designated", "opinion-report-submitted", "opinion-report-adopted",
-    "opinion-report-instructed", "research-participation-recorded", "supervision-reported",
+    "proposal-accepted", "key-proposal-designated", "proposal-merge-received", "opinion-report-submitted",
+    "opinion-report-adopted", "opinion-report-instructed", "research-participation-recorded", "supervision-reported",
     "appraisal-participation-recorded", "consultation-held",
 })
 OWN_TYPES = frozenset(EXTRACTORS) - FOREIGN_TYPES

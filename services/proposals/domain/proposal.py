@@ -109,6 +109,7 @@ class AcceptNumbered:
 class NotAccept:
     command: c.NotAcceptProposal
     opinion_report_id: str | None
+    opinion_letter_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -119,10 +120,11 @@ class MergeInto:
 
 @dataclass(frozen=True)
 class ReceiveMerge:
-    """The target's side of a merge."""
+    """The target's side of a merge, with the merged proposal's proposers (who become the target's)."""
 
     from_proposal_id: str
     reason: str
+    proposer_member_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -347,17 +349,26 @@ def _accept(state: ProposalState, cmd: AcceptNumbered, issued: Issued[object]) -
         category=state.category, submitter_kind=state.submitter_kind, lead_member_id=state.lead_member_id,
         cosigner_member_ids=confirmed, organization_id=state.organization_id,
         special_committee=state.special_committee, sector=state.sector, contact_member_id=state.contact_member_id,
-        reason=cmd.command.reason)]
+        merged_proposer_ids=state.merged_only_proposers, reason=cmd.command.reason)]
 
 
 def _not_accept(state: ProposalState, cmd: NotAccept, issued: Issued[object]) -> Events:
     _under_review(state, issued, "not accepting a proposal")
     require_reason(cmd.command.reason)
-    to_report = cmd.command.converted_to is NotAcceptedConversion.opinion_report
-    if to_report != (cmd.opinion_report_id is not None):
-        raise ValueError("an opinion report id goes with a conversion to a report, and only then")
-    return [ProposalNotAccepted(proposal_id=state.proposal_id, converted_to=cmd.command.converted_to,
-                                reason=cmd.command.reason, opinion_report_id=cmd.opinion_report_id)]
+    n = cmd.command
+    to_report = n.converted_to is NotAcceptedConversion.opinion_report
+    to_letter = n.converted_to is NotAcceptedConversion.opinion_letter
+    if to_letter and not n.unit_id:
+        raise refuse("unit_required", "an opinion letter is addressed to a unit: name it", fields=["unit_id"])
+    if not to_letter:
+        extra = [name for name in ("unit_id", "letter_text") if getattr(n, name) is not None]
+        if extra:
+            raise refuse("letter_fields_without_letter", "only a proposal converted to an opinion letter names the "
+                         "letter's unit or text", fields=extra)
+    if to_report != (cmd.opinion_report_id is not None) or to_letter != (cmd.opinion_letter_id is not None):
+        raise ValueError("a report or letter id goes with a conversion to a report or a letter, and only then")
+    return [ProposalNotAccepted(proposal_id=state.proposal_id, converted_to=n.converted_to, reason=n.reason,
+                                opinion_report_id=cmd.opinion_report_id, opinion_letter_id=cmd.opinion_letter_id)]
 
 
 def _merge(state: ProposalState, cmd: MergeInto, issued: Issued[object]) -> Events:
@@ -382,8 +393,11 @@ def _receive_merge(state: ProposalState, cmd: ReceiveMerge, issued: Issued[objec
                      target_status=state.status.value)
     if cmd.from_proposal_id in state.absorbed:
         raise refuse("already_merged", "this proposal was merged in already")
+    # Those who are proposers of this one already stay what they are (a lead stays the lead).
+    joining = [m for m in dict.fromkeys(cmd.proposer_member_ids) if m not in state.proposers]
     return [ProposalMergeReceived(proposal_id=state.proposal_id, from_proposal_id=cmd.from_proposal_id,
-                                  reason=cmd.reason)]
+                                  reason=cmd.reason, proposer_member_ids=joining,
+                                  year=state.year, accepted=state.status is Status.accepted, key=state.key)]
 
 
 def _return(state: ProposalState, cmd: c.ReturnProposal, issued: Issued[object]) -> Events:
@@ -487,8 +501,22 @@ def _commitments(state: ProposalState, unit: UnitState, round_: int, promises: S
     return out
 
 
+def _replying_unit(state: ProposalState, cmd: c.ReplyToProposal, issued: Issued[object]) -> UnitState:
+    """The unit whose reply this is: the caller's, or the one the office names for a letter sent on paper."""
+    if issued.role is not Role.office_staff:
+        if cmd.unit_id is not None and cmd.unit_id != issued.actor.unit_id:
+            raise refuse("not_your_unit", "a unit replies for itself", fields=["unit_id"])
+        return _acting_unit(state, issued)
+    if cmd.unit_id is None:
+        raise refuse("unit_required", "name the unit whose reply letter the office records", fields=["unit_id"])
+    unit = state.unit(cmd.unit_id)
+    if unit is None:
+        raise refuse("unit_not_assigned", "the unit is not on the proposal's assignment slip", fields=["unit_id"])
+    return unit
+
+
 def _reply(state: ProposalState, cmd: c.ReplyToProposal, issued: Issued[object]) -> Events:
-    unit = _acting_unit(state, issued)
+    unit = _replying_unit(state, cmd, issued)
     if not unit.replies:
         raise refuse("co_unit_cannot_reply", "a co-handling unit co-signs the lead unit's reply")
     if not unit.open:
@@ -530,8 +558,16 @@ def _reopen(state: ProposalState, unit: UnitState, kind: ReopenReason, reason: s
 # ---- evaluation --------------------------------------------------------------------------------------------
 
 def _evaluate(state: ProposalState, cmd: c.EvaluateReply, issued: Issued[object]) -> Events:
-    require_role(issued, frozenset({Role.member}), "evaluating a reply")
-    member = issued.actor.member_id
+    require_role(issued, frozenset({Role.member, Role.office_staff}), "evaluating a reply")
+    if issued.role is Role.office_staff:  # a feedback form the proposer filled in on paper
+        if cmd.member_id is None:
+            raise refuse("member_required", "name the proposer whose feedback form the office records",
+                         fields=["member_id"])
+        if cmd.member_id not in state.proposers:
+            raise refuse("not_a_proposer", "only the proposers evaluate the reply", fields=["member_id"])
+    elif cmd.member_id is not None and cmd.member_id != issued.actor.member_id:
+        raise NotAuthorized("a proposer evaluates for themself")
+    member = cmd.member_id if issued.role is Role.office_staff else issued.actor.member_id
     if member is None or member not in state.proposers:
         raise NotAuthorized("only the proposers evaluate the reply")
     unit = state.unit(cmd.unit_id)
@@ -541,6 +577,9 @@ def _evaluate(state: ProposalState, cmd: c.EvaluateReply, issued: Issued[object]
         raise refuse("no_reply_to_evaluate", "the unit has not replied in this round")
     if member in unit.evaluations:
         raise refuse("already_evaluated", "you evaluated this reply already")
+    if unit.evaluations_completed:
+        # A proposer merged in after every proposer had rated this reply rates the next one.
+        raise refuse("evaluations_completed", "every proposer has rated this reply already")
     events: Events = [ProposalEvaluated(
         proposal_id=state.proposal_id, unit_id=unit.unit_id, round=unit.replied_round, member_id=member,
         rating=cmd.rating, attitude=cmd.attitude, contact=cmd.contact, comment=cmd.comment)]
@@ -599,7 +638,7 @@ def _designate_key(state: ProposalState, cmd: c.DesignateKeyProposal, issued: Is
     return [KeyProposalDesignated(
         proposal_id=state.proposal_id, year=state.year, supervising_leaders=list(cmd.supervising_leaders),
         lead_member_id=state.lead_member_id, cosigner_member_ids=[m for m in state.invited if m in state.confirmed],
-        organization_id=state.organization_id, reason=cmd.reason)]
+        organization_id=state.organization_id, merged_proposer_ids=state.merged_only_proposers, reason=cmd.reason)]
 
 
 def _key_progress(state: ProposalState, cmd: c.ReportKeyProposalProgress, issued: Issued[object]) -> Events:

@@ -138,6 +138,7 @@ class ProposalState:
     ever_submitted: bool = False
     merged_into: str | None = None
     absorbed: tuple[str, ...] = ()
+    merged_proposers: tuple[str, ...] = ()  # proposers of the proposals merged into this one (并案)
     mode: AssignmentMode | None = None
     units: Mapping[str, UnitState] = field(default_factory=dict)
     commitments: Mapping[str, CommitmentState] = field(default_factory=dict)
@@ -153,11 +154,29 @@ class ProposalState:
         return tuple(m for m in self.invited if m not in settled)
 
     @property
-    def proposers(self) -> frozenset[str]:
-        """Who fills the feedback form: the lead and confirmed co-signers, or a collective's contact."""
+    def own_proposers(self) -> frozenset[str]:
+        """Who put their name to it: the lead and confirmed co-signers, or a collective's contact."""
         if self.submitter_kind in (SubmitterKind.individual, SubmitterKind.joint):
             return frozenset({self.lead_member_id} if self.lead_member_id else set()) | self.confirmed
         return frozenset({self.contact_member_id}) if self.contact_member_id else frozenset()
+
+    @property
+    def proposers(self) -> frozenset[str]:
+        """Who fills the feedback form: its own proposers and those of the proposals merged into it."""
+        return self.own_proposers | frozenset(self.merged_proposers)
+
+    @property
+    def proposer_list(self) -> list[str]:
+        """The proposers in the order a slip names them: lead, co-signers, contact, then those merged in."""
+        ordered = [self.lead_member_id, *self.invited, self.contact_member_id, *self.merged_proposers]
+        found = self.proposers
+        return list(dict.fromkeys(m for m in ordered if m and m in found))
+
+    @property
+    def merged_only_proposers(self) -> list[str]:
+        """Proposers it has from merged proposals only (its own are named on its events already)."""
+        own = self.own_proposers
+        return [m for m in self.merged_proposers if m not in own]
 
     @property
     def owner_member_id(self) -> str | None:
@@ -228,7 +247,8 @@ def evolve(state: ProposalState, event: DomainEvent) -> ProposalState:
         case ProposalMerged():
             return replace(state, status=Status.merged, merged_into=event.into_proposal_id)
         case ProposalMergeReceived():
-            return replace(state, absorbed=(*state.absorbed, event.from_proposal_id))
+            merged = tuple(dict.fromkeys((*state.merged_proposers, *event.proposer_member_ids)))
+            return replace(state, absorbed=(*state.absorbed, event.from_proposal_id), merged_proposers=merged)
         case ProposalReturned():
             return replace(state, status=Status.returned)
         case ProposalAssigned():

@@ -554,10 +554,13 @@ class _County:
             return
         if fate in (Fate.LETTER, Fate.CONVERTED):
             conversion = "opinion_letter" if fate is Fate.LETTER else "opinion_report"
-            self.step(PROPOSALS, "not-accept-proposal", OFFICE,
-                      {"proposal_id": pid, "converted_to": conversion,
-                       "reason": self.rng.choice(reasons["letter" if fate is Fate.LETTER else "report"])},
-                      lane=lane, phase=2)
+            review = {"proposal_id": pid, "converted_to": conversion,
+                      "reason": self.rng.choice(reasons["letter" if fate is Fate.LETTER else "report"])}
+            if fate is Fate.LETTER:
+                # The letter goes to a unit; chosen from the id, not the random stream, so every other draw of
+                # the county stays as it was.
+                review["unit_id"] = self.unit_ids[sum(map(ord, pid)) % len(self.unit_ids)]
+            self.step(PROPOSALS, "not-accept-proposal", OFFICE, review, lane=lane, phase=2)
             if fate is Fate.CONVERTED:
                 # The report written from it counts for its author (the lead, or the collective's contact).
                 author = p.lead or p.owner

@@ -202,7 +202,8 @@ def test_a_unit_asks_within_five_working_days_and_the_office_decides() -> None:
 def test_only_the_lead_replies_and_co_units_cosign() -> None:
     h = assigned()
     h.refused(c.ReplyToProposal(proposal_id=P, result_class="A", text="x"), unit("u-health"), "co_unit_cannot_reply")
-    h.refused(c.ReplyToProposal(proposal_id=P, result_class="A", text="x"), OFFICE, "not_authorized")
+    # The office records a unit's reply letter only by naming the unit.
+    h.refused(c.ReplyToProposal(proposal_id=P, result_class="A", text="x"), OFFICE, "unit_required")
     h.refused(c.CosignReply(proposal_id=P), unit("u-health"), "nothing_to_cosign")
     reply(h)
     h.refused(c.ReplyToProposal(proposal_id=P, result_class="A", text="x"), unit("u-water"), "already_replied")
