@@ -116,7 +116,9 @@ async def scenario(stack: Stack, producer: AIOKafkaProducer, c: County) -> None:
     await emit(*ev.proposal_accepted("P2", "2026-008", "m3", sequence=8))
     await emit(*ev.proposal_submitted("P3", "小区停车难", "m1"))
     await emit("proposal-not-accepted", {"proposal_id": "P3", "converted_to": "opinion_letter",
-                                         "reason": "属于个人诉求"})
+                                         "reason": "属于个人诉求", "opinion_letter_id": "L3"})
+    await emit("opinion-letter-sent", {"letter_id": "L3", "proposal_id": "P3", "unit_id": "U2", "title": "小区停车难",
+                                       "text": "建议统筹老旧小区停车泊位", "sent_on": "2026-05-08"})
     await emit(*ev.proposal_submitted("P4", "集市占道", "m3"))
     await emit("proposal-not-accepted", {"proposal_id": "P4", "converted_to": "opinion_report",
                                          "reason": "宜作信息反映", "opinion_report_id": "R9"})
@@ -181,6 +183,7 @@ async def test_the_opinion_letter_of_a_proposal_not_accepted(county: County) -> 
     letter = Printed(await county.page("/print/opinion-letter/P3.html")).all_text
     assert "政协意见建议函" in letter
     assert "张一委员提出的《小区停车难》，经政协提案委员会审查，属于个人诉求，不作为提案立案" in letter
+    assert "交通局：" in letter and "意见建议：建议统筹老旧小区停车泊位" in letter
     for other, why in (("P4", "public-opinion report"), ("P1", "it is assigned")):
         response = await county.get(f"/print/opinion-letter/{other}.html")
         assert response.status_code == 409 and why in response.json()["error"]["message"]
