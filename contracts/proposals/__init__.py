@@ -36,12 +36,15 @@ from contracts.proposals.opinion_report import (
     OpinionReportPublished,
     OpinionReportSubmitted,
 )
+from contracts.proposals.past_proposal import PastProposalImported, PastProposalRow
 from contracts.proposals.proposal import (
     CommitmentRecorded,
     CosignerConfirmed,
     CosignerDeclined,
     CosignerLapsed,
+    EvaluationLapsed,
     EvaluationsCompleted,
+    EvaluationWindowSet,
     HandlingContactRecorded,
     HandlingDeadlineRecomputed,
     HandlingOverdue,
@@ -87,3 +90,5 @@ __all__ = [
     "RecommendationReportRecorded", "ReferenceTopic", "ReopenReason", "ReplyClassRevised", "ReplyCosigned",
     "ReportLevel", "ResultClass", "SolicitationPublished", "SubmitterKind", "UnitRole", "labels_zh",
 ]
+__all__ += ["PastProposalImported", "PastProposalRow"]  # proposals of earlier years, imported
+__all__ += ["EvaluationLapsed", "EvaluationWindowSet"]  # the evaluation deadline and its lapse

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from contracts.bounded import (
     AnyDate,
+    Base64File,
     BoundedList,
     DerivedIdentifier,
     Identifier,
@@ -41,6 +42,7 @@ from contracts.proposals import (
     SubmitterKind,
 )
 from contracts.proposals.common import Attachments
+from contracts.proposals.past_proposal import PastProposalsFileName
 
 # Field declarations many commands share; the types carry the bounds.
 NewId = Field(default=None, description="optional; generated if absent")  # with `Identifier | None`
@@ -49,6 +51,8 @@ Reason = Field(description="always kept with the decision")  # with `ReasonText`
 ProposalYear = Annotated[Year, Field(ge=2000)]
 # From a look-back found partly implemented to the next one: up to two years.
 LookbackMonths = Annotated[int, Field(ge=1, le=24)]
+# From a reply to the end of its evaluation (评议): up to three months of working days.
+EvaluationWorkingDays = Annotated[int, Field(ge=1, le=60)]
 NextLookbackDue = Field(default=None, description="'partly': when to look back again (default: the committee's "
                                                   "look-back interval, 3 months unless set, after today)")
 
@@ -313,6 +317,13 @@ class SetLookbackInterval(Command):
     months: LookbackMonths
 
 
+class SetEvaluationWindow(Command):
+    """The committee's evaluation window: the proposers rate a reply within this many working days after the
+    day it was given (10 until it is set); a rating still missing then is recorded as not evaluated."""
+
+    working_days: EvaluationWorkingDays
+
+
 class RecordProposalResult(Command):
     """A suggestion became policy, a plan or a project (成果转化)."""
 
@@ -392,3 +403,16 @@ class RecordOpinionReportInstruction(Command):
 class PublishOpinionReport(Command):
     report_id: Identifier
     issue: ShortText = Field(description="e.g. 2026年第5期")
+
+
+# ---- proposals of earlier years -----------------------------------------------------------------------------
+
+class ImportPastProposals(Command):
+    """Import proposals of earlier years (往年提案) from a CSV or XLSX file (base64), columns 编号/number, 年度/year,
+    标题/title, 内容/text or 案由/case and 建议/suggestions, 承办单位/units (ids or names separated by 、 or ;),
+    办理结果/result class (A/B/C); new submissions are then offered them as similar proposals of earlier years.
+    All rows in one transaction; a row whose year is not before this one, whose number repeats or is taken, or
+    that names an unknown unit is refused by row and skipped; the answer reports each row (office staff, admin)."""
+
+    filename: PastProposalsFileName
+    content_base64: Base64File

@@ -308,6 +308,13 @@ class ProposalReplied(DomainEvent):
     deadline: RecordedDate
     cosigning_unit_ids: RecordedList[Id] = Field(default_factory=list,
                                                  description="co-handling units expected to co-sign")
+    # Added without a version: a reply recorded before evaluation deadlines existed has none, and is never
+    # recorded as not evaluated.
+    evaluation_due: RecordedDate | None = Field(
+        default=None, description="last day the proposers rate this reply (the committee's working days after "
+                                  "replied_on); a rating still missing then is recorded as not evaluated")
+    evaluator_member_ids: RecordedList[Id] = Field(default_factory=list,
+                                                   description="the proposers asked to rate this reply")
 
 
 @event_type("reply-cosigned", version=1, topic=P)
@@ -361,6 +368,28 @@ class EvaluationsCompleted(DomainEvent):
     round: Count
     ratings: RecordedList[RatingEntry]
     dissatisfied: bool
+
+
+@event_type("evaluation-lapsed", version=1, topic=P)
+class EvaluationLapsed(DomainEvent):
+    """The reply's evaluation deadline passed with ratings missing (noticed by the deadline watcher): those
+    proposers did not evaluate (未评议). The round is completed with the ratings given (`evaluations-completed`
+    follows in the same commit, releasing them); a rating arriving later is refused."""
+
+    proposal_id: Id
+    unit_id: Id
+    round: Count
+    deadline: RecordedDate = Field(description="the evaluation deadline that passed")
+    not_rated_member_ids: RecordedList[Id] = Field(description="the proposers who did not rate the reply")
+    not_rated: Count = Field(description="how many proposers did not rate it")
+    rated: Count = Field(description="how many proposers rated it by the deadline")
+
+
+@event_type("evaluation-window-set", version=1, topic=P)
+class EvaluationWindowSet(DomainEvent):
+    """The committee's evaluation window: working days after a reply's day (10 until it is set)."""
+
+    working_days: Count
 
 
 @event_type("handling-reopened", version=1, topic=P)

@@ -11,6 +11,7 @@ from contracts.bounded import Count
 from contracts.proposals import calendar, lookback, opinion_letter, opinion_report, proposal, solicitation
 from contracts.proposals.common import Id, RatingEntry
 from contracts.proposals.enums import Rating
+from contracts.proposals.past_proposal import PastProposalImported
 from contracts.public import PUBLIC, Publication, PublicEvent, derive, publish, withhold
 from contracts.registry import DomainEvent
 
@@ -55,6 +56,9 @@ VIEWS = [
     publish(proposal.ProposalReturned, omit={"reason"}),
     publish(proposal.ProposalWithdrawn, omit={"reason"}),
     publish(proposal.ProposalNumberAssigned),
+    # A proposal of an earlier year, imported from the office's files: its number, year, title, units and result
+    # class are public as a submitted proposal's are; its text, like every proposal's, is not.
+    publish(PastProposalImported, omit={"case", "suggestions"}),
     publish(proposal.ProposalResubmitted),
     publish(proposal.ProposalMerged, omit={"reason"}),
     publish(proposal.ProposalMergeReceived, omit={"reason"}),
@@ -73,6 +77,10 @@ VIEWS = [
     # Who rated which reply how stays with the office, the proposers and (after completion) the unit.
     publish(proposal.ProposalEvaluated, omit={"member_id", "rating", "attitude", "contact", "comment"}),
     derive(proposal.EvaluationsCompleted, EvaluationsCompletedPublic, evaluations_completed),
+    # That a reply went unevaluated is public, as counts: who rated and who did not stays with the office.
+    publish(proposal.EvaluationLapsed, omit={"not_rated_member_ids"}),
+    # A committee's rule, like its look-back interval.
+    publish(proposal.EvaluationWindowSet),
     publish(proposal.ProposalResultRecorded, omit={"description"}),
     publish(proposal.KeyProposalDesignated, omit={"reason"}),
     publish(proposal.KeyProposalProgressReported, omit={"text"}),

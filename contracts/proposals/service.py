@@ -43,6 +43,7 @@ COMMANDS = (
     command("report-key-proposal-progress", c.ReportKeyProposalProgress, UNIT_OR_OFFICE_OR_LEADERSHIP),
     command("conclude-commitment-lookback", c.ConcludeCommitmentLookback, OFFICE, backdatable=True),
     command("set-lookback-interval", c.SetLookbackInterval, OFFICE),
+    command("set-evaluation-window", c.SetEvaluationWindow, OFFICE),
     command("record-proposal-result", c.RecordProposalResult, OFFICE, backdatable=True),
     command("record-recommendation-report", c.RecordRecommendationReport, OFFICE),
     command("conclude-recommendation-lookback", c.ConcludeRecommendationLookback, OFFICE, backdatable=True),
@@ -52,6 +53,7 @@ COMMANDS = (
     command("record-opinion-report-adoption", c.RecordOpinionReportAdoption, OFFICE),
     command("record-opinion-report-instruction", c.RecordOpinionReportInstruction, OFFICE),
     command("publish-opinion-report", c.PublishOpinionReport, OFFICE),
+    command("import-past-proposals", c.ImportPastProposals, OFFICE_OR_ADMIN),
 )
 
 SERVICE = ServiceContract("proposals", 8101, topics.PROPOSALS, COMMANDS,

@@ -11,6 +11,8 @@ its items (drill-down) and the definitions live in one readable place:
 - commitments overdue: B-class promises past due without a concluded look-back;
 - visit coverage: members in office making the plan's number of sector visits, and members visited by a
   chair-meeting member, by sector and by township;
+- not evaluated (未评议): replies whose evaluation deadline passed with ratings missing, with the proposers who
+  did not rate (the satisfaction rate counts only the ratings given);
 - back-dated steps: those the office entered after the day they happened (every figure above counts them on
   that day), of the year they happened in.
 
@@ -131,6 +133,20 @@ class BackdatedRow:
 
 
 @dataclass(frozen=True)
+class NotEvaluatedRow:
+    """A reply whose evaluation deadline passed with ratings missing."""
+
+    proposal_id: str
+    number: str | None
+    title: str
+    unit_id: str
+    round: int
+    deadline: date
+    not_rated_member_ids: list[str]
+    rated: int
+
+
+@dataclass(frozen=True)
 class CoverageRow:
     member_id: str
     name: str
@@ -161,6 +177,7 @@ class Oversight:
     sector_visits_required: int = 1
     flags: list[Any] = field(default_factory=list)
     backdated: list[BackdatedRow] = field(default_factory=list)
+    not_evaluated: list[NotEvaluatedRow] = field(default_factory=list)
 
     # ---- late or undone ---------------------------------------------------------------------------
 
@@ -287,6 +304,12 @@ SELECT b.type, b.stream_id, b.subject_id, b.occurred_on, b.recorded_on, b.record
  WHERE b.committee_id = $1 AND b.occurred_on BETWEEN make_date($2::int, 1, 1) AND make_date($2::int, 12, 31)
  ORDER BY b.occurred_on, b.type, b.stream_id"""
 
+NOT_EVALUATED = """
+SELECT l.proposal_id, p.number, p.title, l.unit_id, l.round, l.deadline, l.not_rated_member_ids, l.rated
+  FROM {s}.evaluation_lapses l JOIN {s}.proposals p USING (committee_id, proposal_id)
+ WHERE l.committee_id = $1 AND p.year = $2
+ ORDER BY l.deadline, p.number NULLS LAST, l.proposal_id, l.unit_id, l.round"""
+
 FLAGS = """
 SELECT f.* FROM {s}.score_flags f WHERE f.committee_id = $1 AND f.year = $2 AND NOT f.cleared
  ORDER BY f.member_id, f.flag"""
@@ -306,6 +329,8 @@ async def load(db: Db, committee: str, year: int, as_of: date) -> Oversight:
         sector_visits_required=int(plan["sector_visits_per_member"]) if plan else 1,
         flags=list(await db.fetch(FLAGS, *args)),
         backdated=[BackdatedRow(**dict(r)) for r in await db.fetch(BACKDATED, *args)],
+        not_evaluated=[NotEvaluatedRow(**{**dict(r), "not_rated_member_ids": list(r["not_rated_member_ids"])})
+                       for r in await db.fetch(NOT_EVALUATED, *args)],
     )
 
 

@@ -15,7 +15,7 @@ from gateway.schema import enums as e
 from gateway.schema import notifications as nt
 from gateway.schema.scorecard import MemberFlag
 from gateway.schema.surveys import ConsultationPlanItem, TrackedItem, TrackedSubject
-from gateway.schema.types import Evaluation, Member, Proposal, Unit, ctx, member, unit
+from gateway.schema.types import Evaluation, Member, Proposal, Unit, ctx, member, members, unit
 
 T = TypeVar("T")
 
@@ -308,6 +308,13 @@ class Oversight:
         items = [BackdatedStep.of(r) for r in self.data.backdated]
         return BackdatedSteps(count=len(items), items=items)
 
+    @strawberry.field(description="Replies of the year whose evaluation deadline passed with ratings missing (未评议), "
+                                  "earliest deadline first: how many, how many proposers did not rate, and who. "
+                                  "Satisfaction rates count only the ratings given.")
+    def not_evaluated(self) -> NotEvaluated:
+        items = [NotEvaluatedItem.of(r) for r in self.data.not_evaluated]
+        return NotEvaluated(count=len(items), members=sum(len(i.not_rated_member_ids) for i in items), items=items)
+
     @strawberry.field(description="Open tracked items (any year) a responsible department has not yet reported on "
                                   "in the current round, by department; `kind` narrows them (e.g. consultation "
                                   "outcomes not yet reported).")
@@ -417,6 +424,39 @@ class BackdatedStep:
 class BackdatedSteps:
     count: int
     items: list[BackdatedStep]
+
+
+@strawberry.type(description="A reply not evaluated (未评议) by some of its proposers by its evaluation deadline.")
+class NotEvaluatedItem:
+    proposal_id: strawberry.ID
+    number: str | None
+    title: str
+    unit_id: strawberry.ID
+    round: int
+    deadline: date = strawberry.field(description="the evaluation deadline that passed")
+    not_rated_member_ids: list[strawberry.ID] = strawberry.field(description="the proposers who did not rate it")
+    rated: int = strawberry.field(description="how many proposers rated it by the deadline")
+
+    @classmethod
+    def of(cls, r: o.NotEvaluatedRow) -> NotEvaluatedItem:
+        return cls(proposal_id=strawberry.ID(r.proposal_id), number=r.number, title=r.title,
+                   unit_id=strawberry.ID(r.unit_id), round=r.round, deadline=r.deadline,
+                   not_rated_member_ids=[strawberry.ID(m) for m in r.not_rated_member_ids], rated=r.rated)
+
+    @strawberry.field
+    async def unit(self, info: strawberry.Info) -> Unit | None:
+        return await unit(info, self.unit_id)
+
+    @strawberry.field(description="the proposers who did not rate it")
+    async def not_rated(self, info: strawberry.Info) -> list[Member]:
+        return await members(info, [str(m) for m in self.not_rated_member_ids])
+
+
+@strawberry.type(description="The year's replies not evaluated (未评议).")
+class NotEvaluated:
+    count: int = strawberry.field(description="replies whose evaluation deadline passed with ratings missing")
+    members: int = strawberry.field(description="proposer ratings missing over those replies")
+    items: list[NotEvaluatedItem]
 
 
 @strawberry.type(description="A B-class commitment in the oversight lists.")

@@ -13,7 +13,8 @@ class ProposalsView(View):
     description = "proposals, handling by unit, replies, evaluations, key proposals, look-backs"
     tables = ("proposals", "proposal_cosigners", "handling", "replies", "handling_contacts", "evaluations",
               "evaluation_rounds", "commitments", "lookbacks", "recommendations", "key_progress",
-              "proposal_results", "reassignments", "holiday_schedules", "solicitations", "opinion_letters")
+              "proposal_results", "reassignments", "holiday_schedules", "solicitations", "opinion_letters",
+              "evaluation_lapses")
     DDL = """
     CREATE TABLE IF NOT EXISTS {s}.proposals (
         committee_id text NOT NULL, proposal_id text NOT NULL, year int, number text, sequence int,
@@ -106,6 +107,12 @@ class ProposalsView(View):
         category text, sent_on date NOT NULL, acknowledged_on date,
         PRIMARY KEY (committee_id, letter_id));
     CREATE INDEX IF NOT EXISTS opinion_letters_by_unit ON {s}.opinion_letters (committee_id, unit_id, sent_on);
+    -- Replies whose evaluation deadline passed with ratings missing (未评议): who did not rate.
+    CREATE TABLE IF NOT EXISTS {s}.evaluation_lapses (
+        committee_id text NOT NULL, proposal_id text NOT NULL, unit_id text NOT NULL, round int NOT NULL,
+        deadline date NOT NULL, not_rated_member_ids text[] NOT NULL DEFAULT '{}', rated int NOT NULL DEFAULT 0,
+        lapsed_on date,
+        PRIMARY KEY (committee_id, proposal_id, unit_id, round));
     CREATE TABLE IF NOT EXISTS {s}.solicitations (
         committee_id text NOT NULL, solicitation_id text NOT NULL, year int, title text, opens_on date,
         closes_on date, topics jsonb NOT NULL DEFAULT '[]', PRIMARY KEY (committee_id, solicitation_id));
@@ -419,6 +426,18 @@ class ProposalsView(View):
             "DO UPDATE SET dissatisfied = excluded.dissatisfied, completed_on = excluded.completed_on",
             f.committee_id, d["proposal_id"], d["unit_id"], int(d.get("round", 1)), bool(d.get("dissatisfied")),
             f.local_date)
+
+    @on("evaluation-lapsed")
+    async def _evaluation_lapsed(self, conn: asyncpg.Connection, f: Fact) -> None:
+        d = f.data
+        await conn.execute(
+            f"INSERT INTO {self.t('evaluation_lapses')} (committee_id, proposal_id, unit_id, round, deadline, "
+            "not_rated_member_ids, rated, lapsed_on) VALUES ($1,$2,$3,$4,$5,$6,$7,$8) "
+            "ON CONFLICT (committee_id, proposal_id, unit_id, round) DO UPDATE SET deadline = excluded.deadline, "
+            "not_rated_member_ids = excluded.not_rated_member_ids, rated = excluded.rated, "
+            "lapsed_on = excluded.lapsed_on",
+            f.committee_id, d["proposal_id"], d["unit_id"], int(d.get("round", 1)), f.date("deadline"),
+            list(d.get("not_rated_member_ids") or []), int(d.get("rated", 0)), f.local_date)
 
     @on("handling-reopened")
     async def _reopened(self, conn: asyncpg.Connection, f: Fact) -> None:

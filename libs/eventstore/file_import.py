@@ -11,6 +11,8 @@ committee already registered."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import csv
 import io
 from collections.abc import Awaitable, Callable, Iterator, Mapping
@@ -51,6 +53,7 @@ class Sheet(Generic[C]):
     id_of: Callable[[C], str]
     unique: Callable[[C], Mapping[str, str | None]]  # values no two rows may share (None: not given)
     taken: Taken | None = None
+    name_column: str = "name"                   # the column the report names a row by (a past proposal: title)
 
     @property
     def id_field(self) -> str:
@@ -92,6 +95,14 @@ class ImportReport:
 
 
 # ---- reading files -----------------------------------------------------------------------------------------
+
+def content_of(content_base64: str) -> bytes:
+    """An import command's file (`content_base64`, bounded by the contract) as bytes, or a refusal naming it."""
+    try:
+        return base64.b64decode(content_base64, validate=True)
+    except (binascii.Error, ValueError) as err:
+        raise DomainError("invalid_file", f"content_base64 is not base64: {err}", fields=["content_base64"]) from None
+
 
 def read_rows(sheet: Sheet[Any], filename: str, content: bytes) -> Iterator[tuple[int, dict[str, str]]]:
     """(spreadsheet row number, {canonical column: text}) for every non-empty data row."""
@@ -178,7 +189,8 @@ async def import_file(uow: UnitOfWork, sheet: Sheet[C], stage: Stage[C], filenam
         taken = await sheet.taken(tx) if sheet.taken else {}
         seen: dict[str, dict[str, int]] = {}
         for number, values in rows:
-            result = RowResult(number, "refused", id=values.get(sheet.id_field) or None, name=values.get("name"))
+            result = RowResult(number, "refused", id=values.get(sheet.id_field) or None,
+                               name=values.get(sheet.name_column))
             attempt.rows.append(result)
             try:
                 command = sheet.to_command(values)

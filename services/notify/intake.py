@@ -19,8 +19,8 @@ from eventstore.consumer import Delivered
 from eventstore.db import quote_ident
 from eventstore.holiday_calendar import recorded_calendar
 from eventstore.streams import stream_id
+from notify import evaluations, lookbacks, meetings, questionnaires, sealing, units
 from notify import ladder as ladders
-from notify import lookbacks, meetings, questionnaires, sealing, units
 from notify.meetings import CheckinNotices, meeting_variables, record_schedule
 from notify.rules import Rule, default_rulebook, rulebook
 from notify.tables import install
@@ -39,7 +39,7 @@ MAX_VARIABLE = 200
 
 def consumed_types() -> frozenset[str]:
     return (default_rulebook().event_types | PARTY_TYPES | TASK_TYPES | meetings.TYPES | units.TYPES
-            | lookbacks.TYPES | questionnaires.TYPES)
+            | lookbacks.TYPES | questionnaires.TYPES | evaluations.TYPES)
 
 
 
@@ -80,7 +80,7 @@ class Intake:
         for rule in rulebook(env.committee_id).for_event(t):
             if rule.applies(data):
                 await self._tell(conn, delivered, rule, data)
-        if t in TASK_TYPES or t in questionnaires.TYPES:
+        if t in TASK_TYPES or t in questionnaires.TYPES or t in evaluations.TYPES:
             await self._tasks(conn, delivered, data)
         if t in meetings.TYPES:
             ctx = context(env.committee_id, env.correlation_id, env.event_id)
@@ -235,6 +235,10 @@ class Intake:
             schedule += [(task, questionnaires.LADDER, data["questionnaire_id"], RecipientKind.member, m,
                           data["closes_on"]) for task, m in opened]
             cancel += ended
+        if t in evaluations.TYPES:  # one task per proposer asked to rate a reply, due its evaluation deadline
+            opened_, ended_ = await evaluations.tasks(conn, self.schema, env.committee_id, t, data)
+            schedule += [(task, evaluations.LADDER, pid, RecipientKind.member, m, due) for task, m, due in opened_]
+            cancel += ended_
         if t == "proposal-withdrawn":
             cancel += [r["task_id"] for r in await conn.fetch(
                 f"SELECT DISTINCT task_id FROM {self.s}.reminders WHERE committee_id = $1 AND subject_id = $2 "

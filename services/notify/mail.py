@@ -28,7 +28,7 @@ DEADLINE_FIELDS = ("deadline", "cosign_deadline", "due", "closes_on")  # closes_
 # Event fields whose recorded value (an enum's) a reader is shown in words.
 TRANSLATED = frozenset({"grade", "role", "item_kind"})
 TASKS = {"reply": "答复提案", "cosign": "联署提案", "tracked": "报送落实情况", "lookback": "回头看",
-         "questionnaire": "填写问卷"}
+         "questionnaire": "填写问卷", "evaluation": "评价答复"}
 
 
 def public_url() -> str:

@@ -20,7 +20,7 @@ from contracts.notify.vocabulary import RecipientKind, Urgency
 from eventstore.db import quote_ident
 from eventstore.streams import stream_id
 from eventstore.unit_of_work import Clock
-from notify import lookbacks, questionnaires
+from notify import evaluations, lookbacks, questionnaires
 from notify.ladder import days_before
 from notify.meetings import meeting_variables
 from notify.rules import TimedNotice, rulebook
@@ -143,6 +143,8 @@ class ReminderWorker:
             return {k: v for k, v in (await lookbacks.about(conn, self.schema, committee, subject_id)).items() if v}
         if task_id.startswith(questionnaires.PREFIX):
             return await questionnaires.about(conn, self.schema, committee, subject_id)
+        if task_id.startswith(evaluations.PREFIX):
+            return await evaluations.about(conn, self.schema, committee, task_id)
         if task_id.startswith("tracked:"):
             item = await conn.fetchrow(f"SELECT title, subject FROM {self.s}.tracked_items WHERE committee_id = $1 "
                                        "AND item_id = $2", committee, subject_id)

@@ -29,6 +29,9 @@ LOOKBACK_MONTHS = 3
 REHANDLING_MONTHS = 1
 REASSIGNMENT_WINDOW_WORKING_DAYS = 5
 COSIGN_WINDOW_WORKING_DAYS = 5
+# From a reply to the end of its evaluation (评议). The domain names no period; ten working days is the
+# default until the committee's office sets its own (`set-evaluation-window`).
+EVALUATION_WORKING_DAYS = 10
 
 _RULE_MONTHS = {DeadlineRule.three_months: HANDLING_MONTHS, DeadlineRule.one_month: REHANDLING_MONTHS}
 
@@ -74,6 +77,11 @@ def cosign_deadline(submitted_on: date, calendar: WorkCalendar) -> date:
 def next_lookback_due(concluded_on: date, months: int, calendar: WorkCalendar) -> date:
     """When the look-back after a 'partly' one falls due: `months` after the conclusion, on a working day."""
     return period_end(concluded_on, months, calendar)
+
+
+def evaluation_deadline(replied_on: date, working_days: int, calendar: WorkCalendar) -> date:
+    """Last day the proposers rate a reply: the `working_days`-th working day after the day it was given."""
+    return calendar.add_working_days(replied_on, working_days)
 
 
 def is_on_time(replied_on: date, deadline: date) -> bool:

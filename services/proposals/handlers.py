@@ -7,7 +7,7 @@ another committee name nothing here. Results carry the ids and numbers clients n
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,13 +18,16 @@ from contracts.proposals import (
     NotAcceptedConversion,
     ProposalAssigned,
     ProposalNumberAssigned,
+    ProposalReplied,
     ProposalResubmitted,
     ProposalSubmitted,
     ReassignmentGranted,
 )
 from contracts.proposals import commands as c
 from contracts.registry import DomainEvent
+from eventstore import file_import
 from eventstore.command_outcome import CommandOutcome
+from eventstore.errors import DomainError
 from eventstore.service import Handler
 from eventstore.store import AppendResult, CommandContext
 from eventstore.unit_of_work import Loaded, Tx
@@ -33,12 +36,16 @@ from proposals.domain import opinion_letter as letter
 from proposals.domain import opinion_report as report
 from proposals.domain import proposal as p
 from proposals.domain import recommendation as rec
+from proposals.domain.evaluation_policy import EVALUATION_POLICY
 from proposals.domain.holiday_schedule import HOLIDAY_SCHEDULE
 from proposals.domain.lookback_policy import LOOKBACK_POLICY, ConcludeLookback
 from proposals.domain.numbering import NUMBERING, ReserveNumber, format_number
 from proposals.domain.proposal_text import latest_text, proposal_body
 from proposals.domain.solicitation import SOLICITATION, Publish
 from proposals.parts import ProposalsParts
+from proposals.past_import import PAST_PROPOSALS, staging, unit_directory, with_unit_check
+from proposals.registry import RULES as REGISTRY_RULES
+from proposals.registry import RegistryChecks, named
 
 WATCHER = Actor(id="proposals-deadline-watcher", role=Role.service)
 
@@ -90,6 +97,29 @@ def _slip(events: Sequence[DomainEvent]) -> dict[str, Any]:
     return {}
 
 
+async def _run_named(s: ProposalsParts, ctx: CommandContext, cmd: Any,
+                     work: Callable[[Tx], Awaitable[dict[str, Any]]]) -> CommandOutcome:
+    """Run `work` for a command naming units, co-signers, leaders or organizations, refused inside its
+    transaction if the service's record of the registry does not have them (`proposals.registry`). The decider's
+    rules speak first (a caller not allowed learns nothing of the registry). The record lags the registry: an id
+    it lacks is waited for (bounded) and the command run once more."""
+    checks, wanted = RegistryChecks.of(s.runtime), named(cmd)
+    if checks is None or not wanted:
+        return await s.uow.run(ctx, work)
+
+    async def checked(tx: Tx) -> dict[str, Any]:
+        result = await work(tx)
+        await checks.refuse_unknown(tx.conn, tx.committee_id, wanted)
+        return result
+
+    try:
+        return await s.uow.run(ctx, checked)
+    except DomainError as refused:
+        if refused.rule not in REGISTRY_RULES or not await checks.wait_known(ctx.committee_id, wanted):
+            raise
+    return await s.uow.run(ctx, checked)
+
+
 # ---- solicitation and calendar ------------------------------------------------------------------------------
 
 async def publish_solicitation(s: ProposalsParts, cmd: c.PublishSolicitation, ctx: CommandContext) -> CommandOutcome:
@@ -123,7 +153,7 @@ async def draft_proposal(s: ProposalsParts, cmd: c.DraftProposal, ctx: CommandCo
         text.year = window.year if window else local_date(tx.now).year
         return {"proposal_id": pid}
 
-    outcome = await s.uow.run(ctx, work)
+    outcome = await _run_named(s, ctx, cmd, work)
     outcome.result["similar"] = await _similar(s, ctx.committee_id, text)
     return outcome
 
@@ -187,7 +217,7 @@ async def not_accept_proposal(s: ProposalsParts, cmd: c.NotAcceptProposal, ctx: 
                 loaded.state.category))
         return {"proposal_id": cmd.proposal_id, "opinion_report_id": report_id, "opinion_letter_id": letter_id}
 
-    return await s.uow.run(ctx, work)
+    return await _run_named(s, ctx, cmd, work)
 
 
 async def acknowledge_opinion_letter(s: ProposalsParts, cmd: c.AcknowledgeOpinionLetter,
@@ -221,10 +251,36 @@ async def on_assignment(s: ProposalsParts, cmd: c.AssignProposal | c.GrantReassi
         loaded = await tx.load(streams.proposal(tx.committee_id, cmd.proposal_id), p.PROPOSAL)
         return {"proposal_id": cmd.proposal_id, **_slip(tx.decide(loaded, p.PROPOSAL, cmd))}
 
+    return await _run_named(s, ctx, cmd, work)
+
+
+async def reply_to_proposal(s: ProposalsParts, cmd: c.ReplyToProposal, ctx: CommandContext) -> CommandOutcome:
+    """A reply, with the committee's evaluation window: the answer carries the evaluation deadline it set."""
+    async def work(tx: Tx) -> dict[str, Any]:
+        days = (await tx.load(streams.evaluation_policy(tx.committee_id), EVALUATION_POLICY)).state.working_days
+        loaded = await tx.load(streams.proposal(tx.committee_id, cmd.proposal_id), p.PROPOSAL)
+        events = tx.decide(loaded, p.PROPOSAL, p.Reply(cmd, days))
+        due = next((e.evaluation_due for e in events if isinstance(e, ProposalReplied)), None)
+        return {"proposal_id": cmd.proposal_id, "evaluation_due": due.isoformat() if due else None}
+
     return await s.uow.run(ctx, work)
 
 
+async def set_evaluation_window(s: ProposalsParts, cmd: c.SetEvaluationWindow, ctx: CommandContext) -> CommandOutcome:
+    return await s.uow.decide(ctx, streams.evaluation_policy(ctx.committee_id), EVALUATION_POLICY, cmd,
+                              {"working_days": cmd.working_days})
+
+
 # ---- key proposals, look-back, results --------------------------------------------------------------------------
+
+async def designate_key_proposal(s: ProposalsParts, cmd: c.DesignateKeyProposal, ctx: CommandContext) -> CommandOutcome:
+    """A key proposal, with supervising leaders the registry has as chair-meeting members."""
+    async def work(tx: Tx) -> dict[str, Any]:
+        tx.decide(await tx.load(streams.proposal(tx.committee_id, cmd.proposal_id), p.PROPOSAL), p.PROPOSAL, cmd)
+        return {"proposal_id": cmd.proposal_id}
+
+    return await _run_named(s, ctx, cmd, work)
+
 
 
 async def record_proposal_result(s: ProposalsParts, cmd: c.RecordProposalResult,
@@ -275,6 +331,18 @@ async def submit_opinion_report(s: ProposalsParts, cmd: c.SubmitOpinionReport, c
                               report.Submit(rid, cmd), {"report_id": rid})
 
 
+# ---- proposals of earlier years ------------------------------------------------------------------------------
+# Who may import is the contract's (`contracts/proposals/service.py`): the command API checked it.
+
+async def import_past_proposals(s: ProposalsParts, cmd: c.ImportPastProposals, ctx: CommandContext) -> CommandOutcome:
+    """Each row of the file through the kernel's file import (`proposals.past_import`), in one transaction; the
+    answer is the per-row report."""
+    content = file_import.content_of(cmd.content_base64)
+    units = unit_directory(RegistryChecks.of(s.runtime))
+    outcome = await file_import.import_file(s.uow, PAST_PROPOSALS, staging(units), cmd.filename, content, ctx)
+    return with_unit_check(outcome, units)
+
+
 # ---- the deadline watcher's entry point (not a command of the contract) ----------------------------------------
 
 async def sweep(s: ProposalsParts, committee_id: str, kind: str, aggregate_id: str) -> AppendResult | None:
@@ -308,15 +376,16 @@ HANDLERS: dict[str, Handler[ProposalsParts]] = {
     "grant-reassignment": on_assignment,
     "refuse-reassignment": on_proposal,
     "record-handling-contact": on_proposal,
-    "reply-to-proposal": on_proposal,
+    "reply-to-proposal": reply_to_proposal,
     "cosign-reply": on_proposal,
     "evaluate-reply": on_proposal,
     "reopen-handling": on_proposal,
     "revise-reply-class": on_proposal,
-    "designate-key-proposal": on_proposal,
+    "designate-key-proposal": designate_key_proposal,
     "report-key-proposal-progress": on_proposal,
     "conclude-commitment-lookback": conclude_lookback,
     "set-lookback-interval": set_lookback_interval,
+    "set-evaluation-window": set_evaluation_window,
     "record-proposal-result": record_proposal_result,
     "record-recommendation-report": record_recommendation_report,
     "conclude-recommendation-lookback": conclude_lookback,
@@ -326,4 +395,5 @@ HANDLERS: dict[str, Handler[ProposalsParts]] = {
     "record-opinion-report-adoption": on_report,
     "record-opinion-report-instruction": on_report,
     "publish-opinion-report": on_report,
+    "import-past-proposals": import_past_proposals,
 }

@@ -1,6 +1,7 @@
 """The service's own read model, a projection over its store: what the service must look up across
 aggregates. Numbers given per year, the similar-proposals index, and what falls due (co-signers' deadlines,
-handling deadlines, commitments and recommendation reports to look back at) for the deadline watcher.
+handling deadlines, commitments and recommendation reports to look back at, replies' evaluation deadlines)
+for the deadline watcher.
 
 Run by `eventstore.projection.StoreProjector` (checkpoint in the same transaction as these writes);
 `replay_from_store` rebuilds it. Tables live in the service's schema, prefixed `rm_`. Drafts are indexed
@@ -20,12 +21,14 @@ from contracts.proposals import (
     CosignerConfirmed,
     CosignerDeclined,
     CosignerLapsed,
+    EvaluationsCompleted,
     HandlingDeadlineRecomputed,
     HandlingOverdue,
     HandlingReopened,
     LookbackConcluded,
     LookbackOpened,
     LookbackScheduled,
+    PastProposalImported,
     ProposalAccepted,
     ProposalAssigned,
     ProposalDrafted,
@@ -47,6 +50,7 @@ from eventstore.consumer import Delivered
 from eventstore.db import quote_ident
 from proposals import similarity
 from proposals.domain.proposal_text import proposal_body
+from proposals.past_import import body_of
 
 NAME = "proposals-read-model"
 REVIEWED = ("accepted", "merged", "not_accepted")
@@ -103,6 +107,17 @@ CREATE TABLE IF NOT EXISTS {s}.rm_commitment (
     lookback_id   text,
     PRIMARY KEY (committee_id, commitment_id)
 );
+-- A reply's evaluation (评议): open until the round completes, due the reply's evaluation deadline.
+CREATE TABLE IF NOT EXISTS {s}.rm_evaluation (
+    committee_id text NOT NULL,
+    proposal_id  text NOT NULL,
+    unit_id      text NOT NULL,
+    round        integer NOT NULL,
+    due          date NOT NULL,
+    open         boolean NOT NULL,
+    PRIMARY KEY (committee_id, proposal_id, unit_id)
+);
+CREATE INDEX IF NOT EXISTS rm_evaluation_due ON {s}.rm_evaluation (due) WHERE open;
 CREATE TABLE IF NOT EXISTS {s}.rm_recommendation (
     committee_id      text NOT NULL,
     recommendation_id text NOT NULL,
@@ -112,7 +127,8 @@ CREATE TABLE IF NOT EXISTS {s}.rm_recommendation (
 );
 """
 
-_TABLE_NAMES = ("rm_proposal", "rm_bigram", "rm_number", "rm_handling", "rm_commitment", "rm_recommendation")
+_TABLE_NAMES = ("rm_proposal", "rm_bigram", "rm_number", "rm_handling", "rm_commitment", "rm_recommendation",
+                "rm_evaluation")
 
 
 @dataclass(frozen=True)
@@ -211,6 +227,14 @@ class ProposalsReadModel:
                 await self._status(conn, committee, e.proposal_id, "withdrawn")
                 await conn.execute(f"DELETE FROM {s}.rm_bigram WHERE committee_id = $1 AND proposal_id = $2",
                                    committee, e.proposal_id)
+            case PastProposalImported():
+                # A proposal of an earlier year from the office's files: numbered (立案) in its year, so reviewed,
+                # offered as similar to later years' proposals like any accepted one.
+                await conn.execute(
+                    f"INSERT INTO {s}.rm_proposal (committee_id, proposal_id, status, year, number, title, body, "
+                    "category) VALUES ($1, $2, 'accepted', $3, $4, $5, $6, '') ON CONFLICT DO NOTHING",
+                    committee, e.proposal_id, e.year, e.number, e.title, body_of(e))
+                await self._index(conn, committee, e.proposal_id)
             case ProposalNumberAssigned():
                 await conn.execute(
                     f"INSERT INTO {s}.rm_number (committee_id, year, sequence, number, proposal_id) "
@@ -238,7 +262,20 @@ class ProposalsReadModel:
             case ProposalReplied():
                 await conn.execute(f"UPDATE {s}.rm_handling SET open = false WHERE committee_id = $1 "
                                    "AND proposal_id = $2 AND unit_id = $3", committee, e.proposal_id, e.unit_id)
+                if e.evaluation_due is not None:
+                    await conn.execute(
+                        f"INSERT INTO {s}.rm_evaluation (committee_id, proposal_id, unit_id, round, due, open) "
+                        "VALUES ($1, $2, $3, $4, $5, true) ON CONFLICT (committee_id, proposal_id, unit_id) DO UPDATE "
+                        "SET round = excluded.round, due = excluded.due, open = true",
+                        committee, e.proposal_id, e.unit_id, e.round, e.evaluation_due)
+            case EvaluationsCompleted():
+                await conn.execute(f"UPDATE {s}.rm_evaluation SET open = false WHERE committee_id = $1 "
+                                   "AND proposal_id = $2 AND unit_id = $3 AND round = $4",
+                                   committee, e.proposal_id, e.unit_id, e.round)
             case HandlingReopened():
+                # A new round awaits a reply: the last one is no longer evaluated.
+                await conn.execute(f"UPDATE {s}.rm_evaluation SET open = false WHERE committee_id = $1 "
+                                   "AND proposal_id = $2 AND unit_id = $3", committee, e.proposal_id, e.unit_id)
                 await self._handling(conn, committee, e.proposal_id, e.unit_id, e.round, e.deadline, "one_month",
                                      e.reopened_on)
             case LookbackOpened() if e.commitment_id:
@@ -346,6 +383,7 @@ class ProposalsReadModel:
             "WHERE open AND deadline < $1 AND overdue_round < round "
             f"UNION SELECT committee_id, 'proposal', proposal_id FROM {s}.rm_commitment "
             "WHERE lookback_id IS NULL AND due <= $1 "
+            f"UNION SELECT committee_id, 'proposal', proposal_id FROM {s}.rm_evaluation WHERE open AND due < $1 "
             f"UNION SELECT committee_id, 'recommendation', recommendation_id FROM {s}.rm_recommendation "
             "WHERE NOT lookback_open AND lookback_due <= $1 "
             "ORDER BY 1, 2, 3", today)

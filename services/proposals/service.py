@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from functools import partial
 
+from contracts import topics
 from contracts.proposals.service import SERVICE
-from eventstore.service import ServiceDefinition, ServiceRuntime, StoreProjection
+from eventstore.service import ServiceDefinition, ServiceRuntime, StoreProjection, TopicConsumer
 from proposals.handlers import HANDLERS, sweep
 from proposals.parts import ProposalsParts, committee_calendar, new_id
 from proposals.read_model import ProposalsReadModel
+from proposals.registry import TYPES as REGISTRY_TYPES
+from proposals.registry import Registry
 from proposals.watcher import DeadlineWatcher
 
 READ_MODEL = "read_model"
@@ -32,6 +35,9 @@ DEFINITION: ServiceDefinition[ProposalsParts] = ServiceDefinition(
     build=build,
     handlers=HANDLERS,
     projections=(StoreProjection(READ_MODEL, "numbers, similar-proposals index, deadlines due", ProposalsReadModel),),
+    # Members, units and organizations the registry has, so commands naming them are checked (proposals.registry).
+    consumers=(TopicConsumer("registry", "proposals: the members registry's members, units and organizations",
+                             topics=(topics.MEMBERS,), make=Registry, types=REGISTRY_TYPES),),
     workers=lambda parts: [parts.watcher],
     # The proposals most like one: earlier years' and, for merging, the same year's (`proposals.queries`).
     routes=lambda parts: parts.routes(),

@@ -39,5 +39,15 @@ def lookback_policy(committee_id: str) -> str:
     return stream_id("lookbackPolicy", committee_id)
 
 
-__all__ = ["category_of", "holiday_schedule", "lookback_policy", "numbering", "opinion_letter", "opinion_report",
-           "proposal", "recommendation", "solicitation"]
+def evaluation_policy(committee_id: str) -> str:
+    """The committee's evaluation window."""
+    return stream_id("evaluationPolicy", committee_id)
+
+
+__all__ = ["category_of", "evaluation_policy", "holiday_schedule", "lookback_policy", "numbering", "opinion_letter",
+           "opinion_report", "proposal", "recommendation", "solicitation"]
+
+
+def past_proposal(committee_id: str, proposal_id: str) -> str:
+    """A proposal of an earlier year imported from the office's files (`past:<year>-<sequence>`)."""
+    return stream_id("pastProposal", committee_id, proposal_id)

@@ -3,7 +3,8 @@ injected clock) and sweeps those aggregates as the service account. The deciders
 aggregate's own state, so a stale read model or two watchers at once cause no double events.
 
 Due by the read model: co-signers past their deadline, handling past its deadline (overdue), commitments and
-recommendation reports whose look-back date has come, and computed deadlines that differ under the calendar
+recommendation reports whose look-back date has come, replies whose evaluation deadline passed with ratings
+missing (recorded as not evaluated), and computed deadlines that differ under the calendar
 as recorded now (a newly recorded official holiday schedule)."""
 
 from __future__ import annotations

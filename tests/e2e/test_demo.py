@@ -195,6 +195,9 @@ async def test_the_small_county_loads_through_the_command_apis_without_a_refusal
     assert set(e.proposals_by_status) == {"draft", "submitted", "returned", "withdrawn", "accepted", "not_accepted",
                                           "merged", "assigned"}
     assert e.overdue_by_unit and e.dissatisfied and e.key_proposals and e.lookbacks_due
+    # Visits, liaison visits and direct-report points' reports entered from paper after the day they happened.
+    assert set(e.backdated) == {"visit-logged", "liaison-visit-recorded", "opinion-report-submitted",
+                                "opinion-report-forwarded"}
     assert any(s.command == "submit-proposal" and s.body.get("proposal_id") for s in loaded.script.steps)
     # The surveys year: a plan of every kind, most of it held; tracked items in every state.
     sv = e.surveys
@@ -262,6 +265,42 @@ async def test_oversight_figures_equal_what_the_script_implies(platform: Platfor
                                  loaded.script.tokens()["unit"])
     deadlines = [a["handling"]["deadline"] for a in queue["workQueue"]["dueReplies"]]
     assert deadlines == sorted(deadlines)
+
+
+ON_LOAD_DAY = """query($y: Int!) { oversight(year: $y) {
+    overdueByUnit { unitId count }
+    overall { replyOnTime { numerator denominator items { repliedOn onTime } } }
+    backdated { count items { type occurredOn recordedOn daysLate } } } }"""
+
+
+def load_day_figures(o: dict[str, Any]) -> dict[str, Any]:
+    on_time = o["overall"]["replyOnTime"]
+    return {"overdue": sum(u["count"] for u in o["overdueByUnit"]),
+            "late_replies": sum(1 for i in on_time["items"] if i["repliedOn"] and i["onTime"] is False),
+            "reply_on_time": (on_time["numerator"], on_time["denominator"]),
+            "backdated": dict(Counter(i["type"] for i in o["backdated"]["items"]))}
+
+
+async def test_oversight_on_the_load_day_shows_what_the_office_entered_from_paper(platform: Platform,
+                                                                                  loaded: Loaded) -> None:
+    """Leadership opens the oversight view on the day the county loads (no asOf): what is overdue, the replies
+    that came late and the on-time rate, and the steps the office entered after the day they happened (visit
+    forms, liaison visits, direct-report points' reports and their forwarding), each dated before the day it
+    was recorded — all as the generator says its script implies."""
+    e = loaded.script.expected
+    leadership = loaded.script.tokens()["leadership"]
+    expected = {"overdue": e.overdue_today, "late_replies": e.late_replies, "reply_on_time": e.reply_on_time_today,
+                "backdated": e.backdated}
+
+    async def read() -> dict[str, Any]:
+        return load_day_figures((await platform.query(ON_LOAD_DAY, leadership, {"y": e.year}))["oversight"])
+
+    await settled(read, expected, timeout=240, what="the oversight view on the load day equals the generator's")
+    backdated = (await platform.query(ON_LOAD_DAY, leadership, {"y": e.year}))["oversight"]["backdated"]
+    assert backdated["count"] == sum(e.backdated.values())
+    for item in backdated["items"]:
+        assert date.fromisoformat(item["occurredOn"]) < date.fromisoformat(item["recordedOn"]), item
+        assert item["daysLate"] > 0 and date.fromisoformat(item["occurredOn"]).year == e.year
 
 
 SURVEYS = """query($y: Int!, $d: Date) {

@@ -76,10 +76,13 @@ def default_config() -> ProcessConfig:
 
 
 def host_config(config: ProcessConfig) -> HostConfig:
+    from proposals.registry import REGISTRY_CHECKS
     from runtime.settings import audit_anchor_seconds
 
+    # Served with Kafka, the proposals service runs its registry consumer, so it checks what commands name.
     return HostConfig(dsn=config.database_url, kafka_bootstrap=config.kafka_bootstrap,
-                      topic_prefix=config.topic_prefix, anchor_seconds=audit_anchor_seconds())
+                      topic_prefix=config.topic_prefix, anchor_seconds=audit_anchor_seconds(),
+                      options={REGISTRY_CHECKS: True})
 
 
 def gateway_config(config: ProcessConfig) -> Any:

@@ -7,7 +7,7 @@ the command."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -20,6 +20,7 @@ from contracts.proposals import (
     CosignerDeclined,
     CosignerLapsed,
     DeadlineRule,
+    EvaluationLapsed,
     EvaluationsCompleted,
     HandlingContactRecorded,
     HandlingDeadlineRecomputed,
@@ -134,9 +135,19 @@ class RecordResult:
 
 
 @dataclass(frozen=True)
+class Reply:
+    """A unit's reply, with the committee's evaluation window the handler read (the evaluation deadline is
+    that many working days after the reply's day)."""
+
+    command: c.ReplyToProposal
+    evaluation_working_days: int = deadlines.EVALUATION_WORKING_DAYS
+
+
+@dataclass(frozen=True)
 class ApplyDeadlines:
     """The deadline watcher's sweep: lapse co-signers after their deadline, flag overdue handling, open
-    look-backs of commitments due, and move computed deadlines under a newly recorded calendar."""
+    look-backs of commitments due, move computed deadlines under a newly recorded calendar, and record a
+    reply whose evaluation deadline passed with ratings missing as not evaluated."""
 
 
 Events = list[DomainEvent]
@@ -515,7 +526,9 @@ def _replying_unit(state: ProposalState, cmd: c.ReplyToProposal, issued: Issued[
     return unit
 
 
-def _reply(state: ProposalState, cmd: c.ReplyToProposal, issued: Issued[object]) -> Events:
+def _reply(state: ProposalState, given: Reply | c.ReplyToProposal, issued: Issued[object]) -> Events:
+    given = Reply(given) if isinstance(given, c.ReplyToProposal) else given
+    cmd = given.command
     unit = _replying_unit(state, cmd, issued)
     if not unit.replies:
         raise refuse("co_unit_cannot_reply", "a co-handling unit co-signs the lead unit's reply")
@@ -531,7 +544,9 @@ def _reply(state: ProposalState, cmd: c.ReplyToProposal, issued: Issued[object])
     reply = ProposalReplied(
         proposal_id=state.proposal_id, unit_id=unit.unit_id, result_class=cmd.result_class, text=cmd.text,
         round=unit.round, on_time=deadlines.is_on_time(today, unit.deadline), replied_on=today,
-        deadline=unit.deadline, cosigning_unit_ids=state.co_unit_ids if unit.role is UnitRole.lead else [])
+        deadline=unit.deadline, cosigning_unit_ids=state.co_unit_ids if unit.role is UnitRole.lead else [],
+        evaluation_due=deadlines.evaluation_deadline(today, given.evaluation_working_days, issued.calendar),
+        evaluator_member_ids=state.proposer_list)
     return [reply, *_commitments(state, unit, unit.round, cmd.commitments, today)]
 
 
@@ -577,6 +592,11 @@ def _evaluate(state: ProposalState, cmd: c.EvaluateReply, issued: Issued[object]
         raise refuse("no_reply_to_evaluate", "the unit has not replied in this round")
     if member in unit.evaluations:
         raise refuse("already_evaluated", "you evaluated this reply already")
+    if unit.evaluation_lapsed or (unit.evaluation_due is not None and issued.today > unit.evaluation_due):
+        # The day the rating was given counts (a feedback form from paper may be back-dated to it).
+        assert unit.evaluation_due is not None
+        raise refuse("evaluation_deadline_passed", "the reply's evaluation deadline has passed: it is recorded as "
+                     "not evaluated", deadline=unit.evaluation_due.isoformat())
     if unit.evaluations_completed:
         # A proposer merged in after every proposer had rated this reply rates the next one.
         raise refuse("evaluations_completed", "every proposer has rated this reply already")
@@ -585,16 +605,35 @@ def _evaluate(state: ProposalState, cmd: c.EvaluateReply, issued: Issued[object]
         rating=cmd.rating, attitude=cmd.attitude, contact=cmd.contact, comment=cmd.comment)]
     ratings = {**unit.evaluations, member: cmd.rating}
     if set(ratings) >= state.proposers:
-        dissatisfied = Rating.dissatisfied in ratings.values()
-        events.append(EvaluationsCompleted(
-            proposal_id=state.proposal_id, unit_id=unit.unit_id, round=unit.replied_round,
-            ratings=[RatingEntry(member_id=m, rating=r) for m, r in sorted(ratings.items())],
-            dissatisfied=dissatisfied))
-        # Dissatisfaction with a first reply means re-handling and a second reply; after that the office
-        # decides (reopen_handling).
-        if dissatisfied and unit.replied_round == 1:
-            events.append(_reopen(state, unit, ReopenReason.dissatisfied, "a proposer is dissatisfied", issued))
+        events += _complete(state, unit, ratings, issued)
     return events
+
+
+def _complete(state: ProposalState, unit: UnitState, ratings: Mapping[str, Rating], issued: Issued[object]) -> Events:
+    """The round's evaluation is complete with these ratings (every proposer's, or those given by the deadline)."""
+    dissatisfied = Rating.dissatisfied in ratings.values()
+    events: Events = [EvaluationsCompleted(
+        proposal_id=state.proposal_id, unit_id=unit.unit_id, round=unit.replied_round,
+        ratings=[RatingEntry(member_id=m, rating=r) for m, r in sorted(ratings.items())],
+        dissatisfied=dissatisfied)]
+    # Dissatisfaction with a first reply means re-handling and a second reply; after that the office
+    # decides (reopen_handling).
+    if dissatisfied and unit.replied_round == 1:
+        events.append(_reopen(state, unit, ReopenReason.dissatisfied, "a proposer is dissatisfied", issued))
+    return events
+
+
+def _lapse_evaluation(state: ProposalState, unit: UnitState, issued: Issued[object]) -> Events:
+    """The reply's evaluation deadline passed with ratings missing: those proposers did not evaluate, and the
+    round completes with the ratings given (which releases them, `contracts.sealed`)."""
+    if (unit.replied_round == 0 or unit.open or unit.evaluations_completed or unit.evaluation_due is None
+            or not deadlines.is_overdue(issued.today, unit.evaluation_due)):
+        return []
+    missing = [m for m in state.proposer_list if m not in unit.evaluations]
+    lapsed = EvaluationLapsed(
+        proposal_id=state.proposal_id, unit_id=unit.unit_id, round=unit.replied_round, deadline=unit.evaluation_due,
+        not_rated_member_ids=missing, not_rated=len(missing), rated=len(unit.evaluations))
+    return [lapsed, *_complete(state, unit, unit.evaluations, issued)]
 
 
 def _reopen_handling(state: ProposalState, cmd: c.ReopenHandling, issued: Issued[object]) -> Events:
@@ -726,6 +765,8 @@ def _apply_deadlines(state: ProposalState, cmd: ApplyDeadlines, issued: Issued[o
         if deadlines.is_overdue(today, deadline) and unit.overdue_flagged_round < unit.round:
             events.append(HandlingOverdue(proposal_id=state.proposal_id, unit_id=unit.unit_id, round=unit.round,
                                           deadline=deadline))
+    for unit in list(state.units.values()):
+        events += _lapse_evaluation(state, unit, issued)
     for commitment in state.commitments.values():
         if commitment.lookback_id is None and commitment.due <= today:
             events.append(LookbackOpened(
@@ -759,6 +800,7 @@ _DECIDERS: dict[type, Callable[[ProposalState, Any, Issued[object]], Events]] = 
     c.RefuseReassignment: _refuse_reassignment,
     c.RecordHandlingContact: _record_contact,
     c.ReplyToProposal: _reply,
+    Reply: _reply,
     c.CosignReply: _cosign_reply,
     c.EvaluateReply: _evaluate,
     c.ReopenHandling: _reopen_handling,

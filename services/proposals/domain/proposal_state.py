@@ -15,6 +15,7 @@ from contracts.proposals import (
     CosignerDeclined,
     CosignerLapsed,
     DeadlineRule,
+    EvaluationLapsed,
     EvaluationsCompleted,
     HandlingContactRecorded,
     HandlingDeadlineRecomputed,
@@ -81,6 +82,8 @@ class UnitState:
     cosigned_by: frozenset[str] = frozenset()  # co-units that co-signed the latest reply
     evaluations: Mapping[str, Rating] = field(default_factory=dict)  # of the latest reply
     evaluations_completed: bool = False
+    evaluation_due: date | None = None  # last day to rate the latest reply (None: a reply from before deadlines)
+    evaluation_lapsed: bool = False  # the latest reply's deadline passed with ratings missing
     overdue_flagged_round: int = 0
     reassignment_requested: bool = False
     reassignment_pending: bool = False
@@ -267,7 +270,8 @@ def evolve(state: ProposalState, event: DomainEvent) -> ProposalState:
             return _update_unit(state, event.unit_id, contacts=state.units[event.unit_id].contacts + 1)
         case ProposalReplied():
             return _update_unit(state, event.unit_id, replied_round=event.round, result_class=event.result_class,
-                                cosigned_by=frozenset(), evaluations={}, evaluations_completed=False)
+                                cosigned_by=frozenset(), evaluations={}, evaluations_completed=False,
+                                evaluation_due=event.evaluation_due, evaluation_lapsed=False)
         case ReplyCosigned():
             lead = state.units[event.lead_unit_id]
             return _update_unit(state, event.lead_unit_id, cosigned_by=lead.cosigned_by | {event.unit_id})
@@ -279,6 +283,8 @@ def evolve(state: ProposalState, event: DomainEvent) -> ProposalState:
             return _update_unit(state, event.unit_id, evaluations={**unit.evaluations, event.member_id: event.rating})
         case EvaluationsCompleted():
             return _update_unit(state, event.unit_id, evaluations_completed=True)
+        case EvaluationLapsed():
+            return _update_unit(state, event.unit_id, evaluation_lapsed=True)
         case HandlingReopened():
             return _update_unit(state, event.unit_id, round=event.round, deadline=event.deadline,
                                 deadline_rule=DeadlineRule.one_month, deadline_basis=event.reopened_on)

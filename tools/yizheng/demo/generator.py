@@ -13,12 +13,19 @@ liaison visits, recommendation reports) is spread over the year so far, and ever
 workflow, public-opinion reports, attendance) happens "now": meetings with attendance are in session
 today, deadlines are computed from today. No deadline can be in the past (the service refuses one that is
 not after the day of assignment), so the proposals that will be overdue get explicit deadlines in the coming
-week; `Expected.overdue_as_of` is the day after the last of them."""
+week; `Expected.overdue_as_of` is the day after the last of them.
+
+Paper. What the office enters from paper is also given the day it happened (`occurred_on`, office only,
+never before the step it follows: `eventstore.backdating`): the visit forms it logs, the liaison visits, and a
+direct-report point's report with its forwarding up to the first step taken today. The proposal workflow
+cannot be: its first step, the draft, takes no day, and every later step follows it (`Expected.backdated`
+counts what is, `overdue_today` and `late_replies` what the script's dates imply)."""
 
 from __future__ import annotations
 
 import random
 import re
+import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -201,6 +208,7 @@ class Row:
     round: int = 1
     replied_round: int = 0
     result_class: str | None = None
+    first_replied_on: date | None = None  # the day of the first round's reply (what on time is counted by)
     met: bool = False
     evaluations: dict[int, dict[str, str]] = field(default_factory=dict)  # round -> member -> rating
 
@@ -225,6 +233,13 @@ class Proposal:
         if self.kind in ("individual", "joint"):
             return [m for m in [self.lead, *self.confirmed] if m is not None]
         return [self.owner]
+
+
+def on_time(rows: Iterable[Row], as_of: date) -> tuple[int, int]:
+    """Oversight's reply-on-time rate as of a day: first replies given by the deadline, of the rows due by then
+    (replied, or the deadline passed)."""
+    due = [r for r in rows if r.replied_round or r.deadline < as_of]
+    return sum(1 for r in due if r.first_replied_on and r.first_replied_on <= r.deadline), len(due)
 
 
 def largest_remainder(weights: Sequence[float], total: int, *, at_least_one: bool) -> list[int]:
@@ -265,6 +280,7 @@ class _County:
         self.lookbacks_concluded: dict[str, int] = defaultdict(int)
         self.dissatisfied = 0
         self.titles: set[str] = set()
+        self.backdated: dict[str, int] = defaultdict(int)  # event type -> steps entered from paper
 
     # ---- helpers -------------------------------------------------------------------------------------
 
@@ -280,6 +296,20 @@ class _County:
         elapsed = (self.today - self.jan1).days
         frac = lo + (hi - lo) * self.rng.random()
         return self.jan1 + timedelta(days=int(frac * elapsed))
+
+    def from_paper(self, body: dict[str, Any], day: date, event_type: str) -> dict[str, Any]:
+        """The body of a step the office enters from paper after the day it happened: with that day as
+        `occurred_on` (`eventstore.backdating`). A day that is today is no back-dating and is left out."""
+        if day < self.today:
+            body["occurred_on"] = day.isoformat()
+            self.backdated[event_type] += 1
+        return body
+
+    def paper_day(self, key: str) -> date:
+        """A day of the year so far, before today when the year has one: derived from `key` rather than drawn,
+        so the county's random stream stays as it was."""
+        elapsed = (self.today - self.jan1).days
+        return self.jan1 + timedelta(days=zlib.crc32(key.encode()) % max(1, elapsed))
 
     def fact(self, member_id: str, key: str, fact_kind: str, role: str = "participant", **attrs: str) -> None:
         self.facts[(member_id, key)] = (fact_kind, attrs, role)
@@ -684,6 +714,8 @@ class _County:
         self.step(PROPOSALS, "reply-to-proposal", self.unit_staff(row.unit_id), body, lane=p.proposal_id, phase=2)
         row.replied_round = row.round
         row.result_class = cls
+        if not again:
+            row.first_replied_on = self.today
         if row.role == "lead" and not again:
             for co in p.rows:
                 if co.role == "co" and self.rng.random() < 0.8:  # the others still have it in their queue
@@ -742,6 +774,15 @@ class _County:
             self.step(PROPOSALS, "merge-proposal", OFFICE,
                       {"proposal_id": p.proposal_id, "into_proposal_id": target.proposal_id,
                        "reason": texts.REVIEW_REASONS["merge"][0]}, lane=f"merge-{p.proposal_id}", phase=3)
+            # Its proposers become proposers of the one it joins, credited with it as joint proposers (co-signers)
+            # for its acceptance and, if it is key, its designation.
+            own = {m.member_id for m in target.proposers}
+            for m in p.proposers:
+                if m.member_id in own:
+                    continue
+                self.fact(m.member_id, f"proposal-accepted:{target.proposal_id}", "proposal_accepted", "cosigner")
+                if target.key:
+                    self.fact(m.member_id, f"key-proposal:{target.proposal_id}", "key_proposal", "cosigner")
 
     # ---- public-opinion reports ---------------------------------------------------------------------------
 
@@ -767,9 +808,18 @@ class _County:
                 assert author is not None
                 who = author.who
                 self.fact(author.member_id, f"opinion-report-submitted:{rid}", "opinion_report_submitted", "author")
+            # A direct-report point's report reaches the office on paper: entered on the day it was written, and
+            # each forwarding on the day it went out, until a step the office takes today (an edit, an adoption,
+            # an instruction) comes first — no step is dated before the one it follows.
+            paper: date | None = self.paper_day(rid) if point else None
+            if paper is not None and paper < self.today:
+                self.from_paper(body, paper, "opinion-report-submitted")
+            else:
+                paper = None
             self.step(PROPOSALS, "submit-opinion-report", who, body, lane=rid, phase=2)
             self.counts["reports"] += 1
             if self.rng.random() < 0.1:
+                paper = None
                 self.step(PROPOSALS, "edit-opinion-report", OFFICE,
                           {"report_id": rid, "title": title[:60], "body": body_text + "（经编辑）",
                            "note": "精简文字，补充数据"}, lane=rid, phase=2)
@@ -779,10 +829,14 @@ class _County:
                     break
                 recipient = {"county": "县委办公室、县政府办公室", "city": "市政协办公室",
                              "province": "省政协办公厅"}[level]
-                self.step(PROPOSALS, "forward-opinion-report", OFFICE,
-                          {"report_id": rid, "level": level, "recipient": recipient}, lane=rid, phase=2)
+                forward: dict[str, Any] = {"report_id": rid, "level": level, "recipient": recipient}
+                if paper is not None:
+                    paper = min(paper + timedelta(days=5), self.today - timedelta(days=1))
+                    self.from_paper(forward, paper, "opinion-report-forwarded")
+                self.step(PROPOSALS, "forward-opinion-report", OFFICE, forward, lane=rid, phase=2)
                 self.counts[f"reports_forwarded_{level}"] += 1
                 if self.rng.random() < adopt_p:
+                    paper = None
                     self.step(PROPOSALS, "record-opinion-report-adoption", OFFICE,
                               {"report_id": rid, "level": level, "adopted_by": recipient.split("、")[0]},
                               lane=rid, phase=2)
@@ -791,6 +845,7 @@ class _County:
                         self.fact(author.member_id, f"opinion-report-adopted:{rid}:{level}", "opinion_report_adopted",
                                   "author", level=level)
                 if self.rng.random() < instruct_p:
+                    paper = None
                     leaders = self.rng.sample(texts.LEADER_TITLES[level],
                                               k=min(len(texts.LEADER_TITLES[level]), self.rng.randint(1, 2)))
                     for leader in leaders:
@@ -970,6 +1025,8 @@ class _County:
                 body["follow_up"] = self.rng.choice(["拟形成社情民意信息报送", "已向有关部门反映", "拟作为提案素材",
                                                      "现场答疑解惑，群众表示满意"])
             by_office = self.rng.random() < 0.15
+            if by_office:  # the visit form handed in at month's end: the office enters it on the day of the visit
+                self.from_paper(body, day, "visit-logged")
             self.step(MEMBERS, "log-visit", OFFICE if by_office else visitor.who, body,
                       lane=f"visits-{visitor.member_id}", phase=2, at=at_local(day, 15))
             self.fact(visitor.member_id, f"visit:{vid}", "visit", "visitor")
@@ -1051,15 +1108,18 @@ class _County:
         chairs = [m for m in self.members if m.chair_meeting]
         for i in range(max(3, len(self.members) // 10)):
             visitors = sorted(self.rng.sample(chairs, k=self.rng.randint(1, 2)), key=lambda m: m.member_id)
+            day = self.past_day()
             body = {"liaison_visit_id": f"lv-{i + 1:03d}", "visitor_member_ids": [m.member_id for m in visitors],
-                    "visited_on": self.past_day().isoformat()}
+                    "visited_on": day.isoformat()}
             if entrepreneurs and self.rng.random() < 0.4:
                 body["visited_member_id"] = self.rng.choice(entrepreneurs).member_id
                 body["purpose"] = "走访委员企业，了解生产经营困难"
             else:
                 body["contact_id"] = self.rng.choice(contacts)
                 body["purpose"] = "联系在外乡贤和新的社会阶层人士，邀请回乡参与家乡建设"
-            self.step(MEMBERS, "record-liaison-visit", OFFICE, body, lane=f"liaison-{i}", phase=3)
+            # The office logs the chair-meeting members' liaison visits from their notes, on the day of the visit.
+            self.step(MEMBERS, "record-liaison-visit", OFFICE, self.from_paper(body, day, "liaison-visit-recorded"),
+                      lane=f"liaison-{i}", phase=3)
             for m in visitors:
                 self.fact(m.member_id, f"liaison-visit:lv-{i + 1:03d}", "liaison_visit", "visitor")
             self.counts["liaison_visits"] += 1
@@ -1172,7 +1232,6 @@ class _County:
         ratings = [rating for p in self.proposals for r in p.rows if r.evaluations
                    for rating in r.evaluations[max(r.evaluations)].values()]
         replied = [r for r in rows if r.replied_round]
-        due = [r for r in rows if r.replied_round or r.deadline < as_of]
         statuses: dict[str, int] = defaultdict(int)
         status_of = {Fate.DRAFT: "draft", Fate.WITHDRAWN: "withdrawn", Fate.UNDER_REVIEW: "submitted",
                      Fate.RESUBMITTED: "submitted", Fate.RETURNED: "returned", Fate.LETTER: "not_accepted",
@@ -1184,9 +1243,12 @@ class _County:
             featured_members=tuple(dict.fromkeys([self.featured.member_id, self.truant.member_id,
                                                   self.members[0].member_id, self.busiest().member_id])),
             overdue_by_unit={u: f.overdue for u, f in by_unit.items() if f.overdue},
-            overdue_today=0, by_unit=by_unit, classes=classes,
+            overdue_today=sum(1 for r in rows if r.replied_round < r.round and r.deadline < self.today),
+            late_replies=sum(1 for r in rows if r.first_replied_on and r.first_replied_on > r.deadline),
+            reply_on_time_today=on_time(rows, self.today), backdated=dict(self.backdated),
+            by_unit=by_unit, classes=classes,
             satisfaction=(sum(1 for x in ratings if x != "dissatisfied"), len(ratings)),
-            reply_on_time=(sum(1 for r in due if r.replied_round), len(due)),
+            reply_on_time=on_time(rows, as_of),
             meeting=(sum(1 for r in replied if r.met), len(replied)),
             dissatisfied=self.dissatisfied, key_proposals=sum(1 for p in self.proposals if p.key),
             lookbacks_due=self.lookbacks_due, lookbacks_concluded=dict(self.lookbacks_concluded),

@@ -158,7 +158,15 @@ class Expected:
     cards: dict[str, ExpectedCard]
     featured_members: tuple[str, ...]
     overdue_by_unit: dict[str, int]  # as of overdue_as_of
-    overdue_today: int  # as of today (no deadline can be in the past: see the README)
+    # As of today, the day the county loads (oversight without asOf): handlings past their deadline with no
+    # reply, first replies given after their deadline, and the reply-on-time rate. The proposal workflow runs
+    # today (its first step, the draft, takes no earlier day), so no deadline can have passed yet.
+    overdue_today: int
+    late_replies: int
+    reply_on_time_today: tuple[int, int]
+    # Steps the office entered from paper after the day they happened (`occurred_on`), by the event each
+    # writes, as oversight's `backdated` lists them.
+    backdated: dict[str, int]
     by_unit: dict[str, UnitFigures]
     classes: dict[str, int]  # A/B/C of the latest reply of each replying row
     satisfaction: tuple[int, int]  # (satisfied + basically satisfied, evaluations of the latest round)

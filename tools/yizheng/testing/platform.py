@@ -16,6 +16,7 @@ from contracts import platform
 from eventstore.kafka_access import KafkaAccess
 from gateway.app import Gateway, build_gateway
 from gateway.config import GatewayConfig
+from proposals.registry import REGISTRY_CHECKS
 from runtime.service_host import HostConfig, ServiceHost, build_service
 from yizheng.infra import Endpoints
 from yizheng.serve import definitions
@@ -75,7 +76,9 @@ async def in_process_platform(infra: Endpoints, pg_pool: asyncpg.Pool, *, label:
         for d in definitions():
             hosts[d.name] = await build_service(d, HostConfig(
                 dsn=infra.database_url, kafka_bootstrap=infra.kafka_bootstrap, schema=schemas[d.name],
-                topic_prefix=prefix, run_workers=d.name not in workers_paused, options=options,
+                topic_prefix=prefix, run_workers=d.name not in workers_paused,
+                # The registry consumer runs here, so the proposals service checks what commands name.
+                options={REGISTRY_CHECKS: True, **options},
                 pool_max_size=pool_max_size))
             await hosts[d.name].start()
         async with contextlib.AsyncExitStack() as served:

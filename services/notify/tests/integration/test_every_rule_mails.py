@@ -219,6 +219,11 @@ TASKS: dict[str, Task] = {
     # questionnaire's reminder tells who has answered to ignore it.
     "questionnaire-due": Task([_invited(date(2026, 3, 13))], ["m-li", "m-zhao"],
                               (f"《{QUESTIONNAIRE_TITLE}》", "2026年3月13日", "如已填写，请忽略本提醒")),
+    # Replied Monday 2 March, to be rated by Monday 16 March: each proposer is reminded by the unit's name.
+    "evaluation-due": Task([SUBMITTED, ACCEPTED, _proposal(p.ProposalReplied(
+        proposal_id=PROPOSAL, unit_id="u-env", result_class="A", text="已解决", round=1, on_time=True,
+        replied_on=TODAY, deadline=date(2026, 6, 30), evaluation_due=date(2026, 3, 16),
+        evaluator_member_ids=["m-zhang", "m-li"]))], ["m-li", "m-zhang"], (NUMBER, "县生态环境局", "2026年3月16日")),
 }
 
 

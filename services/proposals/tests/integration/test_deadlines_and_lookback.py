@@ -8,7 +8,7 @@ from proposals import streams
 
 from ..flows import assigned
 from ..integration_kit import COMMITTEE, Api, FakeClock, ProposalsService, event_types
-from ..kit import OFFICE, unit
+from ..kit import OFFICE, member, unit
 
 WATER, HEALTH = unit("u-water"), unit("u-health")
 
@@ -48,6 +48,9 @@ async def test_a_b_commitment_falling_due_opens_a_lookback_that_reopens_followup
     stream = streams.proposal(COMMITTEE, pid)
     await api.do("reply-to-proposal", {"proposal_id": pid, "result_class": "B", "text": "列入年度计划",
                                        "commitments": [{"text": "6月底前完成管网改造", "due": "2026-06-30"}]}, WATER)
+    # Rated in time: the watcher has no evaluation to lapse.
+    await api.do("evaluate-reply", {"proposal_id": pid, "unit_id": "u-water", "rating": "satisfied",
+                                    "attitude": "satisfied", "contact": "satisfied"}, member("m-zhang"))
 
     clock.set(date(2026, 6, 29))
     await api.caught_up()

@@ -18,7 +18,7 @@ from proposals.domain.recommendation import RECOMMENDATION, OpenDueLookback, Rec
 
 from ..kit import OFFICE, WATCHER, Harness, member, types
 from .test_other_deciders import conclude_report
-from .test_proposal_decider import assigned, conclude_commitment, reply
+from .test_proposal_decider import assigned, conclude_commitment, rated_by_every_proposer, reply
 
 
 def report_due_for_lookback(lookback_day: date) -> tuple[Harness[RecommendationState], str]:
@@ -58,6 +58,7 @@ def test_the_office_may_set_the_next_look_back_itself_but_not_in_the_past() -> N
 def test_a_b_commitment_found_partly_kept_is_looked_back_at_again_without_reopening_the_handling() -> None:
     h = assigned()
     reply(h, cls="B", commitments=[{"text": "年内完成管网改造", "due": "2026-12-01"}])
+    rated_by_every_proposer(h)  # in time: the watcher has no evaluation to lapse
     h.advance(to=date(2026, 12, 1))
     (opened,) = h.run(ApplyDeadlines(), WATCHER)
     events = h.run(conclude_commitment(opened.lookback_id, "partly", months=6), OFFICE)  # type: ignore[attr-defined]

@@ -58,6 +58,11 @@ def evaluate(h: ProposalHarness, member_id: str, rating: str = "satisfied", unit
                                        contact="satisfied"), member(member_id)))
 
 
+def rated_by_every_proposer(h: ProposalHarness, unit_id: str = "u-water") -> None:
+    for m in ("m-zhang", "m-li", "m-zhao"):
+        evaluate(h, m, unit_id=unit_id)
+
+
 # ---- drafting ---------------------------------------------------------------------------------------------
 
 def test_a_members_draft_is_unknown_to_everyone_else() -> None:
@@ -314,6 +319,7 @@ def test_key_proposals_are_marked_for_the_chair_meeting() -> None:
 def test_a_b_commitment_falling_due_opens_a_lookback_and_not_implemented_reopens_followup() -> None:
     h = assigned()
     reply(h, cls="B", commitments=[{"text": "年内完成管网改造", "due": "2026-12-01"}])
+    rated_by_every_proposer(h)  # in time: the watcher has no evaluation to lapse
     h.advance(to=date(2026, 11, 30))
     assert h.run(ApplyDeadlines(), WATCHER) == []
     h.advance(to=date(2026, 12, 1))

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from contracts.envelope import Actor
 from contracts.proposals import (
     CosignerConfirmed,
+    EvaluationLapsed,
     EvaluationsCompleted,
     HandlingReopened,
     LookbackOpened,
@@ -266,6 +267,8 @@ class Track:
     opened_round: dict[str, int] = field(default_factory=lambda: defaultdict(lambda: 1))  # unit -> allowed round
     rated: dict[tuple[str, int], dict[str, str]] = field(default_factory=lambda: defaultdict(dict))
     completed: set[tuple[str, int]] = field(default_factory=set)
+    lapsed: set[tuple[str, int]] = field(default_factory=set)  # evaluation deadline passed with ratings missing
+    evaluation_due: dict[str, date] = field(default_factory=dict)  # unit -> its latest reply's deadline
     lookbacks: set[str] = field(default_factory=set)
 
 
@@ -308,6 +311,8 @@ def check_invariants(world: World) -> None:
                 assert actor.unit_id == e.unit_id, "a reply by someone else than the unit"
                 assert e.round == t.rounds[e.unit_id] + 1 == t.opened_round[e.unit_id], "reply out of round"
                 t.rounds[e.unit_id] = e.round
+                if e.evaluation_due is not None:
+                    t.evaluation_due[e.unit_id] = e.evaluation_due
             case HandlingReopened():
                 assert e.round == t.rounds[e.unit_id] + 1, "reopened a round that was not replied"
                 if e.reason_kind is ReopenReason.dissatisfied:
@@ -319,9 +324,18 @@ def check_invariants(world: World) -> None:
                 assert actor.member_id == e.member_id and e.member_id in proposers, "evaluated by a non-proposer"
                 assert e.round == t.rounds[e.unit_id], "evaluated a reply that does not exist"
                 assert e.member_id not in t.rated[(e.unit_id, e.round)], "evaluated twice"
+                assert (e.unit_id, e.round) not in t.lapsed, "evaluated after the evaluation lapsed"
+                assert day <= t.evaluation_due[e.unit_id], "evaluated after the evaluation deadline"
                 t.rated[(e.unit_id, e.round)][e.member_id] = e.rating.value
+            case EvaluationLapsed():
+                assert actor == WATCHER and day > e.deadline == t.evaluation_due[e.unit_id], "lapsed before its day"
+                missing = ({t.lead} | t.confirmed) - set(t.rated[(e.unit_id, e.round)])
+                assert missing and set(e.not_rated_member_ids) == missing, "lapsed naming the wrong proposers"
+                t.lapsed.add((e.unit_id, e.round))
             case EvaluationsCompleted():
-                assert set(t.rated[(e.unit_id, e.round)]) == {t.lead} | t.confirmed, "completed too early"
+                if (e.unit_id, e.round) not in t.lapsed:
+                    assert set(t.rated[(e.unit_id, e.round)]) == {t.lead} | t.confirmed, "completed too early"
+                assert {r.member_id for r in e.ratings} == set(t.rated[(e.unit_id, e.round)]), "ratings not given"
                 t.completed.add((e.unit_id, e.round))
             case LookbackOpened():
                 assert e.lookback_id not in t.lookbacks and e.due <= day and actor == WATCHER
@@ -382,5 +396,5 @@ def test_the_walks_reach_deep_into_the_workflow() -> None:
         seen.update(e.event_type for *_, e in world.log)
     deep = {"proposal-replied", "proposal-evaluated", "evaluations-completed", "handling-reopened",
             "reassignment-granted", "lookback-opened", "lookback-concluded", "proposal-merged", "cosigner-lapsed",
-            "reply-cosigned", "handling-overdue", "reply-class-revised"}
+            "reply-cosigned", "handling-overdue", "reply-class-revised", "evaluation-lapsed"}
     assert deep <= seen, f"never reached: {sorted(deep - seen)}"
