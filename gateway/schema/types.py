@@ -217,13 +217,17 @@ class Handling:
     contacted: bool
     met: bool = strawberry.field(description="the unit met the proposers in person (见面协商)")
     cosigned_round: int | None
+    evaluation_due: date | None = strawberry.field(
+        default=None, description="the day the proposers' ratings of the latest reply are due; after it the round "
+                                  "completes with the ratings given")
 
     @classmethod
     def of(cls, r: Any) -> Handling:
         return cls(proposal_id=strawberry.ID(r["proposal_id"]), unit_id=strawberry.ID(r["unit_id"]), role=r["role"],
                    active=r["active"], assigned_on=r["assigned_on"], round=r["round"], deadline=r["deadline"],
                    replied_round=r["replied_round"], replied_on=r["replied_on"], result_class=r["result_class"],
-                   on_time=r["on_time"], contacted=r["contacted"], met=r["met"], cosigned_round=r["cosigned_round"])
+                   on_time=r["on_time"], contacted=r["contacted"], met=r["met"], cosigned_round=r["cosigned_round"],
+                   evaluation_due=r.get("evaluation_due"))
 
     @strawberry.field(description="This unit owes this round's reply: it is on the slip and its role replies "
                                   "(a co-handling unit never does: it co-signs the lead's).")

@@ -58,10 +58,11 @@ def contact(proposal_id: str, unit: str, kind: str = "meeting", held_on: str = "
 
 
 def replied(proposal_id: str, unit: str, result_class: str, *, on_time: bool, replied_on: str, deadline: str,
-            round: int = 1) -> Event:
+            round: int = 1, evaluation_due: str | None = None) -> Event:
     return "proposal-replied", {
         "proposal_id": proposal_id, "unit_id": unit, "result_class": result_class, "text": "答复内容",
         "round": round, "on_time": on_time, "replied_on": replied_on, "deadline": deadline,
+        **({"evaluation_due": evaluation_due} if evaluation_due else {}),
     }
 
 

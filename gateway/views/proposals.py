@@ -46,6 +46,8 @@ class ProposalsView(View):
         overdue_noticed boolean NOT NULL DEFAULT false, reopened_reason text,
         PRIMARY KEY (committee_id, proposal_id, unit_id));
     CREATE INDEX IF NOT EXISTS handling_by_unit ON {s}.handling (committee_id, unit_id, active, deadline);
+    -- The day the proposers' ratings of the latest reply are due (proposal-replied's evaluation_due).
+    ALTER TABLE {s}.handling ADD COLUMN IF NOT EXISTS evaluation_due date;
     CREATE TABLE IF NOT EXISTS {s}.replies (
         committee_id text NOT NULL, proposal_id text NOT NULL, unit_id text NOT NULL, round int NOT NULL,
         result_class text NOT NULL, text text NOT NULL DEFAULT '', on_time boolean NOT NULL,
@@ -373,10 +375,10 @@ class ProposalsView(View):
             f.committee_id, d["proposal_id"], d["unit_id"], round_, f.date("deadline"))
         await conn.execute(
             f"UPDATE {self.t('handling')} SET replied_round = $4, replied_on = $5, result_class = $6, on_time = $7, "
-            "round = greatest(round, $4), first_on_time = CASE WHEN $4 = 1 THEN $7 ELSE first_on_time END "
-            "WHERE committee_id = $1 AND proposal_id = $2 AND unit_id = $3",
+            "round = greatest(round, $4), first_on_time = CASE WHEN $4 = 1 THEN $7 ELSE first_on_time END, "
+            "evaluation_due = $8 WHERE committee_id = $1 AND proposal_id = $2 AND unit_id = $3",
             f.committee_id, d["proposal_id"], d["unit_id"], round_, f.date("replied_on") or f.local_date,
-            d["result_class"], bool(d.get("on_time")))
+            d["result_class"], bool(d.get("on_time")), f.date("evaluation_due"))
 
     @on("reply-cosigned")
     async def _cosigned(self, conn: asyncpg.Connection, f: Fact) -> None:

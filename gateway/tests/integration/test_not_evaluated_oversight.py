@@ -40,8 +40,8 @@ async def test_oversight_lists_the_reply_not_evaluated_and_counts_only_the_ratin
         await feed.emit(*ev.proposal_accepted(pid, number, lead), at=on(date(2026, 3, 3)))
         await feed.emit(*ev.proposal_assigned(pid, ["U1"], "2026-06-03", mode="separate", assigned_on="2026-03-03"),
                         at=on(date(2026, 3, 3)))
-        await feed.emit(*ev.replied(pid, "U1", "A", on_time=True, replied_on="2026-04-01", deadline="2026-06-03"),
-                        at=on(date(2026, 4, 1)))
+        await feed.emit(*ev.replied(pid, "U1", "A", on_time=True, replied_on="2026-04-01", deadline="2026-06-03",
+                                    evaluation_due="2026-04-16"), at=on(date(2026, 4, 1)))
     await feed.emit(*ev.evaluated("P1", "U1", "m1", "satisfied"), at=on(date(2026, 4, 8)))
     await feed.emit(*ev.evaluated("P2", "U1", "m3", "dissatisfied"), at=on(date(2026, 4, 9)))
     await feed.emit("evaluations-completed", {"proposal_id": "P2", "unit_id": "U1", "round": 1, "dissatisfied": True,
@@ -63,6 +63,10 @@ async def test_oversight_lists_the_reply_not_evaluated_and_counts_only_the_ratin
         "unit": {"name": "县水利局"}}]}
     # m1's satisfied and m3's dissatisfied: m2's missing rating is not counted either way.
     assert data["overall"]["satisfaction"] == {"numerator": 1, "denominator": 2}
+    # The proposer reads when the ratings were due on the proposal itself.
+    handling = (await stack.api.run('query { proposal(id: "P1") { handling { unitId evaluationDue } } }',
+                                    bearer=token(Role.member, committee, member="m2"))).ok()["proposal"]["handling"]
+    assert handling == [{"unitId": "U1", "evaluationDue": "2026-04-16"}]
 
 
 async def test_a_year_with_every_reply_evaluated_has_nothing_not_evaluated(stack: Stack, committee: str) -> None:
