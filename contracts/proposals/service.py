@@ -18,7 +18,7 @@ from contracts.service import ServiceContract, command
 COMMANDS = (
     command("publish-solicitation", c.PublishSolicitation, OFFICE),
     command("record-holiday-schedule", c.RecordHolidaySchedule, OFFICE_OR_ADMIN),
-    command("draft-proposal", c.DraftProposal, MEMBER_OR_OFFICE),
+    command("draft-proposal", c.DraftProposal, MEMBER_OR_OFFICE, backdatable=True),
     command("revise-proposal", c.ReviseProposal, MEMBER_OR_OFFICE),
     command("submit-proposal", c.SubmitProposal, MEMBER_OR_OFFICE, backdatable=True),
     command("withdraw-proposal", c.WithdrawProposal, MEMBER_OR_OFFICE),

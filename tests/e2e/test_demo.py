@@ -190,14 +190,18 @@ async def test_the_small_county_loads_through_the_command_apis_without_a_refusal
     assert report.failures == []
     assert report.outcomes == {WRITTEN: len(loaded.script.steps)}
     e = loaded.script.expected
-    assert e.counts["members"] == 40 and e.counts["proposals"] == 40
+    assert e.counts["members"] == 40 and e.counts["proposals"] == 40 + e.counts["paper_proposals"] == 44
     # Every state the issue names is in the script.
     assert set(e.proposals_by_status) == {"draft", "submitted", "returned", "withdrawn", "accepted", "not_accepted",
                                           "merged", "assigned"}
     assert e.overdue_by_unit and e.dissatisfied and e.key_proposals and e.lookbacks_due
-    # Visits, liaison visits and direct-report points' reports entered from paper after the day they happened.
+    # Visits, liaison visits, direct-report points' reports and proposals entered from paper after the day they
+    # happened: a year that really happened, with deadlines passed and replies late on the day it loads.
     assert set(e.backdated) == {"visit-logged", "liaison-visit-recorded", "opinion-report-submitted",
-                                "opinion-report-forwarded"}
+                                "opinion-report-forwarded", "proposal-drafted", "proposal-submitted",
+                                "proposal-accepted", "proposal-number-assigned", "proposal-assigned",
+                                "proposal-replied"}
+    assert e.overdue_today and e.late_replies and 0 < e.reply_on_time_today[0] < e.reply_on_time_today[1]
     assert any(s.command == "submit-proposal" and s.body.get("proposal_id") for s in loaded.script.steps)
     # The surveys year: a plan of every kind, most of it held; tracked items in every state.
     sv = e.surveys
@@ -259,7 +263,9 @@ async def test_oversight_figures_equal_what_the_script_implies(platform: Platfor
     await settled(read, expected_oversight(e), timeout=240,
                   what="the oversight view (as of the day after the short deadlines) equals the generator's figures")
     today = await platform.query(OVERSIGHT, leadership, {"y": e.year, "asOf": e.today.isoformat()})
-    assert oversight_figures(today["oversight"])["overdue_by_unit"] == {}  # nothing can be overdue yet
+    # Today only the paper proposals' deadlines have passed.
+    assert oversight_figures(today["oversight"])["overdue_by_unit"] == {
+        u: len(ids) for u, ids in e.overdue_today_by_unit.items()}
     # The featured unit's work queue lists its replies due, nearest deadline first.
     queue = await platform.query("{ workQueue { dueReplies { handling { proposalId deadline } } } }",
                                  loaded.script.tokens()["unit"])
@@ -269,6 +275,7 @@ async def test_oversight_figures_equal_what_the_script_implies(platform: Platfor
 
 ON_LOAD_DAY = """query($y: Int!) { oversight(year: $y) {
     overdueByUnit { unitId count }
+    byUnit { unitId overdue { proposalId } }
     overall { replyOnTime { numerator denominator items { repliedOn onTime } } }
     backdated { count items { type occurredOn recordedOn daysLate } } } }"""
 
@@ -276,6 +283,8 @@ ON_LOAD_DAY = """query($y: Int!) { oversight(year: $y) {
 def load_day_figures(o: dict[str, Any]) -> dict[str, Any]:
     on_time = o["overall"]["replyOnTime"]
     return {"overdue": sum(u["count"] for u in o["overdueByUnit"]),
+            "overdue_proposals": {u["unitId"]: tuple(sorted(p["proposalId"] for p in u["overdue"]))
+                                  for u in o["byUnit"] if u["unitId"] and u["overdue"]},
             "late_replies": sum(1 for i in on_time["items"] if i["repliedOn"] and i["onTime"] is False),
             "reply_on_time": (on_time["numerator"], on_time["denominator"]),
             "backdated": dict(Counter(i["type"] for i in o["backdated"]["items"]))}
@@ -283,14 +292,16 @@ def load_day_figures(o: dict[str, Any]) -> dict[str, Any]:
 
 async def test_oversight_on_the_load_day_shows_what_the_office_entered_from_paper(platform: Platform,
                                                                                   loaded: Loaded) -> None:
-    """Leadership opens the oversight view on the day the county loads (no asOf): what is overdue, the replies
-    that came late and the on-time rate, and the steps the office entered after the day they happened (visit
-    forms, liaison visits, direct-report points' reports and their forwarding), each dated before the day it
-    was recorded — all as the generator says its script implies."""
+    """Leadership opens the oversight view on the day the county loads (no asOf): the paper proposals whose
+    deadlines passed unanswered, by unit, the replies that came late and the on-time rate, and the steps the
+    office entered after the day they happened (visit forms, liaison visits, direct-report points' reports and
+    their forwarding, the paper proposals' steps), each dated before the day it was recorded — all as the
+    generator says its script implies."""
     e = loaded.script.expected
     leadership = loaded.script.tokens()["leadership"]
-    expected = {"overdue": e.overdue_today, "late_replies": e.late_replies, "reply_on_time": e.reply_on_time_today,
-                "backdated": e.backdated}
+    assert e.overdue_today and e.late_replies and e.reply_on_time_today[0] < e.reply_on_time_today[1]
+    expected = {"overdue": e.overdue_today, "overdue_proposals": e.overdue_today_by_unit,
+                "late_replies": e.late_replies, "reply_on_time": e.reply_on_time_today, "backdated": e.backdated}
 
     async def read() -> dict[str, Any]:
         return load_day_figures((await platform.query(ON_LOAD_DAY, leadership, {"y": e.year}))["oversight"])

@@ -9,20 +9,22 @@ bodies follow `now`.
 
 Time. The services stamp every command with their own clock and accept dates only where a command has a
 date field, never in the future. So everything with a date field (visits, training, charity, awards,
-liaison visits, recommendation reports) is spread over the year so far, and everything else (the proposal
-workflow, public-opinion reports, attendance) happens "now": meetings with attendance are in session
-today, deadlines are computed from today. No deadline can be in the past (the service refuses one that is
-not after the day of assignment), so the proposals that will be overdue get explicit deadlines in the coming
+liaison visits, recommendation reports) is spread over the year so far, and everything else (the members'
+proposal workflow, public-opinion reports, attendance) happens "now": meetings with attendance are in session
+today, deadlines are computed from today. An explicit deadline cannot be in the past (the service refuses one
+not after the day of assignment), so some of the members' proposals get explicit deadlines in the coming
 week; `Expected.overdue_as_of` is the day after the last of them.
 
 Paper. What the office enters from paper is also given the day it happened (`occurred_on`, office only,
 never before the step it follows: `eventstore.backdating`): the visit forms it logs, the liaison visits, and a
-direct-report point's report with its forwarding up to the first step taken today. The proposal workflow
-cannot be: its first step, the draft, takes no day, and every later step follows it (`Expected.backdated`
-counts what is, `overdue_today` and `late_replies` what the script's dates imply)."""
+direct-report point's report with its forwarding up to the first step taken today, and a few paper
+proposals (`paper_proposals`): drafted in spring, accepted, assigned, some answered by a reply letter weeks
+after the deadline, the rest unanswered — so on the day the county loads some deadlines have passed
+(`Expected.backdated` counts what is back-dated, `overdue_today` and `late_replies` what the dates imply)."""
 
 from __future__ import annotations
 
+import calendar
 import random
 import re
 import zlib
@@ -685,6 +687,88 @@ class _County:
                 row.result_class = "A"
                 self.counts["reply_classes_revised"] += 1
 
+    def paper_proposals(self) -> None:
+        """Proposals the office received on paper in spring and enters now, each step on the day it happened:
+        drafted and submitted for an organization (or a sector), accepted, assigned to one unit; every other one
+        answered by a reply letter that came weeks after its deadline, the rest still unanswered — overdue on
+        the day the county loads. Chosen from their index, not the random stream, so the rest of the county
+        stays as it was. One lane, in phase 1: their acceptances take the year's first numbers in date order,
+        before any acceptance dated today (the numbering stream refuses one dated before the latest)."""
+        n = 4 if self.size.proposals < 100 else 10
+        lane = "paper-proposals"
+        for k in range(n):
+            pid = f"p-{self.size.proposals + k + 1:04d}"
+            theme = texts.THEMES[(3 * k + 1) % len(texts.THEMES)]
+            org = self.orgs[k % len(self.orgs)] if self.orgs and k % 3 != 2 else None
+            contact = (next(m for m in self.members if m.sector == org.sector) if org
+                       else self.members[6 + k % (len(self.members) - 6)])
+            p = Proposal(pid, Fate.REPLIED if k % 2 == 0 else Fate.ASSIGNED, theme,
+                         "organization" if org else "sector", contact, None, [], org=org)
+            body: dict[str, Any] = {"proposal_id": pid, "submitter_kind": p.kind,
+                                    "contact_member_id": contact.member_id, **self.paper_text(theme, contact, k)}
+            if org:
+                body["organization_id"] = org.organization_id
+                body["title"] = body["title"].replace("的建议", "的提案")
+            else:
+                body["sector"] = contact.sector
+            self.labels[pid] = body["title"]
+            # A week apart from early March; never after today (a load early in the year dates them today).
+            submitted = min(date(self.year, 3, 2) + timedelta(days=7 * k), self.today)
+            accepted, assigned = (min(submitted + timedelta(days=d), self.today) for d in (5, 9))
+            self.step(PROPOSALS, "draft-proposal", OFFICE, self.from_paper(body, submitted, "proposal-drafted"),
+                      lane=lane, phase=1, retry_on={"unknown_member", "unknown_organization"})
+            self.step(PROPOSALS, "submit-proposal", OFFICE,
+                      self.from_paper({"proposal_id": pid}, submitted, "proposal-submitted"), lane=lane, phase=1)
+            self.step(PROPOSALS, "accept-proposal", OFFICE, self.from_paper(
+                {"proposal_id": pid, "reason": texts.REVIEW_REASONS["accept"][k % len(texts.REVIEW_REASONS["accept"])]},
+                accepted, "proposal-accepted"), lane=lane, phase=1)
+            if accepted < self.today:
+                self.backdated["proposal-number-assigned"] += 1  # the year's numbering records the same day
+            preferred = [u for u in theme.units if u in self.unit_ids] or self.unit_ids
+            unit = preferred[k % len(preferred)]
+            self.step(PROPOSALS, "assign-proposal", OFFICE, self.from_paper(
+                {"proposal_id": pid, "mode": "lead_with_co", "lead_unit_id": unit}, assigned, "proposal-assigned"),
+                lane=lane, phase=1, retry_on={"unknown_unit"})
+            row = Row(pid, unit, "lead", self.handling_deadline(assigned))
+            p.rows = [row]
+            if p.fate is Fate.REPLIED:
+                replied = min(row.deadline + timedelta(days=21 + k), self.today)
+                cls = "A" if k % 4 == 0 else "C"
+                self.step(PROPOSALS, "reply-to-proposal", OFFICE, self.from_paper(
+                    {"proposal_id": pid, "unit_id": unit, "result_class": cls, "text": texts.REPLY_TEXTS[cls][0]},
+                    replied, "proposal-replied"), lane=lane, phase=1)
+                row.replied_round, row.result_class, row.first_replied_on = 1, cls, replied
+            self.proposals.append(p)
+            self.counts["proposals"] += 1
+            self.counts["paper_proposals"] += 1
+
+    def paper_text(self, theme: texts.Theme, contact: Member, k: int) -> dict[str, Any]:
+        """A paper proposal's text, from the theme by index (no draws): a title no other proposal has."""
+        place = contact.township or self.townships[0]
+        title = ""
+        for j in range(len(theme.subjects) * 4):
+            subject = theme.subjects[(k + j) % len(theme.subjects)]
+            patterns: tuple[str, ...] = texts.VERB_TITLES if subject.startswith(texts.VERBS) else texts.NOUN_TITLES
+            if theme.key in texts.COUNTY_WIDE:
+                patterns = tuple(p for p in patterns if "{place}" not in p)
+            title = patterns[(k + j // len(theme.subjects)) % len(patterns)].format(subject=subject, place=place)
+            if title not in self.titles:
+                break
+        self.titles.add(title)
+        return {"category": theme.category, "title": title, "case": "；".join(theme.problems[:2]) + "。",
+                "analysis": "。".join(theme.causes[:2]) + "。", "suggestions": list(theme.suggestions[:3])}
+
+    def handling_deadline(self, assigned: date) -> date:
+        """Three months after the assignment day, rolled forward to a working day of the year's schedule (as the
+        proposals service counts once the schedule is recorded; weekends only when the demo knows none)."""
+        days_off, workdays = texts.HOLIDAY_SCHEDULES.get(self.year, ((), ()))
+        month = assigned.month + 2
+        year, month = assigned.year + month // 12, month % 12 + 1
+        day = date(year, month, min(assigned.day, calendar.monthrange(year, month)[1]))
+        while not (day.isoformat() in workdays or (day.weekday() < 5 and day.isoformat() not in days_off)):
+            day += timedelta(days=1)
+        return day
+
     def three_months(self) -> date:
         # Only for the expected figures' "not overdue by overdue_as_of"; the service computes the real one.
         return self.today + timedelta(days=89)
@@ -1220,6 +1304,7 @@ class _County:
         as_of = self.today + timedelta(days=8)
         rows = [r for p in self.proposals for r in p.rows if r.active and r.role != "co"]
         overdue = [r for r in rows if r.replied_round < r.round and r.deadline < as_of]
+        overdue_now = [r for r in rows if r.replied_round < r.round and r.deadline < self.today]
         by_unit: dict[str, UnitFigures] = {}
         for unit in sorted({r.unit_id for r in rows}):
             mine = [r for r in rows if r.unit_id == unit]
@@ -1243,7 +1328,9 @@ class _County:
             featured_members=tuple(dict.fromkeys([self.featured.member_id, self.truant.member_id,
                                                   self.members[0].member_id, self.busiest().member_id])),
             overdue_by_unit={u: f.overdue for u, f in by_unit.items() if f.overdue},
-            overdue_today=sum(1 for r in rows if r.replied_round < r.round and r.deadline < self.today),
+            overdue_today=len(overdue_now), overdue_today_by_unit={
+                u: tuple(sorted(r.proposal_id for r in overdue_now if r.unit_id == u))
+                for u in sorted({r.unit_id for r in overdue_now})},
             late_replies=sum(1 for r in rows if r.first_replied_on and r.first_replied_on > r.deadline),
             reply_on_time_today=on_time(rows, self.today), backdated=dict(self.backdated),
             by_unit=by_unit, classes=classes,
@@ -1278,6 +1365,7 @@ class _County:
         self.build_records()
         self.build_recommendations()
         self.surveys = SurveysYear(self).build()
+        self.paper_proposals()  # last: its proposals are in no earlier choice (the surveys year draws from them)
         featured_unit = "u-jyj" if "u-jyj" in self.unit_ids else self.unit_ids[0]
         steps = sorted(self.steps, key=lambda s: (s.phase, s.index))
         # Renumber in execution order so step numbers (and idempotency keys) follow the script's order.

@@ -159,9 +159,11 @@ class Expected:
     featured_members: tuple[str, ...]
     overdue_by_unit: dict[str, int]  # as of overdue_as_of
     # As of today, the day the county loads (oversight without asOf): handlings past their deadline with no
-    # reply, first replies given after their deadline, and the reply-on-time rate. The proposal workflow runs
-    # today (its first step, the draft, takes no earlier day), so no deadline can have passed yet.
+    # reply (and their proposals, by unit), first replies given after their deadline, and the reply-on-time
+    # rate. The members' proposals run today; the paper proposals the office entered with the spring days they
+    # happened on are the ones whose deadlines have passed.
     overdue_today: int
+    overdue_today_by_unit: dict[str, tuple[str, ...]]  # unit -> proposal ids, sorted
     late_replies: int
     reply_on_time_today: tuple[int, int]
     # Steps the office entered from paper after the day they happened (`occurred_on`), by the event each
