@@ -44,7 +44,7 @@ class AppraisalsView(View):
         await conn.execute(
             f"UPDATE {self.t('appraisals')} SET year = $3, kind = $4, title = $5, held_on = $6, subjects = $7::jsonb, "
             "dimensions = $8::jsonb, special_supervisor_ids = $9, member_ids = $10, invited_representatives = $11, "
-            "entitled = $12, updated_at = $13 WHERE committee_id = $1 AND appraisal_id = $2",
+            "entitled = $12, updated_at = greatest(updated_at, $13) WHERE committee_id = $1 AND appraisal_id = $2",
             f.committee_id, d["appraisal_id"], d.get("year"), d.get("kind"), d.get("title", ""), f.date("held_on"),
             json.dumps(d.get("subjects") or [], ensure_ascii=False),
             json.dumps(d.get("dimensions") or [], ensure_ascii=False), f.ids("special_supervisor_ids"),
@@ -56,7 +56,7 @@ class AppraisalsView(View):
         d = f.data
         await conn.execute(
             f"UPDATE {self.t('appraisals')} SET credentials = $3, credentials_digest = $4, "
-            "phase = CASE WHEN phase = 'open' THEN 'voting' ELSE phase END, updated_at = $5 "
+            "phase = CASE WHEN phase = 'open' THEN 'voting' ELSE phase END, updated_at = greatest(updated_at, $5) "
             "WHERE committee_id = $1 AND appraisal_id = $2",
             f.committee_id, d["appraisal_id"], len(d.get("public_keys") or []), d.get("credentials_digest"),
             f.occurred_at)
@@ -68,7 +68,8 @@ class AppraisalsView(View):
         await conn.execute(
             f"UPDATE {self.t('appraisals')} SET phase = 'closed', held_on = coalesce($3, held_on), entitled = $4, "
             "issued = $5, returned = $6, board_head = $7, results = $8::jsonb, top_unit_ids = $9, "
-            "bottom_unit_ids = $10, closed_at = $11, updated_at = $11 WHERE committee_id = $1 AND appraisal_id = $2",
+            "bottom_unit_ids = $10, closed_at = $11, updated_at = greatest(updated_at, $11) "
+            "WHERE committee_id = $1 AND appraisal_id = $2",
             f.committee_id, d["appraisal_id"], f.date("held_on"), d.get("entitled", 0), d.get("issued"),
             d.get("returned"), d.get("board_head"), json.dumps(d.get("results") or [], ensure_ascii=False),
             f.ids("top_unit_ids"), f.ids("bottom_unit_ids"), f.occurred_at)
@@ -77,6 +78,7 @@ class AppraisalsView(View):
     async def _voided(self, conn: asyncpg.Connection, f: Fact) -> None:
         await self._ensure(conn, f)
         await conn.execute(
-            f"UPDATE {self.t('appraisals')} SET phase = 'voided', void_cause = $3, updated_at = $4 "
+            f"UPDATE {self.t('appraisals')} SET phase = 'voided', void_cause = $3, "
+            "updated_at = greatest(updated_at, $4) "
             "WHERE committee_id = $1 AND appraisal_id = $2",
             f.committee_id, f.data["appraisal_id"], f.data.get("cause"), f.occurred_at)

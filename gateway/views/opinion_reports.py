@@ -63,7 +63,8 @@ class OpinionReportsView(View):
     async def _edited(self, conn: asyncpg.Connection, f: Fact) -> None:
         await self._ensure(conn, f)
         await conn.execute(
-            f"UPDATE {self.t('opinion_reports')} SET title = $3, updated_at = $4 WHERE committee_id = $1 "
+            f"UPDATE {self.t('opinion_reports')} SET title = $3, updated_at = greatest(updated_at, $4) "
+            "WHERE committee_id = $1 "
             "AND report_id = $2", f.committee_id, f.data["report_id"], f.data.get("title", ""), f.occurred_at)
         await self._step(conn, f, "edited", None, f.local_date, f.data.get("note"))
 
@@ -74,7 +75,8 @@ class OpinionReportsView(View):
         await conn.execute(
             f"UPDATE {self.t('opinion_reports')} SET forwarded_level = CASE WHEN forwarded_level IS NULL "
             "OR $4 > coalesce(array_position($5::text[], forwarded_level), 0) THEN $3 ELSE forwarded_level END, "
-            "status = CASE WHEN status = 'submitted' THEN 'forwarded' ELSE status END, updated_at = $6 "
+            "status = CASE WHEN status = 'submitted' THEN 'forwarded' ELSE status END, "
+            "updated_at = greatest(updated_at, $6) "
             "WHERE committee_id = $1 AND report_id = $2",
             f.committee_id, f.data["report_id"], level, _LEVEL_RANK.get(str(level), 0), list(_LEVEL_RANK),
             f.occurred_at)
@@ -88,7 +90,8 @@ class OpinionReportsView(View):
             f"UPDATE {self.t('opinion_reports')} SET adopted_level = CASE WHEN adopted_level IS NULL "
             "OR $4 > coalesce(array_position($5::text[], adopted_level), 0) THEN $3 ELSE adopted_level END, "
             "adopted_on = coalesce(adopted_on, $6), adopted_by = coalesce(adopted_by, $7), "
-            "status = CASE WHEN status IN ('submitted', 'forwarded') THEN 'adopted' ELSE status END, updated_at = $8 "
+            "status = CASE WHEN status IN ('submitted', 'forwarded') THEN 'adopted' ELSE status END, "
+            "updated_at = greatest(updated_at, $8) "
             "WHERE committee_id = $1 AND report_id = $2",
             f.committee_id, f.data["report_id"], level, _LEVEL_RANK.get(str(level), 0), list(_LEVEL_RANK),
             f.date("adopted_on"), f.data.get("adopted_by"), f.occurred_at)
@@ -99,7 +102,7 @@ class OpinionReportsView(View):
         await self._ensure(conn, f)
         await conn.execute(
             f"UPDATE {self.t('opinion_reports')} SET instructed = true, instruction_count = instruction_count + 1, "
-            "updated_at = $3 WHERE committee_id = $1 AND report_id = $2",
+            "updated_at = greatest(updated_at, $3) WHERE committee_id = $1 AND report_id = $2",
             f.committee_id, f.data["report_id"], f.occurred_at)
         await self._step(conn, f, "instructed", f.data.get("level"), f.date("instructed_on"), f.data.get("leader"))
 
@@ -108,6 +111,6 @@ class OpinionReportsView(View):
         await self._ensure(conn, f)
         await conn.execute(
             f"UPDATE {self.t('opinion_reports')} SET status = 'published', published_issue = $3, published_on = $4, "
-            "updated_at = $5 WHERE committee_id = $1 AND report_id = $2",
+            "updated_at = greatest(updated_at, $5) WHERE committee_id = $1 AND report_id = $2",
             f.committee_id, f.data["report_id"], f.data.get("issue"), f.date("published_on"), f.occurred_at)
         await self._step(conn, f, "published", None, f.date("published_on"), f.data.get("issue"))

@@ -133,7 +133,9 @@ class ProposalsView(View):
         if "status" not in columns:
             values.append(status)
         placeholders = ", ".join(f"${i + 1}" for i in range(len(values)))
-        updates = ", ".join([f"{n} = excluded.{n}" for n in names] + ["updated_at = excluded.updated_at"])
+        # The latest of the events' times whatever order they arrive in (streams of their own can be read in either).
+        updates = ", ".join([f"{n} = excluded.{n}" for n in names]
+                            + ["updated_at = greatest(proposals.updated_at, excluded.updated_at)"])
         await conn.execute(
             f"INSERT INTO {self.t('proposals')} ({', '.join(insert_cols)}) VALUES ({placeholders}) "
             f"ON CONFLICT (committee_id, proposal_id) DO UPDATE SET {updates}", *values)
@@ -150,7 +152,7 @@ class ProposalsView(View):
     @on("proposal-revised")
     async def _revised(self, conn: asyncpg.Connection, f: Fact) -> None:
         await conn.execute(
-            f"UPDATE {self.t('proposals')} SET category = $3, title = $4, updated_at = $5 "
+            f"UPDATE {self.t('proposals')} SET category = $3, title = $4, updated_at = greatest(updated_at, $5) "
             "WHERE committee_id = $1 AND proposal_id = $2",
             f.committee_id, f.data["proposal_id"], f.data.get("category"), f.data.get("title", ""), f.occurred_at)
 

@@ -40,7 +40,7 @@ class QuestionnairesView(View):
         d = f.data
         await conn.execute(
             f"UPDATE {self.t('questionnaires')} SET title = $3, mode = $4, closes_on = $5, published_on = $6, "
-            "updated_at = $7 WHERE committee_id = $1 AND questionnaire_id = $2",
+            "updated_at = greatest(updated_at, $7) WHERE committee_id = $1 AND questionnaire_id = $2",
             f.committee_id, d["questionnaire_id"], d.get("title", ""), d.get("mode"), f.date("closes_on"),
             f.local_date, f.occurred_at)
 
@@ -50,13 +50,16 @@ class QuestionnairesView(View):
         d = f.data
         await conn.execute(
             f"UPDATE {self.t('questionnaires')} SET title = CASE WHEN title = '' THEN $3 ELSE title END, "
-            "mode = coalesce(mode, $4), closes_on = coalesce(closes_on, $5), updated_at = $6 "
+            "mode = coalesce(mode, $4), closes_on = coalesce(closes_on, $5), updated_at = greatest(updated_at, $6) "
             "WHERE committee_id = $1 AND questionnaire_id = $2",
             f.committee_id, d["questionnaire_id"], d.get("title", ""), d.get("mode"), f.date("closes_on"),
             f.occurred_at)
         await conn.execute(
             f"INSERT INTO {self.t('questionnaire_invitations')} (committee_id, questionnaire_id, member_id, "
-            "invited_on) SELECT $1, $2, m, $4 FROM unnest($3::text[]) AS m ON CONFLICT DO NOTHING",
+            # A response on its own stream may be read first (it made the row): the invitation still dates it.
+            "invited_on) SELECT $1, $2, m, $4 FROM unnest($3::text[]) AS m "
+            "ON CONFLICT (committee_id, questionnaire_id, member_id) DO UPDATE SET "
+            "invited_on = coalesce(questionnaire_invitations.invited_on, excluded.invited_on)",
             f.committee_id, d["questionnaire_id"], f.ids("member_ids"), f.local_date)
 
     @on("questionnaire-response-submitted")
@@ -67,7 +70,7 @@ class QuestionnairesView(View):
             # A response read after the closing is in the closing's count already (they are on streams of
             # their own, so the topic may deliver them in either order).
             f"UPDATE {self.t('questionnaires')} SET "
-            "responses = CASE WHEN closed THEN responses ELSE responses + 1 END, updated_at = $3 "
+            "responses = CASE WHEN closed THEN responses ELSE responses + 1 END, updated_at = greatest(updated_at, $3) "
             "WHERE committee_id = $1 AND questionnaire_id = $2",
             f.committee_id, d["questionnaire_id"], f.occurred_at)
         await conn.execute(
@@ -80,6 +83,7 @@ class QuestionnairesView(View):
         await self._ensure(conn, f)
         d = f.data
         await conn.execute(
-            f"UPDATE {self.t('questionnaires')} SET closed = true, closed_on = $3, responses = $4, updated_at = $5 "
+            f"UPDATE {self.t('questionnaires')} SET closed = true, closed_on = $3, responses = $4, "
+            "updated_at = greatest(updated_at, $5) "
             "WHERE committee_id = $1 AND questionnaire_id = $2",
             f.committee_id, d["questionnaire_id"], f.date("closed_on"), d.get("responses", 0), f.occurred_at)

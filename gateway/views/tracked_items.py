@@ -68,7 +68,7 @@ class TrackedItemsView(View):
             "title = excluded.title, summary = excluded.summary, unit_ids = excluded.unit_ids, "
             "sent_on = excluded.sent_on, year = excluded.year, due_working_days = excluded.due_working_days, "
             "due = CASE WHEN tracked_items.reopened_count > 0 THEN tracked_items.due ELSE excluded.due END, "
-            "updated_at = excluded.updated_at",
+            "updated_at = greatest(tracked_items.updated_at, excluded.updated_at)",
             f.committee_id, d["item_id"], d.get("subject"), d.get("source_id"), d.get("parent_item_id"),
             d.get("title", ""), d.get("summary") or "", f.ids("unit_ids"), sent_on,
             sent_on.year if sent_on else f.local_date.year, d.get("due_working_days"), f.date("due"), f.occurred_at)
@@ -80,7 +80,7 @@ class TrackedItemsView(View):
         reported_on = f.date("reported_on")
         await conn.execute(
             f"UPDATE {self.t('tracked_items')} SET status = $3, progress = $4, last_reported_on = $5, "
-            "reports = reports + 1, updated_at = $6 WHERE committee_id = $1 AND item_id = $2 "
+            "reports = reports + 1, updated_at = greatest(updated_at, $6) WHERE committee_id = $1 AND item_id = $2 "
             "AND (last_reported_on IS NULL OR last_reported_on <= $5)",
             f.committee_id, d["item_id"], d.get("status"), d.get("progress"), reported_on, f.occurred_at)
         await conn.execute(
@@ -103,7 +103,7 @@ class TrackedItemsView(View):
         await self._ensure(conn, f)
         await conn.execute(
             f"UPDATE {self.t('tracked_items')} SET follow_ups = follow_ups + 1, "
-            "last_followed_up_on = greatest(last_followed_up_on, $3), updated_at = $4 "
+            "last_followed_up_on = greatest(last_followed_up_on, $3), updated_at = greatest(updated_at, $4) "
             "WHERE committee_id = $1 AND item_id = $2",
             f.committee_id, f.data["item_id"], f.date("followed_up_on"), f.occurred_at)
 
@@ -112,7 +112,7 @@ class TrackedItemsView(View):
         await self._ensure(conn, f)
         await conn.execute(
             f"UPDATE {self.t('tracked_items')} SET verdict = $3, verdict_round = $4, verdict_on = $5, "
-            "closed = ($4 >= round), updated_at = $6 WHERE committee_id = $1 AND item_id = $2 "
+            "closed = ($4 >= round), updated_at = greatest(updated_at, $6) WHERE committee_id = $1 AND item_id = $2 "
             "AND (verdict_round IS NULL OR verdict_round <= $4)",
             f.committee_id, f.data["item_id"], f.data.get("verdict"), f.data.get("round", 1), f.date("given_on"),
             f.occurred_at)
@@ -123,7 +123,8 @@ class TrackedItemsView(View):
         await conn.execute(
             f"UPDATE {self.t('tracked_items')} SET round = greatest(round, $3), due = $4, "
             "due_working_days = $5, closed = false, status = NULL, progress = NULL, "
-            "reopened_count = reopened_count + 1, updated_at = $6 WHERE committee_id = $1 AND item_id = $2",
+            "reopened_count = reopened_count + 1, updated_at = greatest(updated_at, $6) "
+            "WHERE committee_id = $1 AND item_id = $2",
             f.committee_id, f.data["item_id"], f.data.get("round", 2), f.date("due"), f.data.get("due_working_days"),
             f.occurred_at)
 
@@ -142,5 +143,5 @@ class TrackedItemsView(View):
             f"UPDATE {self.t('tracked_items')} SET lookback_count = lookback_count + 1, "
             "last_lookback_outcome = CASE WHEN last_looked_back_on IS NULL OR last_looked_back_on <= $4 THEN $3 "
             "ELSE last_lookback_outcome END, last_looked_back_on = greatest(last_looked_back_on, $4), "
-            "updated_at = $5 WHERE committee_id = $1 AND item_id = $2",
+            "updated_at = greatest(updated_at, $5) WHERE committee_id = $1 AND item_id = $2",
             f.committee_id, d["item_id"], d.get("outcome"), on_day, f.occurred_at)
