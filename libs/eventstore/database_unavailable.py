@@ -13,10 +13,11 @@ from starlette.responses import JSONResponse, Response
 from eventstore.in_flight import RETRY_AFTER_SECONDS
 
 # What a lost or refused database connection raises: the socket (OSError), a connection closed under a query
-# (InterfaceError, class 08), a server shutting down or starting up (class 57), too many connections (class 53).
+# (InterfaceError, class 08), a server shutting down or starting up (class 57), too many connections (class 53),
+# and a pooled connection ended mid-query being handed back ("cannot switch to state …": InternalClientError).
 UNAVAILABLE: tuple[type[BaseException], ...] = (
     OSError, asyncpg.InterfaceError, asyncpg.PostgresConnectionError, asyncpg.OperatorInterventionError,
-    asyncpg.InsufficientResourcesError)
+    asyncpg.InsufficientResourcesError, asyncpg.InternalClientError)
 
 
 def unavailable_body(err: BaseException) -> dict[str, object]:

@@ -26,13 +26,9 @@ class Note(BaseModel):
     n: int
 
 
-APP_NAME = "command-api-test"
-
-
 @pytest_asyncio.fixture(loop_scope="session")
 async def api(database_url: str, fresh_schema: str) -> AsyncIterator[tuple[httpx.AsyncClient, EventStore]]:
-    # fewer connections than concurrent requests below
-    pool = await create_pool(database_url, max_size=3, server_settings={"application_name": APP_NAME})
+    pool = await create_pool(database_url, max_size=3)  # fewer connections than concurrent requests below
     await install(pool, fresh_schema)
     store = EventStore(pool, fresh_schema, "samples", registry=SAMPLES)
 
@@ -109,20 +105,36 @@ async def test_a_body_over_the_limit_is_refused_before_it_is_read_whole(
     assert (await client.post("/commands/note", json={"stream": "s-small", "n": 1})).status_code == 200
 
 
-async def test_a_command_while_the_database_drops_its_connections_is_told_to_retry_and_then_acts_once(
-        api: tuple[httpx.AsyncClient, EventStore], pg_pool: asyncpg.Pool) -> None:
-    client, store = api
-    first = await client.post("/commands/note", json={"stream": "proposal-3", "n": 1})
-    assert first.status_code == 200
-    # What a PostgreSQL restart does to a pool's idle connections: the server ends them.
-    await pg_pool.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1 "
-                          "AND pid <> pg_backend_pid()", APP_NAME)
-    dropped = await client.post("/commands/note", json={"stream": "proposal-3", "n": 2},
-                                headers={"Idempotency-Key": "k-drop"})
-    assert dropped.status_code == 503, dropped.text
-    assert dropped.headers["retry-after"] == "1"
-    assert dropped.json()["error"]["code"] == "unavailable"
-    retried = await client.post("/commands/note", json={"stream": "proposal-3", "n": 2},
-                                headers={"Idempotency-Key": "k-drop"})
-    assert retried.status_code == 200, retried.text
-    assert [e.event.n for e in await store.read_stream("proposal-3")] == [1, 2]  # type: ignore[attr-defined]
+async def test_a_command_whose_database_connection_is_ended_under_it_is_told_to_retry_and_then_acts_once(
+        database_url: str, fresh_schema: str, pg_pool: asyncpg.Pool) -> None:
+    pool = await create_pool(database_url, max_size=2)
+    await install(pool, fresh_schema)
+    store = EventStore(pool, fresh_schema, "samples", registry=SAMPLES)
+    attempts = 0
+
+    async def note(cmd: Note, ctx: CommandContext) -> CommandOutcome:
+        nonlocal attempts
+        attempts += 1
+        if attempts == 1:  # what a PostgreSQL restart does: the server ends the session mid-command
+            async with pool.acquire() as conn:
+                await pg_pool.execute("SELECT pg_terminate_backend($1)", await conn.fetchval("SELECT pg_backend_pid()"))
+                await conn.fetchval("SELECT 1")
+        version = await store.stream_version(cmd.stream)
+        return CommandOutcome(await store.append(cmd.stream, version, [SampleNoted(n=cmd.n)], ctx))
+
+    app = CommandAPI("samples", store, [CommandSpec("note", Note, note)], authenticate=bearer).app()
+    headers = {"Authorization": f"Bearer {issue_token('office_staff', 'county-a', subject='office-1')}",
+               "Idempotency-Key": "k-drop"}
+    try:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://samples",
+                                     headers=headers) as client:
+            dropped = await client.post("/commands/note", json={"stream": "proposal-3", "n": 2})
+            assert dropped.status_code == 503, dropped.text
+            assert dropped.headers["retry-after"] == "1"
+            assert dropped.json()["error"]["code"] == "unavailable"
+            retried = await client.post("/commands/note", json={"stream": "proposal-3", "n": 2})
+            assert retried.status_code == 200, retried.text
+        assert [e.event.n for e in await store.read_stream("proposal-3")] == [2]  # type: ignore[attr-defined]
+    finally:
+        await store.close()
+        await pool.close()
