@@ -257,7 +257,7 @@ async def on_assignment(s: ProposalsParts, cmd: c.AssignProposal | c.GrantReassi
 async def reply_to_proposal(s: ProposalsParts, cmd: c.ReplyToProposal, ctx: CommandContext) -> CommandOutcome:
     """A reply, with the committee's evaluation window: the answer carries the evaluation deadline it set."""
     async def work(tx: Tx) -> dict[str, Any]:
-        days = (await tx.load(streams.evaluation_policy(tx.committee_id), EVALUATION_POLICY)).state.working_days
+        days = (await tx.load(streams.evaluation_policy(tx.committee_id), EVALUATION_POLICY)).state.value
         loaded = await tx.load(streams.proposal(tx.committee_id, cmd.proposal_id), p.PROPOSAL)
         events = tx.decide(loaded, p.PROPOSAL, p.Reply(cmd, days))
         due = next((e.evaluation_due for e in events if isinstance(e, ProposalReplied)), None)
@@ -306,7 +306,7 @@ async def conclude_lookback(s: ProposalsParts, cmd: c.ConcludeCommitmentLookback
                             ctx: CommandContext) -> CommandOutcome:
     """Concluding a look-back of a commitment or a report, with the committee's interval ('partly' uses it)."""
     async def work(tx: Tx) -> dict[str, Any]:
-        months = (await tx.load(streams.lookback_policy(tx.committee_id), LOOKBACK_POLICY)).state.months
+        months = (await tx.load(streams.lookback_policy(tx.committee_id), LOOKBACK_POLICY)).state.value
         conclude = ConcludeLookback(cmd, months)
         result: dict[str, Any]
         if isinstance(cmd, c.ConcludeCommitmentLookback):

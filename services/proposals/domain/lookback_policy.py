@@ -3,40 +3,18 @@ after one found partly implemented (部分落实): the office's date if it gave 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from contracts.proposals import LookbackIntervalSet
 from contracts.proposals import commands as c
-from contracts.registry import DomainEvent
-from contracts.roles import OFFICE
-from eventstore.decider import Decider
-from eventstore.issued import Issued, require_role
+from eventstore.issued import Issued
 from proposals import deadlines
+from proposals.domain.committee_setting import setting
 from proposals.domain.refusals import refuse
 
-
-@dataclass(frozen=True)
-class LookbackPolicy:
-    months: int = deadlines.LOOKBACK_MONTHS
-
-
-def decide(state: LookbackPolicy, issued: Issued[c.SetLookbackInterval]) -> Sequence[DomainEvent]:
-    require_role(issued, OFFICE, "setting the look-back interval")
-    if issued.command.months == state.months:
-        return []  # nothing changes: no event
-    return [LookbackIntervalSet(months=issued.command.months)]
-
-
-def evolve(state: LookbackPolicy, event: DomainEvent) -> LookbackPolicy:
-    if isinstance(event, LookbackIntervalSet):
-        return LookbackPolicy(months=event.months)
-    raise TypeError(f"the look-back policy has no event {type(event).__name__}")
-
-
-LOOKBACK_POLICY: Decider[LookbackPolicy, Issued[c.SetLookbackInterval]] = Decider(
-    initial=LookbackPolicy, decide=decide, evolve=evolve)
+LOOKBACK_POLICY = setting(what="the look-back interval", event=LookbackIntervalSet, field="months",
+                          default=deadlines.LOOKBACK_MONTHS)
 
 
 def next_due(given: date | None, months: int, issued: Issued[object]) -> date:

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from contracts.proposals import LookbackScheduled
 from contracts.proposals import commands as c
 from proposals.deadlines import LOOKBACK_MONTHS, add_months
-from proposals.domain.lookback_policy import LOOKBACK_POLICY, ConcludeLookback, LookbackPolicy
+from proposals.domain.committee_setting import Setting
+from proposals.domain.lookback_policy import LOOKBACK_POLICY, ConcludeLookback
 from proposals.domain.proposal import ApplyDeadlines
 from proposals.domain.recommendation import RECOMMENDATION, OpenDueLookback, RecommendationState, Record
 
@@ -79,12 +80,12 @@ def test_a_b_commitment_found_partly_kept_is_looked_back_at_again_without_reopen
 
 
 def test_the_committee_sets_its_look_back_interval() -> None:
-    h: Harness[LookbackPolicy] = Harness(LOOKBACK_POLICY)
+    h: Harness[Setting] = Harness(LOOKBACK_POLICY)
     h.refused(c.SetLookbackInterval(months=6), member("m-zhang"), "not_authorized")
     assert types(h.run(c.SetLookbackInterval(months=6), OFFICE)) == ["lookback-interval-set"]
     assert h.run(c.SetLookbackInterval(months=6), OFFICE) == [], "setting the same interval changes nothing"
-    assert h.state.months == 6
-    assert Harness(LOOKBACK_POLICY).state.months == LOOKBACK_MONTHS == 3
+    assert h.state.value == 6
+    assert Harness(LOOKBACK_POLICY).state.value == LOOKBACK_MONTHS == 3
 
 
 @given(lookback_day=st.dates(min_value=date(2026, 1, 1), max_value=date(2030, 12, 31)),
