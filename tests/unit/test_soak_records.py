@@ -15,6 +15,7 @@ from yizheng.soak.records import (
     Attempt,
     CommandRecord,
     StoreEvent,
+    differences,
     mismatched,
     tally,
 )
@@ -118,3 +119,16 @@ def test_an_event_recorded_after_the_views_were_seen_caught_up_is_not_counted_as
     late = StoreEvent("proposals", "e2", "c9", 30, caused=True, settled=False)
     t = tally([command("k1", "e1")], [event("e1", "c1", 1), late], in_every_view("e1"), VIEWS, ["proposals"])
     assert t.unapplied == 0 and t.store_events == 2
+
+
+def test_a_row_that_differs_from_its_rebuild_is_named_by_key_and_column() -> None:
+    live: list[dict[str, object]] = [{"committee_id": "c", "appraisal_id": "a1", "phase": "closed", "issued": 40},
+            {"committee_id": "c", "appraisal_id": "a2", "phase": "open", "issued": None}]
+    rebuilt: list[dict[str, object]] = [{"committee_id": "c", "appraisal_id": "a1", "phase": "voting", "issued": 40},
+               {"committee_id": "c", "appraisal_id": "a3", "phase": "open", "issued": None}]
+    assert differences(["committee_id", "appraisal_id"], live, rebuilt) == [
+        "('c', 'a1'): phase live 'closed' rebuilt 'voting'",
+        "('c', 'a2'): only in the live view",
+        "('c', 'a3'): only in the rebuild",
+    ]
+    assert differences(["committee_id", "appraisal_id"], live, live) == []

@@ -4,10 +4,11 @@ inbox (for `records.tally`), every gateway view against a fresh rebuild of it fr
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import sys
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import asyncpg
 
@@ -18,7 +19,7 @@ from eventstore.projection import ReplayReport, replay_from_topics
 from gateway.config import GatewayConfig
 from gateway.projector import inbox_name, setup_views
 from gateway.views import View, all_views
-from yizheng.soak.records import StoreEvent, mismatched
+from yizheng.soak.records import StoreEvent, differences, mismatched
 
 LIVE = "gateway"
 REBUILT = "soak_rebuild"
@@ -98,6 +99,22 @@ class Comparison:
     tables: int
     rows: int
     mismatched: dict[str, int]
+    examples: dict[str, list[str]] = field(default_factory=dict)  # a few differing rows per mismatched table
+
+
+async def _primary_key(pool: asyncpg.Pool, schema: str, table: str) -> list[str]:
+    rows = await pool.fetch(
+        "SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) "
+        "WHERE i.indrelid = to_regclass($1) AND i.indisprimary ORDER BY array_position(i.indkey, a.attnum)",
+        f"{schema}.{table}")
+    return [r["attname"] for r in rows]
+
+
+async def _examples(pool: asyncpg.Pool, table: str) -> list[str]:
+    key = await _primary_key(pool, LIVE, table)
+    live = [json.loads(r) for r in await _rows(pool, LIVE, table)]
+    rebuilt = [json.loads(r) for r in await _rows(pool, REBUILT, table)]
+    return differences(key, live, rebuilt)
 
 
 async def _rows(pool: asyncpg.Pool, schema: str, table: str) -> Counter[str]:
@@ -122,8 +139,9 @@ async def rebuild_and_compare(pool: asyncpg.Pool, kafka: KafkaAccess) -> Compari
         for table in view.tables:
             live[table] = await _rows(pool, LIVE, table)
             rebuilt[table] = await _rows(pool, REBUILT, table)
+    differing = mismatched(live, rebuilt)
     return Comparison(applied, len(report.dead_lettered), len(live), sum(sum(c.values()) for c in live.values()),
-                      mismatched(live, rebuilt))
+                      differing, {table: await _examples(pool, table) for table in differing})
 
 
 async def verify(env: dict[str, str]) -> tuple[bool, str]:

@@ -4,7 +4,7 @@ views hold afterwards. Pure: no I/O, so the counting is tested on synthetic rows
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 TRANSPORT = 0  # a status for "no answer": connection refused or dropped, timed out
@@ -142,4 +142,28 @@ def mismatched(live: Mapping[str, Counter[str]], rebuilt: Mapping[str, Counter[s
         diff = sum(((a - b) + (b - a)).values())
         if diff:
             out[table] = diff
+    return out
+
+
+def differences(key: Sequence[str], live: Iterable[Mapping[str, object]], rebuilt: Iterable[Mapping[str, object]],
+                limit: int = 3) -> list[str]:
+    """Up to `limit` rows that differ between the live view and its rebuild, paired by the table's primary key
+    `key`: the columns that differ with both values, or the side a row is missing from. So a mismatch can be
+    traced to the handler that wrote it."""
+    def keyed(rows: Iterable[Mapping[str, object]]) -> dict[tuple[object, ...], Mapping[str, object]]:
+        return {tuple(r.get(k) for k in key): r for r in rows}
+
+    a, b = keyed(live), keyed(rebuilt)
+    out: list[str] = []
+    for k in sorted(set(a) | set(b), key=repr):
+        if len(out) == limit:
+            break
+        here, there = a.get(k), b.get(k)
+        if here == there:
+            continue
+        if here is None or there is None:
+            out.append(f"{k}: only in the {'rebuild' if here is None else 'live view'}")
+            continue
+        changed = sorted(c for c in set(here) | set(there) if here.get(c) != there.get(c))
+        out.append(f"{k}: " + "; ".join(f"{c} live {here.get(c)!r} rebuilt {there.get(c)!r}" for c in changed))
     return out

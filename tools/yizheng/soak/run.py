@@ -137,6 +137,8 @@ async def soak(options: SoakOptions, say: Say) -> SoakReport:
             route_server_errors=sum(a.server_error for a in loader.route_attempts),
             rebuilt_from=comparison.applied, view_rows=comparison.rows)
         report.notes += reader.errors[:5]
+        report.notes += [f"{table} differs: {example}" for table, examples in comparison.examples.items()
+                         for example in examples]
         if comparison.dead_lettered:
             report.notes.append(f"the rebuild dead-lettered {comparison.dead_lettered} events")
         return report
