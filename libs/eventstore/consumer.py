@@ -6,11 +6,12 @@ inbox row (consumer, event_id) per message and the handler's writes for each mes
 duplicate, its row already there, is skipped). When a transaction fails it is rolled back and each half is
 applied in turn, down to single messages, so one bad message fails alone: it is retried with backoff a
 bounded number of times, then goes to `<topic>.dlq` with the error and its origin in headers, and the
-partition moves on. A message that cannot be parsed (unknown type or version, invalid payload) is not
-retried: it goes straight to the DLQ, naming the type and field, and nothing is written. Kafka offsets are
-committed only after the transactions: every COMMIT_EVERY messages, COMMIT_IDLE_SECONDS after the last one,
-and on stop (a commit is a broker round trip; a message delivered again after a crash finds its inbox row
-and is skipped).
+partition moves on. While the database cannot be reached, the same transaction is tried again, with a capped
+backoff, for as long as it takes: no attempt is used up and nothing is dead-lettered. A message that cannot be
+parsed (unknown type or version, invalid payload) is not retried: it goes straight to the DLQ, naming the type
+and field, and nothing is written. Kafka offsets are committed only after the transactions: every COMMIT_EVERY
+messages, COMMIT_IDLE_SECONDS after the last one, and on stop (a commit is a broker round trip; a message
+delivered again after a crash finds its inbox row and is skipped).
 
 Subclasses that apply one message to several inboxes (the gateway's views) override `inbox_names`, `handle`
 and `committed`."""
@@ -37,6 +38,7 @@ from contracts.envelope import EventEnvelope
 from contracts.errors import ContractError
 from contracts.registry import REGISTRY, DomainEvent, EventRegistry
 from contracts.topics import dlq
+from eventstore.database_unavailable import UNAVAILABLE
 from eventstore.db import quote_ident
 from eventstore.kafka_access import KafkaAccess
 from eventstore.kafka_clients import public_broker
@@ -109,6 +111,8 @@ class IdempotentConsumer:
     MAX_BATCH_SECONDS = 0.1
     # How long Kafka may wait for a batch to fill when nothing is ready yet.
     BATCH_WAIT_MS = 10
+    # The longest wait between tries while the database cannot be reached.
+    UNAVAILABLE_BACKOFF_CAP_SECONDS = 2.0
 
     def __init__(self, name: str, pool: asyncpg.Pool, schema: str, handler: Handler, *,
                  topics: Sequence[str], bootstrap: KafkaAccess, group_id: str | None = None,
@@ -225,7 +229,7 @@ class IdempotentConsumer:
                 failed += await self.apply_pending(pending[start:start + size], attempts)
             return failed
         try:
-            await self.apply_batch([received for _, received in pending])
+            await self._while_database_unavailable(lambda: self.apply_batch([received for _, received in pending]))
             return []
         except Exception as err:  # rolled back: find which message it was (or ride out a lock conflict)
             log.warning("%s: a batch of %d failed (%s); applying each half", self.name, len(pending), err)
@@ -243,7 +247,7 @@ class IdempotentConsumer:
         record, received = pending
         for attempt in range(1, attempts + 1):
             try:
-                await self.apply(received)
+                await self._while_database_unavailable(lambda: self.apply(received))
                 return []
             except Exception as err:  # any failure of the handler is retried, then reported
                 if attempt == attempts:
@@ -251,6 +255,21 @@ class IdempotentConsumer:
                 log.warning("%s: %s failed (attempt %d): %s", self.name, received.envelope.type, attempt, err)
                 await asyncio.sleep(self.backoff_seconds * 2 ** (attempt - 1))
         return []
+
+    async def _while_database_unavailable(self, work: Callable[[], Awaitable[Any]]) -> None:
+        """Run `work` again and again while PostgreSQL cannot be reached (restarting, failing over, out of
+        connections): that is no fault of the messages, so it neither uses up their attempts nor sends them to
+        the DLQ, where a view would miss them for good. The partition waits; stopping cancels the wait."""
+        delay = self.backoff_seconds
+        while True:
+            try:
+                await work()
+                return
+            except UNAVAILABLE as err:
+                log.warning("%s: the database cannot be reached (%s: %s); retrying in %.2f s",
+                            self.name, type(err).__name__, err, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, self.UNAVAILABLE_BACKOFF_CAP_SECONDS)
 
     async def apply(self, received: ReceivedEvent) -> bool:
         """Apply one event exactly once; returns False when it had already been applied."""

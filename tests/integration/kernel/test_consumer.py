@@ -47,8 +47,16 @@ async def applied_table(pg_pool: asyncpg.Pool, fresh_schema: str) -> str:
 
 
 def consumer_for(pg_pool: asyncpg.Pool, schema: str, table: str, topic: str, bootstrap: KafkaAccess,
-                 fail_on: set[int] | None = None) -> IdempotentConsumer:
+                 fail_on: set[int] | None = None, unreachable_for: int = 0) -> IdempotentConsumer:
+    """`unreachable_for`: the first so many tries of the handler find the database gone (as while PostgreSQL
+    restarts)."""
+    tries = 0
+
     async def handle(conn: asyncpg.Connection, received: ReceivedEvent) -> None:
+        nonlocal tries
+        tries += 1
+        if tries <= unreachable_for:
+            raise asyncpg.ConnectionDoesNotExistError("connection was closed in the middle of operation")
         n = received.event.n  # type: ignore[attr-defined]
         await conn.execute(f"INSERT INTO {table} (n, event_id) VALUES ($1, $2)", n, received.envelope.event_id)
         if fail_on and n in fail_on:
@@ -124,6 +132,23 @@ async def test_a_handler_that_keeps_failing_is_retried_then_dead_lettered_writin
     assert "handler cannot take n=13" in headers["dlq_error"]
     # The failed attempts rolled back: neither its row nor its inbox entry stayed.
     assert [r[0] for r in await pg_pool.fetch(f"SELECT n FROM {applied_table}")] == [14]
+
+
+async def test_while_the_database_cannot_be_reached_messages_wait_and_none_is_dead_lettered(
+        pg_pool: asyncpg.Pool, fresh_schema: str, applied_table: str, kafka_bootstrap: KafkaAccess, topic_prefix: str,
+        producer: AIOKafkaProducer, wait_until: WaitUntil) -> None:
+    topic = f"{topic_prefix}samples.events"
+    for n in (31, 32, 33):
+        await producer.send_and_wait(topic, envelope(n), key=b"k")
+    # Three times the consumer's attempts: a consumer counting these as the message's failures dead-letters it.
+    consumer = consumer_for(pg_pool, fresh_schema, applied_table, topic, kafka_bootstrap, unreachable_for=9)
+    await consumer.start()
+    try:
+        await wait_until(lambda: consumer.handled == 3, message="all three applied once the database is back")
+    finally:
+        await consumer.stop()
+    assert consumer.dead_lettered == 0
+    assert [r[0] for r in await pg_pool.fetch(f"SELECT n FROM {applied_table} ORDER BY n")] == [31, 32, 33]
 
 
 @pytest_asyncio.fixture(loop_scope="session")
