@@ -46,7 +46,7 @@ from gateway.projector import Projector
 from gateway.read.contacts import ContactDirectory
 from gateway.read.notifications import NotifyReader
 from gateway.read.proposals_routes import ProposalsReader
-from gateway.read.surveys_routes import SurveysReader
+from gateway.read.surveys_routes import SurveysReader, public_board_route
 from gateway.schema.build import build_schema
 from runtime import settings
 
@@ -144,6 +144,7 @@ async def build_gateway(config: GatewayConfig, *, catalog: Sequence[CommandInfo]
         Route("/readyz", ready, methods=["GET"]),
         export_route(services),  # GET /exports/{year}/{name}.xlsx (gateway/exports)
         print_route(services),  # GET /print/{document}/{key}.html (gateway/printouts)
+        public_board_route(services.surveys),  # GET /appraisal-boards/{committee}/{id}/board.json: no login
     ], middleware=[Middleware(InFlightLimit, limit=settings.max_in_flight(), error=graphql_overloaded),
                    Middleware(BodyLimit, limit=GRAPHQL_BODY_LIMIT, error=graphql_error)],
         exception_handlers=unavailable_handlers())

@@ -8,15 +8,19 @@ read all of it. It recomputes, from the board alone:
 
 - the credentials' digest from the public keys (compare it with `appraisal-credentials-issued`),
 - every tracker (SHA-256 of the canonical ballot: JSON, keys sorted, no spaces, UTF-8),
-- the chain: entries sorted by tracker; genesis = SHA-256 of the canonical header; each hash =
-  SHA-256(prev + "\\n" + tracker + "\\n" + signature); the head (compare it with `appraisal-closed`, or pass
-  it with --head),
+- the round's header (committee, appraisal, year, kind, title, units, dimensions, entitled, issued, the
+  credentials' digest): each field's SHA-256 in `header_hashes`, which the chain's genesis commits to
+  (genesis = SHA-256 of the canonical {"format", "header": header_hashes}),
+- the chain: entries sorted by tracker; each hash = SHA-256(prev + "\\n" + tracker + "\\n" + signature); the
+  head (compare it with `appraisal-closed`, or pass it with --head),
 - every Ed25519 signature against the round's public keys, one ballot per credential, only the round's units,
   dimensions and choices,
-- returned <= issued, the quorum (more than half of those entitled attended),
-- the tally: counts per choice and abstentions per unit (pooled over dimensions and per dimension), the
-  satisfaction rate (satisfied + basically satisfied over those three; "unknown" and blanks left out), the
-  rank with ties (1, 2, 2, 4), the top three and the bottom three (ties included).
+- from the chained header: entitled = the number of public keys, returned <= issued, the quorum (more than
+  half of those entitled attended),
+- the tally, naming each department and figure that differs: counts per choice and abstentions per unit
+  (pooled over dimensions and per dimension), the satisfaction rate (satisfied + basically satisfied over
+  those three; "unknown" and blanks left out), the rank with ties (1, 2, 2, 4), the top three and the bottom
+  three (ties included).
 
 Exit status 0 when everything verifies; 1 with each problem printed (naming the entry) otherwise."""
 
@@ -33,9 +37,11 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-BOARD_FORMAT = "yizheng-appraisal-board/1"
+BOARD_FORMAT = "yizheng-appraisal-board/2"
 BALLOT_FORMAT = "yizheng-appraisal-ballot/1"
 CHOICES = ["satisfied", "basically_satisfied", "dissatisfied", "unknown"]
+HEADER = ["committee_id", "appraisal_id", "year", "kind", "title", "unit_ids", "dimension_ids", "entitled", "issued",
+          "credentials_digest"]
 
 
 def canonical(value: Any) -> bytes:
@@ -95,19 +101,48 @@ def tally(units: list[str], dims: list[str], all_marks: list[dict[str, dict[str,
             "bottom_unit_ids": sorted([u for u in low if low[u] <= 3], key=lambda u: (low[u], pos[u]))}
 
 
+def tally_difference(mine: dict[str, Any], theirs: dict[str, Any]) -> str:
+    found = [f"{k} is {theirs.get(k)!r}, the ballots give {mine[k]!r}"
+             for k in ("ballots", "top_unit_ids", "bottom_unit_ids") if mine[k] != theirs.get(k)]
+    theirs_by_unit = {r.get("unit_id"): r for r in theirs.get("results", []) if isinstance(r, dict)}
+    for r in mine["results"]:
+        u, t = r["unit_id"], theirs_by_unit.get(r["unit_id"])
+        if t is None:
+            found.append(f"{u} has no result")
+            continue
+        for k, v in r.items():
+            if k == "dimensions":
+                t_dims = {d.get("dimension_id"): d for d in t.get("dimensions") or [] if isinstance(d, dict)}
+                for d in v:
+                    td = t_dims.get(d["dimension_id"], {})
+                    found += [f"{u} {d['dimension_id']} {dk} is {td.get(dk)!r}, the ballots give {dv!r}"
+                              for dk, dv in d.items() if td.get(dk) != dv]
+            elif t.get(k) != v:
+                found.append(f"{u} {k} is {t.get(k)!r}, the ballots give {v!r}")
+    appraised = {r["unit_id"] for r in mine["results"]}
+    found += [f"a result for {u}, which is not appraised" for u in theirs_by_unit if u not in appraised]
+    return "; ".join(found[:10]) if found else "its layout differs"
+
+
 def verify(board: dict[str, Any], expected_head: str | None = None) -> list[str]:
     out: list[str] = []
     if board.get("format") != BOARD_FORMAT:
         return [f"not a board of format {BOARD_FORMAT}"]
+    hashes = board["header_hashes"]
+    if sorted(hashes) != sorted(HEADER):
+        out.append(f"the header's hashes are not one per header field ({', '.join(HEADER)})")
+    else:
+        for name in HEADER:
+            if sha(canonical(board[name])) != hashes[name]:
+                out.append(f"the header's {name} was changed: {board[name]!r} is not the value the chain's genesis "
+                           "committed to")
     committee, appraisal = board["committee_id"], board["appraisal_id"]
     units, dims, keys = list(board["unit_ids"]), list(board["dimension_ids"]), list(board["public_keys"])
     if keys != sorted(set(keys)):
         out.append("the public keys are not sorted and distinct")
     if sha("\n".join(sorted(keys)).encode("ascii")) != board["credentials_digest"]:
         out.append("the public keys do not match the credentials' digest")
-    head = sha(canonical({"format": BOARD_FORMAT, "committee_id": committee, "appraisal_id": appraisal,
-                          "unit_ids": units, "dimension_ids": dims,
-                          "credentials_digest": board["credentials_digest"]}))
+    head = sha(canonical({"format": BOARD_FORMAT, "header": hashes}))
     seen: set[str] = set()
     last = ""
     for i, e in enumerate(board["entries"]):
@@ -119,7 +154,9 @@ def verify(board: dict[str, Any], expected_head: str | None = None) -> list[str]
         if sha(canonical(ballot)) != e["tracker"]:
             out.append(f"{name}: the ballot does not match its tracker (the ballot was changed)")
         if e["prev"] != head:
-            out.append(f"{name}: prev is not the hash before it (an entry was dropped, inserted or reordered)")
+            out.append(f"{name}: prev is not the genesis of the header (a header hash was changed, or an entry was "
+                       "dropped or inserted before it)" if i == 0 else
+                       f"{name}: prev is not the hash before it (an entry was dropped, inserted or reordered)")
         head = sha(f"{head}\n{e['tracker']}\n{e['signature']}".encode("ascii"))
         if e["hash"] != head:
             out.append(f"{name}: hash is not the chain's hash here")
@@ -141,17 +178,20 @@ def verify(board: dict[str, Any], expected_head: str | None = None) -> list[str]
         out.append("the head is not the chain's last hash (an entry was dropped at the end, or the chain changed)")
     if expected_head and board["head"] != expected_head:
         out.append("the head is not the one given with --head")
-    n = len(board["entries"])
+    n, entitled, issued = len(board["entries"]), board["entitled"], board["issued"]
+    if entitled != len(keys):
+        out.append(f"entitled says {entitled}, but there are {len(keys)} public keys (one per entitled rater)")
     if board["returned"] != n:
         out.append(f"returned says {board['returned']}, the board has {n} ballots")
-    if n > board["issued"]:
-        out.append(f"more ballots ({n}) than credentials handed out ({board['issued']})")
-    if 2 * board["issued"] <= board["entitled"]:
-        out.append(f"no quorum: {board['issued']} of {board['entitled']} attended")
-    if board["issued"] > len(keys):
+    if n > issued:
+        out.append(f"more ballots ({n}) than credentials handed out ({issued})")
+    if 2 * issued <= entitled:
+        out.append(f"no quorum: {issued} of {entitled} attended")
+    if issued > len(keys):
         out.append("more credentials handed out than issued")
-    if tally(units, dims, [e["ballot"].get("marks", {}) for e in board["entries"]]) != board["tally"]:
-        out.append("the tally does not follow from the ballots")
+    recomputed = tally(units, dims, [e["ballot"].get("marks", {}) for e in board["entries"]])
+    if recomputed != board["tally"]:
+        out.append("the tally does not follow from the ballots: " + tally_difference(recomputed, board["tally"]))
     return out
 
 
@@ -170,8 +210,9 @@ def main(argv: list[str] | None = None) -> int:
         for p in problems:
             print(f"FAIL {p}")
         return 1
-    print(f"OK {board['appraisal_id']}: {board['returned']} ballots of {board['issued']} handed out "
-          f"({board['entitled']} entitled); head {board['head']}; credentials {board['credentials_digest']}")
+    print(f"OK {board['appraisal_id']} ({board['year']} {board['kind']}: {board['title']}): "
+          f"{board['returned']} ballots of {board['issued']} handed out ({board['entitled']} entitled); "
+          f"head {board['head']}; credentials {board['credentials_digest']}")
     t = board["tally"]
     print("top: " + ", ".join(t["top_unit_ids"]) + "; bottom: " + ", ".join(t["bottom_unit_ids"]))
     return 0

@@ -7,8 +7,13 @@ the board's chain is computed. A client that signs ballots, the service, and any
   `{dimension id: choice}`; a blank is a missing key (an abstention), and a unit with no choice is left out.
 - The signature: Ed25519 by the credential over the canonical ballot, in hex.
 - The tracker: SHA-256 of the canonical ballot, in hex: the rater's receipt, to find the ballot on the board.
-- The board: entries sorted by tracker; the genesis is SHA-256 of the canonical header (format, committee,
-  appraisal, unit ids, dimension ids, the credentials' digest); each entry's hash is
+- The board's header (`HEADER_FIELDS`): committee, appraisal, year, kind, title, unit ids, dimension ids,
+  entitled, issued and the credentials' digest, each a top-level field of the board. `header_hashes` maps each
+  field to SHA-256 of its canonical value, so a verifier names the field that was changed; the genesis is
+  SHA-256 of the canonical `{"format": BOARD_FORMAT, "header": header_hashes}`. Format 1 (the genesis over
+  committee, appraisal, units, dimensions and digest only, with entitled and issued outside the chain) was
+  never kept anywhere and is not read.
+- The chain: entries sorted by tracker; each entry's hash is
   SHA-256(`prev` + "\\n" + tracker + "\\n" + signature) where `prev` is the previous entry's hash (the genesis
   for the first); the head is the last hash (the genesis on an empty board).
 - The credentials' digest: SHA-256 of the sorted public keys joined by "\\n"."""
@@ -27,8 +32,11 @@ from contracts.surveys.appraisal import Choice, Hex32
 from contracts.topics import COMMITTEE_ID_PATTERN
 
 BALLOT_FORMAT = "yizheng-appraisal-ballot/1"
-BOARD_FORMAT = "yizheng-appraisal-board/1"
+BOARD_FORMAT = "yizheng-appraisal-board/2"
 CHOICES = tuple(c.value for c in Choice)
+# The round's header as the board carries it, in the order a verifier reports on it: each is chained.
+HEADER_FIELDS = ("committee_id", "appraisal_id", "year", "kind", "title", "unit_ids", "dimension_ids", "entitled",
+                 "issued", "credentials_digest")
 
 # An Ed25519 signature in lower-case hex (64 bytes).
 SignatureHex = Annotated[str, StringConstraints(min_length=128, max_length=128, pattern=r"^[0-9a-f]{128}$")]
@@ -91,11 +99,14 @@ def credentials_digest(public_keys: Iterable[str]) -> str:
     return sha256_hex("\n".join(sorted(public_keys)).encode("ascii"))
 
 
-def genesis(committee_id: str, appraisal_id: str, unit_ids: Iterable[str], dimension_ids: Iterable[str],
-            keys_digest: str) -> str:
-    return sha256_hex(canonical({"format": BOARD_FORMAT, "committee_id": committee_id, "appraisal_id": appraisal_id,
-                                 "unit_ids": list(unit_ids), "dimension_ids": list(dimension_ids),
-                                 "credentials_digest": keys_digest}))
+def header_hashes(board: Mapping[str, Any]) -> dict[str, str]:
+    """Each header field of the board (`HEADER_FIELDS`) -> SHA-256 of its canonical value."""
+    return {name: sha256_hex(canonical(board[name])) for name in HEADER_FIELDS}
+
+
+def genesis(hashes: Mapping[str, str]) -> str:
+    """The chain's first `prev`: it commits to every header field through its hash."""
+    return sha256_hex(canonical({"format": BOARD_FORMAT, "header": dict(hashes)}))
 
 
 def chain_step(prev: str, tracker: str, signature: str) -> str:

@@ -13,17 +13,32 @@ title, mode, deadline and invitations — the gateway projects into views of its
   handed to the caller and kept nowhere, not in a cache, not in a log.
 - ballots: `POST /appraisals/{id}/ballots` with no Authorization header, whatever the caller sent: the
   credential's signature is the only authorization, and no login travels with a ballot.
-- anonymous responses: `POST /questionnaire-responses/{committee}/{id}`, likewise with no token."""
+- anonymous responses: `POST /questionnaire-responses/{committee}/{id}`, likewise with no token.
+- the public board: the gateway's own `GET /appraisal-boards/{committee}/{id}/board.json` (and `tally.json`),
+  for anyone — an invited representative has no login, a rater has only their slip and tracker — forwarded
+  with no token to the service's `GET /appraisal-boards/{committee}/{id}` (`.../tally`), which answers only a
+  sealed board (409 `board_not_sealed` before close: the ballot box is never public). The board comes back
+  byte for byte as the service published it, ready for `yizheng appraisal verify` or the stand-alone script."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
 import httpx
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
 
+from contracts.bounded import IDENTIFIER_PATTERN
+from contracts.topics import COMMITTEE_ID_PATTERN
+from gateway.errors import ServiceUnavailable
 from gateway.read.routes import ServiceRoutes, error_of
+
+PUBLIC_BOARD_PATH = "/appraisal-boards/{committee_id}/{appraisal_id}/{part}"
+PUBLIC_PARTS = {"board.json": "", "tally.json": "/tally"}
 
 
 @dataclass(frozen=True)
@@ -78,6 +93,11 @@ class SurveysReader(ServiceRoutes):
     async def appraisal_tally(self, token: str, appraisal_id: str) -> dict[str, Any]:
         return await self.get_json(f"/appraisals/{_seg(appraisal_id)}/tally", token)
 
+    async def public_board(self, committee_id: str, appraisal_id: str, tally: bool = False) -> httpx.Response:
+        """A sealed board (or its tally) for anyone: asked with no token at all."""
+        path = f"/appraisal-boards/{_seg(committee_id)}/{_seg(appraisal_id)}{'/tally' if tally else ''}"
+        return await self.request("GET", path, None)
+
     async def issue_credentials(self, token: str, appraisal_id: str, *, html: bool) -> Answered:
         """The slips, once: JSON, or the printable page (`html`)."""
         response = await self.request("POST", f"/appraisals/{_seg(appraisal_id)}/credentials", token,
@@ -111,6 +131,37 @@ class SurveysReader(ServiceRoutes):
         """An anonymous response, posted with no token at all."""
         path = f"/questionnaire-responses/{_seg(committee_id)}/{_seg(questionnaire_id)}"
         return _answered(await self.request("POST", path, None, json=body))
+
+
+def public_board_route(surveys: SurveysReader | None) -> Route:
+    """`GET /appraisal-boards/{committee_id}/{appraisal_id}/board.json` (or `tally.json`): no login."""
+
+    def error(status: int, code: str, message: str, fields: list[str] | None = None) -> JSONResponse:
+        return JSONResponse({"error": {"code": code, "message": message, "fields": fields or []}},
+                            status_code=status)
+
+    async def public_board(request: Request) -> Response:
+        committee_id, appraisal_id = request.path_params["committee_id"], request.path_params["appraisal_id"]
+        part = request.path_params["part"]
+        if part not in PUBLIC_PARTS:
+            return error(404, "not_found", f"no {part!r}: a round publishes {' and '.join(PUBLIC_PARTS)}")
+        if not re.match(COMMITTEE_ID_PATTERN, committee_id):
+            return error(400, "invalid_request", "committee_id: not a committee id", ["committee_id"])
+        if not re.match(IDENTIFIER_PATTERN, appraisal_id):
+            return error(400, "invalid_request", "appraisal_id: not an identifier", ["appraisal_id"])
+        if surveys is None:
+            return error(503, "service_unavailable", "no address configured for the surveys service")
+        try:
+            answer = await surveys.public_board(committee_id, appraisal_id, tally=part == "tally.json")
+        except ServiceUnavailable as err:
+            return error(503, "service_unavailable", str(err))
+        if answer.status_code >= 300:
+            e = error_of(answer)
+            return error(answer.status_code, str(e.get("code") or ""), str(e.get("message") or ""),
+                         [str(f) for f in e.get("fields") or []])
+        return Response(answer.content, media_type="application/json")
+
+    return Route(PUBLIC_BOARD_PATH, public_board, methods=["GET"])
 
 
 def _seg(value: str) -> str:

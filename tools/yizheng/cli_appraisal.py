@@ -1,5 +1,6 @@
 """`yizheng appraisal verify BOARD.json`: check a published appraisal board (民主评议公示栏): the chain, every
-signature against the round's public keys, one ballot per credential, returned <= issued, the quorum and the
+signature against the round's public keys, one ballot per credential, the round's header (each field
+committed to by the chain's genesis), entitled = the public keys, returned <= issued, the quorum and the
 tally (`surveys.appraisal.board.verify`). `tools/verify_appraisal_board.py` makes the same checks with no
 project imports, for anyone outside the platform."""
 
@@ -30,6 +31,7 @@ def verify(board: Path = typer.Argument(..., exists=True, dir_okay=False, help="
             typer.echo(f"FAIL {p}", err=True)
         raise typer.Exit(1)
     t = data["tally"]
-    typer.echo(f"OK {data['appraisal_id']}: {data['returned']} ballots of {data['issued']} handed out "
-               f"({data['entitled']} entitled); head {data['head']}; credentials {data['credentials_digest']}")
+    typer.echo(f"OK {data['appraisal_id']} ({data['year']} {data['kind']}: {data['title']}): "
+               f"{data['returned']} ballots of {data['issued']} handed out ({data['entitled']} entitled); "
+               f"head {data['head']}; credentials {data['credentials_digest']}")
     typer.echo(f"top: {', '.join(t['top_unit_ids'])}; bottom: {', '.join(t['bottom_unit_ids'])}")

@@ -1,10 +1,13 @@
 """A democratic appraisal round through the gateway, against the real surveys service: the office opens it and
 prints its slips once, raters cast signed ballots with no login (one corrects theirs), the office closes it,
 and what everyone reads back — the round, its board and tally, `oversight.latestAppraisal` with the bottom
-three's rectifications — is what the ballots said."""
+three's rectifications — is what the ballots said. After close anyone reads the sealed board with no login
+(never before); and nothing the gateway answers or keeps puts a credential, a slip code or a tracker beside
+a member (trackers and keys are on the public board only, which names no member)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -49,6 +52,19 @@ ROUND = """query($id: ID!) { appraisal(id: $id) { id phase entitled credentials 
     ballotsInBox topUnitIds bottomUnitIds results { unitId name rank rateText satisfied dissatisfied abstained } } }"""
 LATEST = """{ oversight(year: 2026) { latestAppraisal { appraisal { id } ranking { unitId rank rate }
     top { unitId } bottom { unitId } rectifications { id kind sourceId unitIds open } } } }"""
+# Every field of a round but its board and tally (the public board is where trackers and keys belong).
+EVERYTHING = """fragment Everything on Appraisal { id year kind title heldOn phase departments { unitId name }
+    dimensions { id name } entitled credentials credentialsDigest issued returned boardHead ballotsInBox voidCause
+    results { unitId name satisfied basicallySatisfied dissatisfied unknown abstained rate rateText rank top bottom }
+    topUnitIds bottomUnitIds rectifications { id kind sourceId title summary unitIds sentOn due round status } }"""
+DUMPS = [f"query($id: ID!) {{ appraisals {{ totalCount nodes {{ ...Everything }} }} appraisal(id: $id) "
+         f"{{ ...Everything }} }} {EVERYTHING}",
+         f"{{ oversight(year: 2026) {{ latestAppraisal {{ appraisal {{ ...Everything }} ranking {{ unitId rank }} "
+         f"top {{ unitId }} bottom {{ unitId }} rectifications {{ id title unitIds }} }} }} }} {EVERYTHING}"]
+
+
+def public_board_url(sv: SurveysStack, appraisal_id: str = AID, part: str = "board.json") -> str:
+    return f"{sv.api.url.removesuffix('/graphql')}/appraisal-boards/{COMMITTEE}/{appraisal_id}/{part}"
 
 
 @pytest_asyncio.fixture(loop_scope="session", scope="module")
@@ -112,9 +128,14 @@ async def test_a_round_through_the_gateway_from_slips_to_the_bottom_three(sv: Su
     assert malformed == {"__typename": "CommandInvalid", "fields": ["signature"]}
     assert (await round_of(sv))["ballotsInBox"] == 5
 
-    # Before close there is no board to read.
+    # Before close there is no board to read, signed in or not.
     early = await sv.api.run("query($id: ID!) { appraisal(id: $id) { board } }", {"id": AID}, bearer=LEADER)
     assert early.codes == ["CONFLICT"], early.errors
+    async with httpx.AsyncClient() as anonymous:
+        for part in ("board.json", "tally.json"):
+            refused_early = await anonymous.get(public_board_url(sv, part=part))
+            assert refused_early.status_code == 409, refused_early.text
+            assert refused_early.json()["error"]["code"] == "board_not_sealed"
 
     closed = await sv.mutate("closeAppraisal", "CloseAppraisal", {
         "appraisalId": AID, "issued": 5, "attendeeMemberIds": ["m-zhao", "m-li", "m-zhou", "m-wu", "m-wang"]},
@@ -140,6 +161,21 @@ async def test_a_round_through_the_gateway_from_slips_to_the_bottom_three(sv: Su
     assert read["board"]["head"] == r["boardHead"]
     assert read["tally"]["top_unit_ids"] == r["topUnitIds"]
 
+    # An invited representative has no login: with the round's committee and id, anyone reads the sealed board
+    # (the very bytes the service published) and its tally, and finds their tracker.
+    async with httpx.AsyncClient() as anonymous:
+        public = await anonymous.get(public_board_url(sv))
+        public_tally = await anonymous.get(public_board_url(sv, part="tally.json"))
+        unknown = await anonymous.get(public_board_url(sv, "ap-gw-none"))
+        malformed = await anonymous.get(f"{sv.api.url.removesuffix('/graphql')}/appraisal-boards/{COMMITTEE}/"
+                                        "a%20b/board.json")
+    assert public.status_code == 200, public.text
+    assert receipts[3] in {e["tracker"] for e in public.json()["entries"]}
+    assert public.json() == read["board"] and public.json()["head"] == r["boardHead"]
+    assert public_tally.status_code == 200 and public_tally.json()["bottom_unit_ids"] == r["bottomUnitIds"]
+    assert (unknown.status_code, unknown.json()["error"]["code"]) == (404, "appraisal_not_found")
+    assert (malformed.status_code, malformed.json()["error"]["fields"]) == (400, ["appraisal_id"])
+
     # Leadership oversight: the ranking and the bottom three's rectifications, each sent to its department.
     async def latest() -> dict[str, Any] | None:
         found = (await sv.api.run(LATEST, bearer=LEADER)).ok()["oversight"]["latestAppraisal"]
@@ -157,6 +193,25 @@ async def test_a_round_through_the_gateway_from_slips_to_the_bottom_three(sv: Su
     # Once closed, no more ballots.
     late = (await sv.api.run(CAST, {"id": AID, "b": ballot(slips[5], BALLOTS[0])})).ok()["castAppraisalBallot"]
     assert late == {"__typename": "CommandRefused", "rule": "appraisal_closed", "status": 409}
+
+    # ---- nothing the gateway answers or keeps puts a rater beside a ballot ---------------------------------
+    secrets = {s["publicKey"] for s in slips} | {s["code"] for s in slips} | set(receipts)
+    raters = set(SUPERVISORS) | set(MEMBERS) | {"m-chair"}
+    answers = [(await sv.api.run(q, {"id": AID}, bearer=LEADER)).ok() for q in DUMPS]
+    assert answers[0]["appraisals"]["totalCount"] >= 1 and answers[1]["oversight"]["latestAppraisal"]
+    rows = await sv.gateway.pool.fetch(
+        f"SELECT to_jsonb(a)::text AS row FROM {sv.gateway.config.schema}.appraisals a WHERE committee_id = $1",
+        COMMITTEE)
+    kept = [r["row"] for r in rows]
+    assert any(m in row for row in kept for m in MEMBERS), "the view names the raters: the search means something"
+    for where, text in [*((f"GraphQL answer {i}", json.dumps(a, ensure_ascii=False)) for i, a in enumerate(answers)),
+                        *((f"view row {i}", row) for i, row in enumerate(kept))]:
+        leaked = sorted(k[:12] for k in secrets if k in text)
+        assert not leaked, f"{where} carries a credential, slip code or tracker: {leaked}"
+    # The public board carries the trackers and the keys, and names no member.
+    board_text = public.text
+    assert all(t in board_text for t in receipts) and all(s["publicKey"] in board_text for s in slips)
+    assert not any(m in board_text for m in raters) and not any(s["code"] in board_text for s in slips)
 
 
 async def test_the_printable_page_carries_every_slip_and_is_not_kept(sv: SurveysStack) -> None:

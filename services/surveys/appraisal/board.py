@@ -19,6 +19,7 @@ from contracts.surveys.appraisal_board import (
     BALLOT_FORMAT,
     BOARD_FORMAT,
     CHOICES,
+    HEADER_FIELDS,
     Ballot,
     CastBallot,
     ballot_document,
@@ -26,6 +27,7 @@ from contracts.surveys.appraisal_board import (
     chain_step,
     credentials_digest,
     genesis,
+    header_hashes,
     tracker_of,
 )
 from surveys.appraisal.credentials import signature_valid
@@ -37,8 +39,14 @@ def build(state: RoundState, committee_id: str, box: Iterable[tuple[Mapping[str,
           entitled: int, issued: int) -> dict[str, Any]:
     """The board of the round from the ballot box's (ballot, signature) rows, in any order."""
     keys = sorted(state.public_keys)
-    digest = credentials_digest(keys)
-    head = genesis(committee_id, state.appraisal_id, state.unit_ids, state.dimension_ids, digest)
+    header: dict[str, Any] = {
+        "committee_id": committee_id, "appraisal_id": state.appraisal_id, "year": state.year,
+        "kind": state.kind.value, "title": state.title, "unit_ids": list(state.unit_ids),
+        "dimension_ids": list(state.dimension_ids), "entitled": entitled, "issued": issued,
+        "credentials_digest": credentials_digest(keys),
+    }
+    hashes = header_hashes(header)
+    head = genesis(hashes)
     rows = sorted(((tracker_of(b), dict(b), s) for b, s in box), key=lambda r: r[0])
     entries: list[dict[str, Any]] = []
     for tracker, ballot, signature in rows:
@@ -46,19 +54,11 @@ def build(state: RoundState, committee_id: str, box: Iterable[tuple[Mapping[str,
         entries.append({"tracker": tracker, "ballot": ballot, "signature": signature, "prev": prev, "hash": head})
     return {
         "format": BOARD_FORMAT,
-        "committee_id": committee_id,
-        "appraisal_id": state.appraisal_id,
-        "title": state.title,
-        "year": state.year,
-        "kind": state.kind.value,
-        "unit_ids": list(state.unit_ids),
-        "dimension_ids": list(state.dimension_ids),
+        **header,
+        "header_hashes": hashes,
         "choices": list(CHOICES),
-        "entitled": entitled,
-        "issued": issued,
         "returned": len(entries),
         "public_keys": keys,
-        "credentials_digest": digest,
         "entries": entries,
         "head": head,
         "tally": tally(state.unit_ids, state.dimension_ids, (e["ballot"]["marks"] for e in entries)),
@@ -105,6 +105,7 @@ def _verify(board: Mapping[str, Any], expected_head: str | None) -> list[str]:
     problems: list[str] = []
     if board.get("format") != BOARD_FORMAT:
         return [f"not an appraisal board of format {BOARD_FORMAT}: {board.get('format')!r}"]
+    problems += _header_problems(board)
     committee, appraisal = board["committee_id"], board["appraisal_id"]
     units, dims = list(board["unit_ids"]), list(board["dimension_ids"])
     keys = list(board["public_keys"])
@@ -114,7 +115,7 @@ def _verify(board: Mapping[str, Any], expected_head: str | None) -> list[str]:
     if digest != board["credentials_digest"]:
         problems.append("the public keys do not match the credentials' digest (a key was changed, added or removed)")
     known = set(keys)
-    head = genesis(committee, appraisal, units, dims, board["credentials_digest"])
+    head = genesis(board["header_hashes"])
     seen: set[str] = set()
     previous_tracker = ""
     entries = list(board["entries"])
@@ -127,7 +128,9 @@ def _verify(board: Mapping[str, Any], expected_head: str | None) -> list[str]:
         if tracker_of(ballot) != tracker:
             problems.append(f"{where}: the ballot does not match its tracker (the ballot was changed)")
         if e["prev"] != head:
-            problems.append(f"{where}: its prev is not the hash before it (an entry was dropped, inserted or "
+            problems.append(f"{where}: its prev is not the genesis of the board's header (a header hash was changed, "
+                            "or an entry was dropped or inserted before it)" if i == 0 else
+                            f"{where}: its prev is not the hash before it (an entry was dropped, inserted or "
                             "reordered before it)")
         head = chain_step(head, tracker, signature)
         if e["hash"] != head:
@@ -155,26 +158,61 @@ def _verify(board: Mapping[str, Any], expected_head: str | None) -> list[str]:
                         "chain was changed)")
     if expected_head is not None and board["head"] != expected_head:
         problems.append(f"the board's head is not the head the round's close recorded ({expected_head[:12]}…)")
-    if board["returned"] != len(entries):
-        problems.append(f"returned says {board['returned']} ballots, the board has {len(entries)}")
-    if len(entries) > board["issued"]:
-        problems.append(f"more ballots ({len(entries)}) than credentials handed out ({board['issued']})")
-    if 2 * board["issued"] <= board["entitled"]:
-        problems.append(f"no quorum: {board['issued']} of {board['entitled']} entitled attended")
-    if board["issued"] > len(keys):
-        problems.append(f"more credentials handed out ({board['issued']}) than issued ({len(keys)})")
+    problems += _count_problems(board, len(entries), len(keys))
     recomputed = tally(units, dims, (e["ballot"].get("marks", {}) for e in entries))
     if recomputed != board["tally"]:
-        problems.append("the tally does not follow from the ballots: " + _tally_difference(recomputed, board["tally"]))
+        problems.append("the tally does not follow from the ballots: " + tally_difference(recomputed, board["tally"]))
     return problems
 
 
-def _tally_difference(mine: Mapping[str, Any], theirs: Mapping[str, Any]) -> str:
-    for key in ("ballots", "top_unit_ids", "bottom_unit_ids"):
-        if mine.get(key) != theirs.get(key):
-            return f"{key} is {theirs.get(key)!r}, the ballots give {mine.get(key)!r}"
-    theirs_by_unit = {r.get("unit_id"): r for r in theirs.get("results", [])}
+def _header_problems(board: Mapping[str, Any]) -> list[str]:
+    """Each header field whose value is not the one its hash (and so the chain's genesis) committed to."""
+    published = board["header_hashes"]
+    if sorted(published) != sorted(HEADER_FIELDS):
+        return [f"the header's hashes are not one per header field ({', '.join(HEADER_FIELDS)})"]
+    return [f"the header's {name} was changed: {board[name]!r} is not the value the chain's genesis committed to"
+            for name, digest in header_hashes(board).items() if digest != published[name]]
+
+
+def _count_problems(board: Mapping[str, Any], returned: int, keys: int) -> list[str]:
+    """The counts of the chained header against the ballots and the keys: one credential per entitled rater,
+    no more ballots than credentials handed out, more than half of those entitled attended."""
+    problems = []
+    entitled, issued = board["entitled"], board["issued"]
+    if entitled != keys:
+        problems.append(f"entitled says {entitled} raters, but the round has {keys} public keys (one credential "
+                        "per entitled rater)")
+    if board["returned"] != returned:
+        problems.append(f"returned says {board['returned']} ballots, the board has {returned}")
+    if returned > issued:
+        problems.append(f"more ballots ({returned}) than credentials handed out ({issued})")
+    if 2 * issued <= entitled:
+        problems.append(f"no quorum: {issued} of {entitled} entitled attended")
+    if issued > keys:
+        problems.append(f"more credentials handed out ({issued}) than issued ({keys})")
+    return problems
+
+
+def tally_difference(mine: Mapping[str, Any], theirs: Mapping[str, Any]) -> str:
+    """Where the board's tally (`theirs`) differs from the ballots' (`mine`): each department and figure."""
+    found = [f"{key} is {theirs.get(key)!r}, the ballots give {mine.get(key)!r}"
+             for key in ("ballots", "top_unit_ids", "bottom_unit_ids") if mine.get(key) != theirs.get(key)]
+    theirs_by_unit = {r.get("unit_id"): r for r in theirs.get("results", []) if isinstance(r, Mapping)}
     for r in mine["results"]:
-        if theirs_by_unit.get(r["unit_id"]) != r:
-            return f"the result of {r['unit_id']} differs"
-    return "its layout differs"
+        unit = r["unit_id"]
+        t = theirs_by_unit.get(unit)
+        if t is None:
+            found.append(f"{unit} has no result")
+            continue
+        for figure, value in r.items():
+            if figure == "dimensions":
+                theirs_dims = {d.get("dimension_id"): d for d in t.get("dimensions") or [] if isinstance(d, Mapping)}
+                for d in value:
+                    td = theirs_dims.get(d["dimension_id"], {})
+                    found += [f"{unit} {d['dimension_id']} {k} is {td.get(k)!r}, the ballots give {v!r}"
+                              for k, v in d.items() if td.get(k) != v]
+            elif t.get(figure) != value:
+                found.append(f"{unit} {figure} is {t.get(figure)!r}, the ballots give {value!r}")
+    appraised = {r["unit_id"] for r in mine["results"]}
+    found += [f"a result for {unit}, which is not appraised" for unit in theirs_by_unit if unit not in appraised]
+    return "; ".join(found[:10]) if found else "its layout differs"

@@ -125,7 +125,7 @@ async def cast_ballot(s: SurveysParts, appraisal_id: str, cast: CastBallot) -> d
     async def work(tx: Tx) -> dict[str, Any]:
         await tx.lock(_lock_key(committee, appraisal_id))
         loaded = await tx.load(streams.appraisal(committee, appraisal_id), ROUND)
-        message = check_ballot(loaded.state, committee, appraisal_id, cast)
+        message = check_ballot(loaded.state, appraisal_id, cast)
         replaced = await box.put(tx.conn, committee, appraisal_id, cast.ballot.credential, message, cast.signature)
         answer.update(tracker=tracker_of(cast.ballot), replaced=replaced)
         return {}

@@ -11,7 +11,8 @@
   entitled attended (`quorum_not_met`); no more ballots in the box than credentials handed out
   (`more_returned_than_issued`: a slip that nobody drew was used); the attendees named are entitled raters,
   at most as many as attended, and the rest of the attendance fits the invited representatives.
-- A ballot: its round (`ballot_for_another_appraisal`) is voting (`appraisal_not_voting`, `appraisal_closed`);
+- A ballot: its round (`ballot_for_another_appraisal`: the round cast in, the path's, is the one it names; its
+  committee is the one whose round is read) is voting (`appraisal_not_voting`, `appraisal_closed`);
   its credential is one of the round's (`unknown_credential`); its signature verifies (`bad_signature`); it
   marks only the round's departments (`unknown_unit`) and dimensions (`unknown_dimension`)."""
 
@@ -241,10 +242,16 @@ ROUND: Decider[RoundState, Issued[object]] = Decider(initial=RoundState, decide=
 
 # ---- a ballot at the box ---------------------------------------------------------------------------------------
 
-def check_ballot(state: RoundState, committee_id: str, appraisal_id: str, cast: CastBallot) -> bytes:
-    """The canonical ballot to keep, or the refusal (its rule names what is wrong)."""
+def check_ballot(state: RoundState, appraisal_id: str, cast: CastBallot) -> bytes:
+    """The canonical ballot to keep, or the refusal (its rule names what is wrong).
+
+    The ballot's committee selects the round: the service reads `state` from the stream of the committee the
+    ballot names (no login says which committee a caller is in), so there is no other committee to compare it
+    with. A ballot naming a committee that holds no such round finds none (`appraisal_not_found`), and one
+    naming another committee's round of the same id is refused by its credential (`unknown_credential`); the
+    signature covers the committee, and a verifier checks every ballot names the board's committee."""
     b = cast.ballot
-    if b.appraisal_id != appraisal_id or b.committee_id != committee_id:
+    if b.appraisal_id != appraisal_id:
         raise DomainError("ballot_for_another_appraisal", "the ballot names another appraisal round than the one it "
                           "was cast in", fields=["ballot.appraisal_id"])
     if state.phase is Phase.none:

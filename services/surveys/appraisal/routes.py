@@ -12,12 +12,17 @@
   ballots in the box while voting (a count), and after close the attendance, ballots returned and the head.
 - `GET /appraisals/{appraisal_id}/board` and `.../tally` (any signed-in role): after close, the published board
   (sorted by tracker) and its tally; 409 `board_not_sealed` before.
+- `GET /appraisal-boards/{committee_id}/{appraisal_id}` and `.../tally` (no login, like a ballot): the same
+  sealed board and tally for anyone — an invited representative has no login, and a rater looks for their
+  tracker with nothing but the slip. Never before close (409 `board_not_sealed`: the box is not public); 404
+  `appraisal_not_found` for an unknown committee or round.
 
 Nothing here logs a request."""
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from pydantic import ValidationError
@@ -27,6 +32,7 @@ from starlette.routing import Route
 
 from contracts.roles import OFFICE
 from contracts.surveys.appraisal_board import CastBallot
+from contracts.topics import COMMITTEE_ID_PATTERN
 from eventstore.command_api import parse
 from eventstore.errors import DomainError
 from eventstore.store import CommandContext
@@ -70,7 +76,9 @@ class AppraisalRoutes:
                 Route("/appraisals/{appraisal_id}/ballots", self.cast, methods=["POST"]),
                 Route("/appraisals/{appraisal_id}", self.status, methods=["GET"]),
                 Route("/appraisals/{appraisal_id}/board", self.board, methods=["GET"]),
-                Route("/appraisals/{appraisal_id}/tally", self.tally, methods=["GET"])]
+                Route("/appraisals/{appraisal_id}/tally", self.tally, methods=["GET"]),
+                Route("/appraisal-boards/{committee_id}/{appraisal_id}", self.public_board, methods=["GET"]),
+                Route("/appraisal-boards/{committee_id}/{appraisal_id}/tally", self.public_tally, methods=["GET"])]
 
     def _caller(self, request: Request) -> Principal:
         try:
@@ -148,27 +156,54 @@ class AppraisalRoutes:
                      "top_unit_ids": c.top_unit_ids, "bottom_unit_ids": c.bottom_unit_ids}
         return JSONResponse(body)
 
-    async def _sealed(self, request: Request) -> str:
-        who = self._caller(request)
-        state = await self._round(who.committee_id, request.path_params["appraisal_id"])
-        board = await self.box.board(self.parts.pool, who.committee_id, state.appraisal_id)
+    async def _sealed(self, committee_id: str, appraisal_id: str) -> str:
+        state = await self._round(committee_id, appraisal_id)
+        board = await self.box.board(self.parts.pool, committee_id, state.appraisal_id)
         if board is None:
             raise Refused(_error(409, "board_not_sealed", f"the board is published at close; the round is "
                                  f"{state.phase.value}"))
         return board
 
+    async def _signed_in_board(self, request: Request) -> str:
+        who = self._caller(request)
+        return await self._sealed(who.committee_id, request.path_params["appraisal_id"])
+
+    async def _public_board(self, request: Request) -> str:
+        """The sealed board for anyone: the committee comes from the path, any Authorization header is ignored."""
+        committee_id = request.path_params["committee_id"]
+        if not re.match(COMMITTEE_ID_PATTERN, committee_id):
+            raise Refused(_error(404, "appraisal_not_found", "no such committee", ["committee_id"]))
+        return await self._sealed(committee_id, request.path_params["appraisal_id"])
+
     async def board(self, request: Request) -> Response:
         try:
-            board = await self._sealed(request)
+            board = await self._signed_in_board(request)
         except Refused as refused:
             return refused.response
         return Response(board, media_type="application/json")
 
     async def tally(self, request: Request) -> JSONResponse:
         try:
-            board = json.loads(await self._sealed(request))
+            board = json.loads(await self._signed_in_board(request))
         except Refused as refused:
             return refused.response
-        return JSONResponse({"appraisal_id": board["appraisal_id"], "head": board["head"],
-                             "entitled": board["entitled"], "issued": board["issued"], "returned": board["returned"],
-                             **board["tally"]})
+        return JSONResponse(_tally_of(board))
+
+    async def public_board(self, request: Request) -> Response:
+        try:
+            board = await self._public_board(request)
+        except Refused as refused:
+            return refused.response
+        return Response(board, media_type="application/json")
+
+    async def public_tally(self, request: Request) -> JSONResponse:
+        try:
+            board = json.loads(await self._public_board(request))
+        except Refused as refused:
+            return refused.response
+        return JSONResponse(_tally_of(board))
+
+
+def _tally_of(board: dict[str, Any]) -> dict[str, Any]:
+    return {"appraisal_id": board["appraisal_id"], "head": board["head"], "entitled": board["entitled"],
+            "issued": board["issued"], "returned": board["returned"], **board["tally"]}

@@ -152,6 +152,9 @@ async def test_bad_ballots_are_refused_and_nothing_reaches_the_board(api: Api, s
         ({"ballot": good.model_dump(mode="json")["ballot"]}, 400, "invalid_ballot"),
         (ballot(others[0], {"u-police": "satisfied"}, appraisal_id="ap-other"), 400, "ballot_for_another_appraisal"),
         (ballot(others[0], {"u-police": "satisfied"}, appraisal_id="ap-bad"), 400, "unknown_credential"),
+        # The ballot's committee selects the round: another committee holds no round ap-bad.
+        (ballot(slips[0], {"u-police": "satisfied"}, appraisal_id="ap-bad", committee_id="c-elsewhere"), 404,
+         "appraisal_not_found"),
     ]
     for body, status, code in cases:
         response = await cast(api, "ap-bad", body)
@@ -189,3 +192,33 @@ async def test_a_quorum_miss_and_more_ballots_than_slips_handed_out_are_refused(
     assert (voided.status_code, voided.json()["error"]["code"]) == (409, "appraisal_voided")
     board = await api.http.get("/appraisals/ap-q/board", headers=office())
     assert board.status_code == 409
+
+
+async def test_the_sealed_board_is_public_and_an_open_rounds_box_is_not(api: Api, service: SurveysService) -> None:
+    await api.do("open-appraisal", open_body("ap-pub"), OFFICE)
+    public = f"/appraisal-boards/{COMMITTEE}/ap-pub"
+    fresh = await api.http.get(public)
+    assert (fresh.status_code, fresh.json()["error"]["code"]) == (409, "board_not_sealed")
+    slips = await slips_of(api, "ap-pub")
+    receipts = []
+    for slip in slips[:6]:
+        answer = await cast(api, "ap-pub", ballot(slip, {"u-tax": "satisfied"}, appraisal_id="ap-pub"))
+        receipts.append(answer.json()["tracker"])
+    # While voting, nobody reads the box through the public route, with or without a login.
+    for headers in ({}, office()):
+        for path in (public, f"{public}/tally"):
+            early = await api.http.get(path, headers=headers)
+            assert (early.status_code, early.json()["error"]["code"]) == (409, "board_not_sealed"), early.text
+    await api.do("close-appraisal", {"appraisal_id": "ap-pub", "issued": 6, "attendee_member_ids": MEMBERS}, OFFICE)
+    # After close, anyone (no Authorization at all) reads the board and finds their tracker, and its tally.
+    board = await api.http.get(public)
+    assert board.status_code == 200, board.text
+    assert receipts[2] in {e["tracker"] for e in board.json()["entries"]}
+    assert standalone_verifier().verify(board.json()) == []
+    assert board.text == (await api.http.get("/appraisals/ap-pub/board", headers=office())).text
+    tally = (await api.http.get(f"{public}/tally")).json()
+    assert (tally["returned"], tally["issued"], tally["entitled"]) == (6, 6, 10)
+    # Another committee's path finds no such round; a path that is no committee id is refused.
+    elsewhere = await api.http.get("/appraisal-boards/c-elsewhere/ap-pub")
+    assert (elsewhere.status_code, elsewhere.json()["error"]["code"]) == (404, "appraisal_not_found")
+    assert (await api.http.get("/appraisal-boards/%20bad/ap-pub")).status_code == 404

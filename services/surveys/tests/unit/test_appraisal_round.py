@@ -30,7 +30,7 @@ def opened(**extra: Any) -> tuple[Harness[RoundState], list[Any]]:
 
 
 def close(h: Harness[RoundState], cast: list[Any], issued: int, attendees: list[str] | None = None) -> Close:
-    box = [(boards.ballot_row(check_ballot(h.state, COMMITTEE, "ap-2026", c)), c.signature) for c in cast]
+    box = [(boards.ballot_row(check_ballot(h.state, "ap-2026", c)), c.signature) for c in cast]
     board = boards.build(h.state, COMMITTEE, box, entitled=h.state.entitled, issued=issued)
     body = {"appraisal_id": "ap-2026", "issued": issued, "attendee_member_ids": attendees or []}
     return Close(a.CloseAppraisal.model_validate(body), boards.sealed(board))
@@ -103,7 +103,7 @@ def test_a_ballot_for_what_the_round_does_not_appraise_is_refused(change: dict[s
 
     cast = good.model_copy(update={"ballot": changed, "signature": sign(slips[0].code, changed)})
     with pytest.raises(DomainError) as caught:
-        check_ballot(h.state, COMMITTEE, "ap-2026", cast)
+        check_ballot(h.state, "ap-2026", cast)
     assert caught.value.rule == rule
 
 
@@ -111,11 +111,30 @@ def test_a_ballot_with_a_foreign_credential_or_a_bad_signature_is_refused() -> N
     h, slips = opened()
     stranger = generate(1, COMMITTEE, "ap-2026")[0]
     with pytest.raises(DomainError) as caught:
-        check_ballot(h.state, COMMITTEE, "ap-2026", ballot(stranger, {"u-police": "satisfied"}))
+        check_ballot(h.state, "ap-2026", ballot(stranger, {"u-police": "satisfied"}))
     assert caught.value.rule == "unknown_credential"
     good = ballot(slips[0], {"u-police": "satisfied"})
     forged = good.model_copy(update={"ballot": good.ballot.model_copy(
         update={"marks": {"u-police": {"overall": "dissatisfied"}}})})
     with pytest.raises(DomainError) as caught:
-        check_ballot(h.state, COMMITTEE, "ap-2026", forged)
+        check_ballot(h.state, "ap-2026", forged)
     assert caught.value.rule == "bad_signature"
+
+
+def test_the_slip_page_shows_no_public_key_and_no_serial_number() -> None:
+    import re
+
+    from surveys.appraisal.slips import page
+
+    slips = generate(9, COMMITTEE, "ap-2026")
+    html = page("2026年度执纪执法部门民主评议", slips)
+    assert html.count('class="slip"') == 9 and all(s.code in html for s in slips)
+    assert not any(s.public_key[:16] in html or s.public_key[-16:] in html for s in slips), "no public key"
+    # Take away each slip's own code and QR code: what is left is the same on every slip (no number, no name).
+    bodies = re.findall(r'<div class="slip">(.*?)</div>', html, flags=re.S)
+    assert len(bodies) == 9
+    rest = {re.sub(r"<svg.*?</svg>", "", b, flags=re.S).replace(s.code, "CODE") for b, s in zip(bodies, slips,
+                                                                                               strict=True)}
+    assert len(rest) == 1, rest
+    text = re.sub(r"<[^>]+>", "", rest.pop()).replace("2026", "")
+    assert not re.search(r"\d", text), f"no serial number on a slip: {text}"

@@ -147,3 +147,54 @@ def test_inviting_again_adds_only_the_new_members() -> None:
     (sent,) = q.run(c.InviteToQuestionnaire(questionnaire_id="q1", member_ids=["m-li", "m-zhao"]), OFFICE)
     assert isinstance(sent, QuestionnaireInvitationsSent) and sent.member_ids == ["m-zhao"]
     q.refused(c.InviteToQuestionnaire(questionnaire_id="q1", member_ids=["m-zhao"]), OFFICE, "already_invited")
+
+
+def test_a_two_question_cycle_is_refused_at_publication() -> None:
+    # "a" is shown on an answer to "b", and "b" on an answer to "a": the first condition looks forward, which the
+    # form refuses, so no cycle of conditions is ever published.
+    cycle = [
+        {"question_id": "a", "kind": "single_choice", "title": "甲", "show_if": {"question_id": "b", "any_of": ["y"]},
+         "options": [{"key": "y", "label": "是"}, {"key": "n", "label": "否"}]},
+        {"question_id": "b", "kind": "single_choice", "title": "乙", "show_if": {"question_id": "a", "any_of": ["y"]},
+         "options": [{"key": "y", "label": "是"}, {"key": "n", "label": "否"}]},
+    ]
+    h: Harness[QuestionnaireState] = Harness(QUESTIONNAIRE)
+    refused = h.refused(Publish("q1", c.PublishQuestionnaire.model_validate(publish(questions=cycle))), OFFICE,
+                        "condition_not_earlier")
+    assert refused.fields == ["questions.0.show_if.question_id"]
+    assert "a later question, b" in refused.message and "cycle" in refused.message
+    # Either way round: with "b" first, its condition on "a" is the forward one.
+    flipped = [cycle[1], cycle[0]]
+    refused = h.refused(Publish("q1", c.PublishQuestionnaire.model_validate(publish(questions=flipped))), OFFICE,
+                        "condition_not_earlier")
+    assert refused.fields == ["questions.0.show_if.question_id"]
+    # A question shown on an answer to itself is the shortest cycle.
+    alone = [dict(cycle[0], show_if={"question_id": "a", "any_of": ["y"]})]
+    refused = h.refused(Publish("q1", c.PublishQuestionnaire.model_validate(publish(questions=alone))), OFFICE,
+                        "condition_not_earlier")
+    assert "itself" in refused.message
+
+
+def _capped_with_other(cap: int) -> list[dict[str, Any]]:
+    return [{"question_id": "help", "kind": "multiple_choice", "title": "希望机关提供哪些服务（最多两项）",
+             "max_choices": cap, "allow_other": True,
+             "options": [{"key": "train", "label": "履职培训"}, {"key": "data", "label": "资料查询"},
+                         {"key": "visit", "label": "调研联系"}]}]
+
+
+def test_a_multiple_choice_with_other_under_a_cap_counts_other_as_a_choice() -> None:
+    # The cap may reach every option and "other" (3 + 1), not beyond.
+    h: Harness[QuestionnaireState] = Harness(QUESTIONNAIRE)
+    too_big = c.PublishQuestionnaire.model_validate(publish(questions=_capped_with_other(5)))
+    assert h.refused(Publish("q1", too_big), OFFICE, "max_choices_out_of_range").fields == ["questions.0.max_choices"]
+    q = published(questions=_capped_with_other(4))
+    assert q.state.questions[0].max_choices == 4
+    q = published(questions=_capped_with_other(2))
+    (kept,) = respond(q, [{"question_id": "help", "options": ["train"], "other": "法律咨询"}])
+    assert (kept.answers[0].options, kept.answers[0].other) == (["train"], "法律咨询")
+    error = respond(q, [{"question_id": "help", "options": ["train", "data"], "other": "法律咨询"}],
+                    rule="answer_too_many_choices")
+    assert error.fields == ["answers.0.options"]
+    (blank_other,) = respond(q, [{"question_id": "help", "options": ["train", "data"], "other": "  "}], who="m-li")
+    assert blank_other.answers[0].options == ["train", "data"]  # a blank "other" is no choice
+    assert respond(q, [{"question_id": "help", "other": "法律咨询"}], who="m-wang")[0].answers[0].other == "法律咨询"

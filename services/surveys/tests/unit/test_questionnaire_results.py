@@ -107,3 +107,28 @@ def test_the_csv_starts_with_the_utf8_byte_order_mark_and_escapes_formulas() -> 
                                               state))]
     row = list(csv.reader(io.StringIO(to_csv(state, formula).decode("utf-8-sig"))))[1]
     assert "'=HYPERLINK(1)" in row
+
+
+def test_a_date_question_gives_its_earliest_and_latest_day() -> None:
+    state = questionnaire()
+    days = ["2026-03-15", "2026-01-08", "2026-02-20"]
+    given = [answers(took_part(when={"question_id": "when", "day": d}), state) for d in days]
+    q = by_id(results(state, [*given, answers(stayed_away(), state)]))["when"]
+    assert (q["earliest"], q["latest"]) == ("2026-01-08", "2026-03-15")
+    assert q["answered"] == 3
+    nobody = by_id(results(state, [answers(stayed_away(), state)]))["when"]
+    assert (nobody["earliest"], nobody["latest"], nobody["answered"]) == (None, None, 0)
+
+
+def test_a_multiple_choice_s_other_is_counted_and_listed_beside_its_options() -> None:
+    h: Harness[QuestionnaireState] = Harness(QUESTIONNAIRE)
+    form = [{"question_id": "help", "kind": "multiple_choice", "title": "希望机关提供哪些服务（最多两项）",
+             "max_choices": 2, "allow_other": True,
+             "options": [{"key": "train", "label": "履职培训"}, {"key": "data", "label": "资料查询"}]}]
+    h.run(Publish("q1", c.PublishQuestionnaire.model_validate(publish(questions=form))), OFFICE)
+    raw: list[list[dict[str, Any]]] = [[{"question_id": "help", "options": ["train"], "other": "法律咨询"}],
+           [{"question_id": "help", "options": ["train", "data"]}],
+           [{"question_id": "help", "other": "车辆保障"}]]
+    q = by_id(results(h.state, [answers(r, h.state) for r in raw]))["help"]
+    assert [(o["key"], o["count"]) for o in q["options"]] == [("train", 2), ("data", 1)]
+    assert q["other"] == {"count": 2, "share": 0.6667, "texts": ["法律咨询", "车辆保障"]}
