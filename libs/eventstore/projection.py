@@ -67,8 +67,10 @@ class StoreProjector:
         async with self.store.pool.acquire() as conn:
             await self.projection.setup(conn)
 
-    async def start(self) -> None:
-        await self.setup()
+    async def start(self, *, setup: bool = True) -> None:
+        """`setup=False`: the tables are there already (installed by their owner; this process may not)."""
+        if setup:
+            await self.setup()
         await self._tailer.start()
 
     async def stop(self) -> None:

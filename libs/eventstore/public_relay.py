@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError, for_code
@@ -49,12 +49,38 @@ def public_record(stored: StoredEvent, *, publication: Publication = DEFAULT_PUB
     return topic, message.model_dump_json().encode(), envelope.stream_id.encode(), headers
 
 
+# A public topic is the log an outside county system replays from, so it is kept like the internal topics it is
+# derived from: a subscriber that joins years later must still find every public fact (cleanup.policy=delete,
+# never compact: keys are stream ids, so compaction would keep only each stream's latest fact). The broker
+# default (7 days) would silently drop them. A public topic can be rebuilt by resetting the public relay's
+# checkpoint, but that republishes duplicates into the log; keeping it is the plan.
+FOREVER = -1
+
+
+def public_topic_config(replicas: int, *, min_insync_replicas: int | None = None,
+                        retention_ms: int = FOREVER) -> dict[str, str]:
+    """The topic-level config a public topic is created with. `min_insync_replicas` None: 2 when there are
+    at least 3 replicas, else 1. The relay produces with acks=all, so an acknowledged fact is on that many
+    brokers; it must never exceed the replicas (no write would ever be acknowledged), and with 3 replicas 2
+    keeps the topic writable while one broker is down. (The broker's own min.insync.replicas applies to a
+    topic created without one, and in production it is 2: a single-replica topic could never be written.)"""
+    if replicas < 1:
+        raise ValueError(f"replicas={replicas}: a topic needs at least one replica")
+    insync = min_insync_replicas if min_insync_replicas is not None else (2 if replicas >= 3 else 1)
+    if not 1 <= insync <= replicas:
+        raise ValueError(f"min.insync.replicas={insync} must be between 1 and the topic's replicas ({replicas})")
+    if retention_ms != FOREVER and retention_ms < 1:
+        raise ValueError(f"retention.ms={retention_ms}: use -1 (forever) or a positive number of milliseconds")
+    return {"cleanup.policy": "delete", "min.insync.replicas": str(insync), "retention.ms": str(retention_ms),
+            "retention.bytes": "-1"}
+
+
 class PublicRelay(StorePublisher):
     def __init__(self, store: EventStore, bootstrap: KafkaAccess, *, topic_prefix: str = "",
                  publication: Callable[[str], Publication] = lambda _committee: DEFAULT_PUBLICATION,
                  name: str = "public-relay", batch_size: int = 500, partitions: int = 3,
                  replication_factor: int = 1, safety_poll_seconds: float = 1.0,
-                 registry: PublicRegistry = PUBLIC) -> None:
+                 registry: PublicRegistry = PUBLIC, topic_config: Mapping[str, str] | None = None) -> None:
         super().__init__(store, bootstrap, name=name, label=f"public-relay:{store.source}",
                          safety_poll_seconds=safety_poll_seconds)
         self.bootstrap = bootstrap
@@ -63,6 +89,9 @@ class PublicRelay(StorePublisher):
         self.batch_size = batch_size
         self.partitions = partitions
         self.replication_factor = replication_factor
+        # None: the defaults for that many replicas (public_topic_config); runtime.settings.public_topic_config()
+        # reads the overrides from the environment.
+        self.topic_config = dict(topic_config) if topic_config is not None else public_topic_config(replication_factor)
         self.registry = registry
         self._topics: set[str] = set()
 
@@ -90,6 +119,11 @@ class PublicRelay(StorePublisher):
             if len(batch) < self.batch_size:
                 return sent
 
+    def new_topics(self, names: list[str]) -> list[NewTopic]:
+        """What the relay asks the broker to create for public topics it has not seen yet."""
+        return [NewTopic(t, self.partitions, self.replication_factor, topic_configs=dict(self.topic_config))
+                for t in names]
+
     async def _ensure_topics(self, wanted: set[str]) -> None:
         missing = wanted - self._topics
         if not missing:
@@ -100,8 +134,7 @@ class PublicRelay(StorePublisher):
             existing = set(await admin.list_topics())
             new = sorted(missing - existing)
             if new:
-                response = await admin.create_topics(
-                    [NewTopic(t, self.partitions, self.replication_factor) for t in new])
+                response = await admin.create_topics(self.new_topics(new))
                 for topic, code, *_ in response.topic_errors:
                     # another replica or an operator may have made it first
                     if code not in (0, TopicAlreadyExistsError.errno):

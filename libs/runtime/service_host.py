@@ -104,7 +104,8 @@ class ServiceHost(Generic[P]):
         # Only a service some of whose facts are public runs one (notify publishes nothing publicly).
         self.public_relay = (PublicRelay(self.store, config.kafka_bootstrap, topic_prefix=config.topic_prefix,
                                          publication=settings.publication,
-                                         replication_factor=settings.public_topic_replicas())
+                                         replication_factor=settings.public_topic_replicas(),
+                                         topic_config=settings.public_topic_config())
                              if config.kafka_bootstrap and PUBLIC.published(definition.name) else None)
         self.consumers = [consumer_for(definition, spec, self.pool, self.schema, config, spec.make(self.schema))
                           for spec in definition.consumers] if config.kafka_bootstrap and config.run_consumers else []
@@ -133,12 +134,20 @@ class ServiceHost(Generic[P]):
         for projector in self.projectors.values():
             await projector.setup()
 
+    async def _owns_its_tables(self) -> bool:
+        """A service connected as the application role (not the tables' owner: it may only INSERT events)
+        cannot install; the migrate job, run as the owner, has done it."""
+        app_role = settings.database_app_role()
+        return app_role is None or app_role != await self.pool.fetchval("SELECT current_user")
+
     async def start(self) -> None:
         if self._started:
             return
-        await self.install()
+        owner = await self._owns_its_tables()
+        if owner:
+            await self.install()
         for projector in self.projectors.values():
-            await projector.start()
+            await projector.start(setup=owner)
         if self.relay is not None:
             await self.relay.start()
         if self.public_relay is not None:

@@ -231,3 +231,40 @@ def public_topic_replicas() -> int:
     if replicas < 1:
         raise ValueError(f"YIZHENG_PUBLIC_TOPIC_REPLICAS={replicas} must be at least 1")
     return replicas
+
+
+def _optional_int(var: str) -> int | None:
+    raw = os.environ.get(var, "").strip()
+    if not raw:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValueError(f"{var}={raw!r} is not a whole number") from None
+
+
+def public_topic_min_insync_replicas() -> int | None:
+    """min.insync.replicas of each public topic the public relay creates (YIZHENG_PUBLIC_TOPIC_MIN_INSYNC_REPLICAS);
+    None: 2 with at least 3 replicas, else 1 (eventstore.public_relay.public_topic_config)."""
+    return _optional_int("YIZHENG_PUBLIC_TOPIC_MIN_INSYNC_REPLICAS")
+
+
+def public_topic_retention_ms() -> int:
+    """retention.ms of each public topic the public relay creates (YIZHENG_PUBLIC_TOPIC_RETENTION_MS); -1, the
+    default, keeps it forever, as the internal topics are: outside subscribers replay from it."""
+    from eventstore.public_relay import FOREVER
+
+    retention = _optional_int("YIZHENG_PUBLIC_TOPIC_RETENTION_MS")
+    return FOREVER if retention is None else retention
+
+
+def public_topic_config() -> dict[str, str]:
+    """The topic config the public relay creates public topics with, from the settings above (checked: a
+    min.insync.replicas above the replicas, or a retention that is neither -1 nor positive, is refused)."""
+    from eventstore.public_relay import public_topic_config as config
+
+    try:
+        return config(public_topic_replicas(), min_insync_replicas=public_topic_min_insync_replicas(),
+                      retention_ms=public_topic_retention_ms())
+    except ValueError as err:
+        raise ValueError(f"YIZHENG_PUBLIC_TOPIC_*: {err}") from None

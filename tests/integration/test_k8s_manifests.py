@@ -25,8 +25,11 @@ import yaml
 
 from contracts import kafka_acl, platform, topics
 from contracts.kafka_acl import Acl
+from eventstore.audit_anchor import AUDIT_TOPIC
+from eventstore.install import MAINTENANCE_ROLE
 from eventstore.kafka_access import KafkaAccess
 from gateway.config import GatewayConfig
+from runtime import settings
 from yizheng.infra.kafka_users import platform_acls, platform_processes, publishing_services
 from yizheng.serve import definitions, processes
 from yizheng.testing.platform import platform_topics
@@ -46,6 +49,8 @@ TOPICS = platform_topics()
 IMAGE = "yizheng"
 IMAGE_TAGS = {"dev": "dev", "production": "0.1.0"}
 RUN_AS_USER = 10001
+SERVICE_DB_SECRET = "yizheng-pg-service"  # made by the operator (deploy/k8s/README.md), as yizheng-auth
+AUDIT_SECRET = {"name": "yizheng-audit", "key": "signing-key"}
 CLUSTER_SCOPED = {"Namespace", "ClusterRole", "ClusterRoleBinding", "CustomResourceDefinition", "IngressClass"}
 
 Obj = dict[str, Any]
@@ -296,7 +301,12 @@ def test_settings_and_secrets_reach_every_process(objs: list[Obj], overlay: str)
         for c in all_containers(d):
             assert {"configMapRef": {"name": config_name}} in c["envFrom"], (d["metadata"]["name"], c["name"])
             env = {e["name"]: e for e in c.get("env", [])}
-            assert env["DATABASE_URL"]["valueFrom"]["secretKeyRef"] == {"name": pg_app_secret, "key": "uri"}
+            # The services run as their own non-owner role (test_the_services_may_only_insert_events); migrate,
+            # which creates the tables, and the gateway, which sets up its views at start, as the owner.
+            service_process = d["metadata"]["name"] in platform.SERVICES and c["name"] != "migrate"
+            secret = SERVICE_DB_SECRET if service_process else pg_app_secret
+            assert env["DATABASE_URL"]["valueFrom"]["secretKeyRef"] == {"name": secret, "key": "uri"}, \
+                (d["metadata"]["name"], c["name"])
             for e in env.values():
                 if re.search("SECRET|PASSWORD|TOKEN|DATABASE_URL", e["name"]):
                     assert "value" not in e, f"{e['name']} must come from a Secret"
@@ -359,7 +369,8 @@ def test_kafka_runs_kraft_with_node_pools(objs: list[Obj], overlay: str) -> None
 
 def test_a_topic_and_its_dlq_for_every_public_topic(objs: list[Obj], overlay: str) -> None:
     by_name = topics_by_name(objs)
-    expected = set(TOPICS) | {topics.dlq(t) for t in TOPICS}
+    # The audit topic too: the anchorers publish to it, and with auto-create off a missing one loses the copy.
+    expected = set(TOPICS) | {topics.dlq(t) for t in TOPICS} | {AUDIT_TOPIC}
     assert set(by_name) == expected
     replicas = 3 if overlay == "production" else 1
     brokers = sum(int(p["spec"]["replicas"]) for p in of_kind(objs, "KafkaNodePool"))
@@ -369,11 +380,12 @@ def test_a_topic_and_its_dlq_for_every_public_topic(objs: list[Obj], overlay: st
         assert spec["replicas"] == replicas <= brokers, name
         assert int(spec["config"]["min.insync.replicas"]) == (2 if replicas == 3 else 1), name
         assert spec["config"]["cleanup.policy"] == "delete", name  # never compact: keys are stream ids
-    for name in TOPICS:
+    for name in [*TOPICS, AUDIT_TOPIC]:
         config = by_name[name]["spec"]["config"]
-        # The log subscribers replay from: kept forever.
+        # The log subscribers replay from, and the anchors `yizheng verify` compares against: kept forever.
         assert int(config["retention.ms"]) == -1, name
         assert int(config["retention.bytes"]) == -1, name
+    for name in TOPICS:
         assert by_name[name]["spec"]["partitions"] >= 6, name
 
 
@@ -385,6 +397,98 @@ def test_postgres_cluster(objs: list[Obj], overlay: str) -> None:
     assert spec["instances"] == (3 if overlay == "production" else 1)
     if overlay == "production":
         assert spec["postgresql"]["synchronous"]["number"] >= 1
+
+
+def process_environment(objs: list[Obj], deployment: Obj) -> dict[str, str]:
+    """The environment a Deployment's main process starts with: the ConfigMap, then its own `env` (a value from a
+    Secret stands in as `<secret name/key>`; a Secret that is missing fails the pod, not the settings)."""
+    env = config_map_data(objs)
+    for e in main_container(deployment).get("env", []):
+        ref = e.get("valueFrom", {}).get("secretKeyRef")
+        env[e["name"]] = f"<{ref['name']}/{ref['key']}>" if ref else str(e["value"])
+    return env
+
+
+def test_every_service_starts_in_production_and_keeps_its_anchors(
+        objs: list[Obj], overlay: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A service host signs its store's head every YIZHENG_AUDIT_ANCHOR_SECONDS (default 300 s), so in
+    production settings.audit_signing_key() must find the key, or build_service raises; the anchors go to
+    YIZHENG_AUDIT_DIR, which must survive the pod, and to the audit topic, which must exist."""
+    volumes_ok = 0
+    for service in platform.SERVICES:  # the platform's one declaration of its services (contracts/platform.py)
+        d = named(objs, "Deployment", service)
+        env = process_environment(objs, d)
+        monkeypatch.setattr("os.environ", env)
+        assert settings.environment() == ("development" if overlay == "dev" else "production")
+        assert settings.audit_anchor_seconds(), f"{service}: anchoring is on"
+        settings.audit_signing_key()  # raises in production without YIZHENG_AUDIT_SIGNING_KEY
+        main = {e["name"]: e for e in main_container(d)["env"]}
+        assert main["YIZHENG_AUDIT_SIGNING_KEY"]["valueFrom"]["secretKeyRef"] == AUDIT_SECRET, service
+        # The anchors' directory is a volume every replica of the service shares and that outlives its pods.
+        audit_dir = str(settings.audit_dir())
+        [mount] = [m for m in main_container(d)["volumeMounts"] if m["mountPath"] == audit_dir]
+        assert not mount.get("readOnly"), service
+        volume = next(v for v in d["spec"]["template"]["spec"]["volumes"] if v["name"] == mount["name"])
+        claim = named(objs, "PersistentVolumeClaim", volume["persistentVolumeClaim"]["claimName"])
+        modes = claim["spec"]["accessModes"]
+        assert modes == (["ReadWriteMany"] if overlay == "production" else ["ReadWriteOnce"]), (service, modes)
+        volumes_ok += 1
+    assert volumes_ok == len(platform.SERVICES)
+    audit = topics_by_name(objs)[AUDIT_TOPIC]["spec"]["config"]
+    assert (int(audit["retention.ms"]), int(audit["retention.bytes"])) == (-1, -1)
+
+
+def test_public_topics_are_created_writable_and_kept(objs: list[Obj], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The public relay makes `<svc>.public.<committee>` itself (no KafkaTopic): its replicas and config come from
+    the settings, and an acks=all write needs min.insync.replicas in-sync copies, so a topic with fewer replicas
+    than the broker's min.insync.replicas would refuse every write."""
+    broker = named(objs, "Kafka", "yizheng")["spec"]["kafka"]["config"]
+    nodes = sum(int(p["spec"]["replicas"]) for p in of_kind(objs, "KafkaNodePool"))
+    for service in platform.SERVICES:
+        monkeypatch.setattr("os.environ", process_environment(objs, named(objs, "Deployment", service)))
+        replicas, config = settings.public_topic_replicas(), settings.public_topic_config()
+        assert replicas == int(broker["default.replication.factor"]) <= nodes, service
+        assert int(config["min.insync.replicas"]) == int(broker["min.insync.replicas"]) <= replicas, service
+        assert (int(config["retention.ms"]), config["cleanup.policy"]) == (-1, "delete"), service
+
+
+def test_the_services_may_only_insert_events(objs: list[Obj], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Migrate creates the tables as the owner; the services connect as YIZHENG_DB_APP_ROLE, which owns nothing
+    (an owner may DISABLE TRIGGER), so install revokes its UPDATE, DELETE and TRUNCATE on the events tables."""
+    [cluster] = of_kind(objs, "Cluster")
+    spec = cluster["spec"]
+    initdb = spec["bootstrap"]["initdb"]
+    owner = initdb["owner"]
+    roles = {r["name"]: r for r in spec["managed"]["roles"]}
+    app_roles = set()
+    for service in platform.SERVICES:
+        d = named(objs, "Deployment", service)
+        monkeypatch.setattr("os.environ", process_environment(objs, d))
+        app_role = settings.database_app_role()
+        assert app_role and app_role != owner, f"{service}: YIZHENG_DB_APP_ROLE names a role that is not the owner"
+        app_roles.add(app_role)
+        role = roles[app_role]
+        assert role["ensure"] == "present" and role["login"] is True, app_role
+        assert not role.get("superuser") and not role.get("createrole") and not role.get("createdb"), app_role
+        assert role.get("inRoles", []) == [] and role.get("inherit") is False, f"{app_role} must not act as {owner}"
+        main = {e["name"]: e for e in main_container(d)["env"]}
+        assert main["DATABASE_URL"]["valueFrom"]["secretKeyRef"] == {"name": role["passwordSecret"]["name"],
+                                                                     "key": "uri"}, service
+        # Migrate installs as the owner, and knows the role to revoke from (it reads the same ConfigMap).
+        [migrate] = d["spec"]["template"]["spec"]["initContainers"]
+        migrate_env = {e["name"]: e for e in migrate["env"]}
+        assert migrate_env["DATABASE_URL"]["valueFrom"]["secretKeyRef"]["name"] == f"{cluster['metadata']['name']}-app"
+        assert "YIZHENG_DB_APP_ROLE" not in migrate_env, "the ConfigMap's, as the service's"
+    # The role exists before the first migrate, with privileges on what the owner creates, and so does the
+    # maintenance role the append-only trigger lets through (the owner may not create roles).
+    for app_role in app_roles:
+        assert f"CREATE ROLE {app_role} LOGIN NOINHERIT" in initdb["postInitSQL"]
+        granted = " ".join(initdb["postInitApplicationSQL"])
+        for grant in ("USAGE ON SCHEMAS", "SELECT, INSERT, UPDATE, DELETE ON TABLES",
+                      "USAGE, SELECT, UPDATE ON SEQUENCES"):
+            assert f"ALTER DEFAULT PRIVILEGES FOR ROLE {owner} GRANT {grant} TO {app_role}" in granted, grant
+    assert f"CREATE ROLE {MAINTENANCE_ROLE} NOLOGIN" in initdb["postInitSQL"]
+    assert roles[MAINTENANCE_ROLE]["login"] is False
 
 
 def test_production_runs_every_http_process_at_least_twice(built: dict[str, list[Obj]]) -> None:
