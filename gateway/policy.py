@@ -29,6 +29,12 @@ proposer or a service account only once every proposer has rated the reply — i
 and in a subscription's event data (`event_data`) alike, so a subscription tells a unit no more than its
 queries would.
 
+What a subscription hands a unit's staff of an event (`event_data`, `UNIT_STAFF_EVENT_FIELDS`): not the
+internal event, but only the fields its queries expose about that fact: an office's assignment note, a
+reopening's or a re-computed deadline's reason, a verdict's notes reach the office's subscriptions, never a
+unit's. Each event type a unit's subscription can carry has its declared fields (a test checks every one of
+them, against the contracts); a type not declared reaches a unit as no data at all.
+
 Personal contact data never reaches the gateway's views (public topics carry none). `Member.contact` is
 fetched per request from the members service's own endpoint, with the caller's token, for office staff,
 admin and the member themself only (`require_contact`).
@@ -100,15 +106,113 @@ def sees_evaluation(viewer: Viewer, evaluation: Mapping[str, Any], completed: bo
     return sealed.may_see(EVALUATED, evaluation, reader(viewer), released=completed)
 
 
+def _fields(*names: str) -> frozenset[str]:
+    return frozenset(names)
+
+
+# Event type -> the fields of it that a unit's staff read in their queries (the GraphQL types a unit may read:
+# Proposal, Handling, Reply, Evaluation once released, Commitment, Reassignment, OpinionLetter, HandlingContact,
+# Lookback, TrackedItem, SupervisionTopic/Activity/Report, Unit). What no query shows a unit (an office's note,
+# a reason given to the office, a proposer's contact, a sequence number) is not here.
+UNIT_STAFF_EVENT_FIELDS: dict[str, frozenset[str]] = {
+    # proposals: the proposal itself (`Proposal`; `decisionReason` is the acceptance's reason)
+    "proposal-drafted": _fields("proposal_id"),  # a draft is the proposer's
+    "proposal-revised": _fields("proposal_id", "title", "category"),
+    "proposal-submitted": _fields("proposal_id", "title", "category", "submitter_kind", "lead_member_id",
+                                  "cosigner_member_ids", "organization_id", "special_committee", "sector", "year"),
+    "proposal-resubmitted": _fields("proposal_id", "title", "category", "year"),
+    "proposal-accepted": _fields("proposal_id", "reason", "number", "year", "category", "submitter_kind",
+                                 "lead_member_id", "cosigner_member_ids", "organization_id", "special_committee",
+                                 "sector"),
+    "proposal-not-accepted": _fields("proposal_id", "reason", "converted_to"),
+    "proposal-returned": _fields("proposal_id"),
+    "proposal-withdrawn": _fields("proposal_id"),
+    "proposal-merged": _fields("proposal_id", "into_proposal_id"),
+    "proposal-merge-received": _fields("proposal_id", "from_proposal_id"),
+    "proposal-number-assigned": _fields("proposal_id", "number", "year"),
+    "past-proposal-imported": _fields("proposal_id", "number", "year", "title", "result_class", "unit_ids"),
+    "cosigner-confirmed": _fields("proposal_id", "member_id"),
+    "cosigner-declined": _fields("proposal_id", "member_id"),
+    "cosigner-lapsed": _fields("proposal_id", "member_id", "deadline"),
+    "key-proposal-designated": _fields("proposal_id", "year", "supervising_leaders", "lead_member_id",
+                                       "cosigner_member_ids", "organization_id"),
+    "key-proposal-progress-reported": _fields("proposal_id", "unit_id", "reported_on", "text"),
+    "proposal-result-recorded": _fields("proposal_id", "result_id", "description", "document_ref", "adopted_on"),
+    # its handling (`Handling`, `Reply`, `Reassignment`, `HandlingContact`, `Commitment`)
+    "proposal-assigned": _fields("proposal_id", "assigned_on", "mode", "lead_unit_id", "co_unit_ids", "unit_ids",
+                                 "deadline", "reassignment_window_ends"),
+    "reassignment-requested": _fields("proposal_id", "unit_id", "reason", "suggested_unit_id"),
+    "reassignment-granted": _fields("proposal_id", "unit_id", "new_unit_id", "role", "lead_unit_id", "co_unit_ids",
+                                    "unit_ids", "deadline", "granted_on", "reason", "reassignment_window_ends"),
+    "reassignment-refused": _fields("proposal_id", "unit_id", "reason"),
+    "handling-deadline-recomputed": _fields("proposal_id", "unit_id", "round", "deadline"),
+    "handling-overdue": _fields("proposal_id", "unit_id", "round", "deadline"),
+    "handling-reopened": _fields("proposal_id", "unit_id", "round", "deadline", "reopened_on"),
+    "handling-contact-recorded": _fields("proposal_id", "unit_id", "kind", "held_on", "member_ids", "summary"),
+    "proposal-replied": _fields("proposal_id", "unit_id", "round", "result_class", "on_time", "replied_on",
+                                "deadline", "text", "evaluation_due", "cosigning_unit_ids"),
+    "reply-cosigned": _fields("proposal_id", "unit_id", "lead_unit_id", "round"),
+    "reply-class-revised": _fields("proposal_id", "unit_id", "round", "result_class"),
+    "commitment-recorded": _fields("proposal_id", "unit_id", "commitment_id", "round", "text", "due"),
+    # its evaluations (`Evaluation`, sealed until the round completes: `contracts.sealed` removes them first)
+    "proposal-evaluated": _fields("proposal_id", "unit_id", "round", "member_id", "rating", "attitude", "contact",
+                                  "comment"),
+    "evaluation-lapsed": _fields("proposal_id", "unit_id", "round", "deadline", "rated", "not_rated"),
+    "evaluations-completed": _fields("proposal_id", "unit_id", "round", "ratings", "dissatisfied"),
+    # look-backs at a unit's commitments (`Lookback`)
+    "lookback-opened": _fields("lookback_id", "subject", "due", "proposal_id", "commitment_id", "unit_id",
+                               "recommendation_id"),
+    "lookback-scheduled": _fields("lookback_id", "subject", "due", "proposal_id", "commitment_id", "unit_id",
+                                  "recommendation_id"),
+    "lookback-concluded": _fields("lookback_id", "subject", "proposal_id", "commitment_id", "unit_id",
+                                  "recommendation_id", "outcome", "notes"),
+    # opinion letters sent to a unit (`OpinionLetter`)
+    "opinion-letter-sent": _fields("letter_id", "proposal_id", "unit_id", "title", "text", "category",
+                                   "edited_by_office", "sent_on"),
+    "opinion-letter-acknowledged": _fields("letter_id", "proposal_id", "unit_id", "acknowledged_on"),
+    # tracked items sent to a unit (`TrackedItem`: its verdict, not the verdict's notes; no follow-up's note)
+    "tracked-item-opened": _fields("item_id", "parent_item_id", "source_id", "subject", "title", "summary",
+                                   "unit_ids", "sent_on", "due", "due_working_days"),
+    "tracked-item-progress-reported": _fields("item_id", "unit_id", "round", "status", "progress", "milestones",
+                                              "text", "reported_on"),
+    "tracked-item-followed-up": _fields("item_id", "round", "unit_ids", "followed_up_on"),
+    "tracked-item-verdict-recorded": _fields("item_id", "round", "verdict", "given_on"),
+    "tracked-item-reopened": _fields("item_id", "round", "due", "due_working_days", "reopened_on"),
+    "tracked-item-looked-back": _fields("item_id", "round", "outcome", "looked_back_on", "notes"),
+    # supervision of a unit (`SupervisionTopic`, `SupervisionActivity`, `SupervisionReport`: its findings'
+    # count, not the findings)
+    "supervision-topic-opened": _fields("supervision_id", "year", "title", "unit_ids", "team_member_ids"),
+    "supervision-activity-logged": _fields("supervision_id", "activity_id", "kind", "held_on",
+                                           "participant_member_ids", "unit_ids", "summary"),
+    "supervision-reported": _fields("supervision_id", "report_id", "reported_on", "unit_ids", "member_ids",
+                                    "rectification_due"),
+    # the unit itself (`Unit`: its name; its staff are the members service's)
+    "unit-registered": _fields("unit_id", "name"),
+    "unit-staff-added": _fields("unit_id"),
+    "appraisal-participation-recorded": _fields("unit_id"),  # a unit reads no appraisal
+}
+# The projection per role; a role not named here reads what `contracts.sealed` leaves it.
+EVENT_FIELDS: dict[Role, dict[str, frozenset[str]]] = {Role.unit_staff: UNIT_STAFF_EVENT_FIELDS}
+
+
 def event_data(viewer: Viewer, event_type: str, data: Mapping[str, Any]) -> dict[str, Any]:
     """An event's payload as a subscription hands it to the caller as it happens: without the values sealed
-    from them (an event read live is never yet released: the releasing fact comes after it)."""
-    return sealed.visible(event_type, data, reader(viewer))
+    from them (an event read live is never yet released: the releasing fact comes after it), and, for a role
+    with a projection (a unit's staff), only the fields its queries expose about the fact (`EVENT_FIELDS`;
+    a type it does not declare: none)."""
+    visible = sealed.visible(event_type, data, reader(viewer))
+    projection = EVENT_FIELDS.get(viewer.role)
+    if projection is None:
+        return visible
+    shown = projection.get(event_type, frozenset())
+    return {k: v for k, v in visible.items() if k in shown}
 
 
 def sealed_from(viewer: Viewer, event_type: str, data: Mapping[str, Any]) -> bool:
     """Some of this event's values are sealed from the caller (they would not see it in any query yet)."""
-    return event_data(viewer, event_type, data).keys() != data.keys()
+    return sealed.visible(event_type, data, reader(viewer)).keys() != data.keys()
+
+
 
 
 def sees_tracked_item(viewer: Viewer, unit_ids: list[str]) -> bool:

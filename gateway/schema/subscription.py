@@ -1,7 +1,8 @@
 """Subscriptions (graphql-transport-ws): the oversight event feed, changes to the caller's work queue, and
 the caller's new notifications. All are fed by the projector: after each applied event, the live hub hands
 it to the subscriptions of the same committee that it concerns, as the subscriber may read it (`policy.event_data`:
-no value sealed from them, e.g. a proposer's rating before every proposer has rated)."""
+no value sealed from them, e.g. a proposer's rating before every proposer has rated; and to a unit's staff only
+the fields its queries show of the fact, `policy.UNIT_STAFF_EVENT_FIELDS`, never the internal event whole)."""
 
 from __future__ import annotations
 
@@ -30,12 +31,13 @@ class FeedEvent:
     stream_id: str
     occurred_at: datetime
     data: JSON = strawberry.field(description="the event's payload as the caller may read it: no contact data, "
-                                              "and no value sealed from the caller (a proposer's ratings reach "
-                                              "a unit only with evaluations-completed)")
+                                              "no value sealed from the caller (a proposer's ratings reach "
+                                              "a unit only with evaluations-completed), and for a unit's staff "
+                                              "only the fields its queries show of the fact")
 
     @classmethod
     def of(cls, ev: LiveEvent, viewer: Viewer) -> FeedEvent:
-        """The event as `viewer` may read it (`policy.event_data`: sealed values removed)."""
+        """The event as `viewer` may read it (`policy.event_data`: sealed values removed; a unit's projection)."""
         return cls(event_id=strawberry.ID(str(ev.event_id)), type=ev.type, stream_id=ev.stream_id,
                    occurred_at=ev.occurred_at, data=JSON(policy.event_data(viewer, ev.type, ev.data)))
 

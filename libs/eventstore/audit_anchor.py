@@ -8,7 +8,14 @@ the count, the last position, a digest folding every event hash in position orde
 (last version and hash), signed with Ed25519: the running services hold the signing key, while an auditor
 running `yizheng verify` needs only the public key and so cannot forge an anchor. Anchors are appended to
 `<dir>/<schema>.jsonl` and published to the audit topic (`audit.heads`) by `Anchorer`, a worker every
-service host runs; `yizheng anchor` writes one now."""
+service host runs; `yizheng anchor` writes one now.
+
+The anchors of a store form a chain of their own: each carries its sequence number (`seq`, from 1) and the
+digest of the anchor before it (`prev`, `anchor_digest`; "" for the first), both inside what is signed. So
+anchors dropped from the end of the file show against the audit topic's copy (kept off the database host),
+and a gap (a missing anchor) or a fork (an anchor that does not follow the one before it, or that differs
+between the file and the topic) shows in either copy (`chain_breaks`, `compare_copies`). Anchors written
+before the chain (no `seq`) are still read: each counts as the one at its place in the file."""
 
 from __future__ import annotations
 
@@ -16,10 +23,11 @@ import asyncio
 import base64
 import contextlib
 import hashlib
+import itertools
 import json
 import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,6 +49,9 @@ ALGORITHM = "Ed25519"
 
 
 PUBLISH_SECONDS = 10.0  # each of start, send and stop
+READ_SECONDS = 30.0  # reading the audit topic to its end, in all
+GENESIS = ""  # the `prev` of a chain's first anchor
+UNKNOWN_TOPIC = 3  # Kafka's UNKNOWN_TOPIC_OR_PARTITION
 
 
 def _b64_key(raw: str, what: str) -> bytes:
@@ -95,9 +106,9 @@ class StoreHead:
     store_id: str = ""  # the schema's store_identity: a store installed anew has another
     store_created_at: str = ""
 
-    def record(self, anchored_at: datetime) -> dict[str, Any]:
+    def record(self, anchored_at: datetime, seq: int = 1, prev: str = GENESIS) -> dict[str, Any]:
         return {"type": RECORD_TYPE, "schema": self.schema, "store_id": self.store_id,
-                "anchored_at": anchored_at.isoformat(),
+                "anchored_at": anchored_at.isoformat(), "seq": seq, "prev": prev,
                 "tx_bound": str(self.tx_bound), "count": self.count, "last_position": self.last_position,
                 "digest": self.digest, "streams": {s: [v, h] for s, (v, h) in sorted(self.streams.items())}}
 
@@ -121,6 +132,113 @@ async def read_head(pool: asyncpg.Pool, schema: str, tx_bound: int | None = None
             "WHERE tx_id < $1::text::xid8 ORDER BY stream_id, stream_version DESC", bound)}
     return StoreHead(schema, tx_bound, int(count), int(last), digest.hexdigest(), streams,
                      identity["store_id"] if identity else "", identity["created_at"].isoformat() if identity else "")
+
+
+# --- the chain of anchors ------------------------------------------------------------------------------
+
+def anchor_digest(record: dict[str, Any]) -> str:
+    """The hex sha256 of a whole signed anchor (its signature included): what the next anchor's `prev` names."""
+    return hashlib.sha256(json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+                          .encode()).hexdigest()
+
+
+def seq_of(record: dict[str, Any], place: int) -> int:
+    """An anchor's sequence number; an anchor from before the chain counts as the one at its `place` (from 1)."""
+    seq = record.get("seq")
+    return seq if isinstance(seq, int) and not isinstance(seq, bool) else place
+
+
+def next_link(previous: Sequence[dict[str, Any]]) -> tuple[int, str]:
+    """The `seq` and `prev` of the anchor that follows `previous`."""
+    if not previous:
+        return 1, GENESIS
+    return seq_of(previous[-1], len(previous)) + 1, anchor_digest(previous[-1])
+
+
+def _label(record: dict[str, Any], place: int) -> str:
+    return f"anchor #{seq_of(record, place)} ({record.get('anchored_at')})"
+
+
+def chain_breaks(anchors: Sequence[dict[str, Any]], where: str) -> list[str]:
+    """Where a copy's anchors, in the order it holds them, are not one chain: a gap (anchors missing between
+    two), an anchor repeated or out of order, a fork (an anchor whose `prev` is not the digest of the one before
+    it). Anchors from before the chain (no `seq`) are taken as they stand."""
+    problems: list[str] = []
+    if anchors and "seq" in anchors[0] and seq_of(anchors[0], 1) != 1:
+        first = seq_of(anchors[0], 1)
+        missing = "anchor #1" if first == 2 else f"anchors #1..#{first - 1}"
+        problems.append(f"{where}: a gap in the chain: it begins at {_label(anchors[0], 1)}, {missing} missing")
+    for place, (before, after) in enumerate(itertools.pairwise(anchors), start=1):
+        if "seq" not in after:
+            continue
+        expected, seq = seq_of(before, place) + 1, seq_of(after, place + 1)
+        if seq > expected:
+            missing = f"anchor #{expected}" if seq == expected + 1 else f"anchors #{expected}..#{seq - 1}"
+            problems.append(f"{where}: a gap in the chain: {missing} missing between "
+                            f"{_label(before, place)} and {_label(after, place + 1)}")
+        elif seq < expected:
+            problems.append(f"{where}: a fork in the chain: {_label(after, place + 1)} follows "
+                            f"{_label(before, place)} (the chain restarted, or an anchor is repeated)")
+        elif after.get("prev") != anchor_digest(before):
+            problems.append(f"{where}: a fork in the chain: {_label(after, place + 1)} does not follow "
+                            f"{_label(before, place)} (its prev digest names another anchor)")
+    return problems
+
+
+@dataclass(frozen=True)
+class Comparison:
+    problems: list[str]  # what shows tampering: a copy missing or cut short, a fork between the copies
+    notes: list[str]  # what does not: the topic behind the file (an anchor not yet, or never, published)
+    anchors: list[dict[str, Any]]  # the chain to check the store against: both copies, the topic's on a fork
+
+
+def compare_copies(file: Sequence[dict[str, Any]], topic: Sequence[dict[str, Any]] | None, *, file_name: str,
+                   file_exists: bool, topic_name: str) -> Comparison:
+    """The file's anchors against the audit topic's (both valid anchors of one schema, each in the order it
+    holds them; `topic` None: not read), each copy a chain of its own (`chain_breaks`). Only the topic's anchors
+    of the store it last anchored are compared: a store reset on purpose starts a new chain, with a new store
+    id, and its old anchor file moved aside."""
+    problems: list[str] = []
+    notes: list[str] = []
+    if topic is None:
+        return Comparison(chain_breaks(file, file_name), notes, list(file))
+    if topic:
+        store_id = topic[-1].get("store_id")
+        earlier = [a for a in topic if a.get("store_id") != store_id]
+        topic = [a for a in topic if a.get("store_id") == store_id]
+        if earlier:
+            notes.append(f"{topic_name} also holds {len(earlier)} anchors of an earlier store "
+                         f"{earlier[-1].get('store_id') or '(no id)'} (the last of {earlier[-1].get('anchored_at')})")
+    problems += chain_breaks(file, file_name) + chain_breaks(topic, topic_name)
+    in_file = {seq_of(a, n): a for n, a in enumerate(file, start=1)}
+    on_topic = {seq_of(a, n): a for n, a in enumerate(topic, start=1)}
+    if topic:
+        last = max(on_topic)
+        newest = f"{topic_name} holds anchors up to #{last} ({on_topic[last].get('anchored_at')})"
+        if not file_exists:
+            problems.append(f"the anchor file {file_name} is missing, but {newest}")
+        elif not file:
+            problems.append(f"the anchor file {file_name} holds no anchor, but {newest}")
+        elif max(in_file) < last:
+            problems.append(f"the anchor file {file_name} is cut short: its last anchor is #{max(in_file)} "
+                            f"({in_file[max(in_file)].get('anchored_at')}), but {newest}")
+    for seq in sorted(in_file.keys() & on_topic.keys()):
+        if anchor_digest(in_file[seq]) != anchor_digest(on_topic[seq]):
+            problems.append(f"a fork between the copies: anchor #{seq} in {file_name} "
+                            f"({in_file[seq].get('anchored_at')}) is not the one on {topic_name} "
+                            f"({on_topic[seq].get('anchored_at')})")
+    if file and (not topic or max(in_file) > max(on_topic)):
+        behind = f"up to #{max(on_topic)}" if topic else "none"
+        notes.append(f"{topic_name} holds {behind} of the file's anchors up to #{max(in_file)} "
+                     "(not yet published, or publishing failed)")
+    merged = {**in_file, **on_topic}
+    return Comparison(problems, notes, [merged[seq] for seq in sorted(merged)])
+
+
+async def first_recorded(pool: asyncpg.Pool, schema: str) -> datetime | None:
+    """When the store's first event was recorded (None: it holds none), for a store with no anchor at all."""
+    value: datetime | None = await pool.fetchval(f"SELECT min(recorded_at) FROM {quote_ident(schema)}.events")
+    return value
 
 
 # --- kept outside the database -------------------------------------------------------------------------
@@ -292,7 +410,8 @@ class Anchorer:
             problems = await changes_since(self.pool, self.schema, previous)
             if problems:
                 raise TamperedStore(self.schema, problems)
-            record = sign(head.record(datetime.now(UTC)), self.signing_key)
+            seq, prev = next_link(previous)
+            record = sign(head.record(datetime.now(UTC), seq, prev), self.signing_key)
             append_anchor(self.directory, record)
         if self.bootstrap:
             await publish(self.bootstrap, self.topic, record)
@@ -319,3 +438,76 @@ async def publish(bootstrap: KafkaAccess, topic: str, record: dict[str, Any]) ->
     finally:
         with contextlib.suppress(Exception):
             await asyncio.wait_for(producer.stop(), PUBLISH_SECONDS)
+
+
+async def read_topic(bootstrap: KafkaAccess, topic: str, schemas: Iterable[str], public_key: str,
+                     timeout: float = READ_SECONDS) -> dict[str, Anchors]:
+    """Every anchor of each of `schemas` on the audit topic, in the topic's order, from its first offset to the
+    end it has now (no consumer group: nothing is committed). A topic that does not exist holds none. Raises
+    TimeoutError if the broker cannot be read to the end within `timeout` seconds, a KafkaError if it refuses."""
+    from aiokafka import AIOKafkaConsumer, TopicPartition
+    from aiokafka.admin import AIOKafkaAdminClient
+
+    found = {schema: Anchors([], []) for schema in schemas}
+    consumer = AIOKafkaConsumer(**bootstrap.client_kwargs(), enable_auto_commit=False, auto_offset_reset="earliest",
+                                client_id="yizheng-verify")
+    admin = AIOKafkaAdminClient(**bootstrap.client_kwargs(), client_id="yizheng-verify")
+
+    async def partitions() -> list[int] | None:
+        await admin.start()
+        try:
+            (described,) = await admin.describe_topics([topic])
+        finally:
+            await admin.close()
+        if described.get("error_code") == UNKNOWN_TOPIC:
+            return None
+        if described.get("error_code"):
+            raise RuntimeError(f"describing {topic}: Kafka error {described['error_code']}")
+        return sorted(p["partition"] for p in described["partitions"])
+
+    async def read() -> None:
+        numbers = await partitions()
+        if not numbers:
+            return
+        await consumer.start()
+        partitions_ = [TopicPartition(topic, p) for p in numbers]
+        consumer.assign(partitions_)
+        await consumer.seek_to_beginning(*partitions_)
+        ends = await consumer.end_offsets(partitions_)
+        left = {tp for tp in partitions_ if ends[tp] > 0}
+        while left:
+            batches = await consumer.getmany(*left, timeout_ms=500)
+            for tp, records in batches.items():
+                for r in records:
+                    if r.offset < ends[tp]:
+                        _take(r.value, f"{topic} partition {tp.partition} offset {r.offset}", found, public_key,
+                              key=r.key)
+            for tp in list(left):
+                if await consumer.position(tp) >= ends[tp]:
+                    left.discard(tp)
+
+    try:
+        await asyncio.wait_for(read(), timeout)
+    finally:
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(consumer.stop(), PUBLISH_SECONDS)
+    return found
+
+
+def _take(value: bytes | None, where: str, found: dict[str, Anchors], public_key: str, *, key: bytes | None) -> None:
+    """One audit-topic record (keyed by its schema): an anchor of a schema asked for (kept), of another
+    (skipped), or not a genuine anchor (named)."""
+    schema = (key or b"").decode(errors="replace")
+    if schema not in found:
+        return
+    try:
+        record = json.loads(value or b"")
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        found[schema].forged.append(f"{where}: not a JSON record")
+        return
+    if not isinstance(record, dict) or not signature_holds(record, public_key):
+        found[schema].forged.append(f"{where}: FORGED anchor (its signature does not hold)")
+    elif record.get("schema") != schema or record.get("type") != RECORD_TYPE:
+        found[schema].forged.append(f"{where}: signed, but not an audit-head of {schema}")
+    else:
+        found[schema].valid.append(record)

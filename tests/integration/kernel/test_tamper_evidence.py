@@ -1,7 +1,10 @@
 """A log no one can quietly rewrite: the events table refuses UPDATE, DELETE and TRUNCATE to everyone but
 the maintenance role, and what the maintenance role (or a superuser) does anyway shows against the store's
 last signed anchor: `verify` names the rewritten stream, the deleted events, the deleted stream, the forged
-anchor. Each test works on a fresh schema of its own."""
+anchor. The anchors are a chain (each names the one before it) kept in two copies, the file on the database
+host and the audit topic off it: `verify` names an anchor file deleted or cut short, from the topic, and a
+gap or a fork in the chain; and a store with events but no anchor at all, once one anchor interval has
+passed. Each test works on a fresh schema of its own."""
 
 from __future__ import annotations
 
@@ -10,13 +13,27 @@ import subprocess
 import sys
 import uuid
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import asyncpg
 import pytest
 import pytest_asyncio
 
-from eventstore.audit_anchor import AUDIT_TOPIC, Anchorer, anchor_file, changes_since, read_anchors, signature_holds
+from eventstore.audit_anchor import (
+    AUDIT_TOPIC,
+    GENESIS,
+    Anchorer,
+    anchor_digest,
+    anchor_file,
+    chain_breaks,
+    changes_since,
+    public_key_of,
+    read_anchors,
+    read_head,
+    sign,
+    signature_holds,
+)
 from eventstore.install import install
 from eventstore.kafka_access import KafkaAccess
 from eventstore.store import EventStore
@@ -223,3 +240,139 @@ async def test_the_anchoring_worker_publishes_signed_heads_to_the_audit_topic(
     assert heads[-1]["streams"] == {"proposal-0": [3, heads[-1]["streams"]["proposal-0"][1]]}
     assert records[-1].key == store.schema.encode()
     assert read_anchors(tmp_path, store.schema, worker.public_key).valid[-1] == heads[-1], "the file has it too"
+
+
+# --- the anchors' chain, and the copy on the audit topic ------------------------------------------------
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def publishing(store: EventStore, tmp_path: Path, kafka_bootstrap: KafkaAccess,
+                     topic_prefix: str) -> Anchorer:
+    """An anchorer as a service host runs it: to the anchor file and the (test's own) audit topic."""
+    topic = f"{topic_prefix}{AUDIT_TOPIC}"
+    await create_topics(kafka_bootstrap, [topic])
+    return Anchorer(store.pool, store.schema, signing_key=DEV_AUDIT_SIGNING_KEY, directory=tmp_path,
+                    bootstrap=kafka_bootstrap, topic=topic)
+
+
+def _verify(anchorer: Anchorer, database_url: str, kafka: KafkaAccess, topic_prefix: str,
+            *extra: str) -> subprocess.CompletedProcess[str]:
+    env = {"DATABASE_URL": database_url, "PATH": "/usr/bin:/bin", "YIZHENG_AUDIT_DIR": str(anchorer.directory),
+           "YIZHENG_TOPIC_PREFIX": topic_prefix, **kafka.env()}
+    return subprocess.run([sys.executable, "-m", "yizheng.cli", "verify", "--schema", anchorer.schema, *extra],
+                          capture_output=True, text=True, env=env, check=False)
+
+
+def test_each_anchor_names_the_one_before_it_inside_what_is_signed() -> None:
+    first = sign({"type": "audit-head", "schema": "s", "seq": 1, "prev": GENESIS}, DEV_AUDIT_SIGNING_KEY)
+    second = sign({"type": "audit-head", "schema": "s", "seq": 2, "prev": anchor_digest(first)},
+                  DEV_AUDIT_SIGNING_KEY)
+    assert chain_breaks([first, second], "f") == []
+    assert not signature_holds({**second, "prev": "0" * 64}, public_key_of(DEV_AUDIT_SIGNING_KEY))
+    third = sign({"type": "audit-head", "schema": "s", "seq": 3, "prev": anchor_digest(second)},
+                 DEV_AUDIT_SIGNING_KEY)
+    [gap] = chain_breaks([first, third], "f")
+    assert gap.startswith("f: a gap in the chain: anchor #2 missing between anchor #1")
+    [fork] = chain_breaks([first, second, sign({**third, "prev": anchor_digest(first)}, DEV_AUDIT_SIGNING_KEY)],
+                          "f")
+    assert fork.startswith("f: a fork in the chain: anchor #3") and "its prev digest names another anchor" in fork
+
+
+async def test_the_anchors_are_a_chain_and_an_anchor_from_before_it_is_still_read(
+        store: EventStore, anchorer: Anchorer) -> None:
+    await store.append("proposal-0", 0, [SampleNoted(n=1)], ctx())
+    head = await read_head(store.pool, store.schema)
+    # An anchor as written before the chain: no seq, no prev.
+    old = {k: v for k, v in head.record(datetime.now(UTC)).items() if k not in ("seq", "prev")}
+    path = anchor_file(anchorer.directory, store.schema)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(sign(old, DEV_AUDIT_SIGNING_KEY)) + "\n")
+    await store.append("proposal-0", 1, [SampleNoted(n=2)], ctx())
+    await _anchored(anchorer, 2)
+    await store.append("proposal-0", 2, [SampleNoted(n=3)], ctx())
+    await _anchored(anchorer, 3)
+    legacy, second, third = read_anchors(anchorer.directory, store.schema, anchorer.public_key).valid
+    assert "seq" not in legacy
+    assert (second["seq"], second["prev"]) == (2, anchor_digest(legacy))
+    assert (third["seq"], third["prev"]) == (3, anchor_digest(second))
+    assert chain_breaks([legacy, second, third], path.name) == []
+    assert await _changes(anchorer) == []
+
+
+async def test_verify_reads_the_audit_topic_and_names_a_deleted_anchor_file(
+        store: EventStore, publishing: Anchorer, pg_pool: asyncpg.Pool, database_url: str,
+        kafka_bootstrap: KafkaAccess, topic_prefix: str) -> None:
+    await _fill(store, publishing)
+    path = anchor_file(publishing.directory, store.schema)
+    n = len(path.read_text().splitlines())  # 4, or more if a transaction in flight held an anchor back
+    ok = _verify(publishing, database_url, kafka_bootstrap, topic_prefix)
+    assert ok.returncode == 0, ok.stderr
+    assert "12 events, chain intact, as anchored at" in ok.stdout and f"(anchor #{n})" in ok.stdout
+    path.unlink()
+    # With the file gone, what was deleted from the store still shows, against the topic's anchors.
+    await as_maintenance(pg_pool, f"DELETE FROM {store.schema}.events WHERE stream_id = 'proposal-0'")
+    bad = _verify(publishing, database_url, kafka_bootstrap, topic_prefix)
+    assert bad.returncode == 1
+    assert (f"TAMPERED: the anchor file {path} is missing, but the audit topic {publishing.topic} "
+            f"holds anchors up to #{n} (") in bad.stderr
+    assert "also: stream proposal-0 deleted (at v4 at the anchor of " in bad.stderr
+    # Checking the file alone, as before, finds nothing wrong but says so.
+    alone = _verify(publishing, database_url, kafka_bootstrap, topic_prefix, "--no-from-topic")
+    assert "the audit topic not read" in alone.stdout
+
+
+async def test_verify_names_an_anchor_file_cut_short(
+        store: EventStore, publishing: Anchorer, database_url: str, kafka_bootstrap: KafkaAccess,
+        topic_prefix: str) -> None:
+    await _fill(store, publishing)
+    path = anchor_file(publishing.directory, store.schema)
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join(lines[:2]) + "\n")  # the last two anchors dropped
+    assert await _changes(publishing) == [], "the file alone still looks whole"
+    bad = _verify(publishing, database_url, kafka_bootstrap, topic_prefix)
+    assert bad.returncode == 1
+    assert f"TAMPERED: the anchor file {path} is cut short: its last anchor is #2 (" in bad.stderr
+    assert f"but the audit topic {publishing.topic} holds anchors up to #{len(lines)} (" in bad.stderr
+
+
+async def test_verify_names_a_middle_anchor_whose_prev_digest_was_tampered(
+        store: EventStore, publishing: Anchorer, database_url: str, kafka_bootstrap: KafkaAccess,
+        topic_prefix: str) -> None:
+    await _fill(store, publishing)
+    path = anchor_file(publishing.directory, store.schema)
+    lines = path.read_text().splitlines()
+    third = json.loads(lines[2])
+    # Edited as it stands, the anchor's signature no longer holds.
+    path.write_text("\n".join([*lines[:2], json.dumps({**third, "prev": "0" * 64}), *lines[3:]]) + "\n")
+    forged = _verify(publishing, database_url, kafka_bootstrap, topic_prefix)
+    assert forged.returncode == 1 and f"TAMPERED: {path.name} line 3: FORGED anchor" in forged.stderr
+    # Re-signed by someone holding the database host's signing key: the chain and the topic's copy show it.
+    resigned = sign({k: v for k, v in third.items() if k != "signature"} | {"prev": "0" * 64}, DEV_AUDIT_SIGNING_KEY)
+    path.write_text("\n".join([*lines[:2], json.dumps(resigned), *lines[3:]]) + "\n")
+    bad = _verify(publishing, database_url, kafka_bootstrap, topic_prefix)
+    assert bad.returncode == 1
+    assert (f"TAMPERED: {path}: a fork in the chain: anchor #3 ({third['anchored_at']}) does not follow anchor #2"
+            in bad.stderr), bad.stderr
+    assert (f"a fork between the copies: anchor #3 in {path} ({third['anchored_at']}) is not the one on the audit "
+            f"topic {publishing.topic}") in bad.stderr
+    # A middle anchor dropped is a gap.
+    path.write_text("\n".join([*lines[:2], *lines[3:]]) + "\n")
+    gap = _verify(publishing, database_url, kafka_bootstrap, topic_prefix)
+    assert gap.returncode == 1 and f"{path}: a gap in the chain: anchor #3 missing between anchor #2" in gap.stderr
+
+
+async def test_a_store_with_events_but_no_anchor_fails_after_one_anchor_interval(
+        store: EventStore, anchorer: Anchorer, pg_pool: asyncpg.Pool, database_url: str,
+        kafka_bootstrap: KafkaAccess, topic_prefix: str) -> None:
+    await create_topics(kafka_bootstrap, [f"{topic_prefix}{AUDIT_TOPIC}"])
+    await store.append("proposal-0", 0, [SampleNoted(n=1), SampleNoted(n=2)], ctx())
+    young = _verify(anchorer, database_url, kafka_bootstrap, topic_prefix)
+    assert young.returncode == 0, young.stderr
+    assert "2 events, chain intact, no anchor yet (the first is due by " in young.stdout
+    # recorded_at is not in the hash: the store now looks as if its first event were an hour old.
+    await as_maintenance(pg_pool, f"UPDATE {store.schema}.events SET recorded_at = recorded_at - interval '1 hour'")
+    old = _verify(anchorer, database_url, kafka_bootstrap, topic_prefix)
+    assert old.returncode == 1
+    assert (f"2 events, TAMPERED: 2 events but no anchor at all ({anchor_file(anchorer.directory, store.schema)} "
+            f"holds none, nor does the audit topic {topic_prefix}{AUDIT_TOPIC}), though the first event was "
+            "recorded at ") in old.stderr
+    assert "more than one anchor interval (300 s) ago" in old.stderr
