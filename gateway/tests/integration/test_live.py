@@ -1,5 +1,6 @@
 """Subscriptions over graphql-transport-ws (gql's websockets transport against uvicorn): the oversight feed
-and work-queue changes arrive within a second of the command, for the right committee and caller only."""
+and work-queue changes arrive once the command is stored, for the right committee and caller only (how soon
+is a benchmark's figure, the platform bench's view lag, not a test's)."""
 
 from __future__ import annotations
 
@@ -58,21 +59,18 @@ async def subscribed(hub: LiveHub, before: int) -> None:
                      message="the subscription registered with the live hub")
 
 
-async def test_the_oversight_feed_gets_the_event_within_a_second_of_the_command(stack: Stack, committee: str) -> None:
+async def test_the_oversight_feed_gets_the_event_of_the_command(stack: Stack, committee: str) -> None:
     before = stack.gateway.hub.subscriber_count
     async with Subscriber(stack.api, token(Role.leadership, committee), FEED) as lead, \
             Subscriber(stack.api, token(Role.leadership, f"{committee}-b"), FEED) as other:
         await subscribed(stack.gateway.hub, before + 1)
-        loop = asyncio.get_running_loop()
-        sent = loop.time()
         mutation = 'mutation { fakeSubmit(input: {proposalId: "L1", title: "实时"}) { __typename } }'
         result = await stack.api.run(mutation, bearer=token(Role.member, committee, member="m-1"))
         assert result.ok()["fakeSubmit"]["__typename"] == "CommandAccepted"
-        await wait_until(lambda: lead.received, timeout=5, message="the feed delivered the event")
-        arrived, item = lead.received[0]
+        await wait_until(lambda: lead.received, timeout=30, message="the feed delivered the event")
+        _, item = lead.received[0]
         assert item["oversightFeed"]["type"] == "proposal-submitted"
         assert item["oversightFeed"]["data"]["proposal_id"] == "L1"
-        assert arrived - sent < 1.0, f"arrived {arrived - sent:.3f}s after the command"
         # the other committee's feed gets its own event, never this one
         other_mutation = 'mutation { fakeSubmit(input: {proposalId: "L2", title: "乙"}) { __typename } }'
         await stack.api.run(other_mutation, bearer=token(Role.member, f"{committee}-b", member="m-2"))
