@@ -11,10 +11,14 @@ Every internal event type has exactly one `PublicView`, declared in `contracts/<
 What outsiders never get, whatever the type: free text people wrote (reasons, notes, comments, summaries, a
 reply's text, a proposal's case), contact data, individual ratings, and — unless the committee publishes them
 (`Publication.member_performance`) — individual points, grades and flags. `FORBIDDEN_FIELDS` names these; the
-contract test fails a public model that carries one, before it can ship.
+contract test fails a public model that carries one, anywhere in its schema (nested models included), before it
+can ship (`forbidden_names`).
 
 The public message is a smaller envelope than the internal one: no actor (a staff account's subject is a
-person's login), no correlation ids; the committee, the stream and its position, when it happened, and `data`."""
+person's login), no correlation ids; the committee, the stream and its position, when it happened, and `data`.
+For the same reason no public payload carries an actor id in its data either: a field named `…_by`
+(`graded_by`, `rescored_by`) or one of `ACTOR_FIELDS` (`staff_id`, the token subject of a unit's staff
+account) fails the contract test like a forbidden field."""
 
 from __future__ import annotations
 
@@ -41,6 +45,13 @@ INDIVIDUAL_RATINGS = frozenset({"rating", "attitude", "ratings"})
 MEMBER_PERFORMANCE = frozenset({"points", "nominal_points", "grade", "grade_by_points", "flags", "flag",
                                 "total", "max_grade", "label_zh"})
 FORBIDDEN_FIELDS = FREE_TEXT | CONTACT_DATA | INDIVIDUAL_RATINGS
+# Who did it: a staff account's login (the token subject). Besides these names, every field named `…_by`.
+ACTOR_FIELDS = frozenset({"actor", "actor_id", "staff_id", "subject_id", "login", "account_id", "user_id"})
+ACTOR_SUFFIX = "_by"
+
+
+def is_actor_field(name: str) -> bool:
+    return name in ACTOR_FIELDS or name.endswith(ACTOR_SUFFIX)
 
 
 @dataclass(frozen=True)
@@ -74,6 +85,11 @@ class PublicView:
     # Free-text fields that are themselves a public notice (a call for proposals' reference list): the
     # forbidden-field test lets these names through for this type only.
     notice_text: frozenset[str] = frozenset()
+    # Names the forbidden-field test would flag that, in this type only, describe no person: a committee's
+    # rule (a rulebook's points, grade bands and flag rules), a body that adopted a report (`adopted_by`).
+    not_personal: frozenset[str] = frozenset()
+    # `publish`: the internal fields left out (`"item.notes"` for a nested one); the derive test checks them.
+    omitted: frozenset[str] = frozenset()
 
     @property
     def type(self) -> str:
@@ -127,7 +143,7 @@ def _exclusion(omit: frozenset[str]) -> dict[str, Any]:
 
 
 def publish(internal: type[DomainEvent], *, omit: Iterable[str] = (), only_if: str | None = None,
-            notice_text: Iterable[str] = ()) -> PublicView:
+            notice_text: Iterable[str] = (), not_personal: Iterable[str] = ()) -> PublicView:
     omitted = frozenset(omit)
     model = _subset_model(internal, omitted, name=internal.event_type, base=PublicEvent)
     exclude = _exclusion(omitted)
@@ -135,7 +151,8 @@ def publish(internal: type[DomainEvent], *, omit: Iterable[str] = (), only_if: s
     def derive(event: DomainEvent, _: Publication) -> BaseModel:
         return model.model_validate(event.model_dump(exclude=exclude))
 
-    return PublicView(internal, model, derive, only_if=only_if, notice_text=frozenset(notice_text))
+    return PublicView(internal, model, derive, only_if=only_if, notice_text=frozenset(notice_text),
+                      not_personal=frozenset(not_personal), omitted=omitted)
 
 
 def derive(internal: type[DomainEvent], model: type[BaseModel], fn: Derive, *, version: int = 1) -> PublicView:
@@ -231,3 +248,15 @@ def field_names(schema: dict[str, Any]) -> set[str]:
     walk(schema)
     return names
 
+
+
+def forbidden_names(view: PublicView, names: Iterable[str]) -> set[str]:
+    """Which of `names` (every property name of the view's public schema, `field_names`) the view must not
+    publish: free text, contact data, individual ratings, actor ids, and individual performance unless the
+    view is published only where the committee publishes it (`only_if`)."""
+    names = set(names)
+    bad = (names & FORBIDDEN_FIELDS) - view.notice_text
+    bad |= {n for n in names if is_actor_field(n)}
+    if view.only_if is None:
+        bad |= names & MEMBER_PERFORMANCE
+    return bad - view.not_personal

@@ -2,46 +2,61 @@
 
 A proposal becomes public when it is submitted: its drafts and revisions are the proposer's; an opinion letter
 it became when not accepted is public without its text. Individual
-evaluations are never public (not even after completion: outsiders get the round's tally); public-opinion
+evaluations are never public (not even after completion: outsiders get the round's size and, from three
+raters on, whether any was dissatisfied — `EvaluationsCompletedPublic` says why no more); public-opinion
 reports (社情民意) are public from adoption on, without their text."""
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from contracts.bounded import Count
 from contracts.proposals import calendar, lookback, opinion_letter, opinion_report, proposal, solicitation
-from contracts.proposals.common import Id, RatingEntry
+from contracts.proposals.common import Id
 from contracts.proposals.enums import Rating
 from contracts.proposals.past_proposal import PastProposalImported
 from contracts.public import PUBLIC, Publication, PublicEvent, derive, publish, withhold
 from contracts.registry import DomainEvent
 
+# From how many raters on a round says whether any of them was dissatisfied (see `EvaluationsCompletedPublic`).
+MIN_RATERS = 3
+
 
 class EvaluationsCompletedPublic(PublicEvent):
-    """Every proposer has rated the unit's reply: how many rated it satisfied, basically satisfied, dissatisfied."""
+    """A unit's reply has been rated by every proposer who rated it in time: how many rated it and, from
+    three raters on, whether any of them was dissatisfied. No public form of a round names a proposer's rating.
+
+    The proposers are public (`proposal-submitted`, `cosigner-confirmed`), so a per-round tally of ratings
+    would be each person's rating whenever the round is small or unanimous: one proposer's `1 satisfied`,
+    five proposers' `5 dissatisfied`. And a rule that leaves the counts out only then (unanimous rounds) tells
+    by leaving them out. The rule here depends on the number of raters alone, never on the ratings:
+
+    - `raters` (already public: every `proposal-evaluated` is, without its answers) is always published;
+    - `any_dissatisfied` only when at least `MIN_RATERS` (3) rated, else null. With two or more raters the
+      flag names no one (any of them may be the dissatisfied one, or the satisfied one); with three, not even
+      for a co-proposer who reads the public topic and knows their own rating. One rater's flag would be
+      their rating (dissatisfied or not), and two raters' flag, for either of them, the other's;
+    - per-choice counts are never published per round (a county's satisfaction rates are the office's
+      reports, over many rounds).
+
+    What the round's process makes public anyway is not hidden here: a first round ending with a dissatisfied
+    proposer reopens the handling (`handling-reopened`, reason `dissatisfied`)."""
 
     proposal_id: Id
     unit_id: Id
     round: Count
-    satisfied: Count
-    basically_satisfied: Count
-    dissatisfied: Count
-    reopened_for_dissatisfaction: bool
-
-
-def rating_tally(ratings: list[RatingEntry]) -> dict[Rating, int]:
-    tally = dict.fromkeys(Rating, 0)
-    for entry in ratings:
-        tally[entry.rating] += 1
-    return tally
+    raters: Count = Field(description="how many proposers rated the reply")
+    any_dissatisfied: bool | None = Field(
+        description=f"whether any rater was dissatisfied; null when fewer than {MIN_RATERS} rated")
 
 
 def evaluations_completed(event: DomainEvent, _: Publication) -> EvaluationsCompletedPublic:
     assert isinstance(event, proposal.EvaluationsCompleted)
-    tally = rating_tally(list(event.ratings))
+    raters = len(event.ratings)
+    dissatisfied = any(entry.rating is Rating.dissatisfied for entry in event.ratings)
     return EvaluationsCompletedPublic(
-        proposal_id=event.proposal_id, unit_id=event.unit_id, round=event.round,
-        satisfied=tally[Rating.satisfied], basically_satisfied=tally[Rating.basically_satisfied],
-        dissatisfied=tally[Rating.dissatisfied], reopened_for_dissatisfaction=event.dissatisfied)
+        proposal_id=event.proposal_id, unit_id=event.unit_id, round=event.round, raters=raters,
+        any_dissatisfied=dissatisfied if raters >= MIN_RATERS else None)
 
 
 VIEWS = [
@@ -76,7 +91,9 @@ VIEWS = [
     publish(proposal.CommitmentRecorded, omit={"text"}),
     # Who rated which reply how stays with the office, the proposers and (after completion) the unit.
     publish(proposal.ProposalEvaluated, omit={"member_id", "rating", "attitude", "contact", "comment"}),
-    derive(proposal.EvaluationsCompleted, EvaluationsCompletedPublic, evaluations_completed),
+    # Version 2: the round's size and, from three raters on, whether any was dissatisfied (v1's per-choice counts
+    # were each proposer's rating in a one-proposer or unanimous round).
+    derive(proposal.EvaluationsCompleted, EvaluationsCompletedPublic, evaluations_completed, version=2),
     # That a reply went unevaluated is public, as counts: who rated and who did not stays with the office.
     publish(proposal.EvaluationLapsed, omit={"not_rated_member_ids"}),
     # A committee's rule, like its look-back interval.
@@ -102,7 +119,8 @@ VIEWS = [
     withhold(opinion_report.OpinionReportSubmitted,
              because="a public-opinion report is the member's and the office's until it is adopted"),
     withhold(opinion_report.OpinionReportEdited, because="editing happens before adoption"),
-    publish(opinion_report.OpinionReportAdopted),
+    # `adopted_by` is the body that adopted it (e.g. 市政协办公室), not an account.
+    publish(opinion_report.OpinionReportAdopted, not_personal={"adopted_by"}),
     publish(opinion_report.OpinionReportForwarded),
     publish(opinion_report.OpinionReportInstructed, omit={"instruction"}),
     publish(opinion_report.OpinionReportPublished),
