@@ -30,6 +30,7 @@ from eventstore.append_result import Checkpoint as Checkpoint
 from eventstore.db import connection, quote_ident
 from eventstore.errors import ConcurrencyError, TransactionOrderConflict
 from eventstore.group_commit import GroupCommit
+from eventstore.stream_cache import StreamCache
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,7 @@ class EventStore:
         self._wake = asyncio.Event()
         self._notifier: asyncio.Task[None] | None = None
         self._group = GroupCommit(self)
+        self._streams: StreamCache[StoredEvent] = StreamCache()
 
     # ---- writing -------------------------------------------------------------------------------------
 
@@ -194,11 +196,32 @@ class EventStore:
 
     async def read_stream(self, stream_id: str, *, after_version: int = 0,
                           conn: asyncpg.Connection | None = None) -> list[StoredEvent]:
+        """The stream's events after `after_version`, in order. A whole stream is read from what this store
+        kept of it (`eventstore.stream_cache`) plus what was appended since."""
+        if after_version:
+            async with connection(conn or self.pool) as c:
+                rows = await c.fetch(
+                    f"SELECT {_COLUMNS} FROM {self.schema}.events WHERE stream_id = $1 AND stream_version > $2 "
+                    "ORDER BY stream_version", stream_id, after_version)
+            return [self._parse(r) for r in rows]
+        kept, last_hash = self._streams.kept(stream_id)
+        query = (f"SELECT {_COLUMNS}, hash, tx_id < pg_snapshot_xmin(pg_current_snapshot()) AS settled "
+                 f"FROM {self.schema}.events WHERE stream_id = $1 AND stream_version >= $2 ORDER BY stream_version")
         async with connection(conn or self.pool) as c:
-            rows = await c.fetch(
-                f"SELECT {_COLUMNS} FROM {self.schema}.events WHERE stream_id = $1 AND stream_version > $2 "
-                "ORDER BY stream_version", stream_id, after_version)
-        return [self._parse(r) for r in rows]
+            # From the last kept event on, to check it is still the one kept.
+            rows = await c.fetch(query, stream_id, len(kept))
+            if kept and (not rows or rows[0]["hash"] != last_hash):
+                self._streams.forget(stream_id)
+                kept = ()
+                rows = await c.fetch(query, stream_id, 0)
+        fresh = rows[1:] if kept else rows
+        if kept:
+            self._streams.hits += 1
+        events = [*kept, *(self._parse(r) for r in fresh)]
+        settled = next((i for i, r in enumerate(fresh) if not r["settled"]), len(fresh))
+        if settled:
+            self._streams.keep(stream_id, events[:len(kept) + settled], fresh[settled - 1]["hash"])
+        return events
 
     async def stream_version(self, stream_id: str, *, conn: asyncpg.Connection | None = None) -> int:
         async with connection(conn or self.pool) as c:

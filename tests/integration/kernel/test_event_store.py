@@ -210,3 +210,42 @@ async def test_an_append_the_database_refuses_fails_alone_not_its_batch(store: E
     assert isinstance(refused, asyncpg.DataError), refused
     assert [getattr(r, "stream_version", r) for r in (fine_1, fine_2)] == [1, 1]
     assert store._group.resent_alone == 3, "the three appends should have shared one batch"
+
+
+async def test_a_stream_read_again_is_the_same_and_only_what_was_appended_since_is_parsed(store: EventStore) -> None:
+    await store.append("kept-1", 0, [SampleNoted(n=1), SampleNoted(n=2)], ctx())
+    first = await store.read_stream("kept-1")
+    await store.append("kept-1", 2, [SampleNoted(n=3)], ctx())
+    hits = store._streams.hits
+    again = await store.read_stream("kept-1")
+    assert store._streams.hits == hits + 1
+    assert again[:2] == first
+    assert [e.event.n for e in again] == [1, 2, 3]  # type: ignore[attr-defined]
+    assert [e.envelope.stream_version for e in again] == [1, 2, 3]
+
+
+async def test_an_append_read_back_in_a_transaction_that_rolls_back_is_not_kept(store: EventStore) -> None:
+    await store.append("kept-2", 0, [SampleNoted(n=1)], ctx())
+    await store.read_stream("kept-2")
+
+    class RolledBack(Exception):
+        pass
+
+    with pytest.raises(RolledBack):
+        async with store.transaction() as conn:
+            await store.append("kept-2", 1, [SampleNoted(n=99)], ctx(), conn=conn)
+            assert [e.event.n for e in await store.read_stream("kept-2", conn=conn)] == [1, 99]  # type: ignore[attr-defined]
+            raise RolledBack
+    await store.append("kept-2", 1, [SampleNoted(n=2)], ctx())
+    assert [e.event.n for e in await store.read_stream("kept-2")] == [1, 2]  # type: ignore[attr-defined]
+
+
+async def test_a_stream_removed_and_written_anew_behind_the_store_is_read_afresh(
+        store: EventStore, pg_pool: asyncpg.Pool) -> None:
+    await store.append("kept-3", 0, [SampleNoted(n=1), SampleNoted(n=2)], ctx())
+    assert len(await store.read_stream("kept-3")) == 2
+    await as_maintenance(pg_pool, f"DELETE FROM {store.schema}.events WHERE stream_id = 'kept-3'")
+    await store.append("kept-3", 0, [SampleNoted(n=7), SampleNoted(n=8), SampleNoted(n=9)], ctx())
+    assert [e.event.n for e in await store.read_stream("kept-3")] == [7, 8, 9]  # type: ignore[attr-defined]
+    await as_maintenance(pg_pool, f"DELETE FROM {store.schema}.events WHERE stream_id = 'kept-3'")
+    assert await store.read_stream("kept-3") == []
