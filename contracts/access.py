@@ -91,6 +91,8 @@ ALLOWED: dict[str, frozenset[Role]] = {
     "appraisalTally": EVERYONE,
     # The slips of a round (issued once, by the office: the service refuses a second issue).
     "appraisalCredentials": OFFICE,
+    # A rater of an online round draws one slip, signed in as themselves (the service checks they are entitled).
+    "appraisalSlip": MEMBER,
     # Casting a ballot (`castAppraisalBallot`) and an anonymous questionnaire response
     # (`submitAnonymousQuestionnaireResponse`) have no row: they take no login — the credential's signature,
     # or the ticket, is the only authorization, and the gateway forwards them without any token.

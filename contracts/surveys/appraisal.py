@@ -4,12 +4,16 @@ A round appraises departments or service windows (`subjects`, by unit id) on one
 entitled raters are special supervisors (特约监督员), members and invited representatives (特邀代表). For N
 entitled raters the service issues N credentials (Ed25519 key pairs): `appraisal-credentials-issued` carries
 the public keys only; the private parts go once to the office as printable slips that attendees draw at
-sign-in, and nobody records who drew which. Ballots never appear in an event: they wait in the service's
-private ballot box (no time, no actor) until close; `appraisal-closed` records the sealed board's chain head,
-the counts and the tally; the board itself (every ballot, sorted by tracker) is published by the service's
-read route (`contracts.surveys.appraisal_board` is its canonical form).
+sign-in, and nobody records who drew which. In an online round (`online`) the private parts stay in the
+service's private pool of undrawn slips instead: `appraisal-online-voting-opened` tells the entitled raters,
+each draws one slip at random while signed in, and nothing records which slip anyone drew. Ballots never
+appear in an event: they wait in the service's private ballot box (no time, no actor) until close;
+`appraisal-closed` records the sealed board's chain head, the counts and the tally; the board itself (every
+ballot, sorted by tracker) is published by the service's read route (`contracts.surveys.appraisal_board` is
+its canonical form).
 
 No event names a credential together with a member: `appraisal-credentials-issued` names keys, no members;
+`appraisal-online-voting-opened` names the raters told to draw, no keys;
 `appraisal-closed` names counts and departments; participation (`appraisal-participation-recorded`) names
 members and nothing of any ballot."""
 
@@ -96,6 +100,8 @@ class AppraisalOpened(DomainEvent):
     member_ids: Roster = Field(default_factory=list)
     invited_representatives: Count = 0
     entitled: Count = Field(description="raters entitled to a ballot: all of the above")
+    online: bool = Field(default=False, description="an online round: each rater draws a slip while signed in, "
+                                                    "instead of at the meeting's sign-in")
 
 
 @event_type("appraisal-credentials-issued", version=1, topic=SURVEYS)
@@ -106,6 +112,17 @@ class AppraisalCredentialsIssued(DomainEvent):
     appraisal_id: RecordedId
     public_keys: PublicKeys
     credentials_digest: Hex32
+
+
+@event_type("appraisal-online-voting-opened", version=1, topic=SURVEYS)
+class AppraisalOnlineVotingOpened(DomainEvent):
+    """An online round's credentials were issued (beside `appraisal-credentials-issued`): its slips wait in the
+    service's pool, and each of its raters (`member_ids`: the special supervisors and members entitled) may draw
+    one while signed in and vote. It names no slip and no key; no event records who drew."""
+
+    appraisal_id: RecordedId
+    title: RecordedTitle
+    member_ids: Roster
 
 
 class UnitResult(BaseModel):
@@ -132,7 +149,8 @@ class AppraisalClosed(DomainEvent):
     appraisal_id: RecordedId
     held_on: RecordedDate
     entitled: Count
-    issued: Count = Field(description="credentials handed out at sign-in: the attendance")
+    issued: Count = Field(description="credentials handed out at sign-in (the attendance), or, online, the slips "
+                                      "drawn")
     returned: Count = Field(description="ballots on the board")
     board_head: Hex32
     results: RecordedList[UnitResult]

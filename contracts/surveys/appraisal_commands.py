@@ -42,17 +42,24 @@ class OpenAppraisal(Command):
     special_supervisor_ids: Roster = Field(default_factory=list, description="special supervisors (特约监督员)")
     member_ids: Roster = Field(default_factory=list, description="members (委员) entitled to rate")
     invited_representatives: Representatives = Field(default=0, description="invited representatives (特邀代表)")
+    online: bool = Field(default=False, description="an online round: the slips wait in the service's pool and "
+                         "each special supervisor or member draws one while signed in (notify tells them); "
+                         "invited representatives, who have no login, cannot take part")
 
 
 class CloseAppraisal(Command):
     """The office closes the round: how many credentials were handed out at sign-in (the attendance), and which
     registered raters signed in (their participation is credited; who drew which slip is not known). Refused
-    when fewer than half plus one of those entitled attended, or more ballots came back than were handed out."""
+    when fewer than half plus one of those entitled attended, or more ballots came back than were handed out.
+    An online round counts itself: the slips drawn are the credentials issued, those who drew are credited;
+    `issued` may be left out (if given it must be the number drawn) and no attendees are named."""
 
     appraisal_id: Identifier
-    issued: Count = Field(description="credentials handed out at sign-in")
+    issued: Count | None = Field(default=None, description="credentials handed out at sign-in (required unless "
+                                                           "the round is online)")
     attendee_member_ids: Roster = Field(default_factory=list,
-                                        description="special supervisors and members who signed in")
+                                        description="special supervisors and members who signed in (none for an "
+                                                    "online round)")
     rectification_due_working_days: WorkingDays = Field(default=30, description="for the bottom three's rectification")
 
 

@@ -61,6 +61,8 @@ VIEWS = [
     # event carries a ballot.
     publish(appraisal.AppraisalOpened),
     publish(appraisal.AppraisalCredentialsIssued),
+    # An online round opened for drawing: who is entitled to draw (as public as the round's opening), no slip.
+    publish(appraisal.AppraisalOnlineVotingOpened),
     publish(appraisal.AppraisalClosed),
     publish(appraisal.AppraisalVoided, omit={"reason"}),
 ]

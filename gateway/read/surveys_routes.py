@@ -11,6 +11,8 @@ title, mode, deadline and invitations — the gateway projects into views of its
 
 - slips: `POST /appraisals/{id}/credentials` answers once (the service refuses a second issue); the answer is
   handed to the caller and kept nowhere, not in a cache, not in a log.
+- an online round's slip: `POST /appraisals/{id}/slip` with the rater's own token; the service answers their one
+  slip, once, and the gateway hands it to the caller and keeps it nowhere.
 - ballots: `POST /appraisals/{id}/ballots` with no Authorization header, whatever the caller sent: the
   credential's signature is the only authorization, and no login travels with a ballot.
 - anonymous responses: `POST /questionnaire-responses/{committee}/{id}`, likewise with no token.
@@ -103,6 +105,11 @@ class SurveysReader(ServiceRoutes):
         response = await self.request("POST", f"/appraisals/{_seg(appraisal_id)}/credentials", token,
                                       accept="text/html" if html else "application/json")
         return _answered(response, text=html)
+
+    async def draw_slip(self, token: str, appraisal_id: str) -> Answered:
+        """An online round's rater draws their one slip, with their own token."""
+        return _answered(await self.request("POST", f"/appraisals/{_seg(appraisal_id)}/slip", token,
+                                            accept="application/json"))
 
     async def cast_ballot(self, appraisal_id: str, body: dict[str, Any]) -> Answered:
         """A signed ballot, posted with no token at all."""

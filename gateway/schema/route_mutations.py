@@ -1,6 +1,7 @@
 """Mutations that call the surveys service's own routes rather than its command API (why each is a route:
 `contracts.surveys.appraisal_commands`, `contracts.surveys.questionnaire_service`): the office's appraisal
-slips, casting a ballot with a credential, a member's questionnaire ticket and an anonymous response. Two take
+slips, a rater drawing their slip of an online round, casting a ballot with a credential, a member's
+questionnaire ticket and an anonymous response. Two take
 no login at all (`castAppraisalBallot`, `submitAnonymousQuestionnaireResponse`): the signature, or the ticket,
 is the only authorization, and the gateway forwards them with no token (`gateway.read.surveys_routes`).
 A refusal comes back as `CommandRefused` (its `rule` the service's code), a malformed body as `CommandInvalid`,
@@ -57,6 +58,17 @@ class AppraisalSlips:
     slips: list[AppraisalSlip] | None = strawberry.field(description="the slips (format json)")
 
 
+@strawberry.type(description="Your slip (凭证) of an online appraisal round, drawn at random and shown once: its code "
+                             "(the private key, typed or scanned on your device), its QR payload and public key. "
+                             "Nobody, the office included, can learn which slip you drew; keep it to yourself.")
+class DrawnAppraisalSlip:
+    appraisal_id: strawberry.ID
+    committee_id: strawberry.ID
+    code: str
+    qr: str
+    public_key: str
+
+
 @strawberry.type(description="The ballot is in the box. Keep the tracker: after close it finds the ballot on the "
                              "board.")
 class BallotCast:
@@ -68,6 +80,9 @@ class BallotCast:
 
 IssueCredentialsResult = Annotated[AppraisalSlips | CommandRefused, strawberry.union(
     "IssueCredentialsResult", description="The slips, or the service's refusal (e.g. `credentials_issued`).")]
+DrawSlipResult = Annotated[DrawnAppraisalSlip | CommandRefused, strawberry.union(
+    "DrawAppraisalSlipResult", description="Your slip, or the service's refusal (e.g. `slip_already_drawn`, "
+                                           "`not_entitled`, `appraisal_not_online`).")]
 CastBallotResult = Annotated[BallotCast | CommandRefused | CommandInvalid, strawberry.union(
     "CastBallotResult", description="The ballot's receipt, a refusal (e.g. `bad_signature`, `appraisal_closed`), "
                                     "or a malformed ballot.")]
@@ -103,6 +118,19 @@ async def issue_credentials(self: Any, info: strawberry.Info, appraisal_id: stra
                               slips=None)
     slips = [AppraisalSlip(code=s["code"], qr=s["qr"], public_key=s["public_key"]) for s in answer.body["slips"]]
     return AppraisalSlips(appraisal_id=appraisal_id, count=len(slips), html=None, slips=slips)
+
+
+async def draw_slip(self: Any, info: strawberry.Info, appraisal_id: strawberry.ID) -> DrawSlipResult:
+    """Forwarded with the caller's own token to a member: the surveys service decides whether they are a rater
+    of the online round."""
+    viewer = policy.require(ctx(info).viewer, "appraisalSlip")
+    no_store(info)
+    answer = await reader(info).draw_slip(token_of(viewer), str(appraisal_id))
+    if not answer.ok:
+        return refused("draw-appraisal-slip", answer.status, answer.error)
+    b = answer.body
+    return DrawnAppraisalSlip(appraisal_id=appraisal_id, committee_id=strawberry.ID(str(b["committee_id"])),
+                              code=str(b["code"]), qr=str(b["qr"]), public_key=str(b["public_key"]))
 
 
 async def cast_ballot(self: Any, info: strawberry.Info, appraisal_id: strawberry.ID,
@@ -162,6 +190,10 @@ MUTATIONS: dict[str, Any] = {
         issue_credentials, name="issueAppraisalCredentials",
         description="The office issues a round's credentials and gets its slips, once (a page ready to print, or "
                     "the slips as data); asking again is refused `credentials_issued`. Office staff only."),
+    "drawAppraisalSlip": strawberry.mutation(
+        draw_slip, name="drawAppraisalSlip",
+        description="A rater of an online appraisal round (网上民主评议), signed in as themselves, draws their one "
+                    "slip at random; a second draw is refused `slip_already_drawn`. Nobody records which slip."),
     "castAppraisalBallot": strawberry.mutation(
         cast_ballot, name="castAppraisalBallot",
         description="Cast a ballot signed with a credential (民主评议投票). No login: the signature is the only "

@@ -143,6 +143,7 @@ def email_variables(template: str, variables: Mapping[str, Any], *, today: date,
         "deadline": _chinese_date(deadline) if deadline else "",
         "link": f"{public_url()}/proposals/{subject}" if v.get("proposal_id")
         else f"{public_url()}/questionnaires/{v['questionnaire_id']}" if v.get("questionnaire_id")
+        else f"{public_url()}/appraisals/{v['appraisal_id']}" if v.get("appraisal_id")
         else f"{public_url()}/notifications",
         # A questionnaire answered anonymously (匿名): nobody can tell notify who has answered.
         "anonymous": v.get("mode") == "anonymous" if v.get("questionnaire_id") else False,

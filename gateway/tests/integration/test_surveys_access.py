@@ -194,6 +194,8 @@ ROUTE_MUTATIONS = {
                                   '... on CommandRefused { rule status } } }'),
     "drawQuestionnaireTicket": ('mutation { drawQuestionnaireTicket(questionnaireId: "Q1") { __typename '
                                 '... on CommandRefused { rule status } } }'),
+    "drawAppraisalSlip": ('mutation { drawAppraisalSlip(appraisalId: "AP1") { __typename '
+                          '... on CommandRefused { rule status } } }'),
     "castAppraisalBallot": ("mutation($b: CastBallotInput!) { castAppraisalBallot(appraisalId: \"AP1\", input: $b) "
                             "{ __typename ... on CommandRefused { rule status } } }"),
     "submitAnonymousQuestionnaireResponse": (
@@ -209,6 +211,7 @@ ROUTE_VARIABLES: dict[str, dict[str, Any]] = {
 ROUTE_ALLOWED: dict[str, tuple[bool, ...]] = {
     "issueAppraisalCredentials":            (N, N, Y, N, N, N, N),
     "drawQuestionnaireTicket":              (Y, N, N, N, N, N, N),
+    "drawAppraisalSlip":                    (Y, N, N, N, N, N, N),
     # No login: every caller, signed in or not, reaches the service, which checks the signature or the ticket.
     "castAppraisalBallot":                  (Y, Y, Y, Y, Y, Y, Y),
     "submitAnonymousQuestionnaireResponse": (Y, Y, Y, Y, Y, Y, Y),

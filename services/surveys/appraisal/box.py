@@ -1,4 +1,5 @@
-"""The service's private tables for appraisal: the ballot box and the sealed boards.
+"""The service's private tables for appraisal: the ballot box, the sealed boards, and an online round's pool of
+undrawn slips and list of who has drawn.
 
 The ballot box holds, per round, one row per credential: the canonical ballot and its signature, and nothing
 else: no time, no actor, no client address, no sequence number. A second ballot under the same credential
@@ -6,8 +7,14 @@ replaces the first until close. At close the board is built from the box in one 
 `appraisal-closed` event, the box's rows are deleted and the board is kept (`appraisal_boards`) for the read
 routes; a voided round's rows are deleted unread.
 
+An online round's slips wait in `appraisal_slip_pool`: the private parts only (no member, no time, no order
+column). A rater's draw, in one transaction, takes one at random, deletes it and records in
+`appraisal_slips_drawn` that the rater has drawn (no slip, no time); the slip is answered to the rater and kept
+nowhere else. At close, or when the round is voided, both are emptied.
+
 PostgreSQL still keeps, while a row lives, the transaction id that wrote it (`xmin`), which orders rows; the
-box is emptied at close so that order does not outlive the round (README: limits)."""
+box is emptied at close so that order does not outlive the round. A draw's deleted pool row and its drawn row
+carry the same transaction id until vacuum removes the dead row (README: limits)."""
 
 from __future__ import annotations
 
@@ -33,6 +40,18 @@ CREATE TABLE IF NOT EXISTS {s}.appraisal_boards (
     appraisal_id text NOT NULL,
     board text NOT NULL,                       -- the published board's JSON, sorted by tracker
     PRIMARY KEY (committee_id, appraisal_id)
+);
+CREATE TABLE IF NOT EXISTS {s}.appraisal_slip_pool (
+    committee_id text NOT NULL,
+    appraisal_id text NOT NULL,
+    code text NOT NULL,                        -- an undrawn slip's private part; never a member, never a time
+    PRIMARY KEY (committee_id, appraisal_id, code)
+);
+CREATE TABLE IF NOT EXISTS {s}.appraisal_slips_drawn (
+    committee_id text NOT NULL,
+    appraisal_id text NOT NULL,
+    member_id text NOT NULL,                   -- who has drawn their slip; never which, never when
+    PRIMARY KEY (committee_id, appraisal_id, member_id)
 );
 """
 
@@ -85,3 +104,41 @@ class Box:
         value = await conn.fetchval(f"SELECT board FROM {self.s}.appraisal_boards WHERE committee_id = $1 "
                                     "AND appraisal_id = $2", committee_id, appraisal_id)
         return None if value is None else str(value)
+
+    # ---- an online round's slips ------------------------------------------------------------------------------
+
+    async def pool(self, conn: asyncpg.Connection, committee_id: str, appraisal_id: str, codes: list[str]) -> None:
+        """Keep an online round's undrawn slips (their private parts, in the order given: shuffled)."""
+        await conn.executemany(f"INSERT INTO {self.s}.appraisal_slip_pool (committee_id, appraisal_id, code) "
+                               "VALUES ($1, $2, $3)", [(committee_id, appraisal_id, c) for c in codes])
+
+    async def mark_drawn(self, conn: asyncpg.Connection, committee_id: str, appraisal_id: str,
+                         member_id: str) -> bool:
+        """Record that the member has drawn their slip (not which); False if they had already."""
+        return bool(await conn.fetchval(
+            f"INSERT INTO {self.s}.appraisal_slips_drawn (committee_id, appraisal_id, member_id) VALUES ($1, $2, $3) "
+            "ON CONFLICT DO NOTHING RETURNING true", committee_id, appraisal_id, member_id))
+
+    async def take(self, conn: asyncpg.Connection, committee_id: str, appraisal_id: str) -> str | None:
+        """One undrawn slip at random, deleted from the pool: its code, or None if the pool is empty."""
+        code = await conn.fetchval(
+            f"DELETE FROM {self.s}.appraisal_slip_pool WHERE committee_id = $1 AND appraisal_id = $2 AND code = ("
+            f"SELECT code FROM {self.s}.appraisal_slip_pool WHERE committee_id = $1 AND appraisal_id = $2 "
+            "ORDER BY random() LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING code", committee_id, appraisal_id)
+        return None if code is None else str(code)
+
+    async def drawers(self, conn: asyncpg.Connection, committee_id: str, appraisal_id: str) -> list[str]:
+        """The raters who have drawn a slip, sorted (the close credits them)."""
+        rows = await conn.fetch(f"SELECT member_id FROM {self.s}.appraisal_slips_drawn WHERE committee_id = $1 "
+                                "AND appraisal_id = $2 ORDER BY member_id", committee_id, appraisal_id)
+        return [r["member_id"] for r in rows]
+
+    async def drawn_count(self, conn: asyncpg.Connection | asyncpg.Pool, committee_id: str, appraisal_id: str) -> int:
+        return int(await conn.fetchval(f"SELECT count(*) FROM {self.s}.appraisal_slips_drawn WHERE committee_id = $1 "
+                                       "AND appraisal_id = $2", committee_id, appraisal_id))
+
+    async def empty_slips(self, conn: asyncpg.Connection, committee_id: str, appraisal_id: str) -> None:
+        """The undrawn slips and the list of who drew, gone with the round."""
+        for table in ("appraisal_slip_pool", "appraisal_slips_drawn"):
+            await conn.execute(f"DELETE FROM {self.s}.{table} WHERE committee_id = $1 AND appraisal_id = $2",
+                               committee_id, appraisal_id)

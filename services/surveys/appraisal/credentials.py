@@ -1,6 +1,7 @@
 """Credentials of an appraisal round: Ed25519 key pairs. The service generates them, keeps only the public keys
 (in `appraisal-credentials-issued`), and hands the private parts once to the office as slips; it never stores
-them, logs them or answers with them again.
+them, logs them or answers with them again. An online round's private parts wait in the service's pool of
+undrawn slips until each is drawn, once, by a rater (`surveys.appraisal.box`).
 
 A slip's code is the private key's 32-byte seed in base32 (52 letters and digits, in groups of four, easy to
 type); its QR code carries `YZAPPRAISAL:<committee>:<appraisal>:<code>`. A rater's device turns the code back
@@ -52,13 +53,12 @@ def key_of(code: str) -> Ed25519PrivateKey:
 
 def generate(count: int, committee_id: str, appraisal_id: str) -> list[Slip]:
     """`count` fresh credentials, in no particular order."""
-    slips = []
-    for _ in range(count):
-        key = Ed25519PrivateKey.generate()
-        code = code_of(key)
-        qr = f"{QR_PREFIX}:{committee_id}:{appraisal_id}:{code}"
-        slips.append(Slip(code=code, public_key=_public_hex(key), qr=qr))
-    return slips
+    return [slip_of(code_of(Ed25519PrivateKey.generate()), committee_id, appraisal_id) for _ in range(count)]
+
+
+def slip_of(code: str, committee_id: str, appraisal_id: str) -> Slip:
+    """The slip a code stands for: its public key and its QR payload."""
+    return Slip(code=code, public_key=_public_hex(key_of(code)), qr=f"{QR_PREFIX}:{committee_id}:{appraisal_id}:{code}")
 
 
 def public_key_of(code: str) -> str:

@@ -1,11 +1,14 @@
 """Handlers of the appraisal commands (contracts.surveys.appraisal_service), and the two actions the service's
-own routes run (`surveys.appraisal.routes`): issuing the credentials and casting a ballot.
+own routes run (`surveys.appraisal.routes`): issuing the credentials, an online round's rater drawing a slip,
+and casting a ballot.
 
-Casting and closing queue on one lock per round, so no ballot slips into the box while the close reads it.
+Casting, drawing and closing queue on one lock per round, so no ballot slips into the box, and no slip is
+drawn, while the close reads them.
 Nothing here logs: a log line is the easiest place for a credential to meet a time or an address."""
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from contracts.clock import local_date
@@ -20,8 +23,9 @@ from eventstore.unit_of_work import Tx
 from surveys import streams
 from surveys.appraisal import board as boards
 from surveys.appraisal.box import Box
-from surveys.appraisal.credentials import Slip, generate
-from surveys.appraisal.round import ROUND, Close, Issue, Open, Phase, RoundState, check_ballot
+from surveys.appraisal.credentials import Slip, generate, slip_of
+from surveys.appraisal.round import ROUND, Close, Issue, Open, Phase, RoundState, check_ballot, check_draw
+from surveys.domain.refusals import refuse
 from surveys.domain.tracking import TRACKED, OpenFields
 from surveys.domain.tracking import Open as OpenItem
 from surveys.parts import SurveysParts
@@ -47,6 +51,7 @@ async def void_appraisal(s: SurveysParts, cmd: a.VoidAppraisal, ctx: CommandCont
         loaded = await tx.load(streams.appraisal(tx.committee_id, cmd.appraisal_id), ROUND)
         tx.decide(loaded, ROUND, cmd)
         await Box(s.schema).empty(tx.conn, tx.committee_id, cmd.appraisal_id)
+        await Box(s.schema).empty_slips(tx.conn, tx.committee_id, cmd.appraisal_id)
         return {"appraisal_id": cmd.appraisal_id, "cause": cmd.cause.value}
 
     return await s.uow.run(ctx, work)
@@ -79,11 +84,13 @@ async def close_appraisal(s: SurveysParts, cmd: a.CloseAppraisal, ctx: CommandCo
     async def work(tx: Tx) -> dict[str, Any]:
         await tx.lock(_lock_key(tx.committee_id, cmd.appraisal_id))
         loaded = await tx.load(streams.appraisal(tx.committee_id, cmd.appraisal_id), ROUND)
-        ballots = await box.ballots(tx.conn, tx.committee_id, cmd.appraisal_id) \
-            if loaded.state.phase is Phase.voting else []
-        board = boards.build(loaded.state, tx.committee_id, ballots, entitled=loaded.state.entitled,
-                             issued=cmd.issued)
-        tx.decide(loaded, ROUND, Close(cmd, boards.sealed(board)))
+        voting = loaded.state.phase is Phase.voting
+        ballots = await box.ballots(tx.conn, tx.committee_id, cmd.appraisal_id) if voting else []
+        drawn = tuple(await box.drawers(tx.conn, tx.committee_id, cmd.appraisal_id)) \
+            if voting and loaded.state.online else ()
+        issued = len(drawn) if loaded.state.online else cmd.issued or 0
+        board = boards.build(loaded.state, tx.committee_id, ballots, entitled=loaded.state.entitled, issued=issued)
+        tx.decide(loaded, ROUND, Close(cmd, boards.sealed(board), drawn))
         items = []
         for o in _rectifications(loaded.state, board["tally"]["bottom_unit_ids"],
                                  tx, cmd.rectification_due_working_days):
@@ -92,6 +99,7 @@ async def close_appraisal(s: SurveysParts, cmd: a.CloseAppraisal, ctx: CommandCo
             items.append({"item_id": o.item_id, "unit_id": o.unit_ids[0]})
         await box.keep_board(tx.conn, tx.committee_id, cmd.appraisal_id, boards.dumps(board))
         await box.empty(tx.conn, tx.committee_id, cmd.appraisal_id)
+        await box.empty_slips(tx.conn, tx.committee_id, cmd.appraisal_id)
         return {"appraisal_id": cmd.appraisal_id, "returned": board["returned"], "board_head": board["head"],
                 "top_unit_ids": board["tally"]["top_unit_ids"], "bottom_unit_ids": board["tally"]["bottom_unit_ids"],
                 "rectification_items": items}
@@ -101,18 +109,50 @@ async def close_appraisal(s: SurveysParts, cmd: a.CloseAppraisal, ctx: CommandCo
 
 async def issue_credentials(s: SurveysParts, appraisal_id: str, ctx: CommandContext) -> tuple[CommandOutcome,
                                                                                                 list[Slip]]:
-    """One credential per entitled rater: the public keys recorded, the slips returned to the caller only."""
+    """One credential per entitled rater: the public keys recorded, the slips returned to the caller only; for an
+    online round the slips go, shuffled, into the pool the raters draw from, and none is returned."""
     slips: list[Slip] = []
 
     async def work(tx: Tx) -> dict[str, Any]:
         await tx.lock(_lock_key(tx.committee_id, appraisal_id))
         loaded = await tx.load(streams.appraisal(tx.committee_id, appraisal_id), ROUND)
-        slips[:] = generate(loaded.state.entitled, tx.committee_id, appraisal_id)
-        tx.decide(loaded, ROUND, Issue(tuple(slip.public_key for slip in slips)))
-        return {"appraisal_id": appraisal_id, "credentials": len(slips)}
+        made = generate(loaded.state.entitled, tx.committee_id, appraisal_id)
+        tx.decide(loaded, ROUND, Issue(tuple(slip.public_key for slip in made)))
+        if loaded.state.online:
+            secrets.SystemRandom().shuffle(made)
+            await Box(s.schema).pool(tx.conn, tx.committee_id, appraisal_id, [slip.code for slip in made])
+        else:
+            slips[:] = made
+        return {"appraisal_id": appraisal_id, "credentials": len(made), "online": loaded.state.online}
 
     outcome = await s.uow.run(ctx, work)
     return outcome, slips
+
+
+async def draw_slip(s: SurveysParts, appraisal_id: str, ctx: CommandContext) -> Slip:
+    """An online round's rater, signed in, draws their one slip: a random one, deleted from the pool as the rater
+    is recorded as having drawn, in one transaction. The slip is answered to the rater and kept nowhere; nothing
+    pairs the rater with it (no event, no log line, no column)."""
+    box = Box(s.schema)
+    drawn: list[Slip] = []
+
+    async def work(tx: Tx) -> dict[str, Any]:
+        await tx.lock(_lock_key(tx.committee_id, appraisal_id))
+        loaded = await tx.load(streams.appraisal(tx.committee_id, appraisal_id), ROUND)
+        member_id = ctx.actor.member_id
+        check_draw(loaded.state, member_id)
+        assert member_id is not None
+        if not await box.mark_drawn(tx.conn, tx.committee_id, appraisal_id, member_id):
+            raise refuse("slip_already_drawn", "you have drawn your slip for this round already; a slip is given "
+                         "once, and nobody kept which one you drew", fields=["appraisal_id"])
+        code = await box.take(tx.conn, tx.committee_id, appraisal_id)
+        if code is None:
+            raise refuse("no_slips_left", "every slip of this round has been drawn", fields=["appraisal_id"])
+        drawn[:] = [slip_of(code, tx.committee_id, appraisal_id)]  # a retried transaction's own, not the first's
+        return {}
+
+    await s.uow.run(ctx, work)
+    return drawn[0]
 
 
 async def cast_ballot(s: SurveysParts, appraisal_id: str, cast: CastBallot) -> dict[str, Any]:

@@ -5,6 +5,11 @@
 
 - Entitled raters: the special supervisors and members named (each once, in one list only) and the invited
   representatives counted; at least one, at most 1,000 (`MAX_ROSTER`, the bound of the credentials' event).
+- Online rounds (`online`): the raters are special supervisors and members only (an invited representative has
+  no login to draw with: `online_round_needs_logins`); issuing the credentials also writes
+  `appraisal-online-voting-opened` (notify tells the raters); each rater draws one slip (`check_draw`: the round
+  is online and voting, `not_entitled`); the close counts the slips drawn as issued and credits those who drew
+  (`issued` if given must be that count, `issued_mismatch`; no attendees are named, `attendees_not_named_online`).
 - One credential per entitled rater, issued once (`credentials_issued`): the private parts cannot be given out
   again, as nobody kept them; lost slips mean voiding the round and opening another.
 - Close: the credentials handed out at sign-in (`issued`) are at most those entitled; more than half of those
@@ -32,6 +37,7 @@ from contracts.surveys.appraisal import (
     AppraisalCredentialsIssued,
     AppraisalDimension,
     AppraisalKind,
+    AppraisalOnlineVotingOpened,
     AppraisalOpened,
     AppraisalVoided,
     AppraisedUnit,
@@ -72,6 +78,7 @@ class RoundState:
     raters: frozenset[str] = frozenset()  # special supervisors and members
     invited: int = 0
     entitled: int = 0
+    online: bool = False
     public_keys: frozenset[str] = frozenset()
     keys_digest: str = ""
     closed: AppraisalClosed | None = field(default=None, compare=False)
@@ -103,6 +110,8 @@ class Sealed:
 class Close:
     command: a.CloseAppraisal
     sealed: Sealed
+    # An online round's raters who drew a slip (the service's table of who has drawn, never which slip).
+    drawn: tuple[str, ...] = ()
 
 
 Events = list[DomainEvent]
@@ -143,13 +152,17 @@ def _open(state: RoundState, cmd: Open, issued: Issued[object]) -> Events:
     if entitled > MAX_ROSTER:
         raise refuse("too_many_raters", f"an appraisal round has at most {MAX_ROSTER} entitled raters, not {entitled}",
                      fields=["member_ids"])
+    if o.online and o.invited_representatives:
+        raise refuse("online_round_needs_logins", "an online round is for special supervisors and members, who draw "
+                     "their slips while signed in; invited representatives have no login (hold the round in person)",
+                     fields=["invited_representatives"])
     dims = [AppraisalDimension(dimension_id=d.dimension_id, name=d.name) for d in o.dimensions] or [OVERALL]
     return [AppraisalOpened(appraisal_id=cmd.appraisal_id, year=o.year, kind=o.kind, title=o.title,
                             held_on=o.held_on,
                             subjects=[AppraisedUnit(unit_id=s.unit_id, name=s.name) for s in o.subjects],
                             dimensions=dims, special_supervisor_ids=list(o.special_supervisor_ids),
                             member_ids=list(o.member_ids), invited_representatives=o.invited_representatives,
-                            entitled=entitled)]
+                            entitled=entitled, online=o.online)]
 
 
 def _issue(state: RoundState, cmd: Issue, issued: Issued[object]) -> Events:
@@ -160,35 +173,43 @@ def _issue(state: RoundState, cmd: Issue, issued: Issued[object]) -> Events:
     keys = sorted(cmd.public_keys)
     if len(keys) != state.entitled or len(set(keys)) != len(keys):
         raise refuse("credentials_mismatch", f"one distinct credential per entitled rater ({state.entitled})")
-    return [AppraisalCredentialsIssued(appraisal_id=state.appraisal_id, public_keys=keys,
-                                       credentials_digest=credentials_digest(keys))]
+    events: Events = [AppraisalCredentialsIssued(appraisal_id=state.appraisal_id, public_keys=keys,
+                                                 credentials_digest=credentials_digest(keys))]
+    if state.online:
+        events.append(AppraisalOnlineVotingOpened(appraisal_id=state.appraisal_id, title=state.title,
+                                                  member_ids=sorted(state.raters)))
+    return events
 
 
 def _close(state: RoundState, cmd: Close, issued: Issued[object]) -> Events:
     require_role(issued, OFFICE, "closing an appraisal round")
     c, sealed = cmd.command, cmd.sealed
     _require_voting(state)
-    if c.issued > state.entitled:
-        raise refuse("more_issued_than_entitled", f"{c.issued} credentials handed out, but only {state.entitled} "
+    handed_out = _issued(state, cmd)
+    if handed_out > state.entitled:
+        raise refuse("more_issued_than_entitled", f"{handed_out} credentials handed out, but only {state.entitled} "
                      "raters are entitled", fields=["issued"])
-    if 2 * c.issued <= state.entitled:
+    if 2 * handed_out <= state.entitled:
         raise refuse("quorum_not_met", f"the round is valid only if more than half of the {state.entitled} entitled "
-                     f"raters attend; {c.issued} did", fields=["issued"], entitled=state.entitled, issued=c.issued)
-    if sealed.returned > c.issued:
-        raise refuse("more_returned_than_issued", f"{sealed.returned} ballots came back for {c.issued} credentials "
-                     "handed out: the round is invalid and must be run again", fields=["issued"],
-                     returned=sealed.returned, issued=c.issued)
-    attendees = distinct(c.attendee_member_ids, "attendees", "attendee_member_ids")
+                     f"raters attend; {handed_out} did", fields=["issued"], entitled=state.entitled, issued=handed_out)
+    if sealed.returned > handed_out:
+        raise refuse("more_returned_than_issued", f"{sealed.returned} ballots came back for {handed_out} "
+                     "credentials handed out: the round is invalid and must be run again", fields=["issued"],
+                     returned=sealed.returned, issued=handed_out)
+    if state.online:
+        attendees = sorted(cmd.drawn)
+    else:
+        attendees = distinct(c.attendee_member_ids, "attendees", "attendee_member_ids")
     strangers = sorted(set(attendees) - state.raters)
     if strangers:
         raise refuse("not_entitled", f"not entitled raters of this round: {', '.join(strangers)}",
                      fields=["attendee_member_ids"])
-    if len(attendees) > c.issued or c.issued - len(attendees) > state.invited:
-        raise refuse("attendance_mismatch", f"{c.issued} attended: {len(attendees)} named raters and at most "
+    if len(attendees) > handed_out or handed_out - len(attendees) > state.invited:
+        raise refuse("attendance_mismatch", f"{handed_out} attended: {len(attendees)} named raters and at most "
                      f"{state.invited} invited representatives", fields=["attendee_member_ids", "issued"])
     assert state.held_on is not None
     events: Events = [AppraisalClosed(appraisal_id=state.appraisal_id, held_on=state.held_on,
-                                      entitled=state.entitled, issued=c.issued, returned=sealed.returned,
+                                      entitled=state.entitled, issued=handed_out, returned=sealed.returned,
                                       board_head=sealed.head, results=list(sealed.results),
                                       top_unit_ids=list(sealed.top_unit_ids),
                                       bottom_unit_ids=list(sealed.bottom_unit_ids))]
@@ -196,6 +217,34 @@ def _close(state: RoundState, cmd: Close, issued: Issued[object]) -> Events:
                                               member_id=m, unit_id="", held_on=state.held_on)
                for m in sorted(attendees)]
     return events
+
+
+def _issued(state: RoundState, cmd: Close) -> int:
+    """The credentials handed out: the office's count at sign-in, or, online, the slips drawn."""
+    c = cmd.command
+    if not state.online:
+        if c.issued is None:
+            raise refuse("issued_required", "how many credentials were handed out at sign-in", fields=["issued"])
+        return c.issued
+    if c.attendee_member_ids:
+        raise refuse("attendees_not_named_online", "an online round credits the raters who drew a slip; the office "
+                     "names no attendees", fields=["attendee_member_ids"])
+    if c.issued is not None and c.issued != len(cmd.drawn):
+        raise refuse("issued_mismatch", f"{len(cmd.drawn)} slips were drawn in this online round, not {c.issued}",
+                     fields=["issued"], drawn=len(cmd.drawn), issued=c.issued)
+    return len(cmd.drawn)
+
+
+def check_draw(state: RoundState, member_id: str | None) -> None:
+    """A rater may draw a slip of this round: it is online and voting, and they are one of its raters."""
+    if state.phase is Phase.none:
+        raise refuse("appraisal_not_found", "no such appraisal round in this committee", fields=["appraisal_id"])
+    if not state.online:
+        raise refuse("appraisal_not_online", "this round's slips are drawn at the meeting's sign-in",
+                     fields=["appraisal_id"])
+    _require_voting(state)
+    if member_id is None or member_id not in state.raters:
+        raise refuse("not_entitled", "you are not an entitled rater of this round", fields=["appraisal_id"])
 
 
 def _void(state: RoundState, cmd: a.VoidAppraisal, issued: Issued[object]) -> Events:
@@ -224,10 +273,13 @@ def evolve(state: RoundState, event: DomainEvent) -> RoundState:
                               unit_names=tuple(s.name for s in event.subjects),
                               dimension_ids=tuple(d.dimension_id for d in event.dimensions),
                               raters=frozenset(event.special_supervisor_ids) | frozenset(event.member_ids),
-                              invited=event.invited_representatives, entitled=event.entitled)
+                              invited=event.invited_representatives, entitled=event.entitled,
+                              online=event.online)
         case AppraisalCredentialsIssued():
             return replace(state, phase=Phase.voting, public_keys=frozenset(event.public_keys),
                            keys_digest=event.credentials_digest)
+        case AppraisalOnlineVotingOpened():
+            return state
         case AppraisalClosed():
             return replace(state, phase=Phase.closed, closed=event)
         case AppraisalVoided():

@@ -2,14 +2,21 @@
 
 - `POST /appraisals/{appraisal_id}/credentials` (office staff): issues one credential per entitled rater and
   answers, once, with the slips: JSON (`slips`: code, QR payload, public key), or the printable page with
-  `Accept: text/html`. Never stored, never answered again (409 `credentials_issued`).
+  `Accept: text/html`. Never stored, never answered again (409 `credentials_issued`). For an online round the
+  answer holds no slip (`online: true`, `slips: []`): the slips go into the service's pool for the raters.
+- `POST /appraisals/{appraisal_id}/slip` (a member: a special supervisor or member entitled in an online round,
+  signed in as themselves): draws their one slip at random and answers it, once, like a printed slip (JSON:
+  code, QR payload, public key; or the slip as a page with `Accept: text/html`). 403 `not_entitled`, 409
+  `slip_already_drawn` / `appraisal_not_online` / `appraisal_not_voting` / `appraisal_closed` /
+  `appraisal_voided`. Nobody, the office included, can learn from the service which slip a rater drew.
 - `POST /appraisals/{appraisal_id}/ballots` (no login: the credential's signature is the only authorization):
   body `contracts.surveys.appraisal_board.CastBallot`; answers `{tracker, replaced}`. 400 `invalid_ballot`
   naming the fields, 400 `unknown_credential` / `bad_signature` / `unknown_unit` / `unknown_dimension` /
   `ballot_for_another_appraisal`, 404 `appraisal_not_found`, 409 `appraisal_not_voting` / `appraisal_closed` /
   `appraisal_voided`.
-- `GET /appraisals/{appraisal_id}` (any signed-in role): the round's status: phase, entitled, credentials,
-  ballots in the box while voting (a count), and after close the attendance, ballots returned and the head.
+- `GET /appraisals/{appraisal_id}` (any signed-in role): the round's status: phase, online, entitled,
+  credentials, ballots in the box and (online) slips drawn while voting (counts), and after close the
+  attendance, ballots returned and the head.
 - `GET /appraisals/{appraisal_id}/board` and `.../tally` (any signed-in role): after close, the published board
   (sorted by tracker) and its tally; 409 `board_not_sealed` before.
 - `GET /appraisal-boards/{committee_id}/{appraisal_id}` and `.../tally` (no login, like a ballot): the same
@@ -30,6 +37,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from contracts.envelope import Role
 from contracts.roles import OFFICE
 from contracts.surveys.appraisal_board import CastBallot
 from contracts.topics import COMMITTEE_ID_PATTERN
@@ -46,7 +54,8 @@ from surveys.parts import SurveysParts
 
 NOT_FOUND = frozenset({"appraisal_not_found", "not_found"})
 CONFLICTS = frozenset({"appraisal_not_voting", "appraisal_closed", "appraisal_voided", "credentials_issued",
-                       "board_not_sealed"})
+                       "board_not_sealed", "slip_already_drawn", "appraisal_not_online", "no_slips_left"})
+FORBIDDEN = frozenset({"not_authorized", "not_entitled"})
 PRIVATE = {"Cache-Control": "no-store"}
 
 
@@ -57,7 +66,7 @@ def _error(status: int, code: str, message: str, fields: list[str] | None = None
 
 def _refusal(err: DomainError) -> JSONResponse:
     status = 404 if err.rule in NOT_FOUND else 409 if err.rule in CONFLICTS else \
-        403 if err.rule == "not_authorized" else 400
+        403 if err.rule in FORBIDDEN else 400
     return _error(status, err.rule, err.message, list(err.fields))
 
 
@@ -73,6 +82,7 @@ class AppraisalRoutes:
 
     def routes(self) -> list[Route]:
         return [Route("/appraisals/{appraisal_id}/credentials", self.credentials, methods=["POST"]),
+                Route("/appraisals/{appraisal_id}/slip", self.slip, methods=["POST"]),
                 Route("/appraisals/{appraisal_id}/ballots", self.cast, methods=["POST"]),
                 Route("/appraisals/{appraisal_id}", self.status, methods=["GET"]),
                 Route("/appraisals/{appraisal_id}/board", self.board, methods=["GET"]),
@@ -107,15 +117,37 @@ class AppraisalRoutes:
         appraisal_id = request.path_params["appraisal_id"]
         ctx = CommandContext(actor=who.actor, committee_id=who.committee_id)
         try:
-            _, slips = await handlers.issue_credentials(self.parts, appraisal_id, ctx)
+            outcome, slips = await handlers.issue_credentials(self.parts, appraisal_id, ctx)
         except DomainError as err:
             return _refusal(err)
         if "text/html" in request.headers.get("accept", ""):
             state = await self._round(who.committee_id, appraisal_id)
             return HTMLResponse(page(state.title, slips), headers=PRIVATE)
-        return JSONResponse({"appraisal_id": appraisal_id,
+        online = not slips and outcome.result.get("online") is True
+        return JSONResponse({"appraisal_id": appraisal_id, "online": online,
                              "slips": [{"code": s.code, "qr": s.qr, "public_key": s.public_key} for s in slips]},
                             headers=PRIVATE)
+
+    # ---- a rater of an online round draws a slip -------------------------------------------------------------
+
+    async def slip(self, request: Request) -> Response:
+        try:
+            who = self._caller(request)
+        except Refused as refused:
+            return refused.response
+        if who.actor.role is not Role.member or who.actor.member_id is None:
+            return _error(403, "not_authorized", "a slip is drawn by a rater signed in as themselves (a member)")
+        appraisal_id = request.path_params["appraisal_id"]
+        ctx = CommandContext(actor=who.actor, committee_id=who.committee_id)
+        try:
+            slip = await handlers.draw_slip(self.parts, appraisal_id, ctx)
+        except DomainError as err:
+            return _refusal(err)
+        if "text/html" in request.headers.get("accept", ""):
+            state = await self._round(who.committee_id, appraisal_id)
+            return HTMLResponse(page(state.title, [slip]), headers=PRIVATE)
+        return JSONResponse({"appraisal_id": appraisal_id, "committee_id": who.committee_id, "code": slip.code,
+                             "qr": slip.qr, "public_key": slip.public_key}, headers=PRIVATE)
 
     # ---- a rater casts a ballot --------------------------------------------------------------------------------
 
@@ -145,11 +177,13 @@ class AppraisalRoutes:
             "kind": state.kind.value, "title": state.title,
             "held_on": state.held_on.isoformat() if state.held_on else None,
             "unit_ids": list(state.unit_ids), "dimension_ids": list(state.dimension_ids),
-            "entitled": state.entitled, "credentials": len(state.public_keys),
+            "online": state.online, "entitled": state.entitled, "credentials": len(state.public_keys),
             "credentials_digest": state.keys_digest or None,
         }
         if state.phase is Phase.voting:
             body["ballots_in_box"] = await self.box.count(self.parts.pool, who.committee_id, state.appraisal_id)
+            if state.online:
+                body["slips_drawn"] = await self.box.drawn_count(self.parts.pool, who.committee_id, state.appraisal_id)
         if state.closed is not None:
             c = state.closed
             body |= {"issued": c.issued, "returned": c.returned, "board_head": c.board_head,

@@ -1,6 +1,7 @@
 """Credential slips as a page ready to print (A4, eight slips a page, cut along the lines): each slip carries
 its QR code and its code, and nothing that tells one slip from another in a list: no number, no name. The
-page is made once, in the answer to the office's request, and never stored."""
+page is made once, in the answer to the office's request (or, online, to the rater who drew the slip), and
+never stored."""
 
 from __future__ import annotations
 
@@ -32,6 +33,8 @@ def page(title: str, slips: Sequence[Slip]) -> str:
                      f'<p class="code">{escape(slip.code)}</p>'
                      "<p>扫码或输入凭证码投票；投票后保存跟踪码，结果公布后可在公示栏核对本人选票。</p>"
                      "<p>请勿告知他人；签到时随机抽取，不登记领取人。</p></div>")
+    if not items:  # an online round: the raters draw their slips while signed in, none is printed
+        items.append("<p>本轮为网上评议：凭证由每位评议人登录平台后随机领取一张，不打印，不登记领取了哪一张。</p>")
     return ("<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
             f"<title>{escape(title)} 投票凭证</title><style>{STYLE}</style></head>"
             f"<body><div class=\"slips\">{''.join(items)}</div></body></html>")

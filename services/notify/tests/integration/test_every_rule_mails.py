@@ -36,6 +36,7 @@ from contracts.proposals import proposal as p
 from contracts.proposals.common import RatingEntry
 from contracts.proposals.lookback import LookbackOpened
 from contracts.registry import DomainEvent
+from contracts.surveys.appraisal import AppraisalOnlineVotingOpened
 from contracts.surveys.questionnaire import QuestionnaireInvitationsSent
 from notify import mail
 from notify.channels.aliyun_sms import AliyunSmsProvider
@@ -139,6 +140,12 @@ def _invited(closes_on: date, mode: str = "anonymous") -> Fact:
         member_ids=["m-li", "m-zhao"]), QUESTIONNAIRE_STREAM)
 
 
+APPRAISAL_TITLE = "2026年度执纪执法部门民主评议"
+# An online appraisal round: the raters are told to draw their slips; the notice carries no slip.
+ONLINE_APPRAISAL = (topics.SURVEYS, AppraisalOnlineVotingOpened(
+    appraisal_id="ap-2026", title=APPRAISAL_TITLE, member_ids=["m-li", "m-zhao"]), "appraisal-cppcc-county-a-ap-2026")
+
+
 def _lookback(due: date = date(2026, 11, 30)) -> LookbackOpened:
     return LookbackOpened(lookback_id=f"{PROPOSAL}-c1-lb", subject="commitment", due=due, proposal_id=PROPOSAL,
                           unit_id="u-env")
@@ -195,6 +202,8 @@ SCENARIOS: dict[str, Scenario] = {
     # The questionnaire by its title and its last day in Chinese.
     "questionnaire-invitations-sent": Scenario([], _invited(date(2026, 4, 17)), [["m-li", "m-zhao"]],
                                                (f"《{QUESTIONNAIRE_TITLE}》", "2026年4月17日")),
+    "appraisal-online-voting-opened": Scenario([], ONLINE_APPRAISAL, [["m-li", "m-zhao"]],
+                                               (f"《{APPRAISAL_TITLE}》",)),
 }
 
 

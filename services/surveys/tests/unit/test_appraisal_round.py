@@ -10,12 +10,12 @@ import pytest
 
 from contracts.registry import DomainEvent
 from contracts.surveys import appraisal_commands as a
-from contracts.surveys.appraisal import AppraisalClosed
+from contracts.surveys.appraisal import AppraisalClosed, AppraisalOnlineVotingOpened
 from contracts.surveys.participation import AppraisalParticipationRecorded
 from eventstore.errors import DomainError
 from surveys.appraisal import board as boards
 from surveys.appraisal.credentials import generate
-from surveys.appraisal.round import ROUND, Close, Issue, Open, RoundState, check_ballot
+from surveys.appraisal.round import ROUND, Close, Issue, Open, RoundState, check_ballot, check_draw
 
 from ..appraisal_kit import MEMBERS, SUPERVISORS, ballot, open_body
 from ..kit import COMMITTEE, OFFICE, Harness, member, types
@@ -138,3 +138,59 @@ def test_the_slip_page_shows_no_public_key_and_no_serial_number() -> None:
     assert len(rest) == 1, rest
     text = re.sub(r"<[^>]+>", "", rest.pop()).replace("2026", "")
     assert not re.search(r"\d", text), f"no serial number on a slip: {text}"
+
+
+# ---- online rounds ---------------------------------------------------------------------------------------------
+
+def online() -> tuple[Harness[RoundState], list[Any]]:
+    h: Harness[RoundState] = Harness(ROUND)
+    h.run(Open("ap-2026", a.OpenAppraisal.model_validate(open_body(invited=0, online=True))), OFFICE)
+    slips = generate(h.state.entitled, COMMITTEE, "ap-2026")
+    events = h.run(Issue(tuple(s.public_key for s in slips)), OFFICE)
+    assert types(events) == ["appraisal-credentials-issued", "appraisal-online-voting-opened"]
+    told = events[1]
+    assert isinstance(told, AppraisalOnlineVotingOpened)
+    assert told.member_ids == sorted([*SUPERVISORS, *MEMBERS]) and "public_keys" not in told.model_dump()
+    return h, slips
+
+
+def online_close(h: Harness[RoundState], cast: list[Any], drawn: list[str], **body: Any) -> Close:
+    box = [(boards.ballot_row(check_ballot(h.state, "ap-2026", c)), c.signature) for c in cast]
+    board = boards.build(h.state, COMMITTEE, box, entitled=h.state.entitled, issued=len(drawn))
+    return Close(a.CloseAppraisal.model_validate({"appraisal_id": "ap-2026", **body}), boards.sealed(board),
+                 tuple(drawn))
+
+
+def test_an_online_round_has_no_invited_representatives_and_its_raters_may_draw() -> None:
+    h: Harness[RoundState] = Harness(ROUND)
+    h.refused(Open("x", a.OpenAppraisal.model_validate(open_body(online=True))), OFFICE, "online_round_needs_logins")
+    h, _ = online()
+    check_draw(h.state, "m-li")
+    for who, rule in (("m-stranger", "not_entitled"), (None, "not_entitled")):
+        with pytest.raises(DomainError) as caught:
+            check_draw(h.state, who)
+        assert caught.value.rule == rule
+    hall, _ = opened()
+    with pytest.raises(DomainError) as not_online:
+        check_draw(hall.state, "m-li")
+    assert not_online.value.rule == "appraisal_not_online"
+
+
+def test_an_online_round_counts_the_slips_drawn_as_issued_and_credits_those_who_drew() -> None:
+    h, slips = online()
+    drawn = [*SUPERVISORS, *MEMBERS[:2]]  # five of eight drew: a quorum
+    cast = [ballot(s, {"u-police": "satisfied"}) for s in slips[:4]]
+    h.refused(online_close(h, cast, drawn, issued=6), OFFICE, "issued_mismatch")
+    h.refused(online_close(h, cast, drawn, attendee_member_ids=["m-li"]), OFFICE, "attendees_not_named_online")
+    h.refused(online_close(h, cast, drawn[:4]), OFFICE, "quorum_not_met")
+    events = h.run(online_close(h, cast, drawn, issued=5), OFFICE)
+    shut = events[0]
+    assert isinstance(shut, AppraisalClosed) and (shut.issued, shut.returned) == (5, 4)
+    assert [e.member_id for e in events[1:] if isinstance(e, AppraisalParticipationRecorded)] == sorted(drawn)
+
+
+def test_an_in_person_close_names_how_many_were_handed_out() -> None:
+    h, _ = opened()
+    board = boards.build(h.state, COMMITTEE, [], entitled=h.state.entitled, issued=0)
+    h.refused(Close(a.CloseAppraisal.model_validate({"appraisal_id": "ap-2026"}), boards.sealed(board)), OFFICE,
+              "issued_required")
