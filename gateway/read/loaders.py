@@ -1,10 +1,12 @@
 """Per-request DataLoaders: every nested field reads its rows in one batched query per kind, whatever the
-number of parents (no N+1). Built in `get_context`, scoped to the caller's committee."""
+number of parents (no N+1). Built in `get_context`, scoped to the caller's committee; each
+loader is made the first time a request reads it."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Sequence
+from functools import cached_property
 from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
@@ -24,48 +26,160 @@ class Loaders:
         self.committee = viewer.committee_id if viewer.authenticated else ""
         self.viewer = viewer
         self.contact_directory = contacts
-        one, many = self._one, self._many
-        self.member = one("members", "member_id")
-        self.unit = one("units", "unit_id")
-        self.organization = one("organizations", "organization_id")
-        self.proposal = one("proposals", "proposal_id")
-        self.meeting = one("meetings", "meeting_id")
-        self.report = one("opinion_reports", "report_id")
-        self.handling = many("handling", "proposal_id", "(role = 'co'), unit_id")
-        self.replies = many("replies", "proposal_id", "unit_id, round")
-        self.evaluations = many("evaluations", "proposal_id", "unit_id, round, member_id")
-        self.evaluation_rounds = many("evaluation_rounds", "proposal_id", "unit_id, round")
-        self.contacts = many("handling_contacts", "proposal_id", "held_on, event_id")
-        self.cosigners = many("proposal_cosigners", "proposal_id", "member_id")
-        self.key_progress = many("key_progress", "proposal_id", "reported_on, event_id")
-        self.results = many("proposal_results", "proposal_id", "adopted_on, result_id")
-        self.reassignments = many("reassignments", "proposal_id", "requested_on, unit_id")
-        self.commitments = many("commitments", "proposal_id", "due, commitment_id")
-        self.invitees = many("meeting_invitees", "meeting_id", "member_id")
-        self.visit_outcomes = many("visit_outcomes", "visit_id", "outcome_kind, outcome_id")
-        self.report_steps = many("opinion_report_steps", "report_id", "on_date NULLS LAST, event_id")
-        self.consultation_outcomes = many("consultation_outcomes", "consultation_id", "held_on NULLS LAST, outcome_id")
-        self.outcome_instructions = many("consultation_outcome_instructions", "outcome_id",
-                                         "instructed_on NULLS LAST, instruction_id")
-        self.tracked_units = many("tracked_item_units", "item_id", "unit_id")
-        self.tracked_item = one("tracked_items", "item_id")
-        self.tracked_children = many("tracked_items", "parent_item_id", "due NULLS LAST, item_id")
-        self.tracked_by_source = many("tracked_items", "source_id", "due NULLS LAST, item_id")
-        self.tracked_milestones = many("tracked_item_milestones", "item_id", "reached_on, unit_id, text")
-        self.tracked_lookbacks = many("tracked_item_lookbacks", "item_id", "looked_back_on NULLS LAST, round")
-        self.supervision_activities = many("supervision_activities", "supervision_id", "held_on NULLS LAST, "
-                                           "activity_id")
-        self.supervision_reports = many("supervision_reports", "supervision_id", "reported_on NULLS LAST, report_id")
-        self.research_applications = many("research_applications", "topic_id", "applied_on NULLS LAST, "
-                                          "application_id")
-        self.research_field_days = many("research_field_days", "topic_id", "held_on NULLS LAST, activity_id")
-        self.research_reports = many("research_reports", "topic_id", "reported_on NULLS LAST, report_id")
-        self.score_items = self._per_member_year("score_items", "NOT withdrawn", "category, occurred_on, item_id")
-        self.score_flags = self._per_member_year("score_flags", "NOT cleared", "flag")
-        self.activity = self._per_member_year("score_activity", "true", "kind, occurred_on, ref_id")
-        self.grade: DataLoader[tuple[str, int], Row | None] = DataLoader(load_fn=self._load_grades)
-        self.rulebook: DataLoader[int, Row | None] = DataLoader(load_fn=self._load_rulebooks)
-        self.contact: DataLoader[str, dict[str, Any] | None] = DataLoader(load_fn=self._load_contacts)
+
+    # ---- the loaders, each made on first use (a request reads a few of the ~40) -------------------
+
+    @cached_property
+    def member(self) -> DataLoader[str, Row | None]:
+        return self._one("members", "member_id")
+
+    @cached_property
+    def unit(self) -> DataLoader[str, Row | None]:
+        return self._one("units", "unit_id")
+
+    @cached_property
+    def organization(self) -> DataLoader[str, Row | None]:
+        return self._one("organizations", "organization_id")
+
+    @cached_property
+    def proposal(self) -> DataLoader[str, Row | None]:
+        return self._one("proposals", "proposal_id")
+
+    @cached_property
+    def meeting(self) -> DataLoader[str, Row | None]:
+        return self._one("meetings", "meeting_id")
+
+    @cached_property
+    def report(self) -> DataLoader[str, Row | None]:
+        return self._one("opinion_reports", "report_id")
+
+    @cached_property
+    def handling(self) -> DataLoader[str, list[Row]]:
+        return self._many("handling", "proposal_id", "(role = 'co'), unit_id")
+
+    @cached_property
+    def replies(self) -> DataLoader[str, list[Row]]:
+        return self._many("replies", "proposal_id", "unit_id, round")
+
+    @cached_property
+    def evaluations(self) -> DataLoader[str, list[Row]]:
+        return self._many("evaluations", "proposal_id", "unit_id, round, member_id")
+
+    @cached_property
+    def evaluation_rounds(self) -> DataLoader[str, list[Row]]:
+        return self._many("evaluation_rounds", "proposal_id", "unit_id, round")
+
+    @cached_property
+    def contacts(self) -> DataLoader[str, list[Row]]:
+        return self._many("handling_contacts", "proposal_id", "held_on, event_id")
+
+    @cached_property
+    def cosigners(self) -> DataLoader[str, list[Row]]:
+        return self._many("proposal_cosigners", "proposal_id", "member_id")
+
+    @cached_property
+    def key_progress(self) -> DataLoader[str, list[Row]]:
+        return self._many("key_progress", "proposal_id", "reported_on, event_id")
+
+    @cached_property
+    def results(self) -> DataLoader[str, list[Row]]:
+        return self._many("proposal_results", "proposal_id", "adopted_on, result_id")
+
+    @cached_property
+    def reassignments(self) -> DataLoader[str, list[Row]]:
+        return self._many("reassignments", "proposal_id", "requested_on, unit_id")
+
+    @cached_property
+    def commitments(self) -> DataLoader[str, list[Row]]:
+        return self._many("commitments", "proposal_id", "due, commitment_id")
+
+    @cached_property
+    def invitees(self) -> DataLoader[str, list[Row]]:
+        return self._many("meeting_invitees", "meeting_id", "member_id")
+
+    @cached_property
+    def visit_outcomes(self) -> DataLoader[str, list[Row]]:
+        return self._many("visit_outcomes", "visit_id", "outcome_kind, outcome_id")
+
+    @cached_property
+    def report_steps(self) -> DataLoader[str, list[Row]]:
+        return self._many("opinion_report_steps", "report_id", "on_date NULLS LAST, event_id")
+
+    @cached_property
+    def consultation_outcomes(self) -> DataLoader[str, list[Row]]:
+        return self._many("consultation_outcomes", "consultation_id", "held_on NULLS LAST, outcome_id")
+
+    @cached_property
+    def outcome_instructions(self) -> DataLoader[str, list[Row]]:
+        return self._many("consultation_outcome_instructions", "outcome_id", "instructed_on NULLS LAST, instruction_id")
+
+    @cached_property
+    def tracked_units(self) -> DataLoader[str, list[Row]]:
+        return self._many("tracked_item_units", "item_id", "unit_id")
+
+    @cached_property
+    def tracked_item(self) -> DataLoader[str, Row | None]:
+        return self._one("tracked_items", "item_id")
+
+    @cached_property
+    def tracked_children(self) -> DataLoader[str, list[Row]]:
+        return self._many("tracked_items", "parent_item_id", "due NULLS LAST, item_id")
+
+    @cached_property
+    def tracked_by_source(self) -> DataLoader[str, list[Row]]:
+        return self._many("tracked_items", "source_id", "due NULLS LAST, item_id")
+
+    @cached_property
+    def tracked_milestones(self) -> DataLoader[str, list[Row]]:
+        return self._many("tracked_item_milestones", "item_id", "reached_on, unit_id, text")
+
+    @cached_property
+    def tracked_lookbacks(self) -> DataLoader[str, list[Row]]:
+        return self._many("tracked_item_lookbacks", "item_id", "looked_back_on NULLS LAST, round")
+
+    @cached_property
+    def supervision_activities(self) -> DataLoader[str, list[Row]]:
+        return self._many("supervision_activities", "supervision_id", "held_on NULLS LAST, activity_id")
+
+    @cached_property
+    def supervision_reports(self) -> DataLoader[str, list[Row]]:
+        return self._many("supervision_reports", "supervision_id", "reported_on NULLS LAST, report_id")
+
+    @cached_property
+    def research_applications(self) -> DataLoader[str, list[Row]]:
+        return self._many("research_applications", "topic_id", "applied_on NULLS LAST, application_id")
+
+    @cached_property
+    def research_field_days(self) -> DataLoader[str, list[Row]]:
+        return self._many("research_field_days", "topic_id", "held_on NULLS LAST, activity_id")
+
+    @cached_property
+    def research_reports(self) -> DataLoader[str, list[Row]]:
+        return self._many("research_reports", "topic_id", "reported_on NULLS LAST, report_id")
+
+    @cached_property
+    def score_items(self) -> DataLoader[tuple[str, int], list[Row]]:
+        return self._per_member_year("score_items", "NOT withdrawn", "category, occurred_on, item_id")
+
+    @cached_property
+    def score_flags(self) -> DataLoader[tuple[str, int], list[Row]]:
+        return self._per_member_year("score_flags", "NOT cleared", "flag")
+
+    @cached_property
+    def activity(self) -> DataLoader[tuple[str, int], list[Row]]:
+        return self._per_member_year("score_activity", "true", "kind, occurred_on, ref_id")
+
+    @cached_property
+    def grade(self) -> DataLoader[tuple[str, int], Row | None]:
+        return DataLoader(load_fn=self._load_grades)
+
+    @cached_property
+    def rulebook(self) -> DataLoader[int, Row | None]:
+        return DataLoader(load_fn=self._load_rulebooks)
+
+    @cached_property
+    def contact(self) -> DataLoader[str, dict[str, Any] | None]:
+        return DataLoader(load_fn=self._load_contacts)
 
     # ---- builders ---------------------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -61,9 +62,28 @@ def issue_token(role: Role | str, committee_id: str, *, subject: str | None = No
     return jwt.encode(claims, _secret(), algorithm="HS256")
 
 
+# Tokens already verified, by (token, what verified it): a client sends the same token with every request, and
+# checking its signature and claims again is a measurable share of a small request. Until the token's `exp`.
+_VERIFIED: OrderedDict[tuple[str, str], tuple[Principal, float]] = OrderedDict()
+VERIFIED_KEPT = 4096
+
+
 def verify_token(token: str) -> Principal:
+    jwks_url = os.environ.get("YIZHENG_JWKS_URL")
+    key = (token, jwks_url or _secret())
+    found = _VERIFIED.get(key)
+    if found is not None and found[1] > time.time():
+        _VERIFIED.move_to_end(key)
+        return found[0]
+    principal, expires = _verify(token, jwks_url)
+    _VERIFIED[key] = (principal, expires)
+    if len(_VERIFIED) > VERIFIED_KEPT:
+        _VERIFIED.popitem(last=False)
+    return principal
+
+
+def _verify(token: str, jwks_url: str | None) -> tuple[Principal, float]:
     try:
-        jwks_url = os.environ.get("YIZHENG_JWKS_URL")
         if jwks_url:
             key = _jwks_client(jwks_url).get_signing_key_from_jwt(token).key
             claims = jwt.decode(token, key, algorithms=["RS256"], audience=AUDIENCE)
@@ -81,7 +101,9 @@ def verify_token(token: str) -> Principal:
         raise InvalidToken("a member token must carry member_id")
     if actor.role is Role.unit_staff and not actor.unit_id:
         raise InvalidToken("a unit staff token must carry unit_id")
-    return Principal(actor, committee)
+    exp = claims.get("exp")
+    # A token without `exp` is checked every time rather than kept for ever.
+    return Principal(actor, committee), float(exp) if isinstance(exp, int | float) else 0.0
 
 
 def bearer(header: str | None) -> Principal:
