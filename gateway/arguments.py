@@ -157,6 +157,16 @@ def _error(here: _Value, found: tuple[str, str, dict[str, Any]]) -> GraphQLError
     return GraphQLError(f"{subject} {what}", nodes=here.at, extensions={**extensions, **extra})
 
 
+def _holds_text(value: object) -> bool:
+    if isinstance(value, str):
+        return True
+    if isinstance(value, dict):  # an input object, or a JSON value whose keys are text too: always looked at
+        return bool(value)
+    if isinstance(value, list | tuple):
+        return any(_holds_text(v) for v in value)
+    return False
+
+
 def _selected(document: DocumentNode, operation_name: str | None) -> OperationDefinitionNode | None:
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     if operation_name:
@@ -175,6 +185,9 @@ class ArgumentBounds(SchemaExtension):
 
         class ArgumentBoundsRule(ValidationRule):
             per_request = True  # depends on the request's variables: run even on a document known valid
+            # Every bound is on text, and a known-valid document's literals passed: variables holding no string
+            # leave nothing to check.
+            needless_once_known_valid = not any(_holds_text(v) for v in raw_variables.values())
             variables: VariableValues | None = None
             operation: OperationDefinitionNode | None = None
             checking = False  # inside the operation to be run, or a fragment it may spread

@@ -216,21 +216,23 @@ class DocumentLimits(SchemaExtension):
                 # graphql-core's validation would, before it walks anything
                 raise _refusal("the document may hold only operations and fragments", "GRAPHQL_VALIDATION_FAILED",
                                "executable_definitions")
-            self._known_valid = _valid_documents(schema).get(text) is not None
+            self._known_valid = _valid_documents(schema).get((text, ec.operation_name)) is not None
         yield
 
     def on_validate(self) -> Iterator[None]:
         ec = self.execution_context
         if ec.graphql_document is not None and ec.pre_execution_errors is None:
-            found = repeat_refusals(ec.schema._schema, ec.graphql_document, ec.operation_name,
-                                    self.max_cost)
-            if found:
+            if self._known_valid:
+                # Passed every rule before (as this operation, repeats included): only what depends on this
+                # request's variables runs again, and not even that when it says the variables need no look.
+                ec.validation_rules = tuple(r for r in ec.validation_rules if getattr(r, "per_request", False)
+                                            and not getattr(r, "needless_once_known_valid", False))
+            elif found := repeat_refusals(ec.schema._schema, ec.graphql_document, ec.operation_name,
+                                          self.max_cost):
                 ec.pre_execution_errors = found  # Strawberry then skips its own validation
-            elif self._known_valid:
-                ec.validation_rules = tuple(r for r in ec.validation_rules if getattr(r, "per_request", False))
         yield
         if not self._known_valid and ec.pre_execution_errors == [] and ec.query and len(ec.query) <= CACHED_TEXT:
-            _valid_documents(ec.schema._schema).put(ec.query, True)
+            _valid_documents(ec.schema._schema).put((ec.query, ec.operation_name), True)
 
 
 class InputTooDeep(ValueError):

@@ -157,3 +157,27 @@ async def test_well_formed_reads_still_work(stack: Stack, feed: Feed, committee:
     rest = (await stack.api.run(MEMBERS, {"filter": ouyang, "first": 1, "after": cursor}, bearer=office)).ok()
     pages = [first["edges"][0]["node"]["id"], *(e["node"]["id"] for e in rest["members"]["edges"])]
     assert sorted(pages) == sorted(LONG_NAMES) and rest["members"]["pageInfo"]["hasNextPage"] is False
+
+
+async def test_a_document_asked_before_is_still_checked_when_its_variables_carry_text(
+        stack: Stack, committee: str) -> None:
+    office = token(Role.office_staff, committee)
+    document = "query Again($id: ID!, $n: Int) { proposal(id: $id) { id } members(first: $n) { totalCount } }"
+    for _ in range(2):  # known valid from the first answer on
+        assert (await stack.api.run(document, {"id": "P-1", "n": 5}, bearer=office)).errors == []
+    refused(await stack.api.run(document, {"id": "P-1\x00", "n": 5}, bearer=office), "text_nul_character",
+            "proposal.id", "$id")
+
+
+async def test_one_operation_of_a_document_passing_does_not_pass_the_other(stack: Stack, committee: str) -> None:
+    """The gateway remembers a document that passed its checks, as the operation that was run: the other
+    operation of the same text is checked on its own (here it asks one field more often than the limit)."""
+    repeated = " ".join(["title"] * 25)
+    document = f'query Fine {{ proposal(id: "P-1") {{ id }} }} query Greedy {{ proposal(id: "P-1") {{ {repeated} }} }}'
+    headers = {"Authorization": f"Bearer {token(Role.office_staff, committee)}"}
+    async with httpx.AsyncClient() as client:
+        answers = [(await client.post(stack.api.url, json={"query": document, "operationName": name},
+                                      headers=headers)).json() for name in ("Fine", "Fine", "Greedy")]
+    assert "errors" not in answers[0] and "errors" not in answers[1], answers
+    [error] = answers[2]["errors"]
+    assert error["extensions"]["rule"] == "max_repeats", error
