@@ -23,7 +23,6 @@ the round's order), then those nobody knew (no rate, no rank)."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from contracts.envelope import Role
@@ -36,13 +35,11 @@ QUESTIONNAIRE_SORT = SortKey((("q.closes_on", False), ("q.questionnaire_id", Tru
 
 
 def subjects(row: Any) -> list[dict[str, Any]]:
-    value = row["subjects"]
-    return list(json.loads(value) if isinstance(value, str) else value or [])
+    return list(row["subjects"] or [])
 
 
 def results(row: Any) -> list[dict[str, Any]]:
-    value = row["results"]
-    return list(json.loads(value) if isinstance(value, str) else value or [])
+    return list(row["results"] or [])
 
 
 def ranking(row: Any) -> list[dict[str, Any]]:

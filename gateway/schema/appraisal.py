@@ -17,7 +17,6 @@ kept nowhere. The page prints to paper or to a PDF from the office's browser."""
 from __future__ import annotations
 
 import enum
-import json
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -126,8 +125,7 @@ class Appraisal:
     def of(cls, r: Any) -> Appraisal:
         names = {s["unit_id"]: s["name"] for s in ar.subjects(r)}
         top, bottom = set(r["top_unit_ids"]), set(r["bottom_unit_ids"])
-        dims = r["dimensions"]
-        dims = dims if isinstance(dims, list) else json.loads(dims or "[]")
+        dims = r["dimensions"] or []
         return cls(id=strawberry.ID(r["appraisal_id"]), year=r["year"], kind=r["kind"], title=r["title"],
                    held_on=r["held_on"], phase=AppraisalPhase(r["phase"]),
                    departments=[AppraisedDepartment(unit_id=strawberry.ID(u), name=n) for u, n in names.items()],

@@ -30,6 +30,10 @@ class AppraisalsView(View):
         void_cause text, closed_at timestamptz, updated_at timestamptz NOT NULL,
         PRIMARY KEY (committee_id, appraisal_id));
     CREATE INDEX IF NOT EXISTS appraisals_by_year ON {s}.appraisals (committee_id, year, held_on);
+    -- Rows written before 2026-12-02 hold these as JSON text in a string; unwrap them once.
+    UPDATE {s}.appraisals SET subjects = (subjects #>> '{}')::jsonb WHERE jsonb_typeof(subjects) = 'string';
+    UPDATE {s}.appraisals SET dimensions = (dimensions #>> '{}')::jsonb WHERE jsonb_typeof(dimensions) = 'string';
+    UPDATE {s}.appraisals SET results = (results #>> '{}')::jsonb WHERE jsonb_typeof(results) = 'string';
     """
 
     async def _ensure(self, conn: asyncpg.Connection, f: Fact) -> None:
@@ -42,9 +46,10 @@ class AppraisalsView(View):
         await self._ensure(conn, f)
         d = f.data
         await conn.execute(
-            f"UPDATE {self.t('appraisals')} SET year = $3, kind = $4, title = $5, held_on = $6, subjects = $7::jsonb, "
-            "dimensions = $8::jsonb, special_supervisor_ids = $9, member_ids = $10, invited_representatives = $11, "
-            "entitled = $12, updated_at = greatest(updated_at, $13) WHERE committee_id = $1 AND appraisal_id = $2",
+            f"UPDATE {self.t('appraisals')} SET year = $3, kind = $4, title = $5, held_on = $6, "
+            "subjects = $7::text::jsonb, dimensions = $8::text::jsonb, special_supervisor_ids = $9, member_ids = $10, "
+            "invited_representatives = $11, entitled = $12, updated_at = greatest(updated_at, $13) "
+            "WHERE committee_id = $1 AND appraisal_id = $2",
             f.committee_id, d["appraisal_id"], d.get("year"), d.get("kind"), d.get("title", ""), f.date("held_on"),
             json.dumps(d.get("subjects") or [], ensure_ascii=False),
             json.dumps(d.get("dimensions") or [], ensure_ascii=False), f.ids("special_supervisor_ids"),
@@ -67,7 +72,7 @@ class AppraisalsView(View):
         d = f.data
         await conn.execute(
             f"UPDATE {self.t('appraisals')} SET phase = 'closed', held_on = coalesce($3, held_on), entitled = $4, "
-            "issued = $5, returned = $6, board_head = $7, results = $8::jsonb, top_unit_ids = $9, "
+            "issued = $5, returned = $6, board_head = $7, results = $8::text::jsonb, top_unit_ids = $9, "
             "bottom_unit_ids = $10, closed_at = $11, updated_at = greatest(updated_at, $11) "
             "WHERE committee_id = $1 AND appraisal_id = $2",
             f.committee_id, d["appraisal_id"], f.date("held_on"), d.get("entitled", 0), d.get("issued"),

@@ -15,6 +15,7 @@ from typing import Any
 import asyncpg
 
 from contracts import platform
+from eventstore.db import create_pool
 from yizheng.soak import checks
 from yizheng.soak.chaos import Chaos, schedule
 from yizheng.soak.clients import GatewayReader, SoakLoader
@@ -113,7 +114,8 @@ async def soak(options: SoakOptions, say: Say) -> SoakReport:
         for load in loads:
             say(f"{load.committee_id}: {load.summary()}")
         say("waiting for the views to catch up")
-        pool = await asyncpg.create_pool(endpoints.database_url, min_size=1, max_size=4)
+        # The platform's own pool (its codecs): the rebuild then writes the views as the live gateway does.
+        pool = await create_pool(endpoints.database_url, min_size=1, max_size=4)
         try:
             settled = await _wait_caught_up(pool, options.catch_up_seconds, say)
             keeper_stop.set()
