@@ -18,7 +18,8 @@ from contracts.envelope import EventEnvelope
 from eventstore.consumer import IdempotentConsumer, ReceivedEvent, decode
 from eventstore.kafka_access import KafkaAccess
 from yizheng.bench import cpu
-from yizheng.bench.kernel import BENCH_EVENTS, NOTE, SOURCE, BenchError, DrainComparison, DrainWindow
+from yizheng.bench.bench_events import BENCH_EVENTS, NOTE, SOURCE, BenchError
+from yizheng.bench.drain import DrainComparison, DrainWindow
 
 HANDLER_TABLE = "bench_applied"
 

@@ -26,7 +26,6 @@ import asyncio
 import contextlib
 import gc
 import json
-import statistics
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -37,43 +36,31 @@ import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
-from contracts.envelope import Actor, Role
-from contracts.registry import DomainEvent, EventRegistry, event_type
 from eventstore.db import create_pool
 from eventstore.install import install
 from eventstore.kafka_access import KafkaAccess
 from eventstore.kafka_clients import public_broker
 from eventstore.relay import Relay
-from eventstore.store import Checkpoint, CommandContext, EventStore
+from eventstore.store import Checkpoint, EventStore
+from yizheng.bench import consumer as consumer_bench
 from yizheng.bench import cpu
+from yizheng.bench.bench_events import (
+    BENCH_EVENTS,
+    BENCH_PARTITIONS,
+    NOTE,
+    SOURCE,
+    BenchError,
+    BenchNoted,
+    bench_ctx,
+)
+from yizheng.bench.drain import DrainComparison, DrainWindow, _median
 from yizheng.bench.pgbench import PgbenchResult, insert_script, run_pgbench
 
 Say = Callable[[str], None]
 
-BENCH_EVENTS = EventRegistry()
-BENCH_TOPIC = "bench.events"
-BENCH_PARTITIONS = 3  # the local broker's num.partitions
-SOURCE = "bench"
-# A typical small fact: a counter and one line of text.
-NOTE = "proposal 2025-041: repair the township's east road before the rainy season; seconded by 3 members"
-
 TARGET_APPEND = 0.5
 TARGET_RELAY = 0.6
 HEADLINE_CLIENTS = 4
-
-
-@event_type("bench-noted", version=1, topic=BENCH_TOPIC, registry=BENCH_EVENTS)
-class BenchNoted(DomainEvent):
-    n: int
-    note: str
-
-
-class BenchError(RuntimeError):
-    pass
-
-
-def bench_ctx() -> CommandContext:
-    return CommandContext(actor=Actor(id="bench-office-1", role=Role.office_staff), committee_id="county-bench")
 
 
 @dataclass(frozen=True)
@@ -98,10 +85,6 @@ class KernelBenchConfig:
     def full(cls) -> KernelBenchConfig:
         return cls(mode="full", clients=(1, 4, 8), rounds=5, seconds=10, warmup_seconds=5,
                    relay_events=200_000, relay_warmup_events=20_000, relay_streams=5_000, consumer_events=10_000)
-
-
-def _median(values: Sequence[float]) -> float:
-    return float(statistics.median(values)) if values else 0.0
 
 
 # ---- durable appends ---------------------------------------------------------------------------------
@@ -281,15 +264,6 @@ async def compare_appends(pool: asyncpg.Pool, database_url: str, schema: str, ta
 # ---- relay -------------------------------------------------------------------------------------------
 
 
-@dataclass
-class DrainWindow:
-    events: int
-    seconds: float
-    events_per_s: float
-    batch_size: int
-    cpu: dict[str, Any] = field(default_factory=dict)
-
-
 async def prefill(pool: asyncpg.Pool, store: EventStore, *, events: int, streams: int, chunk: int = 5_000) -> None:
     """`events` events round-robin over `streams` streams, through the kernel's own append function and
     payload format, pipelined with executemany, one transaction per chunk."""
@@ -426,32 +400,6 @@ def kafka_broker_pids(bootstrap: KafkaAccess) -> list[int]:
         return []
     pid = kafka.running_pid(Layout.current())
     return [pid] if pid is not None else []
-
-
-@dataclass
-class DrainComparison:
-    """Alternating rounds of a kernel part and its baseline draining the same messages."""
-
-    kernel: list[DrainWindow]
-    baseline: list[DrainWindow]
-
-    @property
-    def kernel_per_s(self) -> float:  # median over the rounds
-        return _median([w.events_per_s for w in self.kernel])
-
-    @property
-    def baseline_per_s(self) -> float:
-        return _median([w.events_per_s for w in self.baseline])
-
-    @property
-    def ratio(self) -> float:  # median of the per-round ratios
-        return _median([k.events_per_s / b.events_per_s for k, b in zip(self.kernel, self.baseline, strict=True)])
-
-    def as_dict(self, kernel: str, baseline: str) -> dict[str, Any]:
-        """Under the JSON document's names for the two sides (e.g. relay / aiokafka)."""
-        return {f"{kernel}_events_per_s": self.kernel_per_s, f"{baseline}_events_per_s": self.baseline_per_s,
-                "ratio": self.ratio, f"{kernel}_rounds": [asdict(w) for w in self.kernel],
-                f"{baseline}_rounds": [asdict(w) for w in self.baseline]}
 
 
 # ---- the whole run -----------------------------------------------------------------------------------
@@ -609,8 +557,6 @@ async def run_kernel_bench(database_url: str, bootstrap: KafkaAccess, config: Ke
             raise BenchError(f"expected {config.relay_events} records per topic, found {checks}")
 
         # 3. the idempotent consumer next to a hand-written loop doing the same work (no target)
-        from yizheng.bench import consumer as consumer_bench  # it imports this module's types
-
         consumers = await consumer_bench.compare(pool, relay_schema, bootstrap, topic=topics["consume"],
                                                  warm_topic=topics["consume-warm"], count=config.consumer_events,
                                                  rounds=config.rounds, groups=groups, say=say)
