@@ -23,6 +23,8 @@ from gateway.config import GatewayConfig
 from gateway.live import LiveEvent, LiveHub, LiveListener, channel_for, encode
 from gateway.views import VIEW_CLASSES, View, all_views, view_named
 from gateway.views.base import Fact
+from runtime import settings
+from runtime.database_role import connected_as_application_role
 
 log = logging.getLogger("gateway.projector")
 
@@ -104,9 +106,11 @@ class Projector:
         await setup_views(self.pool, self.config.schema, self.views)
 
     async def start(self, *, consume: bool = True) -> None:
-        """Set up the views and listen for applied events; with `consume`, also apply the topics (a replica
-        that only serves reads and subscriptions passes False)."""
-        await self.setup()
+        """Set up the views (unless connected as the application role: `yizheng migrate gateway` did, as the
+        owner) and listen for applied events; with `consume`, also apply the topics (a replica that only serves
+        reads and subscriptions passes False)."""
+        if not await connected_as_application_role(self.pool):
+            await self.setup()
         await self.listener.start()
         if consume:
             await self.consumer.start()
@@ -142,7 +146,9 @@ class Projector:
 
 
 async def setup_views(pool: asyncpg.Pool, schema: str, views: Sequence[View]) -> None:
-    await install(pool, schema)  # the kernel's inbox (its other tables stay empty in the gateway's schema)
+    # The kernel's inbox (its other tables stay empty in the gateway's schema), the application role's changes
+    # to events revoked as in every store.
+    await install(pool, schema, app_role=settings.database_app_role())
     async with pool.acquire() as conn, conn.transaction():
         await conn.execute("SELECT pg_advisory_xact_lock(hashtext('yizheng-gateway-views'))")
         for view in views:

@@ -35,6 +35,7 @@ from eventstore.store import EventStore
 from eventstore.unit_of_work import Clock, UnitOfWork
 from runtime import settings
 from runtime.auth import Principal, bearer
+from runtime.database_role import connected_as_application_role
 
 P = TypeVar("P")
 
@@ -134,16 +135,10 @@ class ServiceHost(Generic[P]):
         for projector in self.projectors.values():
             await projector.setup()
 
-    async def _owns_its_tables(self) -> bool:
-        """A service connected as the application role (not the tables' owner: it may only INSERT events)
-        cannot install; the migrate job, run as the owner, has done it."""
-        app_role = settings.database_app_role()
-        return app_role is None or app_role != await self.pool.fetchval("SELECT current_user")
-
     async def start(self) -> None:
         if self._started:
             return
-        owner = await self._owns_its_tables()
+        owner = not await connected_as_application_role(self.pool)
         if owner:
             await self.install()
         for projector in self.projectors.values():

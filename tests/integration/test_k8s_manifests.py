@@ -301,10 +301,9 @@ def test_settings_and_secrets_reach_every_process(objs: list[Obj], overlay: str)
         for c in all_containers(d):
             assert {"configMapRef": {"name": config_name}} in c["envFrom"], (d["metadata"]["name"], c["name"])
             env = {e["name"]: e for e in c.get("env", [])}
-            # The services run as their own non-owner role (test_the_services_may_only_insert_events); migrate,
-            # which creates the tables, and the gateway, which sets up its views at start, as the owner.
-            service_process = d["metadata"]["name"] in platform.SERVICES and c["name"] != "migrate"
-            secret = SERVICE_DB_SECRET if service_process else pg_app_secret
+            # The services and the gateway run as the non-owner role (test_the_services_may_only_insert_events);
+            # migrate, which creates the tables and the views, as the owner.
+            secret = pg_app_secret if c["name"] == "migrate" else SERVICE_DB_SECRET
             assert env["DATABASE_URL"]["valueFrom"]["secretKeyRef"] == {"name": secret, "key": "uri"}, \
                 (d["metadata"]["name"], c["name"])
             for e in env.values():
@@ -453,15 +452,16 @@ def test_public_topics_are_created_writable_and_kept(objs: list[Obj], monkeypatc
 
 
 def test_the_services_may_only_insert_events(objs: list[Obj], monkeypatch: pytest.MonkeyPatch) -> None:
-    """Migrate creates the tables as the owner; the services connect as YIZHENG_DB_APP_ROLE, which owns nothing
-    (an owner may DISABLE TRIGGER), so install revokes its UPDATE, DELETE and TRUNCATE on the events tables."""
+    """Migrate creates the tables as the owner; the services and the gateway connect as YIZHENG_DB_APP_ROLE,
+    which owns nothing (an owner may DISABLE TRIGGER on any service's events), so install revokes its UPDATE,
+    DELETE and TRUNCATE on the events tables."""
     [cluster] = of_kind(objs, "Cluster")
     spec = cluster["spec"]
     initdb = spec["bootstrap"]["initdb"]
     owner = initdb["owner"]
     roles = {r["name"]: r for r in spec["managed"]["roles"]}
     app_roles = set()
-    for service in platform.SERVICES:
+    for service in (*platform.SERVICES, kafka_acl.GATEWAY):
         d = named(objs, "Deployment", service)
         monkeypatch.setattr("os.environ", process_environment(objs, d))
         app_role = settings.database_app_role()
