@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Awaitable
 from typing import Any
 
 from pydantic import ValidationError
@@ -210,32 +211,27 @@ class AppraisalRoutes:
         return await self._sealed(committee_id, request.path_params["appraisal_id"])
 
     async def board(self, request: Request) -> Response:
-        try:
-            board = await self._signed_in_board(request)
-        except Refused as refused:
-            return refused.response
-        return Response(board, media_type="application/json")
+        return await _answer(self._signed_in_board(request), tally=False)
 
-    async def tally(self, request: Request) -> JSONResponse:
-        try:
-            board = json.loads(await self._signed_in_board(request))
-        except Refused as refused:
-            return refused.response
-        return JSONResponse(_tally_of(board))
+    async def tally(self, request: Request) -> Response:
+        return await _answer(self._signed_in_board(request), tally=True)
 
     async def public_board(self, request: Request) -> Response:
-        try:
-            board = await self._public_board(request)
-        except Refused as refused:
-            return refused.response
-        return Response(board, media_type="application/json")
+        return await _answer(self._public_board(request), tally=False)
 
-    async def public_tally(self, request: Request) -> JSONResponse:
-        try:
-            board = json.loads(await self._public_board(request))
-        except Refused as refused:
-            return refused.response
-        return JSONResponse(_tally_of(board))
+    async def public_tally(self, request: Request) -> Response:
+        return await _answer(self._public_board(request), tally=True)
+
+
+async def _answer(sealed: Awaitable[str], *, tally: bool) -> Response:
+    """The sealed board as stored (byte for byte, so its hashes verify), or its tally; or the refusal."""
+    try:
+        board = await sealed
+    except Refused as refused:
+        return refused.response
+    if tally:
+        return JSONResponse(_tally_of(json.loads(board)))
+    return Response(board, media_type="application/json")
 
 
 def _tally_of(board: dict[str, Any]) -> dict[str, Any]:

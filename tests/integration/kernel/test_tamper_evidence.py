@@ -63,12 +63,15 @@ async def _anchored(anchorer: Anchorer, count: int) -> None:
     await wait_until(covered, timeout=30, message=f"an anchor of {count} events")
 
 
-async def _fill(store: EventStore, anchorer: Anchorer) -> None:
-    """Three proposals of four events each, written a round at a time, anchored after every round."""
+async def _fill(store: EventStore, anchorer: Anchorer) -> tuple[Path, list[str]]:
+    """Three proposals of four events each, written a round at a time, anchored after every round; returns the
+    anchor file and its lines (4, or more if a transaction in flight held an anchor back)."""
     for version in range(4):
         for i, stream in enumerate(STREAMS):
             await store.append(stream, version, [SampleNoted(n=i * 10 + version)], ctx())
         await _anchored(anchorer, 3 * (version + 1))
+    path = anchor_file(anchorer.directory, store.schema)
+    return path, path.read_text().splitlines()
 
 
 async def _changes(anchorer: Anchorer) -> list[str]:
@@ -301,9 +304,8 @@ async def test_the_anchors_are_a_chain_and_an_anchor_from_before_it_is_still_rea
 async def test_verify_reads_the_audit_topic_and_names_a_deleted_anchor_file(
         store: EventStore, publishing: Anchorer, pg_pool: asyncpg.Pool, database_url: str,
         kafka_bootstrap: KafkaAccess, topic_prefix: str) -> None:
-    await _fill(store, publishing)
-    path = anchor_file(publishing.directory, store.schema)
-    n = len(path.read_text().splitlines())  # 4, or more if a transaction in flight held an anchor back
+    path, lines = await _fill(store, publishing)
+    n = len(lines)
     ok = _verify(publishing, database_url, kafka_bootstrap, topic_prefix)
     assert ok.returncode == 0, ok.stderr
     assert "12 events, chain intact, as anchored at" in ok.stdout and f"(anchor #{n})" in ok.stdout
@@ -323,9 +325,7 @@ async def test_verify_reads_the_audit_topic_and_names_a_deleted_anchor_file(
 async def test_verify_names_an_anchor_file_cut_short(
         store: EventStore, publishing: Anchorer, database_url: str, kafka_bootstrap: KafkaAccess,
         topic_prefix: str) -> None:
-    await _fill(store, publishing)
-    path = anchor_file(publishing.directory, store.schema)
-    lines = path.read_text().splitlines()
+    path, lines = await _fill(store, publishing)
     path.write_text("\n".join(lines[:2]) + "\n")  # the last two anchors dropped
     assert await _changes(publishing) == [], "the file alone still looks whole"
     bad = _verify(publishing, database_url, kafka_bootstrap, topic_prefix)
@@ -337,9 +337,7 @@ async def test_verify_names_an_anchor_file_cut_short(
 async def test_verify_names_a_middle_anchor_whose_prev_digest_was_tampered(
         store: EventStore, publishing: Anchorer, database_url: str, kafka_bootstrap: KafkaAccess,
         topic_prefix: str) -> None:
-    await _fill(store, publishing)
-    path = anchor_file(publishing.directory, store.schema)
-    lines = path.read_text().splitlines()
+    path, lines = await _fill(store, publishing)
     third = json.loads(lines[2])
     # Edited as it stands, the anchor's signature no longer holds.
     path.write_text("\n".join([*lines[:2], json.dumps({**third, "prev": "0" * 64}), *lines[3:]]) + "\n")
