@@ -10,6 +10,7 @@ import asyncio
 import dataclasses
 import hashlib
 import json
+import logging
 import os
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
@@ -34,10 +35,12 @@ from eventstore.body_limit import COMMAND_BODY_LIMIT, BodyLimit
 from eventstore.command_outcome import CommandOutcome
 from eventstore.database_unavailable import unavailable_handlers
 from eventstore.errors import ConcurrencyError, DomainError
+from eventstore.idempotent_request import IdempotentRequest, KeyTaken
 from eventstore.in_flight import DEFAULT_MAX_IN_FLIGHT, InFlightLimit, command_overloaded
 from eventstore.store import CommandContext, EventStore
 
 C = TypeVar("C", bound=BaseModel)
+log = logging.getLogger("eventstore.command_api")
 
 # The contract's bound on keys (printable ASCII, at most 200): a key is stored and echoed in errors.
 IDEMPOTENCY_KEY: TypeAdapter[str] = TypeAdapter(IdempotencyKey)
@@ -107,18 +110,6 @@ def in_flight_limit(limit: int = DEFAULT_MAX_IN_FLIGHT) -> Middleware:
 
 def _error(status: int, code: str, message: str, **extra: Any) -> JSONResponse:
     return JSONResponse({"error": {"code": code, "message": message, **extra}}, status_code=status)
-
-
-def _outcome_body(outcome: CommandOutcome) -> dict[str, Any]:
-    w = outcome.written
-    return {
-        "stream_id": w.stream_id if w else None,
-        "stream_version": w.stream_version if w else None,
-        "event_ids": [str(i) for i in w.event_ids] if w else [],
-        "positions": w.positions if w else [],
-        "checkpoint": {"tx_id": w.checkpoint.tx_id, "position": w.checkpoint.position} if w else None,
-        "result": outcome.result,
-    }
 
 
 class CommandAPI:
@@ -198,8 +189,14 @@ class CommandAPI:
         return await self._run(spec, command, ctx)
 
     async def _run(self, spec: CommandSpec[Any], command: BaseModel, ctx: CommandContext) -> JSONResponse:
+        outcome = await self._outcome(spec, command, ctx)
+        return JSONResponse(outcome.answer()) if isinstance(outcome, CommandOutcome) else outcome
+
+    async def _outcome(self, spec: CommandSpec[Any], command: BaseModel,
+                       ctx: CommandContext) -> CommandOutcome | JSONResponse:
+        """What the handler wrote, or the refusal's answer."""
         try:
-            outcome = await spec.handler(command, ctx)
+            return await spec.handler(command, ctx)
         except ConcurrencyError as err:
             return _error(409, "concurrent_change", str(err))
         except DomainError as err:
@@ -208,66 +205,83 @@ class CommandAPI:
             if err.details:
                 extra["details"] = err.details
             return _error(status, err.rule, err.message, **extra)
-        return JSONResponse(_outcome_body(outcome))
 
-    # A claim whose attempt has not answered in this long is taken to have died with its process.
+    # A claim left by an attempt from before answers were recorded with the events (`response` NULL), not
+    # answered in this long, is taken to have died with its process.
     ABANDONED_AFTER_SECONDS = 60
-    # How long a concurrent retry waits for the first attempt's answer.
+    # How long a retry waits for such a claim's answer.
     RETRY_WAIT_SECONDS = 10.0
 
     async def _idempotent(self, key: str, spec: CommandSpec[Any], command: BaseModel, ctx: CommandContext,
                           body: bytes) -> JSONResponse:
-        """The first request with a key claims it (a row with no answer yet), runs, then stores the answer;
-        a retry replays the answer, waiting (bounded) while the first attempt runs. No connection is held
-        while the command runs, so concurrent requests cannot exhaust the pool."""
+        """Run the command with its key recorded, with the answer, in the command's own transaction (see
+        `eventstore.idempotent_request`). When the key turns out to be taken, or the command is refused (perhaps
+        because an earlier attempt acted), the recorded answer is replayed; the same key with another request
+        is refused. No connection is held while the command runs, so concurrent requests cannot exhaust the
+        pool."""
         scoped = f"{ctx.committee_id}:{ctx.actor.id}:{key}"
-        digest = hashlib.sha256(spec.name.encode() + b"\0" + body).digest()
         table = f"{self.store.schema}.idempotency"
+        digest = hashlib.sha256(spec.name.encode() + b"\0" + body).digest()
+        request = IdempotentRequest(table, scoped, spec.name, digest)
+        ctx = dataclasses.replace(ctx, correlation_id=correlation_for(scoped), idempotency=request)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.RETRY_WAIT_SECONDS
-        ctx = dataclasses.replace(ctx, correlation_id=correlation_for(scoped))
         while True:
-            async with self.store.pool.acquire() as conn:
-                # RETURNING (xmax = 0): true for a fresh claim, false for one taken over from a dead attempt.
-                claimed = await conn.fetchval(
-                    f"INSERT INTO {table} (key, command, request, response) VALUES ($1, $2, $3, NULL) "
-                    "ON CONFLICT (key) DO UPDATE SET created_at = now() "
-                    f"WHERE {table}.response IS NULL AND {table}.request = excluded.request "
-                    f"AND {table}.created_at < now() - make_interval(secs => $4) RETURNING (xmax = 0)",
-                    scoped, spec.name, digest, self.ABANDONED_AFTER_SECONDS)
-                row = None if claimed is not None else await conn.fetchrow(
-                    f"SELECT request, response FROM {table} WHERE key = $1", scoped)
-                # A taken-over claim whose attempt committed its events and died before recording the answer:
-                # answer from those events instead of acting a second time.
-                recovered = None if claimed is not False else await self._committed_answer(conn, ctx)
-            if recovered is not None:
-                await self.store.pool.execute(f"UPDATE {table} SET response = $2::text::jsonb WHERE key = $1",
-                                              scoped, json.dumps(recovered))
-                return JSONResponse(recovered, headers={"Idempotent-Replay": "true"})
-            if claimed is not None:
-                break
-            if row is not None and bytes(row["request"]) != digest:
+            try:
+                outcome = await self._outcome(spec, command, ctx)
+            except KeyTaken:
+                outcome = None
+            if isinstance(outcome, CommandOutcome):
+                answer = outcome.answer()
+                if request.answer is None:
+                    # A handler that wrote without the kernel's unit of work: its answer is recorded after it, so a
+                    # retry that arrives while it runs is not recognised. Every service handler writes through one.
+                    if outcome.written is not None:
+                        log.error("%s %s wrote outside a unit of work; its idempotency key is recorded after it",
+                                  self.service, spec.name)
+                    await self.store.pool.execute(
+                        f"INSERT INTO {table} (key, command, request, response) VALUES ($1, $2, $3, $4::text::jsonb) "
+                        "ON CONFLICT (key) DO NOTHING", scoped, spec.name, request.digest, json.dumps(answer))
+                elif request.answer != answer:  # the handler answered more than its unit of work recorded
+                    await self.store.pool.execute(f"UPDATE {table} SET response = $2::text::jsonb WHERE key = $1",
+                                                  scoped, json.dumps(answer))
+                return JSONResponse(answer)
+            response = outcome
+            row = await self.store.pool.fetchrow(f"SELECT request, response, created_at < now() - "
+                                                 f"make_interval(secs => $2) AS abandoned FROM {table} WHERE key = $1",
+                                                 scoped, self.ABANDONED_AFTER_SECONDS)
+            if row is None and response is not None:
+                return response  # refused, and no attempt with this key acted
+            if row is None:
+                continue  # the key's claim from before answers were recorded was removed meanwhile: act
+            if bytes(row["request"]) != request.digest:
                 return _error(422, "idempotency_key_reused",
                               f"idempotency key {key!r} was already used for a different request")
-            if row is not None and row["response"] is not None:
+            if row["response"] is not None:
                 replayed = row["response"]
-                if isinstance(replayed, str):
-                    replayed = json.loads(replayed)
-                return JSONResponse(replayed, headers={"Idempotent-Replay": "true"})
+                return JSONResponse(json.loads(replayed) if isinstance(replayed, str) else replayed,
+                                    headers={"Idempotent-Replay": "true"})
+            if row["abandoned"]:
+                recovered = await self._take_over(table, ctx)
+                if recovered is not None:
+                    return JSONResponse(recovered, headers={"Idempotent-Replay": "true"})
+                continue
             if loop.time() > deadline:
                 return _error(409, "request_in_progress", f"a request with idempotency key {key!r} is still running")
-            await asyncio.sleep(0.05)  # the first attempt is still running in another request
-        try:
-            response = await self._run(spec, command, ctx)
-        except BaseException:
-            await self._release_claim(table, scoped)
-            raise
-        if response.status_code == 200:
-            await self.store.pool.execute(f"UPDATE {table} SET response = $2::text::jsonb WHERE key = $1",
-                                          scoped, bytes(response.body).decode())
-        else:
-            await self._release_claim(table, scoped)  # refused: nothing was written, a retry may act
-        return response
+            await asyncio.sleep(0.05)  # an attempt from before answers were recorded with the events still runs
+
+    async def _take_over(self, table: str, ctx: CommandContext) -> dict[str, Any] | None:
+        """An abandoned claim: the answer rebuilt from the events its attempt committed (recorded now), or
+        None with the claim removed, so that this attempt acts."""
+        assert ctx.idempotency is not None
+        async with self.store.pool.acquire() as conn:
+            recovered = await self._committed_answer(conn, ctx)
+            if recovered is None:
+                await conn.execute(f"DELETE FROM {table} WHERE key = $1 AND response IS NULL", ctx.idempotency.key)
+            else:
+                await conn.execute(f"UPDATE {table} SET response = $2::text::jsonb WHERE key = $1",
+                                   ctx.idempotency.key, json.dumps(recovered))
+        return recovered
 
     async def _committed_answer(self, conn: asyncpg.Connection, ctx: CommandContext) -> dict[str, Any] | None:
         """The answer of a command that committed its events under `ctx`'s correlation id, rebuilt from them
@@ -283,9 +297,6 @@ class CommandAPI:
         return {"stream_id": last["stream_id"], "stream_version": last["stream_version"],
                 "event_ids": [str(r["event_id"]) for r in rows], "positions": [r["position"] for r in rows],
                 "checkpoint": {"tx_id": last["tx"], "position": last["position"]}, "result": {}, "recovered": True}
-
-    async def _release_claim(self, table: str, scoped: str) -> None:
-        await self.store.pool.execute(f"DELETE FROM {table} WHERE key = $1 AND response IS NULL", scoped)
 
     async def openapi(self, request: Request) -> JSONResponse:
         return JSONResponse(self.openapi_document())

@@ -30,6 +30,7 @@ from eventstore.append_result import Checkpoint as Checkpoint
 from eventstore.db import connection, quote_ident
 from eventstore.errors import ConcurrencyError, TransactionOrderConflict
 from eventstore.group_commit import GroupCommit
+from eventstore.idempotent_request import IdempotentRequest
 from eventstore.stream_cache import StreamCache
 
 
@@ -43,6 +44,8 @@ class CommandContext:
     causation_id: UUID | None = None
     # Fixed by callers that replay a scripted history (the demo county); otherwise the wall clock.
     occurred_at: datetime | None = None
+    # Sent with an idempotency key: the unit of work records the key and answer in the command's transaction.
+    idempotency: IdempotentRequest | None = None
 
     def caused_by(self, event: EventEnvelope) -> CommandContext:
         """The context for work done in reaction to `event`: same correlation, caused by that event."""

@@ -143,23 +143,35 @@ class UnitOfWork:
         now = ctx.occurred_at or wall
         backdated = local_date(now) < local_date(wall)
         ctx = replace(ctx, occurred_at=now)
+        request = ctx.idempotency
         for attempt in range(1, self.ATTEMPTS + 1):
             try:
                 async with self.store.transaction() as conn:
                     tx = Tx(self.store, conn, ctx, now, await self._calendar(ctx.committee_id, conn), backdated)
                     result = await work(tx)
                     written = await tx.flush()
+                    main = next((s for s in tx.loaded_order if any(s == w.stream_id for w in written)), None)
+                    outcome = CommandOutcome(combine(written, main), {**result, "events": tx.event_types})
+                    if request is not None:
+                        await request.record(conn, outcome)
             except self.RETRIED:
+                if request is not None:
+                    request.rolled_back()
                 if attempt == self.ATTEMPTS:
                     raise
                 continue
+            except BaseException:
+                if request is not None:
+                    request.rolled_back()
+                raise
+            if request is not None:
+                request.committed()
             for callback in tx.callbacks:
                 try:
                     callback()
                 except Exception:  # the command is committed; a failed notification must not undo its answer
                     log.exception("an after-commit callback failed")
-            main = next((s for s in tx.loaded_order if any(s == w.stream_id for w in written)), None)
-            return CommandOutcome(combine(written, main), {**result, "events": tx.event_types})
+            return outcome
         raise AssertionError("unreachable")
 
     async def _calendar(self, committee_id: str, conn: asyncpg.Connection) -> WorkCalendar:

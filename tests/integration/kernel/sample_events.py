@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol
 
 from contracts.envelope import Actor, Role
 from contracts.registry import DomainEvent, EventRegistry, event_type, upcaster
-from eventstore.store import CommandContext
+from eventstore.command_outcome import CommandOutcome
+from eventstore.decider import Decider
+from eventstore.issued import Issued
+from eventstore.store import CommandContext, EventStore
+from eventstore.unit_of_work import Tx, UnitOfWork
 
 SAMPLES = EventRegistry()
 TOPIC = "samples.events"
@@ -35,3 +40,33 @@ def _visit_v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
 
 def ctx(committee: str = "county-a") -> CommandContext:
     return CommandContext(actor=Actor(id="office-1", role=Role.office_staff), committee_id=committee)
+
+
+class NoteCommand(Protocol):
+    stream: str
+    n: int
+
+
+# A stream of notes, counted; each `note` command adds one.
+NOTES: Decider[int, Issued[Any]] = Decider(initial=lambda: 0,
+                                          decide=lambda _, issued: [SampleNoted(n=issued.command.n)],
+                                          evolve=lambda count, _: count + 1)
+
+
+def note_handler(store: EventStore, *, before: Callable[[], Awaitable[None]] | None = None
+                 ) -> Callable[[Any, CommandContext], Awaitable[CommandOutcome]]:
+    """A command API handler that notes `n` on `stream` through the kernel's unit of work, as every service's
+    handlers write; `before` runs inside the transaction, after the stream is loaded."""
+    uow = UnitOfWork(store)
+
+    async def note(cmd: NoteCommand, ctx: CommandContext) -> CommandOutcome:
+        async def work(tx: Tx) -> dict[str, Any]:
+            loaded = await tx.load(cmd.stream, NOTES)
+            if before is not None:
+                await before()
+            tx.decide(loaded, NOTES, cmd)
+            return {}
+
+        return await uow.run(ctx, work)
+
+    return note

@@ -1,5 +1,5 @@
 """The command API's idempotency keys: a retried command acts once, and concurrent requests never exhaust
-the connection pool (the key is claimed by a row, not held by a connection while the command runs)."""
+the connection pool (the key is recorded with the answer in the command's own transaction)."""
 
 from __future__ import annotations
 
@@ -13,12 +13,12 @@ from pydantic import BaseModel
 
 from contracts.bounded import ShortText
 from eventstore.body_limit import COMMAND_BODY_LIMIT
-from eventstore.command_api import CommandAPI, CommandOutcome, CommandSpec
+from eventstore.command_api import CommandAPI, CommandSpec
 from eventstore.db import create_pool
 from eventstore.install import install
-from eventstore.store import CommandContext, EventStore
+from eventstore.store import EventStore
 from runtime.auth import bearer, issue_token
-from tests.integration.kernel.sample_events import SAMPLES, SampleNoted
+from tests.integration.kernel.sample_events import SAMPLES, note_handler
 
 
 class Note(BaseModel):
@@ -32,12 +32,11 @@ async def api(database_url: str, fresh_schema: str) -> AsyncIterator[tuple[httpx
     await install(pool, fresh_schema)
     store = EventStore(pool, fresh_schema, "samples", registry=SAMPLES)
 
-    async def note(cmd: Note, ctx: CommandContext) -> CommandOutcome:
-        version = await store.stream_version(cmd.stream)
+    async def hold() -> None:
         await asyncio.sleep(0.01)  # hold the request open while others arrive
-        return CommandOutcome(await store.append(cmd.stream, version, [SampleNoted(n=cmd.n)], ctx))
 
-    app = CommandAPI("samples", store, [CommandSpec("note", Note, note)], authenticate=bearer).app()
+    app = CommandAPI("samples", store, [CommandSpec("note", Note, note_handler(store, before=hold))],
+                     authenticate=bearer).app()
     headers = {"Authorization": f"Bearer {issue_token('office_staff', 'county-a', subject='office-1')}"}
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://samples",
                                  headers=headers) as client:
@@ -112,17 +111,16 @@ async def test_a_command_whose_database_connection_is_ended_under_it_is_told_to_
     store = EventStore(pool, fresh_schema, "samples", registry=SAMPLES)
     attempts = 0
 
-    async def note(cmd: Note, ctx: CommandContext) -> CommandOutcome:
+    async def first_attempt_loses_its_connection() -> None:
         nonlocal attempts
         attempts += 1
         if attempts == 1:  # what a PostgreSQL restart does: the server ends the session mid-command
             async with pool.acquire() as conn:
                 await pg_pool.execute("SELECT pg_terminate_backend($1)", await conn.fetchval("SELECT pg_backend_pid()"))
                 await conn.fetchval("SELECT 1")
-        version = await store.stream_version(cmd.stream)
-        return CommandOutcome(await store.append(cmd.stream, version, [SampleNoted(n=cmd.n)], ctx))
 
-    app = CommandAPI("samples", store, [CommandSpec("note", Note, note)], authenticate=bearer).app()
+    spec = CommandSpec("note", Note, note_handler(store, before=first_attempt_loses_its_connection))
+    app = CommandAPI("samples", store, [spec], authenticate=bearer).app()
     headers = {"Authorization": f"Bearer {issue_token('office_staff', 'county-a', subject='office-1')}",
                "Idempotency-Key": "k-drop"}
     try:

@@ -1,6 +1,7 @@
-"""A command whose process died after committing its events and before recording its answer: the retry with the
-same idempotency key (once the claim counts as abandoned) answers from those events and does not act again; a
-claim whose process died before committing anything is run by the retry."""
+"""A command's idempotency key is recorded with its answer in the transaction that writes its events, so a crash
+leaves both or neither: the retry replays the answer or acts for the first time. A claim left with no answer by
+an attempt from before this (a process of the previous release, killed mid-command) is still honoured: once it
+counts as abandoned, the retry answers from the events that attempt committed, or acts if it committed none."""
 
 from __future__ import annotations
 
@@ -11,12 +12,12 @@ import pytest_asyncio
 from pydantic import BaseModel
 
 from contracts.bounded import ShortText
-from eventstore.command_api import CommandAPI, CommandOutcome, CommandSpec
+from eventstore.command_api import CommandAPI, CommandSpec
 from eventstore.db import create_pool
 from eventstore.install import install
-from eventstore.store import CommandContext, EventStore
+from eventstore.store import EventStore
 from runtime.auth import bearer, issue_token
-from tests.integration.kernel.sample_events import SAMPLES, SampleNoted
+from tests.integration.kernel.sample_events import SAMPLES, note_handler
 
 
 class Note(BaseModel):
@@ -29,12 +30,7 @@ async def api(database_url: str, fresh_schema: str) -> AsyncIterator[tuple[httpx
     pool = await create_pool(database_url, max_size=3)
     await install(pool, fresh_schema)
     store = EventStore(pool, fresh_schema, "samples", registry=SAMPLES)
-
-    async def note(cmd: Note, ctx: CommandContext) -> CommandOutcome:
-        version = await store.stream_version(cmd.stream)
-        return CommandOutcome(await store.append(cmd.stream, version, [SampleNoted(n=cmd.n)], ctx))
-
-    app = CommandAPI("samples", store, [CommandSpec("note", Note, note)], authenticate=bearer).app()
+    app = CommandAPI("samples", store, [CommandSpec("note", Note, note_handler(store))], authenticate=bearer).app()
     headers = {"Authorization": f"Bearer {issue_token('office_staff', 'county-a', subject='office-1')}"}
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://samples",
                                  headers=headers) as client:
@@ -43,8 +39,23 @@ async def api(database_url: str, fresh_schema: str) -> AsyncIterator[tuple[httpx
     await store.pool.close()
 
 
-async def _as_if_its_process_died(store: EventStore, key: str, *, committed: bool) -> None:
-    """What a SIGKILLed attempt leaves: its claim with no answer, older than the abandonment age."""
+async def test_the_answer_is_recorded_in_the_transaction_that_wrote_the_events(
+        api: tuple[httpx.AsyncClient, EventStore]) -> None:
+    client, store = api
+    answer = await client.post("/commands/note", json={"stream": "proposal-6", "n": 6},
+                               headers={"Idempotency-Key": "k-atomic"})
+    assert answer.status_code == 200
+    row = await store.pool.fetchrow(
+        f"SELECT i.xmin::text AS answer_tx, i.response::text AS response, "
+        f"(SELECT (tx_id::text::bigint % 4294967296)::text FROM {store.schema}.events WHERE stream_id = 'proposal-6') "
+        f"AS events_tx FROM {store.schema}.idempotency i WHERE i.key LIKE '%:k-atomic'")
+    assert row is not None and row["answer_tx"] == row["events_tx"], "one transaction holds the events and answer"
+    assert answer.json()["event_ids"][0] in row["response"]
+
+
+async def _as_if_an_earlier_release_died(store: EventStore, key: str, *, committed: bool) -> None:
+    """What a SIGKILLed attempt of the previous release leaves: its claim with no answer, older than the
+    abandonment age (with `committed`, over the events it wrote)."""
     table = f"{store.schema}.idempotency"
     if not committed:
         await store.pool.execute(f"INSERT INTO {table} (key, command, request) SELECT replace(key, 'k-done', $1), "
@@ -53,13 +64,13 @@ async def _as_if_its_process_died(store: EventStore, key: str, *, committed: boo
                              "WHERE key LIKE '%:' || $1", key)
 
 
-async def test_a_retry_after_the_first_attempt_committed_and_died_answers_from_its_events(
+async def test_a_retry_after_an_earlier_release_committed_and_died_answers_from_its_events(
         api: tuple[httpx.AsyncClient, EventStore]) -> None:
     client, store = api
     first = await client.post("/commands/note", json={"stream": "proposal-7", "n": 7},
                               headers={"Idempotency-Key": "k-crash"})
     assert first.status_code == 200
-    await _as_if_its_process_died(store, "k-crash", committed=True)
+    await _as_if_an_earlier_release_died(store, "k-crash", committed=True)
 
     retry = await client.post("/commands/note", json={"stream": "proposal-7", "n": 7},
                               headers={"Idempotency-Key": "k-crash"})
@@ -71,14 +82,14 @@ async def test_a_retry_after_the_first_attempt_committed_and_died_answers_from_i
     assert again.json()["event_ids"] == first.json()["event_ids"], "the recovered answer is recorded"
 
 
-async def test_a_retry_after_the_first_attempt_died_before_committing_acts(
+async def test_a_retry_after_an_earlier_release_died_before_committing_acts(
         api: tuple[httpx.AsyncClient, EventStore]) -> None:
     client, store = api
     done = await client.post("/commands/note", json={"stream": "proposal-8", "n": 8},
                              headers={"Idempotency-Key": "k-done"})
     assert done.status_code == 200
     # the same request under another key, claimed by an attempt that died before writing anything
-    await _as_if_its_process_died(store, "k-lost", committed=False)
+    await _as_if_an_earlier_release_died(store, "k-lost", committed=False)
     retry = await client.post("/commands/note", json={"stream": "proposal-8", "n": 8},
                               headers={"Idempotency-Key": "k-lost"})
     assert retry.status_code == 200 and "idempotent-replay" not in retry.headers

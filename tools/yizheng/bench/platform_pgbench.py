@@ -3,11 +3,10 @@ command, copied from one the platform really carried out, into a scratch schema 
 and function (`eventstore.install`) and copies (LIKE … INCLUDING ALL) of the read-model tables it writes.
 
 One pgbench transaction-script run per command, as the command's path writes:
-  1. the idempotency claim (INSERT … ON CONFLICT … RETURNING, autocommit), as `CommandAPI._idempotent`;
-  2. BEGIN; the stream's read (empty: a new stream); `append_events` of the very event (a fresh event id and
-     stream); COMMIT — the unit of work's transaction;
-  3. the answer recorded on the idempotency row (UPDATE, autocommit);
-  4. BEGIN; the `scoring-inputs` projection's rows (visits, duty_facts, the score_queue upsert and its NOTIFY)
+  1. BEGIN; the stream's read (empty: a new stream); `append_events` of the very event (a fresh event id and
+     stream); the idempotency key with its answer (INSERT … ON CONFLICT DO NOTHING RETURNING, as
+     `IdempotentRequest.record`); COMMIT — the unit of work's transaction, the command's one commit;
+  2. BEGIN; the `scoring-inputs` projection's rows (visits, duty_facts, the score_queue upsert and its NOTIFY)
      and its checkpoint (a row per pgbench client); COMMIT — one projector transaction per command (the
      projector may batch several).
 Left out: the read of the roster the decider makes, the relay's read and checkpoint, the scorer's work (it
@@ -103,17 +102,14 @@ async def build_script(pool: asyncpg.Pool, source_schema: str, scratch: str, str
     lines = [
         r"\set zzn random(1, 1000000000000000)",
         r"\set zzm random(0, " + str(max(len(members), 1) - 1) + ")",
-        _one_line(f"""INSERT INTO {s}.idempotency (key, command, request, response)
-            VALUES ({n}, {lit(idem['command'])}, decode({lit(bytes(idem['request']).hex())}, 'hex'), NULL)
-            ON CONFLICT (key) DO UPDATE SET created_at = now()
-            WHERE {s}.idempotency.response IS NULL AND {s}.idempotency.request = excluded.request
-            AND {s}.idempotency.created_at < now() - make_interval(secs => 60) RETURNING (xmax = 0);"""),
         "BEGIN;",
         f"SELECT * FROM {s}.events WHERE stream_id = 'visit-' || {n} ORDER BY stream_version;",
         _one_line(f"""SELECT out_position, out_version, out_tx FROM {s}.append_events('visit-' || {n}, 0,
             jsonb_build_array({lit(event_json)}::jsonb || jsonb_build_object('event_id', gen_random_uuid())));"""),
+        _one_line(f"""INSERT INTO {s}.idempotency (key, command, request, response)
+            VALUES ({n}, {lit(idem['command'])}, decode({lit(bytes(idem['request']).hex())}, 'hex'),
+            {lit(idem['response'] or '{}')}::jsonb) ON CONFLICT (key) DO NOTHING RETURNING true;"""),
         "COMMIT;",
-        f"UPDATE {s}.idempotency SET response = {lit(idem['response'] or '{}')}::jsonb WHERE key = {n};",
         "BEGIN;",
     ]
     for row in rows["visits"]:
