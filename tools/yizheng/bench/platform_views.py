@@ -25,7 +25,7 @@ import asyncpg
 from eventstore.install import install
 from eventstore.kafka_access import KafkaAccess
 from gateway.config import GatewayConfig
-from gateway.projector import replay_views
+from gateway.projector import inbox_name, replay_views
 from gateway.views import VIEW_CLASSES
 
 BATCH = 5_000
@@ -103,26 +103,50 @@ async def batched_copy(pool: asyncpg.Pool, database_url: str, source: str,
         await pool.execute(f"DROP SCHEMA IF EXISTS {target} CASCADE")
 
 
-async def unapplied(pool: asyncpg.Pool, service_schemas: list[str], gateway_schema: str, views: int) -> int:
-    """Events stored in the services' stores that some gateway view has not applied yet."""
-    total = 0
-    for s in service_schemas:
-        total += int(await pool.fetchval(
-            f"SELECT count(*) FROM {s}.events e WHERE (SELECT count(*) FROM {gateway_schema}.inbox i "
-            f"WHERE i.event_id = e.event_id) < $1", views))
-    return total
+class ViewsBehind:
+    """The events stored in the services' stores that some gateway view has not applied yet, checked
+    incrementally: each look reads only the events of transactions from the last look's snapshot horizon on
+    (the store's `(tx_id, position)` index; everything older was seen already), and asks the inbox about the
+    events still pending only, by its primary key. Counting every stored event's inbox rows on every look
+    cost seconds of PostgreSQL time per look on a county's log, competing with the projector it measured."""
+
+    def __init__(self, pool: asyncpg.Pool, service_schemas: list[str], gateway_schema: str) -> None:
+        self.pool = pool
+        self.service_schemas = service_schemas
+        self.gateway_schema = gateway_schema
+        self.names = [inbox_name(v.name) for v in VIEW_CLASSES]
+        self._horizon: dict[str, int] = {}
+        self._pending: set[uuid.UUID] = set()
+
+    async def left(self) -> int:
+        async with self.pool.acquire() as conn:
+            for schema in self.service_schemas:
+                rows = await conn.fetch(
+                    f"SELECT event_id, pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS horizon "
+                    f"FROM {schema}.events WHERE tx_id >= $1::text::xid8 "
+                    "UNION ALL SELECT NULL, pg_snapshot_xmin(pg_current_snapshot())::text::bigint",
+                    str(self._horizon.get(schema, 0)))
+                self._pending.update(r["event_id"] for r in rows if r["event_id"] is not None)
+                self._horizon[schema] = rows[-1]["horizon"]
+            if self._pending:
+                done = await conn.fetch(
+                    f"SELECT event_id FROM {self.gateway_schema}.inbox WHERE consumer = ANY($1::text[]) "
+                    "AND event_id = ANY($2::uuid[]) GROUP BY event_id HAVING count(*) >= $3",
+                    self.names, list(self._pending), len(self.names))
+                self._pending.difference_update(r["event_id"] for r in done)
+        return len(self._pending)
 
 
 async def view_lag(pool: asyncpg.Pool, service_schemas: list[str], gateway_schema: str, *,
                    timeout: float = 300.0) -> tuple[float | None, int]:
     """Seconds from now until every stored event is in every view's inbox (None after `timeout`), and how
     many were still missing at the end."""
-    views = len(VIEW_CLASSES)
+    behind = ViewsBehind(pool, service_schemas, gateway_schema)
     started = time.perf_counter()
-    left = await unapplied(pool, service_schemas, gateway_schema, views)
+    left = await behind.left()
     while left:
         if time.perf_counter() - started > timeout:
             return None, left
-        await asyncio.sleep(0.2)  # polling a condition, bounded by the timeout
-        left = await unapplied(pool, service_schemas, gateway_schema, views)
+        await asyncio.sleep(0.1)  # polling a condition, bounded by the timeout
+        left = await behind.left()
     return round(time.perf_counter() - started, 2), 0
