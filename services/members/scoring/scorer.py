@@ -2,11 +2,17 @@
 function under the year's rulebook in force, and appends the difference to the member's ledger stream.
 
 Woken by NOTIFY from the transactions that queue work (a slow poll covers a lost notification). Rows are
-taken with FOR UPDATE SKIP LOCKED, so replicas share the queue and never score one member-year at once."""
+taken with FOR UPDATE SKIP LOCKED, so replicas share the queue and never score one member-year at once.
+
+A batch of member-years is scored per transaction: taking and deleting the rows, and reading the rulebooks,
+roster entries and duty facts the batch needs, are one statement each, so a scored member costs its ledger
+read and append and a share of the rest (one commit for the batch rather than one per member)."""
 
 from __future__ import annotations
 
 import logging
+
+import asyncpg
 
 from contracts.envelope import Actor, Role
 from contracts.members.enums import WithdrawalReason
@@ -21,12 +27,19 @@ from members.scoring.score import score_member
 log = logging.getLogger("members.scorer")
 
 SCORER = Actor(id="members-scorer", role=Role.service)
+# Member-years per transaction. A batch's transaction is open while all of them are scored, and tailing
+# readers see nothing newer than the oldest open transaction, so this also bounds what it delays them by.
+BATCH_SIZE = 50
 
 
 class Scorer:
-    def __init__(self, store: EventStore, inputs: ScoringInputs, *, safety_poll_seconds: float = 1.0) -> None:
+    def __init__(self, store: EventStore, inputs: ScoringInputs, *, safety_poll_seconds: float = 1.0,
+                 batch_size: int = BATCH_SIZE) -> None:
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, got {batch_size}")
         self.store = store
         self.inputs = inputs
+        self.batch_size = batch_size
         self.scored = 0
         self._tailer = StoreTailer(store, self.run_pending, label="members-scorer", channel=inputs.channel,
                                    safety_poll_seconds=safety_poll_seconds)
@@ -42,40 +55,60 @@ class Scorer:
     async def run_pending(self, limit: int = 10_000) -> int:
         """Score queued member-years until the queue is empty; returns how many were scored."""
         done = 0
+        alone = 0  # member-years still to score one per transaction, after a batch met another writer
         while done < limit:
+            size = 1 if alone else min(self.batch_size, limit - done)
             try:
-                if not await self._score_one():
-                    return done
-            except ConcurrencyError as err:  # another writer slipped in; the row is still queued
+                taken = await self._score_batch(size)
+            except ConcurrencyError as err:
+                # Another writer slipped in: the transaction rolled back and its rows are still queued. As
+                # many are scored one at a time, so a member that meets the writer again is retried alone
+                # instead of holding back the rest of a batch.
                 log.info("scorer: %s; scoring again", err)
+                if size > 1:
+                    alone = size
                 continue
-            done += 1
-            self.scored += 1
+            if not taken:
+                return done
+            done += taken
+            self.scored += taken
+            alone = max(alone - taken, 0)
         return done
 
-    async def _score_one(self) -> bool:
+    async def _score_batch(self, size: int) -> int:
+        """Score up to `size` queued member-years in one transaction; returns how many were taken."""
         s = self.inputs.s
         async with self.store.transaction() as conn:
-            row = await conn.fetchrow(
-                f"SELECT committee_id, year, member_id, reason FROM {s}.score_queue "
-                "ORDER BY committee_id, year, member_id LIMIT 1 FOR UPDATE SKIP LOCKED")
-            if row is None:
-                return False
-            committee_id, year, member_id = row["committee_id"], row["year"], row["member_id"]
-            await conn.execute(f"DELETE FROM {s}.score_queue WHERE committee_id = $1 AND year = $2 "
-                               "AND member_id = $3", committee_id, year, member_id)
-            in_force = await self.inputs.rulebook_in_force(conn, committee_id, year)
-            if in_force is None:  # no rulebook for the year yet: publishing one queues everyone again
-                return True
-            rulebook, version, graded = in_force
-            roster = await self.inputs.roster_entry(conn, committee_id, member_id)
-            facts = await self.inputs.facts_of(conn, committee_id, year, member_id)
-            card = score_member(rulebook, version, member_id, roster, facts)
-            stream = streams.ledger(committee_id, year, member_id)
-            history = await self.store.read_stream(stream, conn=conn)
-            state = ledger.fold(e.event for e in history)
-            events = ledger.decide(state, Reconcile(card, graded, WithdrawalReason(row["reason"])))
-            if events:
-                ctx = CommandContext(actor=SCORER, committee_id=committee_id)
-                await self.store.append(stream, len(history), events, ctx, conn=conn)
-            return True
+            # Rows are locked in the queue's fixed order (the LIMIT's sort runs below the row locks), so
+            # replicas' batches cannot deadlock; SKIP LOCKED leaves them the rows another batch holds.
+            rows = await conn.fetch(
+                f"WITH taken AS MATERIALIZED (SELECT committee_id, year, member_id FROM {s}.score_queue "
+                "ORDER BY committee_id, year, member_id LIMIT $1 FOR UPDATE SKIP LOCKED) "
+                f"DELETE FROM {s}.score_queue q USING taken WHERE q.committee_id = taken.committee_id "
+                "AND q.year = taken.year AND q.member_id = taken.member_id "
+                "RETURNING q.committee_id, q.year, q.member_id, q.reason", size)
+            if not rows:
+                return 0
+            queued = sorted((r["committee_id"], r["year"], r["member_id"], r["reason"]) for r in rows)
+            in_force = await self.inputs.rulebooks_in_force(conn, {(c, y) for c, y, _, _ in queued})
+            # A year with no rulebook yet: its rows are dropped, as publishing one queues everyone again.
+            scoring = [q for q in queued if (q[0], q[1]) in in_force]
+            if scoring:
+                roster = await self.inputs.roster_entries(conn, {(c, m) for c, _, m, _ in scoring})
+                facts = await self.inputs.facts_for(conn, [(c, y, m) for c, y, m, _ in scoring])
+                for committee_id, year, member_id, reason in scoring:
+                    rulebook, version, graded = in_force[committee_id, year]
+                    card = score_member(rulebook, version, member_id, roster.get((committee_id, member_id)),
+                                        facts.get((committee_id, year, member_id), []))
+                    await self._reconcile(conn, committee_id, year, member_id,
+                                          Reconcile(card, graded, WithdrawalReason(reason)))
+            return len(rows)
+
+    async def _reconcile(self, conn: asyncpg.Connection, committee_id: str, year: int, member_id: str,
+                         command: Reconcile) -> None:
+        stream = streams.ledger(committee_id, year, member_id)
+        history = await self.store.read_stream(stream, conn=conn)
+        events = ledger.decide(ledger.fold(e.event for e in history), command)
+        if events:
+            ctx = CommandContext(actor=SCORER, committee_id=committee_id)
+            await self.store.append(stream, len(history), events, ctx, conn=conn)
