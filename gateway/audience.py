@@ -29,6 +29,12 @@ _UNIT_KEYS = ("unit_id", "lead_unit_id", "new_unit_id")
 _UNIT_LISTS = ("unit_ids", "co_unit_ids")
 
 
+def audience_reads(fact: Fact) -> tuple[str, ...]:
+    """The views whose tables `audience_of` reads for this event."""
+    return (("proposals",) if fact.data.get("proposal_id") else ()) + (
+        ("tracked_items",) if fact.type.startswith(TRACKED_PREFIX) and fact.data.get("item_id") else ())
+
+
 async def audience_of(conn: asyncpg.Connection, schema: str, fact: Fact) -> Audience:
     d = fact.data
     members = {str(d[k]) for k in _MEMBER_KEYS if d.get(k)}

@@ -18,11 +18,12 @@ from eventstore.consumer import IdempotentConsumer, ReceivedEvent
 from eventstore.install import install
 from eventstore.projection import Projection, ReplayReport, replay_from_topics
 from gateway.applied_waiters import AppliedWaiters
-from gateway.audience import audience_of
+from gateway.audience import audience_of, audience_reads
 from gateway.config import GatewayConfig
 from gateway.live import LiveEvent, LiveHub, LiveListener, channel_for, encode
 from gateway.views import VIEW_CLASSES, View, all_views, view_named
 from gateway.views.base import Fact
+from gateway.views.statements import HeldStatements
 from runtime import settings
 from runtime.database_role import connected_as_application_role
 
@@ -35,12 +36,16 @@ def inbox_name(view: View | str) -> str:
 
 class ViewsApplier(IdempotentConsumer):
     """An IdempotentConsumer whose one message applies to several views, each with its own inbox rows: the
-    live projector, and a replay of several views in one pass over the topics."""
+    live projector, and a replay of several views in one pass over the topics. Each view's statements of a
+    batch are held and sent when the batch ends (`gateway.views.statements`), runs of one statement pipelined."""
 
     def __init__(self, pool: asyncpg.Pool, config: GatewayConfig, views: Sequence[View], name: str,
                  group_id: str | None = None) -> None:
         self.views = list(views)
         self._names = [inbox_name(v) for v in self.views]
+        self._held = {view.name: HeldStatements() for view in self.views}
+        self.statements = 0  # sent to PostgreSQL by the views (round trips), for the benchmark's report
+        self.held = 0  # made by the views' handlers
         super().__init__(name, pool, config.schema, self._unused, topics=config.topics,
                          bootstrap=config.kafka_bootstrap, group_id=group_id)
 
@@ -51,14 +56,28 @@ class ViewsApplier(IdempotentConsumer):
         return self._names
 
     async def handle(self, conn: asyncpg.Connection, received: ReceivedEvent, fresh: frozenset[str]) -> object:
-        return await self.apply_views(conn, received, fresh)
+        return await self.apply_views(received, fresh)
 
-    async def apply_views(self, conn: asyncpg.Connection, received: ReceivedEvent, fresh: frozenset[str]) -> Fact:
+    async def apply_views(self, received: ReceivedEvent, fresh: frozenset[str]) -> Fact:
         fact = Fact.of(received)
         for view in self.views:
             if inbox_name(view) in fresh:
-                await view.apply_fact(conn, fact)
+                await view.apply_fact(self._held[view.name], fact)
         return fact
+
+    async def flush(self, conn: asyncpg.Connection, views: Sequence[str] | None = None) -> None:
+        """Send the held statements of these views (all by default), before something reads their tables."""
+        for name in views if views is not None else list(self._held):
+            held = self._held.get(name)
+            if held is not None and held.held:
+                self.held += held.held
+                self.statements += await held.flush(conn)
+
+    def begin_batch(self) -> None:
+        self._held = {view.name: HeldStatements() for view in self.views}
+
+    async def end_batch(self, conn: asyncpg.Connection) -> None:
+        await self.flush(conn)
 
 
 class ViewsConsumer(ViewsApplier):
@@ -74,7 +93,8 @@ class ViewsConsumer(ViewsApplier):
         super().__init__(pool, config, views, "gateway", group_id=f"{config.topic_prefix}{config.consumer_group}")
 
     async def handle(self, conn: asyncpg.Connection, received: ReceivedEvent, fresh: frozenset[str]) -> LiveEvent:
-        fact = await self.apply_views(conn, received, fresh)
+        fact = await self.apply_views(received, fresh)
+        await self.flush(conn, audience_reads(fact))  # the audience is read from the views as this event left them
         audience = await audience_of(conn, self._view_schema, fact)
         return LiveEvent(fact.committee_id, fact.event_id, fact.type, fact.stream_id, fact.occurred_at, fact.data,
                          audience)

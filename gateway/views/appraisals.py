@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import json
 
-import asyncpg
-
 from gateway.views.base import Fact, View, on
+from gateway.views.statements import Statements
 
 
 class AppraisalsView(View):
@@ -36,13 +35,13 @@ class AppraisalsView(View):
     UPDATE {s}.appraisals SET results = (results #>> '{}')::jsonb WHERE jsonb_typeof(results) = 'string';
     """
 
-    async def _ensure(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _ensure(self, conn: Statements, f: Fact) -> None:
         await conn.execute(
             f"INSERT INTO {self.t('appraisals')} (committee_id, appraisal_id, updated_at) VALUES ($1,$2,$3) "
             "ON CONFLICT DO NOTHING", f.committee_id, f.data["appraisal_id"], f.occurred_at)
 
     @on("appraisal-opened")
-    async def _opened(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _opened(self, conn: Statements, f: Fact) -> None:
         await self._ensure(conn, f)
         d = f.data
         await conn.execute(
@@ -56,7 +55,7 @@ class AppraisalsView(View):
             f.ids("member_ids"), d.get("invited_representatives", 0), d.get("entitled", 0), f.occurred_at)
 
     @on("appraisal-credentials-issued")
-    async def _issued(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _issued(self, conn: Statements, f: Fact) -> None:
         await self._ensure(conn, f)
         d = f.data
         await conn.execute(
@@ -67,7 +66,7 @@ class AppraisalsView(View):
             f.occurred_at)
 
     @on("appraisal-closed")
-    async def _closed(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _closed(self, conn: Statements, f: Fact) -> None:
         await self._ensure(conn, f)
         d = f.data
         await conn.execute(
@@ -80,7 +79,7 @@ class AppraisalsView(View):
             f.ids("top_unit_ids"), f.ids("bottom_unit_ids"), f.occurred_at)
 
     @on("appraisal-voided")
-    async def _voided(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _voided(self, conn: Statements, f: Fact) -> None:
         await self._ensure(conn, f)
         await conn.execute(
             f"UPDATE {self.t('appraisals')} SET phase = 'voided', void_cause = $3, "

@@ -13,6 +13,7 @@ import asyncpg
 from contracts.clock import local_date
 from eventstore.consumer import Delivered
 from gateway.views.base import Fact, View
+from gateway.views.statements import Statements
 
 # Longer than any command's transaction: a live event is written well within it of its stamp.
 LIVE_MARGIN = timedelta(minutes=1)
@@ -39,7 +40,7 @@ class BackdatedView(View):
     async def apply(self, conn: asyncpg.Connection, delivered: Delivered) -> None:
         await self.apply_fact(conn, Fact.of(delivered))
 
-    async def apply_fact(self, conn: asyncpg.Connection, fact: Fact) -> None:
+    async def apply_fact(self, conn: Statements, fact: Fact) -> None:
         if not backdated(fact):
             return
         assert fact.recorded_at is not None

@@ -17,6 +17,7 @@ import asyncpg
 from contracts.clock import local_date
 from eventstore.consumer import Delivered
 from eventstore.db import quote_ident
+from gateway.views.statements import Statements
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ class Fact:
         return [str(v) for v in (self.data.get(key) or [])]
 
 
-FactHandler = Callable[[Any, asyncpg.Connection, Fact], Awaitable[None]]
+FactHandler = Callable[[Any, Statements, Fact], Awaitable[None]]
 
 
 def on(*event_types: str) -> Callable[[FactHandler], FactHandler]:
@@ -119,7 +120,7 @@ class View:
         if handler is not None:
             await handler(self, conn, Fact.of(delivered))
 
-    async def apply_fact(self, conn: asyncpg.Connection, fact: Fact) -> None:
+    async def apply_fact(self, conn: Statements, fact: Fact) -> None:
         handler = self._handlers.get(fact.type)
         if handler is not None:
             await handler(self, conn, fact)

@@ -7,9 +7,8 @@ twice: both handlings set the same columns of this year's items."""
 
 from __future__ import annotations
 
-import asyncpg
-
 from gateway.views.base import Fact, View, on
+from gateway.views.statements import Statements
 
 
 class ConsultationsView(View):
@@ -64,20 +63,20 @@ class ConsultationsView(View):
     ALTER TABLE {s}.consultation_outcomes ADD COLUMN IF NOT EXISTS opinion_report_ids text[] NOT NULL DEFAULT '{}';
     """
 
-    async def _ensure_plan(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _ensure_plan(self, conn: Statements, f: Fact) -> None:
         await conn.execute(
             f"INSERT INTO {self.t('consultation_plans')} (committee_id, year) VALUES ($1,$2) ON CONFLICT DO NOTHING",
             f.committee_id, f.data["year"])
 
     @on("consultation-plan-drafted")
-    async def _drafted(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _drafted(self, conn: Statements, f: Fact) -> None:
         await conn.execute(
             f"INSERT INTO {self.t('consultation_plans')} (committee_id, year, title, drafted_on) VALUES ($1,$2,$3,$4) "
             "ON CONFLICT (committee_id, year) DO UPDATE SET title = excluded.title, drafted_on = excluded.drafted_on",
             f.committee_id, f.data["year"], f.data.get("title", ""), f.local_date)
 
     @on("consultation-plan-item-recorded")
-    async def _item(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _item(self, conn: Statements, f: Fact) -> None:
         await self._ensure_plan(conn, f)
         i = f.data["item"]
         await conn.execute(
@@ -97,7 +96,7 @@ class ConsultationsView(View):
             f.data.get("amendment", 0), i.get("carried_over_from"))
 
     @on("consultation-plan-adopted")
-    async def _adopted(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _adopted(self, conn: Statements, f: Fact) -> None:
         await self._ensure_plan(conn, f)
         await conn.execute(
             f"UPDATE {self.t('consultation_plans')} SET adopted = true, adopted_on = $3, adopted_at_meeting = $4 "
@@ -105,7 +104,7 @@ class ConsultationsView(View):
             f.committee_id, f.data["year"], f.date("adopted_on"), f.data.get("meeting"))
 
     @on("consultation-plan-amended")
-    async def _amended(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _amended(self, conn: Statements, f: Fact) -> None:
         await self._ensure_plan(conn, f)
         await conn.execute(
             f"UPDATE {self.t('consultation_plans')} SET amendments = greatest(amendments, $3), "
@@ -117,7 +116,7 @@ class ConsultationsView(View):
             f.committee_id, f.data["year"], f.ids("withdrawn_item_ids"))
 
     @on("consultation-plan-items-carried-over")
-    async def _carried_over(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _carried_over(self, conn: Statements, f: Fact) -> None:
         # This year's items; next year's arrive as item-recorded after it (`carried_over_from`), and read the
         # reason from this year's row. On next year's stream it matches no item of `year` there: a no-op.
         await conn.execute(
@@ -126,7 +125,7 @@ class ConsultationsView(View):
             f.committee_id, f.data["year"], f.ids("item_ids"), f.data["to_year"], f.data.get("reason"))
 
     @on("consultation-scheduled")
-    async def _scheduled(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _scheduled(self, conn: Statements, f: Fact) -> None:
         i = f.data["item"]
         await conn.execute(
             f"INSERT INTO {self.t('consultation_sessions')} (committee_id, consultation_id, year, item_id, kind, "
@@ -143,7 +142,7 @@ class ConsultationsView(View):
             f.ids("invited_member_ids"), f.ids("invited_organization_ids"), f.ids("invited_unit_ids"))
 
     @on("consultation-held")
-    async def _held(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _held(self, conn: Statements, f: Fact) -> None:
         held_on = f.date("held_on")
         await conn.execute(
             f"INSERT INTO {self.t('consultation_sessions')} (committee_id, consultation_id, year, held, held_on, "
@@ -155,7 +154,7 @@ class ConsultationsView(View):
             f.ids("participant_member_ids"), f.data.get("summary") or "", f.ids("uninvited_participant_ids"))
 
     @on("consultation-outcome-recorded")
-    async def _outcome(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _outcome(self, conn: Statements, f: Fact) -> None:
         d = f.data
         await conn.execute(
             f"INSERT INTO {self.t('consultation_outcomes')} (committee_id, outcome_id, consultation_id, kind, title, "
@@ -171,7 +170,7 @@ class ConsultationsView(View):
             d.get("parent_outcome_id"), f.ids("proposal_ids"), f.ids("opinion_report_ids"))
 
     @on("consultation-outcome-instruction-recorded")
-    async def _instruction(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _instruction(self, conn: Statements, f: Fact) -> None:
         d = f.data
         await conn.execute(
             f"INSERT INTO {self.t('consultation_outcome_instructions')} (committee_id, consultation_id, "

@@ -4,9 +4,8 @@ visits."""
 
 from __future__ import annotations
 
-import asyncpg
-
 from gateway.views.base import Fact, View, on
+from gateway.views.statements import Statements
 
 # Registry fields a `member-updated` may change, by their column.
 _MEMBER_FIELDS = ("name", "family_name", "sector", "township_id", "special_committee_id", "standing_committee",
@@ -53,7 +52,7 @@ class DirectoryView(View):
     """
 
     @on("member-registered")
-    async def _registered(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _registered(self, conn: Statements, f: Fact) -> None:
         d = f.data
         await conn.execute(
             f"INSERT INTO {self.t('members')} (committee_id, member_id, name, family_name, sector, township_id, "
@@ -70,7 +69,7 @@ class DirectoryView(View):
             d.get("special_supervisor_unit_id"), d.get("term"), d.get("session"), f.date("joined_on"))
 
     @on("member-updated")
-    async def _updated(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _updated(self, conn: Statements, f: Fact) -> None:
         changed = [c for c in f.data.get("changed", []) if c in _MEMBER_FIELDS]
         if not changed:
             return  # e.g. only the private contact data changed
@@ -81,14 +80,14 @@ class DirectoryView(View):
                            f.committee_id, f.data["member_id"], *values)
 
     @on("member-status-changed")
-    async def _status(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _status(self, conn: Statements, f: Fact) -> None:
         await conn.execute(
             f"UPDATE {self.t('members')} SET status = $3, status_effective_on = $4 "
             "WHERE committee_id = $1 AND member_id = $2",
             f.committee_id, f.data["member_id"], f.data["status"], f.date("effective_on"))
 
     @on("organization-registered")
-    async def _organization(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _organization(self, conn: Statements, f: Fact) -> None:
         await conn.execute(
             f"INSERT INTO {self.t('organizations')} (committee_id, organization_id, name, kind, sector) "
             "VALUES ($1,$2,$3,$4,$5) ON CONFLICT (committee_id, organization_id) DO UPDATE SET "
@@ -96,7 +95,7 @@ class DirectoryView(View):
             f.committee_id, f.data["organization_id"], f.data["name"], f.data.get("kind"), f.data.get("sector"))
 
     @on("organization-member-added")
-    async def _organization_member(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _organization_member(self, conn: Statements, f: Fact) -> None:
         await conn.execute(
             f"INSERT INTO {self.t('organization_members')} (committee_id, organization_id, member_id, position) "
             "VALUES ($1,$2,$3,$4) ON CONFLICT (committee_id, organization_id, member_id) "
@@ -104,14 +103,14 @@ class DirectoryView(View):
             f.committee_id, f.data["organization_id"], f.data["member_id"], f.data.get("position"))
 
     @on("unit-registered")
-    async def _unit(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _unit(self, conn: Statements, f: Fact) -> None:
         await conn.execute(
             f"INSERT INTO {self.t('units')} (committee_id, unit_id, name) VALUES ($1,$2,$3) "
             "ON CONFLICT (committee_id, unit_id) DO UPDATE SET name = excluded.name",
             f.committee_id, f.data["unit_id"], f.data["name"])
 
     @on("unit-staff-added")
-    async def _staff(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _staff(self, conn: Statements, f: Fact) -> None:
         d = f.data
         await conn.execute(
             f"INSERT INTO {self.t('unit_staff')} (committee_id, staff_id, unit_id, name, title, is_liaison) "
@@ -121,7 +120,7 @@ class DirectoryView(View):
             f.committee_id, d["staff_id"], d["unit_id"], d["name"], d.get("title"), bool(d.get("is_liaison")))
 
     @on("liaison-contact-added")
-    async def _liaison_contact(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _liaison_contact(self, conn: Statements, f: Fact) -> None:
         d = f.data
         await conn.execute(
             f"INSERT INTO {self.t('liaison_contacts')} (committee_id, contact_id, kind, name, township_id, sector, "
@@ -132,7 +131,7 @@ class DirectoryView(View):
             d.get("member_id"), d.get("based_in"))
 
     @on("liaison-visit-recorded")
-    async def _liaison_visit(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _liaison_visit(self, conn: Statements, f: Fact) -> None:
         d = f.data
         await conn.execute(
             f"INSERT INTO {self.t('liaison_visits')} (committee_id, liaison_visit_id, contact_id, visited_member_id, "

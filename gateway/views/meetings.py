@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import asyncpg
-
 from gateway.views.base import Fact, View, on
+from gateway.views.statements import Statements
 
 
 class MeetingsView(View):
@@ -29,7 +28,7 @@ class MeetingsView(View):
     """
 
     @on("meeting-scheduled")
-    async def _scheduled(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _scheduled(self, conn: Statements, f: Fact) -> None:
         d = f.data
         await conn.execute(
             f"INSERT INTO {self.t('meetings')} (committee_id, meeting_id, kind, title, starts_at, ends_at, venue, "
@@ -39,13 +38,13 @@ class MeetingsView(View):
             f.committee_id, d["meeting_id"], d.get("kind"), d.get("title", ""), f.datetime("starts_at"),
             f.datetime("ends_at"), d.get("venue"), d.get("term"), d.get("session"))
 
-    async def _ensure_meeting(self, conn: asyncpg.Connection, f: Fact, kind: str | None = None) -> None:
+    async def _ensure_meeting(self, conn: Statements, f: Fact, kind: str | None = None) -> None:
         await conn.execute(
             f"INSERT INTO {self.t('meetings')} (committee_id, meeting_id, kind) VALUES ($1,$2,$3) "
             "ON CONFLICT DO NOTHING", f.committee_id, f.data["meeting_id"], kind)
 
     @on("meeting-invitation-sent")
-    async def _invited(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _invited(self, conn: Statements, f: Fact) -> None:
         await self._ensure_meeting(conn, f, f.data.get("meeting_kind"))
         await conn.execute(
             f"INSERT INTO {self.t('meeting_invitees')} (committee_id, meeting_id, member_id, invited) "
@@ -54,7 +53,7 @@ class MeetingsView(View):
             f.committee_id, f.data["meeting_id"], f.ids("member_ids"))
 
     @on("leave-requested")
-    async def _leave_requested(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _leave_requested(self, conn: Statements, f: Fact) -> None:
         await self._ensure_meeting(conn, f)
         await conn.execute(
             f"INSERT INTO {self.t('meeting_invitees')} (committee_id, meeting_id, member_id, leave_reason, "
@@ -63,7 +62,7 @@ class MeetingsView(View):
             f.committee_id, f.data["meeting_id"], f.data["member_id"], f.data.get("reason"))
 
     @on("leave-decided")
-    async def _leave_decided(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _leave_decided(self, conn: Statements, f: Fact) -> None:
         await self._ensure_meeting(conn, f)
         state = "approved" if f.data.get("approved") else "refused"
         await conn.execute(
@@ -73,7 +72,7 @@ class MeetingsView(View):
             f.committee_id, f.data["meeting_id"], f.data["member_id"], state)
 
     @on("meeting-attendance-recorded")
-    async def _attendance(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _attendance(self, conn: Statements, f: Fact) -> None:
         await self._ensure_meeting(conn, f, f.data.get("meeting_kind"))
         # A later record for the same member and meeting corrects the earlier one.
         await conn.execute(
@@ -85,7 +84,7 @@ class MeetingsView(View):
             f.date("held_on"))
 
     @on("meeting-attendance-closed")
-    async def _closed(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _closed(self, conn: Statements, f: Fact) -> None:
         await self._ensure_meeting(conn, f, f.data.get("meeting_kind"))
         await conn.execute(
             f"UPDATE {self.t('meetings')} SET closed = true, present = $3, on_leave = $4, absent = $5 "

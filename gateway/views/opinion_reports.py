@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import asyncpg
-
 from gateway.views.base import Fact, View, on
+from gateway.views.statements import Statements
 
 _LEVEL_RANK = {"county": 1, "city": 2, "province": 3}
 
@@ -30,14 +29,14 @@ class OpinionReportsView(View):
         PRIMARY KEY (committee_id, event_id));
     """
 
-    async def _step(self, conn: asyncpg.Connection, f: Fact, step: str, level: str | None, on_date: object,
+    async def _step(self, conn: Statements, f: Fact, step: str, level: str | None, on_date: object,
                     detail: str | None = None) -> None:
         await conn.execute(
             f"INSERT INTO {self.t('opinion_report_steps')} (committee_id, event_id, report_id, step, level, "
             "on_date, detail) VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT DO NOTHING",
             f.committee_id, f.event_id, f.data["report_id"], step, level, on_date, detail)
 
-    async def _ensure(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _ensure(self, conn: Statements, f: Fact) -> None:
         await conn.execute(
             f"INSERT INTO {self.t('opinion_reports')} (committee_id, report_id, author_member_id, "
             "direct_report_point_id, status, year, updated_at) VALUES ($1,$2,$3,$4,'submitted',$5,$6) "
@@ -46,7 +45,7 @@ class OpinionReportsView(View):
             f.local_date.year, f.occurred_at)
 
     @on("opinion-report-submitted")
-    async def _submitted(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _submitted(self, conn: Statements, f: Fact) -> None:
         d = f.data
         await conn.execute(
             f"INSERT INTO {self.t('opinion_reports')} (committee_id, report_id, author_member_id, "
@@ -60,7 +59,7 @@ class OpinionReportsView(View):
         await self._step(conn, f, "submitted", None, f.local_date)
 
     @on("opinion-report-edited")
-    async def _edited(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _edited(self, conn: Statements, f: Fact) -> None:
         await self._ensure(conn, f)
         await conn.execute(
             f"UPDATE {self.t('opinion_reports')} SET title = $3, updated_at = greatest(updated_at, $4) "
@@ -69,7 +68,7 @@ class OpinionReportsView(View):
         await self._step(conn, f, "edited", None, f.local_date, f.data.get("note"))
 
     @on("opinion-report-forwarded")
-    async def _forwarded(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _forwarded(self, conn: Statements, f: Fact) -> None:
         await self._ensure(conn, f)
         level = f.data.get("level")
         await conn.execute(
@@ -83,7 +82,7 @@ class OpinionReportsView(View):
         await self._step(conn, f, "forwarded", level, f.date("forwarded_on"), f.data.get("recipient"))
 
     @on("opinion-report-adopted")
-    async def _adopted(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _adopted(self, conn: Statements, f: Fact) -> None:
         await self._ensure(conn, f)
         level = f.data.get("level")
         await conn.execute(
@@ -98,7 +97,7 @@ class OpinionReportsView(View):
         await self._step(conn, f, "adopted", level, f.date("adopted_on"), f.data.get("adopted_by"))
 
     @on("opinion-report-instructed")
-    async def _instructed(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _instructed(self, conn: Statements, f: Fact) -> None:
         await self._ensure(conn, f)
         await conn.execute(
             f"UPDATE {self.t('opinion_reports')} SET instructed = true, instruction_count = instruction_count + 1, "
@@ -107,7 +106,7 @@ class OpinionReportsView(View):
         await self._step(conn, f, "instructed", f.data.get("level"), f.date("instructed_on"), f.data.get("leader"))
 
     @on("opinion-report-published")
-    async def _published(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _published(self, conn: Statements, f: Fact) -> None:
         await self._ensure(conn, f)
         await conn.execute(
             f"UPDATE {self.t('opinion_reports')} SET status = 'published', published_issue = $3, published_on = $4, "

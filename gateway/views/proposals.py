@@ -3,9 +3,8 @@ replies, contacts, evaluations, commitments, key-proposal reports, look-backs an
 
 from __future__ import annotations
 
-import asyncpg
-
 from gateway.views.base import Fact, View, on
+from gateway.views.statements import Statements
 
 
 class ProposalsView(View):
@@ -122,7 +121,7 @@ class ProposalsView(View):
 
     # ---- submission and review ---------------------------------------------------------------------
 
-    async def _set(self, conn: asyncpg.Connection, f: Fact, **columns: object) -> None:
+    async def _set(self, conn: Statements, f: Fact, **columns: object) -> None:
         """Upsert the proposal row with these columns (creating it if an earlier event was never seen)."""
         names = list(columns)
         status = columns.get("status", "submitted")
@@ -141,7 +140,7 @@ class ProposalsView(View):
             f"ON CONFLICT (committee_id, proposal_id) DO UPDATE SET {updates}", *values)
 
     @on("proposal-drafted")
-    async def _drafted(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _drafted(self, conn: Statements, f: Fact) -> None:
         d = f.data
         await self._set(conn, f, status="draft", submitter_kind=d.get("submitter_kind"),
                         lead_member_id=d.get("lead_member_id"), cosigner_member_ids=f.ids("cosigner_member_ids"),
@@ -150,14 +149,14 @@ class ProposalsView(View):
                         category=d.get("category"), title=d.get("title", ""))
 
     @on("proposal-revised")
-    async def _revised(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _revised(self, conn: Statements, f: Fact) -> None:
         await conn.execute(
             f"UPDATE {self.t('proposals')} SET category = $3, title = $4, updated_at = greatest(updated_at, $5) "
             "WHERE committee_id = $1 AND proposal_id = $2",
             f.committee_id, f.data["proposal_id"], f.data.get("category"), f.data.get("title", ""), f.occurred_at)
 
     @on("proposal-submitted")
-    async def _submitted(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _submitted(self, conn: Statements, f: Fact) -> None:
         d = f.data
         cosigners = f.ids("cosigner_member_ids")
         await self._set(conn, f, status="submitted", year=d.get("year"), submitter_kind=d.get("submitter_kind"),
@@ -173,22 +172,22 @@ class ProposalsView(View):
             f.committee_id, d["proposal_id"], cosigners, f.date("cosign_deadline"))
 
     @on("proposal-resubmitted")
-    async def _resubmitted(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _resubmitted(self, conn: Statements, f: Fact) -> None:
         await self._set(conn, f, status="submitted", year=f.data.get("year"), category=f.data.get("category"),
                         title=f.data.get("title", ""), submitted_on=f.local_date)
 
     @on("proposal-withdrawn")
-    async def _withdrawn(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _withdrawn(self, conn: Statements, f: Fact) -> None:
         await self._set(conn, f, status="withdrawn", decision_reason=f.data.get("reason"), decided_on=f.local_date)
 
-    async def _cosigner(self, conn: asyncpg.Connection, f: Fact, state: str) -> None:
+    async def _cosigner(self, conn: Statements, f: Fact, state: str) -> None:
         await conn.execute(
             f"INSERT INTO {self.t('proposal_cosigners')} (committee_id, proposal_id, member_id, state) "
             "VALUES ($1,$2,$3,$4) ON CONFLICT (committee_id, proposal_id, member_id) DO UPDATE SET state = $4",
             f.committee_id, f.data["proposal_id"], f.data["member_id"], state)
 
     @on("cosigner-confirmed")
-    async def _confirmed(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _confirmed(self, conn: Statements, f: Fact) -> None:
         await self._cosigner(conn, f, "confirmed")
         await conn.execute(
             f"UPDATE {self.t('proposals')} SET confirmed_cosigner_ids = array_append(confirmed_cosigner_ids, $3) "
@@ -196,22 +195,22 @@ class ProposalsView(View):
             f.committee_id, f.data["proposal_id"], f.data["member_id"])
 
     @on("cosigner-declined")
-    async def _declined(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _declined(self, conn: Statements, f: Fact) -> None:
         await self._cosigner(conn, f, "declined")
 
     @on("cosigner-lapsed")
-    async def _lapsed(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _lapsed(self, conn: Statements, f: Fact) -> None:
         await self._cosigner(conn, f, "lapsed")
 
     @on("proposal-number-assigned")
-    async def _numbered(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _numbered(self, conn: Statements, f: Fact) -> None:
         await conn.execute(
             f"UPDATE {self.t('proposals')} SET number = $3, sequence = $4, year = coalesce(year, $5) "
             "WHERE committee_id = $1 AND proposal_id = $2",
             f.committee_id, f.data["proposal_id"], f.data.get("number"), f.data.get("sequence"), f.data.get("year"))
 
     @on("proposal-accepted")
-    async def _accepted(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _accepted(self, conn: Statements, f: Fact) -> None:
         d = f.data
         await self._set(conn, f, status="accepted", number=d.get("number"), year=d.get("year"),
                         sequence=d.get("sequence"), category=d.get("category"), submitter_kind=d.get("submitter_kind"),
@@ -228,13 +227,13 @@ class ProposalsView(View):
             f.committee_id, d["proposal_id"])
 
     @on("proposal-not-accepted")
-    async def _not_accepted(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _not_accepted(self, conn: Statements, f: Fact) -> None:
         await self._set(conn, f, status="not_accepted", converted_to=f.data.get("converted_to"),
                         decision_reason=f.data.get("reason"), opinion_report_id=f.data.get("opinion_report_id"),
                         opinion_letter_id=f.data.get("opinion_letter_id"), decided_on=f.local_date)
 
     @on("opinion-letter-sent")
-    async def _letter_sent(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _letter_sent(self, conn: Statements, f: Fact) -> None:
         d = f.data
         await conn.execute(
             f"INSERT INTO {self.t('opinion_letters')} (committee_id, letter_id, proposal_id, unit_id, title, text, "
@@ -246,17 +245,17 @@ class ProposalsView(View):
             bool(d.get("edited_by_office")), d.get("category"), f.date("sent_on") or f.local_date)
 
     @on("opinion-letter-acknowledged")
-    async def _letter_acknowledged(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _letter_acknowledged(self, conn: Statements, f: Fact) -> None:
         await conn.execute(
             f"UPDATE {self.t('opinion_letters')} SET acknowledged_on = $3 WHERE committee_id = $1 AND letter_id = $2",
             f.committee_id, f.data["letter_id"], f.date("acknowledged_on") or f.local_date)
 
     @on("proposal-merged")
-    async def _merged(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _merged(self, conn: Statements, f: Fact) -> None:
         await self._set(conn, f, status="merged", merged_into=f.data.get("into_proposal_id"),
                         decision_reason=f.data.get("reason"), decided_on=f.local_date)
 
-    async def _add_proposers(self, conn: asyncpg.Connection, f: Fact, members: list[str]) -> None:
+    async def _add_proposers(self, conn: Statements, f: Fact, members: list[str]) -> None:
         """Proposers of merged proposals become the target's: listed as merged, and among the members every
         reader counts the proposal for (its member's list, the evaluations owed, who is told)."""
         await conn.execute(
@@ -271,17 +270,17 @@ class ProposalsView(View):
             f.committee_id, f.data["proposal_id"], members)
 
     @on("proposal-merge-received")
-    async def _merge_received(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _merge_received(self, conn: Statements, f: Fact) -> None:
         await self._add_proposers(conn, f, f.ids("proposer_member_ids"))
 
     @on("proposal-returned")
-    async def _returned(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _returned(self, conn: Statements, f: Fact) -> None:
         await self._set(conn, f, status="returned", decision_reason=f.data.get("reason"), decided_on=f.local_date)
 
     # ---- assignment --------------------------------------------------------------------------------
 
     @on("proposal-assigned")
-    async def _assigned(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _assigned(self, conn: Statements, f: Fact) -> None:
         d = f.data
         mode, lead, co = d.get("mode"), d.get("lead_unit_id"), f.ids("co_unit_ids")
         units = f.ids("unit_ids")
@@ -292,7 +291,7 @@ class ProposalsView(View):
             role = "separate" if mode == "separate" else ("lead" if unit == lead else "co")
             await self._handling(conn, f, unit, role, f.date("assigned_on"))
 
-    async def _handling(self, conn: asyncpg.Connection, f: Fact, unit: str, role: str, assigned_on: object) -> None:
+    async def _handling(self, conn: Statements, f: Fact, unit: str, role: str, assigned_on: object) -> None:
         await conn.execute(
             f"INSERT INTO {self.t('handling')} (committee_id, proposal_id, unit_id, role, active, assigned_on, "
             "round, deadline) VALUES ($1,$2,$3,$4,true,$5,1,$6) ON CONFLICT (committee_id, proposal_id, unit_id) "
@@ -301,7 +300,7 @@ class ProposalsView(View):
             f.committee_id, f.data["proposal_id"], unit, role, assigned_on, f.date("deadline"))
 
     @on("reassignment-requested")
-    async def _reassignment_requested(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _reassignment_requested(self, conn: Statements, f: Fact) -> None:
         await conn.execute(
             f"INSERT INTO {self.t('reassignments')} (committee_id, proposal_id, unit_id, state, reason, "
             "suggested_unit_id, requested_on) VALUES ($1,$2,$3,'requested',$4,$5,$6) "
@@ -312,7 +311,7 @@ class ProposalsView(View):
             f.data.get("suggested_unit_id"), f.local_date)
 
     @on("reassignment-granted")
-    async def _reassignment_granted(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _reassignment_granted(self, conn: Statements, f: Fact) -> None:
         d = f.data
         await conn.execute(
             f"UPDATE {self.t('reassignments')} SET state = 'granted', new_unit_id = $4, decision_reason = $5, "
@@ -326,20 +325,20 @@ class ProposalsView(View):
                         unit_ids=f.ids("unit_ids"), reassignment_window_ends=f.date("reassignment_window_ends"))
 
     @on("reassignment-refused")
-    async def _reassignment_refused(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _reassignment_refused(self, conn: Statements, f: Fact) -> None:
         await conn.execute(
             f"UPDATE {self.t('reassignments')} SET state = 'refused', decision_reason = $4, decided_on = $5 "
             "WHERE committee_id = $1 AND proposal_id = $2 AND unit_id = $3",
             f.committee_id, f.data["proposal_id"], f.data["unit_id"], f.data.get("reason"), f.local_date)
 
     @on("handling-deadline-recomputed")
-    async def _deadline_recomputed(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _deadline_recomputed(self, conn: Statements, f: Fact) -> None:
         await conn.execute(
             f"UPDATE {self.t('handling')} SET deadline = $4 WHERE committee_id = $1 AND proposal_id = $2 "
             "AND unit_id = $3", f.committee_id, f.data["proposal_id"], f.data["unit_id"], f.date("deadline"))
 
     @on("handling-overdue")
-    async def _overdue(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _overdue(self, conn: Statements, f: Fact) -> None:
         await conn.execute(
             f"UPDATE {self.t('handling')} SET overdue_noticed = true WHERE committee_id = $1 AND proposal_id = $2 "
             "AND unit_id = $3", f.committee_id, f.data["proposal_id"], f.data["unit_id"])
@@ -347,7 +346,7 @@ class ProposalsView(View):
     # ---- handling, reply, evaluation -----------------------------------------------------------------
 
     @on("handling-contact-recorded")
-    async def _contact(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _contact(self, conn: Statements, f: Fact) -> None:
         d = f.data
         await conn.execute(
             f"INSERT INTO {self.t('handling_contacts')} (committee_id, event_id, proposal_id, unit_id, kind, "
@@ -360,7 +359,7 @@ class ProposalsView(View):
             f.committee_id, d["proposal_id"], d["unit_id"], d["kind"] == "meeting")
 
     @on("proposal-replied")
-    async def _replied(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _replied(self, conn: Statements, f: Fact) -> None:
         d = f.data
         round_ = int(d.get("round", 1))
         await conn.execute(
@@ -383,13 +382,13 @@ class ProposalsView(View):
             d["result_class"], bool(d.get("on_time")), f.date("evaluation_due"))
 
     @on("reply-cosigned")
-    async def _cosigned(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _cosigned(self, conn: Statements, f: Fact) -> None:
         await conn.execute(
             f"UPDATE {self.t('handling')} SET cosigned_round = $4 WHERE committee_id = $1 AND proposal_id = $2 "
             "AND unit_id = $3", f.committee_id, f.data["proposal_id"], f.data["unit_id"], int(f.data.get("round", 1)))
 
     @on("reply-class-revised")
-    async def _class_revised(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _class_revised(self, conn: Statements, f: Fact) -> None:
         d = f.data
         args = (f.committee_id, d["proposal_id"], d["unit_id"], int(d.get("round", 1)), d["result_class"])
         await conn.execute(
@@ -400,7 +399,7 @@ class ProposalsView(View):
             "AND unit_id = $3 AND replied_round = $4", *args)
 
     @on("commitment-recorded")
-    async def _commitment(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _commitment(self, conn: Statements, f: Fact) -> None:
         d = f.data
         await conn.execute(
             f"INSERT INTO {self.t('commitments')} (committee_id, commitment_id, proposal_id, unit_id, round, text, "
@@ -410,7 +409,7 @@ class ProposalsView(View):
             f.date("due"))
 
     @on("proposal-evaluated")
-    async def _evaluated(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _evaluated(self, conn: Statements, f: Fact) -> None:
         d = f.data
         await conn.execute(
             f"INSERT INTO {self.t('evaluations')} (committee_id, proposal_id, unit_id, round, member_id, rating, "
@@ -422,7 +421,7 @@ class ProposalsView(View):
             d.get("attitude"), d.get("contact"), d.get("comment", ""), f.local_date, f.event_id)
 
     @on("evaluations-completed")
-    async def _evaluations_completed(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _evaluations_completed(self, conn: Statements, f: Fact) -> None:
         d = f.data
         await conn.execute(
             f"INSERT INTO {self.t('evaluation_rounds')} (committee_id, proposal_id, unit_id, round, dissatisfied, "
@@ -432,7 +431,7 @@ class ProposalsView(View):
             f.local_date)
 
     @on("evaluation-lapsed")
-    async def _evaluation_lapsed(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _evaluation_lapsed(self, conn: Statements, f: Fact) -> None:
         d = f.data
         await conn.execute(
             f"INSERT INTO {self.t('evaluation_lapses')} (committee_id, proposal_id, unit_id, round, deadline, "
@@ -444,7 +443,7 @@ class ProposalsView(View):
             list(d.get("not_rated_member_ids") or []), int(d.get("rated", 0)), f.local_date)
 
     @on("handling-reopened")
-    async def _reopened(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _reopened(self, conn: Statements, f: Fact) -> None:
         d = f.data
         await conn.execute(
             f"UPDATE {self.t('handling')} SET round = $4, deadline = $5, reopened_reason = $6, active = true "
@@ -455,11 +454,11 @@ class ProposalsView(View):
     # ---- key proposals, look-back, results ------------------------------------------------------------
 
     @on("key-proposal-designated")
-    async def _key(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _key(self, conn: Statements, f: Fact) -> None:
         await self._set(conn, f, is_key=True, key_leaders=f.ids("supervising_leaders"), key_reason=f.data.get("reason"))
 
     @on("key-proposal-progress-reported")
-    async def _key_progress(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _key_progress(self, conn: Statements, f: Fact) -> None:
         await conn.execute(
             f"INSERT INTO {self.t('key_progress')} (committee_id, event_id, proposal_id, reported_on, text, unit_id) "
             "VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT DO NOTHING",
@@ -467,7 +466,7 @@ class ProposalsView(View):
             f.data.get("text", ""), f.data.get("unit_id"))
 
     @on("lookback-opened")
-    async def _lookback_opened(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _lookback_opened(self, conn: Statements, f: Fact) -> None:
         d = f.data
         await conn.execute(
             f"INSERT INTO {self.t('lookbacks')} (committee_id, lookback_id, subject, due, proposal_id, "
@@ -481,7 +480,7 @@ class ProposalsView(View):
                 f.committee_id, d["commitment_id"], d["lookback_id"])
 
     @on("lookback-concluded")
-    async def _lookback_concluded(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _lookback_concluded(self, conn: Statements, f: Fact) -> None:
         d = f.data
         await conn.execute(
             f"INSERT INTO {self.t('lookbacks')} (committee_id, lookback_id, subject, proposal_id, commitment_id, "
@@ -497,7 +496,7 @@ class ProposalsView(View):
                 f.committee_id, d["commitment_id"], d["lookback_id"], d["outcome"], f.local_date)
 
     @on("lookback-scheduled")
-    async def _lookback_scheduled(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _lookback_scheduled(self, conn: Statements, f: Fact) -> None:
         """The look-back after a 'partly' one: listed with its due date (and due in oversight from that day)
         before the watcher opens it under the same id."""
         d = f.data
@@ -513,7 +512,7 @@ class ProposalsView(View):
                 "AND recommendation_id = $2", f.committee_id, d["recommendation_id"], f.date("due"))
 
     @on("recommendation-report-recorded")
-    async def _recommendation(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _recommendation(self, conn: Statements, f: Fact) -> None:
         d = f.data
         await conn.execute(
             f"INSERT INTO {self.t('recommendations')} (committee_id, recommendation_id, title, summary, "
@@ -524,14 +523,14 @@ class ProposalsView(View):
             f.date("sent_on"), f.date("lookback_due"))
 
     @on("recommendation-followup-reopened")
-    async def _recommendation_reopened(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _recommendation_reopened(self, conn: Statements, f: Fact) -> None:
         await conn.execute(
             f"UPDATE {self.t('recommendations')} SET lookback_due = $3 WHERE committee_id = $1 "
             "AND recommendation_id = $2",
             f.committee_id, f.data["recommendation_id"], f.date("next_lookback_due"))
 
     @on("proposal-result-recorded")
-    async def _result(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _result(self, conn: Statements, f: Fact) -> None:
         d = f.data
         await conn.execute(
             f"INSERT INTO {self.t('proposal_results')} (committee_id, result_id, proposal_id, description, "
@@ -542,7 +541,7 @@ class ProposalsView(View):
             f.date("adopted_on"))
 
     @on("holiday-schedule-recorded")
-    async def _holidays(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _holidays(self, conn: Statements, f: Fact) -> None:
         await conn.execute(
             f"INSERT INTO {self.t('holiday_schedules')} (committee_id, year, days_off, workdays, source) "
             "VALUES ($1,$2,$3,$4,$5) ON CONFLICT (committee_id, year) DO UPDATE SET days_off = excluded.days_off, "
@@ -551,7 +550,7 @@ class ProposalsView(View):
             [_d(x) for x in f.data.get("workdays", [])], f.data.get("source"))
 
     @on("solicitation-published")
-    async def _solicitation(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _solicitation(self, conn: Statements, f: Fact) -> None:
         import json
 
         d = f.data

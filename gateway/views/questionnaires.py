@@ -6,9 +6,8 @@ that its member responded (the event names them); anonymous ones are counted by 
 
 from __future__ import annotations
 
-import asyncpg
-
 from gateway.views.base import Fact, View, on
+from gateway.views.statements import Statements
 
 
 class QuestionnairesView(View):
@@ -29,13 +28,13 @@ class QuestionnairesView(View):
         ON {s}.questionnaire_invitations (committee_id, member_id);
     """
 
-    async def _ensure(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _ensure(self, conn: Statements, f: Fact) -> None:
         await conn.execute(
             f"INSERT INTO {self.t('questionnaires')} (committee_id, questionnaire_id, updated_at) VALUES ($1,$2,$3) "
             "ON CONFLICT DO NOTHING", f.committee_id, f.data["questionnaire_id"], f.occurred_at)
 
     @on("questionnaire-published")
-    async def _published(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _published(self, conn: Statements, f: Fact) -> None:
         await self._ensure(conn, f)
         d = f.data
         await conn.execute(
@@ -45,7 +44,7 @@ class QuestionnairesView(View):
             f.local_date, f.occurred_at)
 
     @on("questionnaire-invitations-sent")
-    async def _invited(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _invited(self, conn: Statements, f: Fact) -> None:
         await self._ensure(conn, f)
         d = f.data
         await conn.execute(
@@ -63,7 +62,7 @@ class QuestionnairesView(View):
             f.committee_id, d["questionnaire_id"], f.ids("member_ids"), f.local_date)
 
     @on("questionnaire-response-submitted")
-    async def _responded(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _responded(self, conn: Statements, f: Fact) -> None:
         await self._ensure(conn, f)
         d = f.data
         await conn.execute(
@@ -79,7 +78,7 @@ class QuestionnairesView(View):
             "DO UPDATE SET responded = true", f.committee_id, d["questionnaire_id"], d["member_id"])
 
     @on("questionnaire-closed")
-    async def _closed(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _closed(self, conn: Statements, f: Fact) -> None:
         await self._ensure(conn, f)
         d = f.data
         await conn.execute(

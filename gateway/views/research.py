@@ -7,9 +7,8 @@ is read from its stream (`researchTopic-<committee>-<topic>`), where the surveys
 
 from __future__ import annotations
 
-import asyncpg
-
 from gateway.views.base import Fact, View, on
+from gateway.views.statements import Statements
 
 TOPIC_STREAM = "researchTopic"
 
@@ -49,13 +48,13 @@ class ResearchView(View):
         PRIMARY KEY (committee_id, topic_id, report_id));
     """
 
-    async def _ensure(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _ensure(self, conn: Statements, f: Fact) -> None:
         await conn.execute(
             f"INSERT INTO {self.t('research_topics')} (committee_id, topic_id) VALUES ($1,$2) ON CONFLICT DO NOTHING",
             f.committee_id, f.data["topic_id"])
 
     @on("research-topic-planned")
-    async def _planned(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _planned(self, conn: Statements, f: Fact) -> None:
         d = f.data
         await conn.execute(
             f"INSERT INTO {self.t('research_topics')} (committee_id, topic_id, year, title, kind, "
@@ -66,7 +65,7 @@ class ResearchView(View):
             bool(d.get("open_for_application", True)), f.local_date)
 
     @on("research-application-recorded")
-    async def _applied(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _applied(self, conn: Statements, f: Fact) -> None:
         await self._ensure(conn, f)
         d = f.data
         await conn.execute(
@@ -78,7 +77,7 @@ class ResearchView(View):
             d.get("plan") or "")
 
     @on("research-application-decided")
-    async def _decided(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _decided(self, conn: Statements, f: Fact) -> None:
         await self._ensure(conn, f)
         d = f.data
         await conn.execute(
@@ -94,7 +93,7 @@ class ResearchView(View):
                 "AND topic_id = $2", f.committee_id, d["topic_id"], d["organization_id"])
 
     @on("research-team-formed")
-    async def _team(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _team(self, conn: Statements, f: Fact) -> None:
         await self._ensure(conn, f)
         await conn.execute(
             f"UPDATE {self.t('research_topics')} SET team_member_ids = $3, team_organization_ids = $4 "
@@ -102,7 +101,7 @@ class ResearchView(View):
             f.committee_id, f.data["topic_id"], f.ids("member_ids"), f.ids("organization_ids"))
 
     @on("research-participation-recorded")
-    async def _field_day(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _field_day(self, conn: Statements, f: Fact) -> None:
         d = f.data
         await conn.execute(
             f"INSERT INTO {self.t('research_field_days')} (committee_id, activity_id, topic_id, kind, title, "
@@ -114,7 +113,7 @@ class ResearchView(View):
             d.get("title", ""), f.date("held_on"), f.ids("member_ids"))
 
     @on("research-reported")
-    async def _reported(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _reported(self, conn: Statements, f: Fact) -> None:
         await self._ensure(conn, f)
         d = f.data
         await conn.execute(

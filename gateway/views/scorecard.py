@@ -11,9 +11,8 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-import asyncpg
-
 from gateway.views.base import Fact, View, on
+from gateway.views.statements import Statements
 
 
 class ScorecardView(View):
@@ -65,7 +64,7 @@ class ScorecardView(View):
     # ---- rulebook, items, flags, grades -----------------------------------------------------------
 
     @on("rulebook-published")
-    async def _rulebook(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _rulebook(self, conn: Statements, f: Fact) -> None:
         d = f.data
         book = d.get("rulebook") or {}
         if d.get("in_force"):
@@ -81,13 +80,13 @@ class ScorecardView(View):
             book.get("base_points"), json.dumps(book.get("grades") or []), json.dumps(book, ensure_ascii=False))
 
     @on("year-rescored")
-    async def _rescored(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _rescored(self, conn: Statements, f: Fact) -> None:
         await conn.execute(
             f"UPDATE {self.t('rulebooks')} SET in_force = (version = $3) WHERE committee_id = $1 AND year = $2",
             f.committee_id, int(f.data["year"]), int(f.data["to_version"]))
 
     @on("duty-points-awarded")
-    async def _awarded(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _awarded(self, conn: Statements, f: Fact) -> None:
         d = f.data
         await conn.execute(
             f"INSERT INTO {self.t('score_items')} (committee_id, member_id, year, item_id, category, points, "
@@ -105,14 +104,14 @@ class ScorecardView(View):
             f.date("occurred_on"))
 
     @on("duty-points-withdrawn")
-    async def _withdrawn(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _withdrawn(self, conn: Statements, f: Fact) -> None:
         await conn.execute(
             f"UPDATE {self.t('score_items')} SET withdrawn = true, withdrawn_reason = $5 WHERE committee_id = $1 "
             "AND member_id = $2 AND year = $3 AND item_id = $4",
             f.committee_id, f.data["member_id"], int(f.data["year"]), f.data["item_id"], f.data.get("reason"))
 
     @on("member-flagged")
-    async def _flagged(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _flagged(self, conn: Statements, f: Fact) -> None:
         d = f.data
         await conn.execute(
             f"INSERT INTO {self.t('score_flags')} (committee_id, member_id, year, flag, label_zh, count, max_grade, "
@@ -125,13 +124,13 @@ class ScorecardView(View):
             f.local_date)
 
     @on("member-flag-cleared")
-    async def _flag_cleared(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _flag_cleared(self, conn: Statements, f: Fact) -> None:
         await conn.execute(
             f"UPDATE {self.t('score_flags')} SET cleared = true WHERE committee_id = $1 AND member_id = $2 "
             "AND year = $3 AND flag = $4", f.committee_id, f.data["member_id"], int(f.data["year"]), f.data["flag"])
 
     @on("member-graded")
-    async def _graded(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _graded(self, conn: Statements, f: Fact) -> None:
         d = f.data
         await conn.execute(
             f"INSERT INTO {self.t('score_grades')} (committee_id, member_id, year, total, grade, grade_by_points, "
@@ -143,7 +142,7 @@ class ScorecardView(View):
 
     # ---- the activity record ----------------------------------------------------------------------
 
-    async def _activity(self, conn: asyncpg.Connection, f: Fact, members: Sequence[str | None], kind: str, ref_id: str,
+    async def _activity(self, conn: Statements, f: Fact, members: Sequence[str | None], kind: str, ref_id: str,
                         year: int | None, *, role: str | None = None, status: str | None = None,
                         title: str | None = None, occurred_on: Any = None, detail: dict[str, Any] | None = None,
                         roles: dict[str, str] | None = None) -> None:
@@ -160,7 +159,7 @@ class ScorecardView(View):
                 occurred_on or f.local_date, f.event_id, json.dumps(detail or {}, ensure_ascii=False))
 
     @on("meeting-attendance-recorded")
-    async def _attendance(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _attendance(self, conn: Statements, f: Fact) -> None:
         d = f.data
         held_on = f.date("held_on") or f.local_date
         await self._activity(conn, f, [d["member_id"]], "attendance", d["meeting_id"], held_on.year,
@@ -168,14 +167,14 @@ class ScorecardView(View):
                              detail={"meeting_kind": d.get("meeting_kind"), "source": d.get("source")})
 
     @on("proposal-submitted")
-    async def _proposal_submitted(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _proposal_submitted(self, conn: Statements, f: Fact) -> None:
         d = f.data
         roles = _proposers(f)
         await self._activity(conn, f, list(roles), "proposal_submitted", d["proposal_id"], d.get("year"),
                              title=d.get("title"), roles=roles, detail={"category": d.get("category")})
 
     @on("cosigner-declined", "cosigner-lapsed")
-    async def _not_a_cosigner(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _not_a_cosigner(self, conn: Statements, f: Fact) -> None:
         """A co-signer who declined (or let the deadline pass) did not put their name to the proposal."""
         await conn.execute(
             f"DELETE FROM {self.t('score_activity')} WHERE committee_id = $1 AND member_id = $2 "
@@ -183,20 +182,20 @@ class ScorecardView(View):
             f.committee_id, f.data["member_id"], f.data["proposal_id"])
 
     @on("proposal-accepted")
-    async def _proposal_accepted(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _proposal_accepted(self, conn: Statements, f: Fact) -> None:
         d = f.data
         roles = _proposers(f)
         await self._activity(conn, f, list(roles), "proposal_accepted", d["proposal_id"], d.get("year"),
                              roles=roles, detail={"number": d.get("number"), "category": d.get("category")})
 
     @on("key-proposal-designated")
-    async def _key(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _key(self, conn: Statements, f: Fact) -> None:
         d = f.data
         roles = _proposers(f)
         await self._activity(conn, f, list(roles), "key_proposal", d["proposal_id"], d.get("year"), roles=roles)
 
     @on("proposal-merge-received")
-    async def _merge_received(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _merge_received(self, conn: Statements, f: Fact) -> None:
         """Proposers merged into a proposal accepted (or key) already share its acceptance (and key status) from
         now on; merged in before, they are named by the acceptance itself (`_proposers`). Their own proposal
         stays counted as submitted: merging adds no second submission."""
@@ -209,13 +208,13 @@ class ScorecardView(View):
             await self._activity(conn, f, joining, "key_proposal", d["proposal_id"], d.get("year"), role="merged")
 
     @on("opinion-report-submitted")
-    async def _report_submitted(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _report_submitted(self, conn: Statements, f: Fact) -> None:
         d = f.data
         await self._activity(conn, f, [d.get("author_member_id")], "report_submitted", d["report_id"], None,
                              title=d.get("title"))
 
     @on("opinion-report-adopted")
-    async def _report_adopted(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _report_adopted(self, conn: Statements, f: Fact) -> None:
         d = f.data
         on_date = f.date("adopted_on") or f.local_date
         await self._activity(conn, f, [d.get("author_member_id")], "report_adopted", f"{d['report_id']}:{d['level']}",
@@ -223,7 +222,7 @@ class ScorecardView(View):
                              detail={"report_id": d["report_id"], "adopted_by": d.get("adopted_by")})
 
     @on("opinion-report-instructed")
-    async def _report_instructed(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _report_instructed(self, conn: Statements, f: Fact) -> None:
         d = f.data
         on_date = f.date("instructed_on") or f.local_date
         await self._activity(conn, f, [d.get("author_member_id")], "report_instructed", str(f.event_id),
@@ -231,14 +230,14 @@ class ScorecardView(View):
                              detail={"report_id": d["report_id"], "leader": d.get("leader")})
 
     @on("opinion-report-published")
-    async def _report_published(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _report_published(self, conn: Statements, f: Fact) -> None:
         d = f.data
         on_date = f.date("published_on") or f.local_date
         await self._activity(conn, f, [d.get("author_member_id")], "report_published", d["report_id"], on_date.year,
                              status=d.get("issue"), occurred_on=on_date, detail={"issue": d.get("issue")})
 
     @on("visit-logged")
-    async def _visit(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _visit(self, conn: Statements, f: Fact) -> None:
         d = f.data
         on_date = f.date("visited_on") or f.local_date
         await self._activity(conn, f, [d["visitor_member_id"]], "visit", d["visit_id"], on_date.year,
@@ -246,13 +245,13 @@ class ScorecardView(View):
                              detail={"roles": d.get("roles", []), "people_reached": d.get("people_reached", 0)})
 
     @on("liaison-visit-recorded")
-    async def _liaison_visit(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _liaison_visit(self, conn: Statements, f: Fact) -> None:
         d = f.data
         on_date = f.date("visited_on") or f.local_date
         await self._activity(conn, f, f.ids("visitor_member_ids"), "liaison_visit", d["liaison_visit_id"],
                              on_date.year, occurred_on=on_date, title=d.get("purpose"))
 
-    async def _record(self, conn: asyncpg.Connection, f: Fact, kind: str, record_id: str, on_date: Any,
+    async def _record(self, conn: Statements, f: Fact, kind: str, record_id: str, on_date: Any,
                       subkind: str | None, amount_yuan: int | None = None) -> None:
         await conn.execute(
             f"INSERT INTO {self.t('duty_records')} (committee_id, kind, record_id, year, on_date, title, subkind, "
@@ -265,7 +264,7 @@ class ScorecardView(View):
             list(dict.fromkeys(f.ids("member_ids"))), list(dict.fromkeys(f.ids("organization_ids"))), amount_yuan)
 
     @on("training-recorded")
-    async def _training(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _training(self, conn: Statements, f: Fact) -> None:
         d = f.data
         on_date = f.date("held_on") or f.local_date
         await self._activity(conn, f, f.ids("member_ids"), "training", d["training_id"], on_date.year,
@@ -273,7 +272,7 @@ class ScorecardView(View):
         await self._record(conn, f, "training", d["training_id"], on_date, d.get("kind"))
 
     @on("charity-recorded")
-    async def _charity(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _charity(self, conn: Statements, f: Fact) -> None:
         d = f.data
         on_date = f.date("done_on") or f.local_date
         await self._activity(conn, f, f.ids("member_ids"), "charity", d["charity_id"], on_date.year,
@@ -282,7 +281,7 @@ class ScorecardView(View):
         await self._record(conn, f, "charity", d["charity_id"], on_date, d.get("kind"), d.get("amount_yuan"))
 
     @on("award-granted")
-    async def _award(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _award(self, conn: Statements, f: Fact) -> None:
         d = f.data
         on_date = f.date("granted_on") or f.local_date
         await self._activity(conn, f, f.ids("member_ids"), "award", d["award_id"], on_date.year,
@@ -292,7 +291,7 @@ class ScorecardView(View):
     # ---- consultation, supervision, research and appraisal (surveys service) -------------------------
 
     @on("consultation-held")
-    async def _consultation(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _consultation(self, conn: Statements, f: Fact) -> None:
         d = f.data
         on_date = f.date("held_on") or f.local_date
         # A written opinion may come from a member who was not there; a speaker always took part.
@@ -305,14 +304,14 @@ class ScorecardView(View):
                                  occurred_on=on_date, detail={"written_opinion": member in written})
 
     @on("supervision-reported")
-    async def _supervision(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _supervision(self, conn: Statements, f: Fact) -> None:
         d = f.data
         on_date = f.date("reported_on") or f.local_date
         await self._activity(conn, f, f.ids("member_ids"), "supervision", d["report_id"], on_date.year,
                              occurred_on=on_date, detail={"supervision_id": d.get("supervision_id")})
 
     @on("research-participation-recorded")
-    async def _research(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _research(self, conn: Statements, f: Fact) -> None:
         d = f.data
         on_date = f.date("held_on") or f.local_date
         await self._activity(conn, f, f.ids("member_ids"), "research", d["activity_id"], on_date.year,
@@ -320,7 +319,7 @@ class ScorecardView(View):
                              detail={"topic_id": d.get("topic_id")})
 
     @on("appraisal-participation-recorded")
-    async def _appraisal(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _appraisal(self, conn: Statements, f: Fact) -> None:
         d = f.data
         on_date = f.date("held_on") or f.local_date
         await self._activity(conn, f, [d["member_id"]], "appraisal", f"{d['appraisal_id']}:{d['round_id']}",

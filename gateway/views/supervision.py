@@ -4,9 +4,8 @@ rectifications' tracking is the `tracked_items` view; a report lists the items i
 
 from __future__ import annotations
 
-import asyncpg
-
 from gateway.views.base import Fact, View, on
+from gateway.views.statements import Statements
 
 
 class SupervisionView(View):
@@ -33,7 +32,7 @@ class SupervisionView(View):
     """
 
     @on("supervision-topic-opened")
-    async def _opened(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _opened(self, conn: Statements, f: Fact) -> None:
         d = f.data
         await conn.execute(
             f"INSERT INTO {self.t('supervision_topics')} (committee_id, supervision_id, year, title, unit_ids, "
@@ -44,7 +43,7 @@ class SupervisionView(View):
             f.ids("team_member_ids"), f.local_date)
 
     @on("supervision-activity-logged")
-    async def _activity(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _activity(self, conn: Statements, f: Fact) -> None:
         d = f.data
         await conn.execute(
             f"INSERT INTO {self.t('supervision_activities')} (committee_id, supervision_id, activity_id, kind, "
@@ -58,7 +57,7 @@ class SupervisionView(View):
     # A report is two events (what the scorecard counts, and the text with the items opened): each fills its
     # own columns of the one row, in either order.
     @on("supervision-reported")
-    async def _reported(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _reported(self, conn: Statements, f: Fact) -> None:
         d = f.data
         await conn.execute(
             f"INSERT INTO {self.t('supervision_reports')} (committee_id, supervision_id, report_id, reported_on, "
@@ -70,7 +69,7 @@ class SupervisionView(View):
             f.ids("member_ids"), f.ids("unit_ids"), d.get("findings", 0), f.date("rectification_due"))
 
     @on("supervision-report-recorded")
-    async def _recorded(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _recorded(self, conn: Statements, f: Fact) -> None:
         d = f.data
         await conn.execute(
             f"INSERT INTO {self.t('supervision_reports')} (committee_id, supervision_id, report_id, reported_on, "

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from datetime import date
 
-import asyncpg
-
 from gateway.views.base import Fact, View, on
+from gateway.views.statements import Statements
 
 
 class TrackedItemsView(View):
@@ -51,13 +50,13 @@ class TrackedItemsView(View):
         PRIMARY KEY (committee_id, item_id, event_id));
     """
 
-    async def _ensure(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _ensure(self, conn: Statements, f: Fact) -> None:
         await conn.execute(
             f"INSERT INTO {self.t('tracked_items')} (committee_id, item_id, updated_at) VALUES ($1,$2,$3) "
             "ON CONFLICT DO NOTHING", f.committee_id, f.data["item_id"], f.occurred_at)
 
     @on("tracked-item-opened")
-    async def _opened(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _opened(self, conn: Statements, f: Fact) -> None:
         d = f.data
         sent_on = f.date("sent_on")
         await conn.execute(
@@ -74,7 +73,7 @@ class TrackedItemsView(View):
             sent_on.year if sent_on else f.local_date.year, d.get("due_working_days"), f.date("due"), f.occurred_at)
 
     @on("tracked-item-progress-reported")
-    async def _reported(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _reported(self, conn: Statements, f: Fact) -> None:
         await self._ensure(conn, f)
         d = f.data
         reported_on = f.date("reported_on")
@@ -99,7 +98,7 @@ class TrackedItemsView(View):
                 str(m["text"]))
 
     @on("tracked-item-followed-up")
-    async def _followed_up(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _followed_up(self, conn: Statements, f: Fact) -> None:
         await self._ensure(conn, f)
         await conn.execute(
             f"UPDATE {self.t('tracked_items')} SET follow_ups = follow_ups + 1, "
@@ -108,7 +107,7 @@ class TrackedItemsView(View):
             f.committee_id, f.data["item_id"], f.date("followed_up_on"), f.occurred_at)
 
     @on("tracked-item-verdict-recorded")
-    async def _verdict(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _verdict(self, conn: Statements, f: Fact) -> None:
         await self._ensure(conn, f)
         await conn.execute(
             f"UPDATE {self.t('tracked_items')} SET verdict = $3, verdict_round = $4, verdict_on = $5, "
@@ -118,7 +117,7 @@ class TrackedItemsView(View):
             f.occurred_at)
 
     @on("tracked-item-reopened")
-    async def _reopened(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _reopened(self, conn: Statements, f: Fact) -> None:
         await self._ensure(conn, f)
         await conn.execute(
             f"UPDATE {self.t('tracked_items')} SET round = greatest(round, $3), due = $4, "
@@ -129,7 +128,7 @@ class TrackedItemsView(View):
             f.occurred_at)
 
     @on("tracked-item-looked-back")
-    async def _looked_back(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _looked_back(self, conn: Statements, f: Fact) -> None:
         # A look-back finding partly or not is followed by `tracked-item-reopened`, which sets the new due date.
         await self._ensure(conn, f)
         d = f.data

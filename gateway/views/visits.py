@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 
-import asyncpg
-
 from gateway.views.base import Fact, View, on
+from gateway.views.statements import Statements
 
 
 class VisitsView(View):
@@ -33,7 +32,7 @@ class VisitsView(View):
     """
 
     @on("visit-logged")
-    async def _logged(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _logged(self, conn: Statements, f: Fact) -> None:
         d = f.data
         await conn.execute(
             f"INSERT INTO {self.t('visits')} (committee_id, visit_id, kind, visitor_member_id, visited_member_ids, "
@@ -49,14 +48,14 @@ class VisitsView(View):
             f.ids("roles"), int(d.get("people_reached") or 0), f.ids("issues_heard"), d.get("follow_up"))
 
     @on("visit-outcome-linked")
-    async def _outcome(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _outcome(self, conn: Statements, f: Fact) -> None:
         await conn.execute(
             f"INSERT INTO {self.t('visit_outcomes')} (committee_id, visit_id, outcome_kind, outcome_id) "
             "VALUES ($1,$2,$3,$4) ON CONFLICT DO NOTHING",
             f.committee_id, f.data["visit_id"], f.data["outcome_kind"], f.data["outcome_id"])
 
     @on("visit-plan-set")
-    async def _plan(self, conn: asyncpg.Connection, f: Fact) -> None:
+    async def _plan(self, conn: Statements, f: Fact) -> None:
         d = f.data
         await conn.execute(
             f"INSERT INTO {self.t('visit_plans')} (committee_id, year, plan_version, grassroots_visited_by_chair, "

@@ -290,6 +290,7 @@ class IdempotentConsumer:
                 "ON CONFLICT DO NOTHING RETURNING consumer, event_id", names,
                 [r.envelope.event_id for r in batch], [r.topic for r in batch])
             new = {(row["consumer"], row["event_id"]) for row in rows}
+            self.begin_batch()
             for received in batch:
                 event_id = received.envelope.event_id
                 fresh = frozenset(n for n in names if (n, event_id) in new)
@@ -297,6 +298,7 @@ class IdempotentConsumer:
                 results.append(bool(fresh))
                 if fresh:
                     outcomes.append((received, await self.handle(conn, received, fresh)))
+            await self.end_batch(conn)
         pace = (time.perf_counter() - started) / len(batch)
         self._seconds_per_message = pace if self._seconds_per_message is None else (
             0.7 * self._seconds_per_message + 0.3 * pace)
@@ -315,6 +317,13 @@ class IdempotentConsumer:
         returns is handed to `committed`."""
         await self.handler(conn, received)
         return None
+
+    def begin_batch(self) -> None:
+        """A batch's transaction began (an earlier attempt at it may have failed: start afresh)."""
+
+    async def end_batch(self, conn: asyncpg.Connection) -> None:
+        """Every message of the batch was handled; its transaction commits after this (writes a subclass held
+        back while handling go here)."""
 
     async def committed(self, outcomes: Sequence[tuple[ReceivedEvent, Any]]) -> None:
         """After the batch's transaction committed: what `handle` returned for each applied message."""

@@ -11,6 +11,7 @@ read and append and a share of the rest (one commit for the batch rather than on
 from __future__ import annotations
 
 import logging
+import time
 
 import asyncpg
 
@@ -27,9 +28,12 @@ from members.scoring.score import score_member
 log = logging.getLogger("members.scorer")
 
 SCORER = Actor(id="members-scorer", role=Role.service)
-# Member-years per transaction. A batch's transaction is open while all of them are scored, and tailing
-# readers see nothing newer than the oldest open transaction, so this also bounds what it delays them by.
+# Member-years per transaction, at most. A batch's transaction is open while all of them are scored, and
+# every store's tailing readers (the relays: what a command's read-your-writes waits on) see nothing newer than
+# the oldest transaction open in the database; so a batch is also sized by the recent pace to about
+# MAX_BATCH_SECONDS of work. (Unbounded 50-member batches under load doubled the mutations' p99.)
 BATCH_SIZE = 50
+MAX_BATCH_SECONDS = 0.02
 
 
 class Scorer:
@@ -41,6 +45,7 @@ class Scorer:
         self.inputs = inputs
         self.batch_size = batch_size
         self.scored = 0
+        self._seconds_per_member: float | None = None  # the recent pace, a moving average
         self._tailer = StoreTailer(store, self.run_pending, label="members-scorer", channel=inputs.channel,
                                    safety_poll_seconds=safety_poll_seconds)
 
@@ -57,7 +62,7 @@ class Scorer:
         done = 0
         alone = 0  # member-years still to score one per transaction, after a batch met another writer
         while done < limit:
-            size = 1 if alone else min(self.batch_size, limit - done)
+            size = 1 if alone else min(self._paced_size(), limit - done)
             try:
                 taken = await self._score_batch(size)
             except ConcurrencyError as err:
@@ -75,8 +80,21 @@ class Scorer:
             alone = max(alone - taken, 0)
         return done
 
+    def _paced_size(self) -> int:
+        pace = self._seconds_per_member
+        return self.batch_size if pace is None else max(1, min(self.batch_size, int(MAX_BATCH_SECONDS / pace)))
+
     async def _score_batch(self, size: int) -> int:
         """Score up to `size` queued member-years in one transaction; returns how many were taken."""
+        started = time.perf_counter()
+        taken = await self._score_rows(size)
+        if taken:
+            pace = (time.perf_counter() - started) / taken
+            previous = self._seconds_per_member
+            self._seconds_per_member = pace if previous is None else 0.7 * previous + 0.3 * pace
+        return taken
+
+    async def _score_rows(self, size: int) -> int:
         s = self.inputs.s
         async with self.store.transaction() as conn:
             # Rows are locked in the queue's fixed order (the LIMIT's sort runs below the row locks), so
