@@ -233,6 +233,7 @@ class CommandAPI:
                 outcome = None
             if isinstance(outcome, CommandOutcome):
                 answer = outcome.answer()
+                text = json.dumps(answer)
                 if request.answer is None:
                     # A handler that wrote without the kernel's unit of work: its answer is recorded after it, so a
                     # retry that arrives while it runs is not recognised. Every service handler writes through one.
@@ -241,10 +242,10 @@ class CommandAPI:
                                   self.service, spec.name)
                     await self.store.pool.execute(
                         f"INSERT INTO {table} (key, command, request, response) VALUES ($1, $2, $3, $4::text::jsonb) "
-                        "ON CONFLICT (key) DO NOTHING", scoped, spec.name, request.digest, json.dumps(answer))
-                elif request.answer != answer:  # the handler answered more than its unit of work recorded
+                        "ON CONFLICT (key) DO NOTHING", scoped, spec.name, request.digest, text)
+                elif request.answer != text:  # the handler answered more than its unit of work recorded
                     await self.store.pool.execute(f"UPDATE {table} SET response = $2::text::jsonb WHERE key = $1",
-                                                  scoped, json.dumps(answer))
+                                                  scoped, text)
                 return JSONResponse(answer)
             response = outcome
             row = await self.store.pool.fetchrow(f"SELECT request, response, created_at < now() - "

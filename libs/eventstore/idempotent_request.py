@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
 
 import asyncpg
 
@@ -27,8 +26,9 @@ class IdempotentRequest:
     key: str  # scoped to committee and actor
     command: str
     digest: bytes  # of the command's name and body: the same key with another request is refused
-    answer: dict[str, Any] | None = field(default=None, init=False)  # the committed one
-    _pending: dict[str, Any] | None = field(default=None, init=False, repr=False)
+    # The committed answer as recorded, in JSON: text, since a handler may go on to change the outcome it returns.
+    answer: str | None = field(default=None, init=False)
+    _pending: str | None = field(default=None, init=False, repr=False)
 
     async def record(self, conn: asyncpg.Connection, outcome: CommandOutcome) -> None:
         """In the command's transaction, after its appends: the key with the answer, or `KeyTaken`. A handler
@@ -36,10 +36,10 @@ class IdempotentRequest:
         stores the handler's final answer)."""
         if self.answer is not None:
             return
-        answer = outcome.answer()
+        answer = json.dumps(outcome.answer())
         inserted = await conn.fetchval(
             f"INSERT INTO {self.table} (key, command, request, response) VALUES ($1, $2, $3, $4::text::jsonb) "
-            "ON CONFLICT (key) DO NOTHING RETURNING true", self.key, self.command, self.digest, json.dumps(answer))
+            "ON CONFLICT (key) DO NOTHING RETURNING true", self.key, self.command, self.digest, answer)
         if inserted is None:
             raise KeyTaken(self.key)
         self._pending = answer

@@ -179,7 +179,7 @@ class ServiceContractTests:
         assert after_first[0] > before[0], "the command acted"
         again = await subject.send(first_step, key="contract-retry-1")
         assert again.status_code == 200 and again.headers.get("idempotent-replay") == "true"
-        assert again.json() == first.json()
+        assert again.json() == first.json(), (again.json(), first.json())
         assert await subject.counts() == after_first, "the retry wrote nothing"
 
     async def test_the_same_idempotency_key_with_another_body_is_refused(self, subject: ContractSubject) -> None:
