@@ -39,11 +39,16 @@ async def api(database_url: str, fresh_schema: str) -> AsyncIterator[tuple[httpx
     await store.pool.close()
 
 
+async def _note(client: httpx.AsyncClient, n: int, key: str) -> httpx.Response:
+    """Note `n` on the stream `proposal-<n>` with an idempotency key."""
+    return await client.post("/commands/note", json={"stream": f"proposal-{n}", "n": n},
+                             headers={"Idempotency-Key": key})
+
+
 async def test_the_answer_is_recorded_in_the_transaction_that_wrote_the_events(
         api: tuple[httpx.AsyncClient, EventStore]) -> None:
     client, store = api
-    answer = await client.post("/commands/note", json={"stream": "proposal-6", "n": 6},
-                               headers={"Idempotency-Key": "k-atomic"})
+    answer = await _note(client, 6, "k-atomic")
     assert answer.status_code == 200
     row = await store.pool.fetchrow(
         f"SELECT i.xmin::text AS answer_tx, i.response::text AS response, "
@@ -67,30 +72,25 @@ async def _as_if_an_earlier_release_died(store: EventStore, key: str, *, committ
 async def test_a_retry_after_an_earlier_release_committed_and_died_answers_from_its_events(
         api: tuple[httpx.AsyncClient, EventStore]) -> None:
     client, store = api
-    first = await client.post("/commands/note", json={"stream": "proposal-7", "n": 7},
-                              headers={"Idempotency-Key": "k-crash"})
+    first = await _note(client, 7, "k-crash")
     assert first.status_code == 200
     await _as_if_an_earlier_release_died(store, "k-crash", committed=True)
 
-    retry = await client.post("/commands/note", json={"stream": "proposal-7", "n": 7},
-                              headers={"Idempotency-Key": "k-crash"})
+    retry = await _note(client, 7, "k-crash")
     assert retry.status_code == 200 and retry.headers["idempotent-replay"] == "true"
     assert retry.json()["event_ids"] == first.json()["event_ids"]
     assert len(await store.read_stream("proposal-7")) == 1, "the command acted once"
-    again = await client.post("/commands/note", json={"stream": "proposal-7", "n": 7},
-                              headers={"Idempotency-Key": "k-crash"})
+    again = await _note(client, 7, "k-crash")
     assert again.json()["event_ids"] == first.json()["event_ids"], "the recovered answer is recorded"
 
 
 async def test_a_retry_after_an_earlier_release_died_before_committing_acts(
         api: tuple[httpx.AsyncClient, EventStore]) -> None:
     client, store = api
-    done = await client.post("/commands/note", json={"stream": "proposal-8", "n": 8},
-                             headers={"Idempotency-Key": "k-done"})
+    done = await _note(client, 8, "k-done")
     assert done.status_code == 200
     # the same request under another key, claimed by an attempt that died before writing anything
     await _as_if_an_earlier_release_died(store, "k-lost", committed=False)
-    retry = await client.post("/commands/note", json={"stream": "proposal-8", "n": 8},
-                              headers={"Idempotency-Key": "k-lost"})
+    retry = await _note(client, 8, "k-lost")
     assert retry.status_code == 200 and "idempotent-replay" not in retry.headers
     assert len(await store.read_stream("proposal-8")) == 2
