@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
-import httpx
 import strawberry
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -48,6 +47,7 @@ from gateway.read.notifications import NotifyReader
 from gateway.read.proposals_routes import ProposalsReader
 from gateway.read.surveys_routes import SurveysReader, public_board_route
 from gateway.schema.build import build_schema
+from gateway.service_client import service_client
 from runtime import settings
 
 
@@ -117,7 +117,7 @@ async def build_gateway(config: GatewayConfig, *, catalog: Sequence[CommandInfo]
     pool = await create_pool(config.dsn, max_size=pool_max_size)
     hub = LiveHub()
     projector = Projector(pool, config, hub)
-    forwarder = Forwarder(config.service_urls, httpx.AsyncClient(timeout=config.command_timeout_seconds),
+    forwarder = Forwarder(config.service_urls, service_client(config.command_timeout_seconds),
                           attempts=config.command_attempts)
     contacts = ContactDirectory(forwarder.client, config.service_urls.get("members"))
     services = Services(pool=pool, config=config, hub=hub, projector=projector, forwarder=forwarder,
