@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import functools
 import json
-import weakref
-from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -45,6 +43,7 @@ from strawberry.extensions import (
 
 from gateway import prescan
 from gateway.arguments import ArgumentBounds
+from gateway.document_caches import Lru, PerSchema
 from gateway.errors import PublicError
 
 # The figures' limits, measured on the document's text before graphql-core parses it (`gateway.prescan`).
@@ -62,26 +61,8 @@ CACHED_DOCUMENTS = 256
 CACHED_TEXT = 64 * 1024
 
 
-class _Lru:
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.items: OrderedDict[Any, Any] = OrderedDict()
-
-    def get(self, key: Any) -> Any:
-        found = self.items.get(key)
-        if found is not None:
-            self.items.move_to_end(key)
-        return found
-
-    def put(self, key: Any, value: Any) -> None:
-        self.items[key] = value
-        self.items.move_to_end(key)
-        while len(self.items) > self.size:
-            self.items.popitem(last=False)
-
-
-_parsed = _Lru(CACHED_DOCUMENTS)
-_validated: weakref.WeakKeyDictionary[GraphQLSchema, _Lru] = weakref.WeakKeyDictionary()
+_parsed = Lru(CACHED_DOCUMENTS)
+_validated = PerSchema(CACHED_DOCUMENTS)
 
 
 def parse_document(text: str) -> DocumentNode:
@@ -94,10 +75,8 @@ def parse_document(text: str) -> DocumentNode:
     return document
 
 
-def _valid_documents(schema: GraphQLSchema) -> _Lru:
-    if (found := _validated.get(schema)) is None:
-        found = _validated[schema] = _Lru(CACHED_DOCUMENTS)
-    return found
+def _valid_documents(schema: GraphQLSchema) -> Lru:
+    return _validated.of(schema)
 
 
 def _refusal(message: str, code: str, rule: str, nodes: Any = None, **extensions: Any) -> GraphQLError:
@@ -221,12 +200,26 @@ class DocumentLimits(SchemaExtension):
 
     def on_validate(self) -> Iterator[None]:
         ec = self.execution_context
+        schema = ec.schema._schema
         if ec.graphql_document is not None and ec.pre_execution_errors is None:
             if self._known_valid:
                 # Passed every rule before (as this operation, repeats included): only what depends on this
-                # request's variables runs again, and not even that when it says the variables need no look.
-                ec.validation_rules = tuple(r for r in ec.validation_rules if getattr(r, "per_request", False)
-                                            and not getattr(r, "needless_once_known_valid", False))
+                # request's variables runs again, answered without a walk by a rule that can
+                # (`known_valid_errors`); the walk runs only for a rule that cannot.
+                errors: list[GraphQLError] = []
+                walked = []
+                for rule in ec.validation_rules:
+                    if not getattr(rule, "per_request", False):
+                        continue
+                    found = rule.known_valid_errors(schema, ec.graphql_document) if hasattr(
+                        rule, "known_valid_errors") else None
+                    if found is None:
+                        walked.append(rule)
+                    else:
+                        errors += found
+                ec.validation_rules = tuple(walked)
+                if errors or not walked:
+                    ec.pre_execution_errors = errors  # Strawberry then skips its own validation
             elif found := repeat_refusals(ec.schema._schema, ec.graphql_document, ec.operation_name,
                                           self.max_cost):
                 ec.pre_execution_errors = found  # Strawberry then skips its own validation

@@ -169,6 +169,24 @@ async def test_a_document_asked_before_is_still_checked_when_its_variables_carry
             "proposal.id", "$id")
 
 
+async def test_a_variable_deep_in_a_known_documents_literal_is_still_checked(stack: Stack, committee: str) -> None:
+    """Once a document passed, only its variables are looked at again: one inside a list inside an input
+    literal, and one in a fragment, are still refused by their path, and nothing reaches the service."""
+    member = token(Role.member, committee, member="m021")
+    submit = ('mutation Cosign($p: String!, $c: String!) { fakeSubmit(input: {proposalId: $p, title: "关于校车的提案", '
+              'cosignerMemberIds: ["m022", $c]}) { __typename } }')
+    for n in range(2):
+        assert (await stack.api.run(submit, {"p": f"X-deep-{n}", "c": "m023"}, bearer=member)).errors == []
+    result = await stack.api.run(submit, {"p": "X-deep-2", "c": "m\x00023"}, bearer=member)
+    refused(result, "text_nul_character", "fakeSubmit.input.cosignerMemberIds.1", "$c")
+    assert await events_in(stack.pool, stack.fake_schema, f"proposal:{committee}:X-deep-2") == 0
+    office = token(Role.office_staff, committee)
+    spread = "query Spread($id: ID!) { ...P } fragment P on Query { proposal(id: $id) { id } }"
+    for _ in range(2):
+        assert (await stack.api.run(spread, {"id": "P-1"}, bearer=office)).errors == []
+    refused(await stack.api.run(spread, {"id": "P 1"}, bearer=office), "string_pattern_mismatch", "proposal.id", "$id")
+
+
 async def test_one_operation_of_a_document_passing_does_not_pass_the_other(stack: Stack, committee: str) -> None:
     """The gateway remembers a document that passed its checks, as the operation that was run: the other
     operation of the same text is checked on its own (here it asks one field more often than the limit)."""
