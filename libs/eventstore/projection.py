@@ -7,14 +7,16 @@ services' topics is run by an `IdempotentConsumer` whose inbox plays that role. 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+import contextlib
+from collections.abc import AsyncGenerator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 import asyncpg
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 
 from eventstore.consumer import Delivered, IdempotentConsumer, Pending, PoisonMessage, ReceivedEvent, decode
+from eventstore.kafka_access import KafkaAccess
 from eventstore.store import EventStore
 from eventstore.tailing import StoreTailer
 
@@ -141,25 +143,13 @@ async def replay_from_topics(consumer: IdempotentConsumer, projection: Projectio
         await projection.reset(conn)
         await conn.execute(f"DELETE FROM {consumer.schema}.inbox WHERE consumer = ANY($1::text[])",
                            list(consumer.inbox_names()))
-    reader = AIOKafkaConsumer(**consumer.bootstrap.client_kwargs(), enable_auto_commit=False)
-    await reader.start()
     applied = 0
     try:
-        partitions = [TopicPartition(t, p) for t in (topics or consumer.topics)
-                      for p in sorted(reader.partitions_for_topic(t) or await _partitions(reader, t))]
-        if not partitions:
-            return 0
-        reader.assign(partitions)
-        await reader.seek_to_beginning(*partitions)
-        ends = await reader.end_offsets(partitions)
-        remaining = {tp for tp in partitions if ends[tp] > 0}
-        while remaining:
-            batches = await reader.getmany(*remaining, timeout_ms=1000, max_records=consumer.MAX_BATCH)
-            for tp, records in batches.items():
+        batches = read_to_end(consumer.bootstrap, topics or consumer.topics, consumer.MAX_BATCH)
+        async with contextlib.aclosing(batches):  # the reader stops when this ends, however it ends
+            async for records in batches:
                 pending: list[Pending] = []
                 for record in records:
-                    if record.offset >= ends[tp]:
-                        continue
                     try:
                         envelope, event = decode(record.value or b"", consumer.registry)
                     except PoisonMessage:
@@ -174,15 +164,37 @@ async def replay_from_topics(consumer: IdempotentConsumer, projection: Projectio
                     report.dead_lettered.append(DeadLettered(str(received.envelope.event_id), received.envelope.type,
                                                              record.topic, f"{type(err).__name__}: {err}"))
                 applied += consumer.handled - handled
+    finally:
+        if len(report.dead_lettered) > dead_before and not consumer.started:
+            await consumer.broker.stop()  # the producer `dead_letter` connected
+    report.applied += applied
+    return applied
+
+
+async def read_to_end(bootstrap: KafkaAccess, topics: Sequence[str],
+                      max_records: int) -> AsyncGenerator[list[ConsumerRecord[bytes, bytes]], None]:
+    """Every record of these topics, from the first offset to the end as it stands when the read begins, in
+    batches of at most `max_records` from one partition (in offset order within it)."""
+    reader = AIOKafkaConsumer(**bootstrap.client_kwargs(), enable_auto_commit=False)
+    await reader.start()
+    try:
+        partitions = [TopicPartition(t, p) for t in topics
+                      for p in sorted(reader.partitions_for_topic(t) or await _partitions(reader, t))]
+        if not partitions:
+            return
+        reader.assign(partitions)
+        await reader.seek_to_beginning(*partitions)
+        ends = await reader.end_offsets(partitions)
+        remaining = {tp for tp in partitions if ends[tp] > 0}
+        while remaining:
+            batches = await reader.getmany(*remaining, timeout_ms=1000, max_records=max_records)
+            for tp, records in batches.items():
+                yield [record for record in records if record.offset < ends[tp]]
             for tp in list(remaining):
                 if await reader.position(tp) >= ends[tp]:
                     remaining.discard(tp)
     finally:
         await reader.stop()
-        if len(report.dead_lettered) > dead_before and not consumer.started:
-            await consumer.broker.stop()  # the producer `dead_letter` connected
-    report.applied += applied
-    return applied
 
 
 async def _partitions(reader: AIOKafkaConsumer, topic: str) -> set[int]:

@@ -69,6 +69,8 @@ def render(doc: dict[str, Any]) -> str:
         f"gateway views rebuilt from the log           {_n(v['rebuild_seconds'])} s   batched COPY of the same rows "
         f"{_n(v['batched_seconds'], ',.2f')} s   ({v['rebuilds'][0]['rows']:,} rows, "
         f"{v['rebuilds'][0]['events_applied']:,} events applied)",
+        f"  the log read and decoded alone, no writes  {_n(v.get('decode_floor_seconds'), ',.2f')} s   (the batched "
+        f"COPY over it: {_n(v.get('decode_floor_ratio'), '.2f')}, the best ratio a rebuild decoding every event has)",
         f"view lag after the bench county's load      {_n(lag, ',.1f')} s"
         + (f" (timed out, {v['lag_missing_events']} events not in every view)" if lag is None else ""),
         "",
