@@ -26,11 +26,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from contracts.clock import at_local
 from eventstore.workdays import DEFAULT_CALENDAR, OfficialSchedule, WorkCalendar
 from yizheng.demo import texts
+from yizheng.demo.county import County, Member
 from yizheng.demo.script import (
     ANSWER_ANONYMOUSLY,
     CAST_BALLOT,
@@ -44,9 +45,6 @@ from yizheng.demo.script import (
     TrackedFigures,
     Who,
 )
-
-if TYPE_CHECKING:
-    from yizheng.demo.generator import Member, _County
 
 OFFICE = Who("office_staff", "office-demo")
 
@@ -177,7 +175,7 @@ class TrackedItem:
 
 
 class SurveysYear:
-    def __init__(self, county: _County) -> None:
+    def __init__(self, county: County) -> None:
         self.c = county
         self.rng = county.rng
         self.today = county.today
