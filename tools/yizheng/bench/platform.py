@@ -27,11 +27,13 @@ import json
 import os
 import statistics
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -175,8 +177,15 @@ class _Child:
 async def platform_processes(database_url: str, bootstrap: KafkaAccess, pool: asyncpg.Pool, *, separate: bool,
                              say: Say) -> AsyncIterator[Running]:
     """The platform in child processes: one per service and one for the gateway (`separate`, as `yizheng run`
-    runs them), or all in one; on fresh schemas and topics, the schemas dropped afterwards."""
-    env = {**os.environ, "DATABASE_URL": database_url, **bootstrap.env(), "PYTHONUNBUFFERED": "1"}
+    runs them), or all in one; on fresh schemas and topics, the schemas dropped afterwards. The notify service
+    mails and texts to the local sinks `yizheng run` starts (a mailbox of the bench's own, deleted afterwards):
+    with nowhere to send, every notification of the loaded counties went on being retried in the background
+    of every measurement."""
+    from yizheng import local_sinks
+
+    mailbox = tempfile.TemporaryDirectory(prefix="yizheng-bench-mail-")
+    sinks = local_sinks.start(Path(mailbox.name), smtp_port=0, sms_port=0)
+    env = {**os.environ, "DATABASE_URL": database_url, **bootstrap.env(), **sinks.env(), "PYTHONUNBUFFERED": "1"}
     children: list[_Child] = []
     schemas: dict[str, str] = {}
     try:
@@ -210,6 +219,8 @@ async def platform_processes(database_url: str, bootstrap: KafkaAccess, pool: as
     finally:
         for child in reversed(children):
             await child.stop()
+        sinks.stop()
+        mailbox.cleanup()
         if separate:
             for schema in schemas.values():
                 await pool.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
