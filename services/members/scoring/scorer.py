@@ -38,12 +38,16 @@ MAX_BATCH_SECONDS = 0.02
 
 class Scorer:
     def __init__(self, store: EventStore, inputs: ScoringInputs, *, safety_poll_seconds: float = 1.0,
-                 batch_size: int = BATCH_SIZE) -> None:
+                 batch_size: int = BATCH_SIZE, max_batch_seconds: float | None = MAX_BATCH_SECONDS) -> None:
+        """`max_batch_seconds=None` sizes batches by `batch_size` alone, not by the recent pace."""
         if batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+        if max_batch_seconds is not None and max_batch_seconds <= 0:
+            raise ValueError(f"max_batch_seconds must be positive, got {max_batch_seconds}")
         self.store = store
         self.inputs = inputs
         self.batch_size = batch_size
+        self.max_batch_seconds = max_batch_seconds
         self.scored = 0
         self._seconds_per_member: float | None = None  # the recent pace, a moving average
         self._tailer = StoreTailer(store, self.run_pending, label="members-scorer", channel=inputs.channel,
@@ -81,8 +85,10 @@ class Scorer:
         return done
 
     def _paced_size(self) -> int:
-        pace = self._seconds_per_member
-        return self.batch_size if pace is None else max(1, min(self.batch_size, int(MAX_BATCH_SECONDS / pace)))
+        pace, budget = self._seconds_per_member, self.max_batch_seconds
+        if pace is None or budget is None:
+            return self.batch_size
+        return max(1, min(self.batch_size, int(budget / max(pace, 1e-9))))
 
     async def _score_batch(self, size: int) -> int:
         """Score up to `size` queued member-years in one transaction; returns how many were taken."""

@@ -162,7 +162,8 @@ async def test_one_pass_over_two_committees_scores_every_member_as_scoring_them_
         two_services: tuple[MembersParts, MembersParts]) -> None:
     one_at_a_time, batched = two_services
     singly = Scorer(one_at_a_time.store, one_at_a_time.inputs, batch_size=1)
-    together = Scorer(batched.store, batched.inputs)
+    # Sized by count alone: on a slow machine the first pass's pace would otherwise split the second.
+    together = Scorer(batched.store, batched.inputs, max_batch_seconds=None)
 
     queued = await _record(one_at_a_time, _a_year_of_two_committees())
     assert queued == await _record(batched, _a_year_of_two_committees()) == 7
