@@ -48,6 +48,15 @@ from notify.writer import Facts, context, delivery_channel, derived_id, preferen
 
 log = logging.getLogger("notify.deliveries")
 
+
+def claim_due_sql(s: str) -> str:
+    """Mark `sending` up to $3 rows due by $1 on the channels $2, the earliest first, for the claimer $4 (the
+    partial index `deliveries_claimable` hands them over in this order)."""
+    return (f"UPDATE {s}.deliveries SET status = 'sending', attempts = attempts + 1, claimed_at = $1, "
+            f"claimed_by = $4 WHERE delivery_id IN (SELECT delivery_id FROM {s}.deliveries "
+            "WHERE status IN ('pending', 'retry') AND not_before <= $1 AND channel = ANY($2) "
+            "ORDER BY not_before, delivery_id LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING *")
+
 MAX_ATTEMPTS = 6
 BACKOFF_SECONDS = (30, 120, 600, 1800, 3600)  # after attempts 1, 2, …; the last repeats
 # Webhooks: the Standard Webhooks specification's recommended schedule — at once, then 5 s, 5 min, 30 min,
@@ -162,12 +171,7 @@ class DeliveryWorker:
     async def _claim(self, now: datetime, batch: int) -> list[asyncpg.Record]:
         """Claim up to `batch` due rows at once (what a worker that dies before sending them leaves)."""
         async with self.pool.acquire() as conn, conn.transaction():
-            return list(await conn.fetch(
-                f"UPDATE {self.s}.deliveries SET status = 'sending', attempts = attempts + 1, claimed_at = $1, "
-                f"claimed_by = $4 WHERE delivery_id IN (SELECT delivery_id FROM {self.s}.deliveries "
-                "WHERE status IN ('pending', 'retry') AND not_before <= $1 AND channel = ANY($2) "
-                "ORDER BY not_before, delivery_id LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING *",
-                now, list(self.channels), batch, self.claimer))
+            return list(await conn.fetch(claim_due_sql(self.s), now, list(self.channels), batch, self.claimer))
 
     async def _claim_one(self, now: datetime) -> asyncpg.Record | None:
         """The next due row, marked `sending` and committed before it is handed to the channel."""

@@ -100,7 +100,7 @@ def item(r: asyncpg.Record, deliveries: Sequence[asyncpg.Record] | None) -> dict
 
 
 # Each item's channel -> status, as the route has always carried it.
-_NOTIFICATION = ("n.*, coalesce((SELECT json_object_agg(d.channel, d.status) FROM {s}.deliveries d "
+NOTIFICATION_COLUMNS = ("n.*, coalesce((SELECT json_object_agg(d.channel, d.status) FROM {s}.deliveries d "
                  "WHERE d.notification_id = n.notification_id), '{{}}') AS deliveries")
 
 
@@ -119,7 +119,7 @@ async def inbox_page(db: asyncpg.Pool, s: str, committee: str, kind: str, rid: s
     cursor = decode_cursor(after)
     where = ("committee_id = $1 AND recipient_kind = $2 AND recipient_id = $3 AND state = ANY($4)")
     rows = await db.fetch(
-        f"SELECT {_NOTIFICATION.format(s=s)} FROM {s}.notifications n WHERE {where} "
+        f"SELECT {NOTIFICATION_COLUMNS.format(s=s)} FROM {s}.notifications n WHERE {where} "
         "AND ($5::timestamptz IS NULL OR (created_at, notification_id) < ($5::timestamptz, $6)) "
         "ORDER BY created_at DESC, notification_id DESC LIMIT $7",
         committee, kind, rid, list(states), cursor[0] if cursor else None, cursor[1] if cursor else None, first + 1)
@@ -137,8 +137,8 @@ async def inbox_page(db: asyncpg.Pool, s: str, committee: str, kind: str, rid: s
 async def one(db: asyncpg.Pool, s: str, committee: str, kind: str, rid: str, notification_id: str, *,
               now: datetime, with_deliveries: bool) -> dict[str, Any] | None:
     """One notification of the caller's inbox (None when it is someone else's or does not exist)."""
-    row = await db.fetchrow(f"SELECT {_NOTIFICATION.format(s=s)} FROM {s}.notifications n WHERE committee_id = $1 "
-                            "AND recipient_kind = $2 AND recipient_id = $3 AND notification_id = $4",
+    row = await db.fetchrow(f"SELECT {NOTIFICATION_COLUMNS.format(s=s)} FROM {s}.notifications n "
+                            "WHERE committee_id = $1 AND recipient_kind = $2 AND recipient_id = $3 AND notification_id = $4",
                             committee, kind, rid, notification_id)
     if row is None:
         return None

@@ -45,6 +45,14 @@ CREATE TABLE IF NOT EXISTS {s}.deliveries (
 -- The running worker that claimed the row (it holds an advisory lock on this id while it lives).
 ALTER TABLE {s}.deliveries ADD COLUMN IF NOT EXISTS claimed_by int;
 CREATE INDEX IF NOT EXISTS deliveries_due ON {s}.deliveries (status, not_before);
+-- The next due rows in claiming order, straight off the index: with (status, not_before) alone every claim read
+-- and sorted the whole backlog (76 ms a claim at 25,000 pending, one claim per message sent).
+CREATE INDEX IF NOT EXISTS deliveries_claimable ON {s}.deliveries (not_before, delivery_id)
+    WHERE status IN ('pending', 'retry');
+-- A notification's deliveries (every inbox item shows them): without it each item scanned every delivery.
+CREATE INDEX IF NOT EXISTS deliveries_notification ON {s}.deliveries (notification_id);
+-- The office's list of its committee's deliveries, and its count.
+CREATE INDEX IF NOT EXISTS deliveries_committee ON {s}.deliveries (committee_id);
 CREATE TABLE IF NOT EXISTS {s}.proposal_parties (
     committee_id text NOT NULL,
     proposal_id text NOT NULL,
