@@ -138,7 +138,8 @@ async def one(db: asyncpg.Pool, s: str, committee: str, kind: str, rid: str, not
               now: datetime, with_deliveries: bool) -> dict[str, Any] | None:
     """One notification of the caller's inbox (None when it is someone else's or does not exist)."""
     row = await db.fetchrow(f"SELECT {NOTIFICATION_COLUMNS.format(s=s)} FROM {s}.notifications n "
-                            "WHERE committee_id = $1 AND recipient_kind = $2 AND recipient_id = $3 AND notification_id = $4",
+                            "WHERE committee_id = $1 AND recipient_kind = $2 AND recipient_id = $3 "
+                            "AND notification_id = $4",
                             committee, kind, rid, notification_id)
     if row is None:
         return None
