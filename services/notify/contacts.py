@@ -5,6 +5,7 @@ that one send: never cached, stored, logged or put in an event (bounces are coun
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import hashlib
 import logging
@@ -33,6 +34,9 @@ class Contacts(Protocol):
     async def address(self, committee_id: str, recipient_kind: str, recipient_id: str, channel: str) -> str | None:
         """The address for the channel, or None when none is on file."""
 
+    async def aclose(self) -> None:
+        """The worker stopped: let go of any connections."""
+
 
 def address_hash(address: str) -> str:
     return hashlib.sha256(address.strip().lower().encode()).hexdigest()
@@ -58,6 +62,23 @@ class MembersContacts:
     def __init__(self, base_url: str | None = None, *, timeout_seconds: float = 5.0) -> None:
         self._base_url = base_url.rstrip("/") if base_url else None
         self.timeout_seconds = timeout_seconds
+        self._client: httpx.AsyncClient | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def _connections(self) -> httpx.AsyncClient:
+        """One client, keeping its connections open, for every lookup: a client per lookup opened a TCP connection
+        (and a members-side accept) for every delivery, a fifth of the delivery worker's time under a backlog
+        (py-spy, bench/RESULTS.md). A client belongs to the event loop it was first used on."""
+        loop = asyncio.get_running_loop()
+        if self._client is None or self._client.is_closed or self._loop is not loop:
+            self._client = httpx.AsyncClient(timeout=self.timeout_seconds, verify=_tls())
+            self._loop = loop
+        return self._client
+
+    async def aclose(self) -> None:
+        client, self._client = self._client, None
+        if client is not None and self._loop is asyncio.get_running_loop():
+            await client.aclose()
 
     @classmethod
     def from_env(cls) -> MembersContacts:
@@ -72,10 +93,9 @@ class MembersContacts:
             return None
         token = issue_token(Role.service, committee_id, subject=NOTIFY_ACCOUNT, ttl_seconds=TOKEN_SECONDS)
         try:
-            async with httpx.AsyncClient(timeout=self.timeout_seconds, verify=_tls()) as client:
-                response = await client.get(f"{self.base_url}/notification-addresses",
-                                            params={QUERY[recipient_kind]: recipient_id},
-                                            headers={"Authorization": f"Bearer {token}"})
+            response = await self._connections().get(f"{self.base_url}/notification-addresses",
+                                                     params={QUERY[recipient_kind]: recipient_id},
+                                                     headers={"Authorization": f"Bearer {token}"})
         except httpx.HTTPError as err:
             raise ContactLookupFailed(f"members address route unreachable: {type(err).__name__}") from None
         if response.status_code != 200:

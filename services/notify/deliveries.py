@@ -109,6 +109,7 @@ class DeliveryWorker:
 
     async def stop(self) -> None:
         await self._tailer.stop()
+        await self.contacts.aclose()
         if self._lock_conn is not None:
             try:
                 await self._lock_conn.execute(f"SELECT pg_advisory_unlock({CLAIMER_LOCK}, $1)", self.claimer)

@@ -12,8 +12,10 @@ The Message-ID is derived from the notification id, so a message sent twice is r
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
+import socket
 import ssl
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -65,6 +67,13 @@ def build_message(message: Outgoing, config: EmailSettings) -> EmailMessage:
     return mail
 
 
+@functools.cache
+def _local_hostname() -> str:
+    """The name given in EHLO, looked up once: left to aiosmtplib, each message's connection resolved it again
+    in a worker thread."""
+    return socket.getfqdn()
+
+
 def _refused(code: int, what: str, permanent: str) -> SendResult:
     """A definite answer: 4xx asks to come back later; anything else refuses for good. The server's text is
     left out of the detail, since it often repeats the address."""
@@ -82,7 +91,8 @@ class EmailChannel:
     def _client(self) -> aiosmtplib.SMTP:
         c = self.config
         return aiosmtplib.SMTP(hostname=c.host, port=c.port, timeout=c.timeout_seconds,
-                               use_tls=c.tls == "tls", start_tls=True if c.tls == "starttls" else False,
+                               local_hostname=_local_hostname(), use_tls=c.tls == "tls",
+                               start_tls=True if c.tls == "starttls" else False,
                                username=c.username, password=c.password, validate_certs=c.validate_certs)
 
     async def send(self, message: Outgoing) -> SendResult:

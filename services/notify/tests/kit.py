@@ -64,6 +64,9 @@ class ContactBook:
         self.asked += 1
         return self.addresses.get((recipient_id, channel))
 
+    async def aclose(self) -> None:
+        pass
+
 
 async def inbox(http: httpx.AsyncClient, actor: Actor, **params: Any) -> dict[str, Any]:
     response = await http.get("/notifications", params=params, headers={"Authorization": f"Bearer {token(actor)}"})
