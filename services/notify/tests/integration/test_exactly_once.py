@@ -6,7 +6,6 @@ real process (`yizheng serve notify`), is SIGKILLed while the server stalls insi
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import os
 import signal
@@ -16,9 +15,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import asyncpg
 import pytest
@@ -42,6 +39,7 @@ from yizheng.testing.platform import create_topics
 from yizheng.testing.smtp import SmtpSink
 from yizheng.testing.wait import wait_until
 
+from ..address_route import address_route
 from ..facts import returned, stream, submitted
 from ..kit import ContactBook, FakeChannel, Topics, envelope, inbox
 
@@ -228,35 +226,6 @@ async def test_the_same_fact_three_times_and_a_rewound_consumer_group_mail_each_
 # ---- a real process: `yizheng serve notify`, SIGKILLed mid-send and restarted -----------------------------
 
 
-class _Contacts(BaseHTTPRequestHandler):
-    """The members service's notification addresses, as notify asks them
-    (`GET /notification-addresses?member_id=…`, see notify.contacts)."""
-
-    def do_GET(self) -> None:  # http.server's hook
-        ids = parse_qs(urlsplit(self.path).query).get("member_id", [])
-        body = json.dumps({"members": {m: {"email": address(m)} for m in ids}}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *_: Any) -> None:
-        pass
-
-
-@contextlib.contextmanager
-def contact_endpoint() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Contacts)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 @dataclass
 class Process:
     env: dict[str, str]
@@ -308,11 +277,11 @@ async def test_notify_killed_mid_send_and_restarted_leaves_that_mail_unknown_and
                                                                         "cosignature-requested"), "email", m))
     stuck, others = order[0], order[1:]
     smtp.stall_for = {address(stuck)}
-    with contact_endpoint() as members_url:
+    with address_route(address) as members:
         env = {**os.environ, "DATABASE_URL": own_database, **infra.kafka_bootstrap.env(),
                "YIZHENG_TOPIC_PREFIX": topic_prefix, "YIZHENG_SMTP_HOST": smtp.host,
                "YIZHENG_SMTP_PORT": str(smtp.port), "YIZHENG_SMTP_TLS": "none", "YIZHENG_SMTP_TIMEOUT": "60",
-               "YIZHENG_MEMBERS_URL": members_url, "YIZHENG_NOTIFY_SENDERS": "1", "PYTHONUNBUFFERED": "1",
+               "YIZHENG_MEMBERS_URL": members.url, "YIZHENG_NOTIFY_SENDERS": "1", "PYTHONUNBUFFERED": "1",
                "YIZHENG_SMS_PROVIDER": "none"}  # mail is what this counts; SMS would be wired by default
         first = Process(env, free_port("127.0.0.1"))
         await first.start()
