@@ -79,6 +79,8 @@ class EventRegistry:
 
     def upcast(self, name: str, version: int, data: dict[str, Any]) -> dict[str, Any]:
         entry = self._entry(name)
+        if version == entry.version:
+            return data  # the common case, on every event read: nothing to do
         known = [*sorted(entry.upcasters), entry.version]
         if version > entry.version or version < 1 or (version < entry.version and version not in entry.upcasters):
             raise UnknownSchemaVersion(name, version, known)

@@ -112,15 +112,16 @@ class ScoringInputs:
         # The own-store projection and the duty-facts consumer each queue members event by event, in the
         # order of their batches, which span committees. Row locks taken in those different orders
         # deadlocked (as would one lock per committee), so the queue's writers take turns, until their
-        # transaction ends.
-        await conn.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", f"{self.s}:score_queue")
-        # A pending re-scoring keeps its reason when a fact arrives for the same member-year.
+        # transaction ends: the lock is taken (the materialized `turn`) before the insert locks any row.
+        # A pending re-scoring keeps its reason when a fact arrives for the same member-year. One statement,
+        # one round trip: this runs for every event that yields a fact.
         await conn.execute(
-            f"INSERT INTO {self.s}.score_queue (committee_id, year, member_id, reason) "
-            "SELECT $1, $2, unnest($3::text[]), $4 ON CONFLICT (committee_id, year, member_id) DO UPDATE "
-            "SET reason = CASE WHEN score_queue.reason = 'rescored' THEN 'rescored' ELSE excluded.reason END",
-            committee_id, year, ids, reason)
-        await conn.execute("SELECT pg_notify($1, '')", self.channel)
+            f"WITH turn AS MATERIALIZED (SELECT pg_advisory_xact_lock(hashtextextended($5, 0))), "
+            f"queued AS (INSERT INTO {self.s}.score_queue (committee_id, year, member_id, reason) "
+            "SELECT $1, $2, m, $4 FROM turn, unnest($3::text[]) AS m ON CONFLICT (committee_id, year, member_id) "
+            "DO UPDATE SET reason = CASE WHEN score_queue.reason = 'rescored' THEN 'rescored' "
+            "ELSE excluded.reason END) SELECT pg_notify($6, '')",
+            committee_id, year, ids, reason, f"{self.s}:score_queue", self.channel)
 
     async def enqueue_year(self, conn: asyncpg.Connection, committee_id: str, year: int, reason: str) -> None:
         """Everyone the year concerns: members in office that year and anyone with facts in it."""
@@ -138,12 +139,17 @@ class ScoringInputs:
     # ---- facts -----------------------------------------------------------------------------------------
 
     async def record_facts(self, conn: asyncpg.Connection, committee_id: str, facts: Sequence[DutyFact]) -> None:
-        for fact in facts:
+        # One statement for the event's facts; a key named twice keeps its last fact, as one insert after
+        # another would (and ON CONFLICT cannot touch one row twice in a statement).
+        latest = {fact.key: fact for fact in facts}.values()
+        if latest:
             await conn.execute(
                 f"INSERT INTO {self.s}.duty_facts (committee_id, fact_key, member_id, year, fact, source_service) "
-                "VALUES ($1, $2, $3, $4, $5::text::jsonb, $6) ON CONFLICT (committee_id, fact_key) DO UPDATE "
+                "SELECT $1, k, m, y, f::jsonb, s FROM unnest($2::text[], $3::text[], $4::integer[], $5::text[], "
+                "$6::text[]) AS u (k, m, y, f, s) ON CONFLICT (committee_id, fact_key) DO UPDATE "
                 "SET member_id = excluded.member_id, year = excluded.year, fact = excluded.fact",
-                committee_id, fact.key, fact.member_id, fact.year, fact.model_dump_json(), fact.source_service)
+                committee_id, [f.key for f in latest], [f.member_id for f in latest], [f.year for f in latest],
+                [f.model_dump_json() for f in latest], [f.source_service for f in latest])
         by_year: dict[int, set[str]] = {}
         for fact in facts:
             by_year.setdefault(fact.year, set()).add(fact.member_id)

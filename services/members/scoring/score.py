@@ -6,18 +6,21 @@ pool is divided rounding each share down to the cent."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_DOWN, Decimal
+from typing import TypeVar
 from uuid import UUID
 
-from contracts.members.enums import FlagTiming, Grade, ScoreCategory
+from contracts.members.enums import FactKind, FlagTiming, Grade, ScoreCategory
 from contracts.members.rulebook import FactSelector, FlagRule, PointRule, Rulebook
 from members.scoring.facts import DutyFact, RosterEntry
 
 CENT = Decimal("0.01")
+ZERO = Decimal(0)
 BASE_RULE = "base"
+_K = TypeVar("_K", PointRule, FactSelector)
 
 @dataclass(frozen=True)
 class CardItem:
@@ -68,10 +71,47 @@ class MemberCard:
             out[item.category] = out.get(item.category, Decimal(0)) + item.points
         return out
 
+@dataclass(frozen=True)
+class _Plan:
+    """A rulebook's rules and flag selectors by the fact kind they look at: a member-year is rescored on every
+    new fact, each time over all its facts, and most rules do not concern most facts."""
+
+    rules: dict[FactKind, tuple[PointRule, ...]]
+    flags: tuple[tuple[FlagRule, dict[FactKind, tuple[FactSelector, ...]]], ...]
+
+
+# Plans by rulebook object (the scorer keeps its parsed rulebooks, so one object serves many cards). The entry
+# holds the rulebook, so its id cannot be reused while the plan is kept.
+_PLANS: dict[int, tuple[Rulebook, _Plan]] = {}
+_PLANS_KEPT = 128
+
+
+def _by_kind(items: Iterable[_K]) -> dict[FactKind, tuple[_K, ...]]:
+    out: dict[FactKind, list[_K]] = {}
+    for item in items:
+        out.setdefault(item.fact, []).append(item)
+    return {kind: tuple(kept) for kind, kept in out.items()}
+
+
+def _plan(rulebook: Rulebook) -> _Plan:
+    kept = _PLANS.get(id(rulebook))
+    if kept is not None and kept[0] is rulebook:
+        return kept[1]
+    plan = _Plan(_by_kind(rulebook.rules), tuple((f, _by_kind(f.count)) for f in rulebook.flags))
+    if len(_PLANS) >= _PLANS_KEPT:
+        _PLANS.clear()
+    _PLANS[id(rulebook)] = (rulebook, plan)
+    return plan
+
+
 def matching_rule(rulebook: Rulebook, fact: DutyFact) -> tuple[PointRule, Decimal] | None:
     """The first rule that matches the fact and gives points for its role, with the nominal points."""
-    for rule in rulebook.rules:
-        if rule.fact != fact.kind or any(fact.attrs.get(k) != v for k, v in rule.where.items()):
+    return _matching(_plan(rulebook).rules, fact)
+
+
+def _matching(rules: dict[FactKind, tuple[PointRule, ...]], fact: DutyFact) -> tuple[PointRule, Decimal] | None:
+    for rule in rules.get(fact.kind, ()):
+        if rule.where and any(fact.attrs.get(k) != v for k, v in rule.where.items()):
             continue
         points = rule.points_for(fact.role)
         if points is None:
@@ -80,6 +120,7 @@ def matching_rule(rulebook: Rulebook, fact: DutyFact) -> tuple[PointRule, Decima
             points = (points / fact.participants).quantize(CENT, rounding=ROUND_DOWN)
         return rule, points
     return None
+
 
 @dataclass
 class _Room:
@@ -92,30 +133,37 @@ class _Room:
     def take(self, rule: PointRule, nominal: Decimal) -> Decimal:
         sign = 1 if nominal >= 0 else -1
         wanted = abs(nominal)
-        if rule.cap is not None:
-            wanted = min(wanted, rule.cap - self.used_by_rule.get(rule.id, Decimal(0)))
-        category_cap = self.rulebook.category_caps.get(rule.category)
-        if category_cap is not None:
-            wanted = min(wanted, category_cap - self.used_by_category.get((rule.category, sign), Decimal(0)))
-        wanted = max(wanted, Decimal(0))
-        self.used_by_rule[rule.id] = self.used_by_rule.get(rule.id, Decimal(0)) + wanted
+        used_by_rule = self.used_by_rule.get(rule.id, ZERO)
+        if rule.cap is not None and rule.cap - used_by_rule < wanted:
+            wanted = rule.cap - used_by_rule
         key = (rule.category, sign)
-        self.used_by_category[key] = self.used_by_category.get(key, Decimal(0)) + wanted
+        used_by_category = self.used_by_category.get(key, ZERO)
+        category_cap = self.rulebook.category_caps.get(rule.category)
+        if category_cap is not None and category_cap - used_by_category < wanted:
+            wanted = category_cap - used_by_category
+        if wanted < ZERO:
+            wanted = ZERO
+        self.used_by_rule[rule.id] = used_by_rule + wanted
+        self.used_by_category[key] = used_by_category + wanted
         return sign * wanted
 
+
 def _selects(selector: FactSelector, fact: DutyFact) -> bool:
-    return (selector.fact == fact.kind
-            and all(fact.attrs.get(k) == v for k, v in selector.where.items())
+    return ((not selector.where or all(fact.attrs.get(k) == v for k, v in selector.where.items()))
             and (not selector.roles or fact.role in selector.roles))
 
-def _flag(rule: FlagRule, facts: Sequence[DutyFact]) -> RaisedFlag | None:
-    counted = [f for f in facts if any(_selects(s, f) for s in rule.count)]
+
+def _flag(rule: FlagRule, selectors: dict[FactKind, tuple[FactSelector, ...]],
+          facts_by_kind: dict[FactKind, list[DutyFact]]) -> RaisedFlag | None:
+    counted = [f for kind, some in selectors.items() for f in facts_by_kind.get(kind, ())
+               if any(_selects(s, f) for s in some)]
     n = len(counted)
     raised = n >= rule.at_least if rule.at_least is not None else n <= (rule.at_most or 0)
     if not raised:
         return None
     evidence = tuple(sorted({f.source_event_id for f in counted}, key=str))
     return RaisedFlag(rule.id, rule.label_zh, n, rule.max_grade, rule.evaluated, evidence)
+
 
 def _year_facts(member_id: str, year: int, facts: Iterable[DutyFact]) -> list[DutyFact]:
     by_key = {f.key: f for f in facts if f.member_id == member_id and f.year == year}
@@ -131,9 +179,12 @@ def score_member(rulebook: Rulebook, version: int, member_id: str, roster: Roste
                       rulebook.base_points, rulebook.base_points, roster.registered_event_id, "member-registered",
                       "members", roster.joined_on)]
     room = _Room(rulebook)
+    plan = _plan(rulebook)
     mine = _year_facts(member_id, year, facts)
+    by_kind: dict[FactKind, list[DutyFact]] = {}
     for fact in mine:
-        matched = matching_rule(rulebook, fact)
+        by_kind.setdefault(fact.kind, []).append(fact)
+        matched = _matching(plan.rules, fact)
         if matched is None:
             continue
         rule, nominal = matched
@@ -141,7 +192,7 @@ def score_member(rulebook: Rulebook, version: int, member_id: str, roster: Roste
         items.append(CardItem(fact.key, member_id, year, rule.category, rule.id, rule.label_zh, points, nominal,
                               fact.source_event_id, fact.source_event_type, fact.source_service,
                               fact.occurred_on))
-    flags = tuple(f for f in (_flag(r, mine) for r in rulebook.flags) if f is not None)
+    flags = tuple(f for f in (_flag(r, selectors, by_kind) for r, selectors in plan.flags) if f is not None)
     total = sum((i.points for i in items), Decimal(0))
     by_points = rulebook.grade_for(total)
     grade = min([by_points, *(f.max_grade for f in flags if f.max_grade is not None)], key=lambda g: g.rank)

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from contracts.members.enums import FactKind, Grade, ScoreCategory
-from contracts.members.rulebook import GradeBand, PointRule, Rulebook
+from contracts.members.rulebook import FactSelector, FlagRule, GradeBand, PointRule, Rulebook
 from members.scoring.facts import DutyFact, RosterEntry
 from members.scoring.reconcile import LedgerState, Reconcile, ledger
 from members.scoring.score import MemberCard, score_member
@@ -117,3 +117,53 @@ def test_rescoring_twice_gives_the_same_ledger_as_scoring_afresh(old: Rulebook, 
     assert {k: v.points for k, v in rescored.items.items()} == {k: v.points for k, v in fresh.items.items()}
     assert rescored.total == fresh.total == card.total
     assert set(rescored.flags) == set(fresh.flags)
+
+
+@st.composite
+def flagged_rulebooks(draw: st.DrawFn) -> Rulebook:
+    """A rulebook with flags counting facts by kind, attribute and role."""
+    base = draw(rulebooks())
+    selectors = st.builds(FactSelector, fact=st.sampled_from(KINDS),
+                          where=st.sampled_from([{}, {"level": "a"}]),
+                          roles=st.sampled_from([[], ["lead"], ["lead", "cosigner"]]))
+    flags = [FlagRule(id=f"f{i}", label_zh=f"标记{i}", count=draw(st.lists(selectors, min_size=1, max_size=3)),
+                      at_least=draw(st.integers(1, 4)), max_grade=draw(st.sampled_from([None, Grade.incompetent])))
+             for i in range(draw(st.integers(0, 3)))]
+    return base.model_copy(update={"flags": flags})
+
+
+def _plain_reading(rulebook: Rulebook, fs: list[DutyFact]) -> tuple[list[tuple[str, str, Decimal]], list[str]]:
+    """What the rulebook says, read literally: each fact (in date, key order) takes the first rule of the
+    rulebook that matches it and pays for its role, within what the rule's and the category's caps leave; a
+    flag counts the facts any of its selectors matches."""
+    used: dict[object, Decimal] = {}
+    items = []
+    for fact in sorted({f.key: f for f in fs}.values(), key=lambda f: (f.occurred_on, f.key)):
+        for rule in rulebook.rules:
+            nominal = rule.points_for(fact.role)
+            if rule.fact != fact.kind or nominal is None or any(fact.attrs.get(k) != v for k, v in rule.where.items()):
+                continue
+            if rule.shared:
+                nominal = (nominal / fact.participants).quantize(Decimal("0.01"), rounding="ROUND_DOWN")
+            sign = 1 if nominal >= 0 else -1
+            caps = [(rule.id, rule.cap), ((rule.category, sign), rulebook.category_caps.get(rule.category))]
+            wanted = max(min([abs(nominal), *(cap - used.get(k, Decimal(0)) for k, cap in caps if cap is not None)]),
+                         Decimal(0))
+            for k, _ in caps:
+                used[k] = used.get(k, Decimal(0)) + wanted
+            items.append((fact.key, rule.id, sign * wanted))
+            break
+    raised = [flag.id for flag in rulebook.flags
+              if len([f for f in fs if any(s.fact == f.kind and all(f.attrs.get(k) == v for k, v in s.where.items())
+                                           and (not s.roles or f.role in s.roles) for s in flag.count)])
+              >= (flag.at_least or 0)]
+    return items, raised
+
+
+@settings(max_examples=200, deadline=None)
+@given(flagged_rulebooks(), facts())
+def test_the_card_is_what_the_rulebook_says_read_literally(rulebook: Rulebook, fs: list[DutyFact]) -> None:
+    card = _card(rulebook, 1, fs)
+    items, raised = _plain_reading(rulebook, fs)
+    assert [(i.item_id, i.rule, i.points) for i in card.items[1:]] == items
+    assert [f.flag for f in card.flags] == raised
