@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_DOWN, Decimal
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 from uuid import UUID
 
 from contracts.members.enums import FactKind, FlagTiming, Grade, ScoreCategory
@@ -22,8 +22,10 @@ ZERO = Decimal(0)
 BASE_RULE = "base"
 _K = TypeVar("_K", PointRule, FactSelector)
 
-@dataclass(frozen=True)
-class CardItem:
+class CardItem(NamedTuple):
+    """One line of a card. A named tuple: a card is rebuilt on every new fact, item by item, and a frozen
+    dataclass's constructor (a setattr per field) was a tenth of the scoring."""
+
     item_id: str
     member_id: str
     year: int
