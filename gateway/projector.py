@@ -160,9 +160,10 @@ class Projector:
             len(names))
         return {r["event_id"] for r in rows}
 
-    async def wait_applied(self, event_ids: Sequence[UUID | str], timeout: float) -> bool:
-        """Wait, at most `timeout` seconds, until the views have applied these events."""
-        return await self.waiters.wait(event_ids, timeout)
+    async def wait_applied(self, event_ids: Sequence[UUID | str], timeout: float, *, replayed: bool = False) -> bool:
+        """Wait, at most `timeout` seconds, until the views have applied these events (`replayed`: written
+        by an earlier request, perhaps long applied)."""
+        return await self.waiters.wait(event_ids, timeout, look_first=replayed)
 
 
 async def setup_views(pool: asyncpg.Pool, schema: str, views: Sequence[View]) -> None:

@@ -84,8 +84,8 @@ async def forward(info: strawberry.Info, command: CommandInfo, body: dict[str, A
                               details=err.get("details"))
     event_ids = [str(i) for i in answer.body.get("event_ids", [])]
     projector = c.services.projector
-    caught_up = await projector.wait_applied(event_ids, c.services.config.read_your_writes_seconds) \
-        if projector is not None else not event_ids
+    caught_up = await projector.wait_applied(event_ids, c.services.config.read_your_writes_seconds,
+                                             replayed=answer.replayed) if projector is not None else not event_ids
     c.refresh_loaders()  # what this request read before the write must not be served from the cache after it
     return CommandAccepted(service=command.service, command=command.name,
                            event_ids=[strawberry.ID(i) for i in event_ids], stream_id=answer.body.get("stream_id"),
