@@ -17,7 +17,7 @@ import uvicorn
 from contracts import platform
 from eventstore.kafka_access import KafkaAccess
 from eventstore.service import ServiceDefinition
-from runtime import event_loop
+from runtime import collector, event_loop
 from runtime.service_host import HostConfig, build_service
 
 GATEWAY = "gateway"
@@ -139,6 +139,7 @@ async def serve(name: str, *, host: str = "127.0.0.1", port: int | None = None,
     spec = processes()[name]
     runnable = await build(name, config or default_config())
     await runnable.start()
+    collector.settle_after_start()
     server = uvicorn.Server(uvicorn.Config(runnable.app, host=host, port=port or spec.port, log_level="info",
                                            lifespan="off", access_log=False))
     try:

@@ -22,7 +22,7 @@ from typing import Any
 
 from eventstore.db import create_pool
 from eventstore.kafka_access import KafkaAccess
-from runtime import event_loop
+from runtime import collector, event_loop
 from yizheng.infra.model import Endpoints
 from yizheng.testing.asgi_server import serve
 
@@ -47,6 +47,7 @@ def _infra() -> Endpoints:
 @contextlib.asynccontextmanager
 async def _running(runnable: Any) -> AsyncIterator[str]:
     await runnable.start()
+    collector.settle_after_start()  # as `yizheng serve` does
     try:
         async with serve(runnable.app) as url:
             yield url
