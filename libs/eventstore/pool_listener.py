@@ -94,8 +94,6 @@ class PoolListener:
         if conn is not self._conn:
             return
         self._conn = None
-        if self.pool.is_closing():
-            return  # the process is shutting down: nothing to listen for
         log.warning("the listening connection was lost; taking another")
         self._reconnecting = asyncio.get_running_loop().create_task(self._reconnect(conn))
 
@@ -103,7 +101,7 @@ class PoolListener:
         with contextlib.suppress(Exception):
             await self.pool.release(lost)
         delay = 0.1
-        while self._wakes and not self.pool.is_closing():
+        while self._wakes:
             try:
                 async with self._lock:
                     if self._wakes:

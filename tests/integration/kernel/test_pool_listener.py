@@ -80,19 +80,3 @@ async def test_a_lost_listening_connection_is_taken_again_and_every_tailer_woken
         assert PoolListener.of(pool)._conn is not listening
         await pool.execute(f"NOTIFY {CHANNELS[0]}")
         await wait_until(lambda: passes.by_channel[CHANNELS[0]] == 3, message="listening again")
-
-
-async def test_a_pool_closed_under_its_tailers_is_not_listened_on_again(
-        database_url: str, fresh_schema: str, wait_until: WaitUntil) -> None:
-    pool = await asyncpg.create_pool(database_url, min_size=1, max_size=2)
-    passes = Passes()
-    tailer = StoreTailer(EventStore(pool, fresh_schema, "samples"), passes.step(CHANNELS[0]), label="t",
-                         channel=CHANNELS[0], safety_poll_seconds=3600)
-    await tailer.start()
-    listener = PoolListener.of(pool)
-    try:
-        pool.terminate()  # a shutdown that did not stop its tailers first
-        await wait_until(lambda: listener._conn is None, message="the listening connection gone with the pool")
-        assert listener._reconnecting is None, "no loop trying to listen on a closed pool"
-    finally:
-        await tailer.stop()
