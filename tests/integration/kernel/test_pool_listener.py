@@ -3,9 +3,6 @@ PostgreSQL drops it."""
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable
-
 import asyncpg
 
 from eventstore.pool_listener import PoolListener
@@ -22,7 +19,7 @@ class Passes:
     def __init__(self) -> None:
         self.by_channel = dict.fromkeys(CHANNELS, 0)
 
-    def step(self, channel: str) -> Callable[[], Awaitable[int]]:
+    def step(self, channel: str):  # type: ignore[no-untyped-def]
         async def run() -> int:
             self.by_channel[channel] += 1
             return 0
@@ -34,42 +31,40 @@ def in_use(pool: asyncpg.Pool) -> int:
     return pool.get_size() - pool.get_idle_size()
 
 
-@contextlib.asynccontextmanager
-async def three_tailers(database_url: str, schema: str,
-                        wait_until: WaitUntil) -> AsyncIterator[tuple[asyncpg.Pool, Passes]]:
-    """Three tailers on one pool of their own, each past its first pass. The safety poll is an hour away: only a
-    NOTIFY (or a listener taken again) wakes a tailer here."""
+async def test_tailers_share_one_listening_connection_and_are_woken_on_their_own_channels(
+        database_url: str, fresh_schema: str, wait_until: WaitUntil) -> None:
     pool = await asyncpg.create_pool(database_url, min_size=1, max_size=4)
     passes = Passes()
-    tailers = [StoreTailer(EventStore(pool, schema, "samples"), passes.step(c), label=c, channel=c,
+    # The safety poll is an hour away: only a NOTIFY (or a listener taken again) wakes a tailer here.
+    tailers = [StoreTailer(EventStore(pool, fresh_schema, "samples"), passes.step(c), label=c, channel=c,
                            safety_poll_seconds=3600) for c in CHANNELS]
     try:
         for tailer in tailers:
             await tailer.start()
         await wait_until(lambda: all(n == 1 for n in passes.by_channel.values()), message="each first pass")
-        yield pool, passes
-    finally:
-        for tailer in tailers:
-            await tailer.stop()
-        held = in_use(pool)
-        await pool.close()
-    assert held == 0, "the listening connection went back to the pool with the last tailer"
-
-
-async def test_tailers_share_one_listening_connection_and_are_woken_on_their_own_channels(
-        database_url: str, fresh_schema: str, wait_until: WaitUntil) -> None:
-    async with three_tailers(database_url, fresh_schema, wait_until) as (pool, passes):
         assert in_use(pool) == 1, "three tailers, one listening connection"
         for channel in CHANNELS:
             before = dict(passes.by_channel)
             await pool.execute(f"NOTIFY {channel}")
             await wait_until(lambda c=channel, b=before: passes.by_channel[c] == b[c] + 1,  # type: ignore[misc]
                              message=f"a pass after NOTIFY {channel}")
+    finally:
+        for tailer in tailers:
+            await tailer.stop()
+    assert in_use(pool) == 0, "the listening connection went back to the pool with the last tailer"
+    await pool.close()
 
 
 async def test_a_lost_listening_connection_is_taken_again_and_every_tailer_woken(
         database_url: str, fresh_schema: str, wait_until: WaitUntil) -> None:
-    async with three_tailers(database_url, fresh_schema, wait_until) as (pool, passes):
+    pool = await asyncpg.create_pool(database_url, min_size=1, max_size=4)
+    passes = Passes()
+    tailers = [StoreTailer(EventStore(pool, fresh_schema, "samples"), passes.step(c), label=c, channel=c,
+                           safety_poll_seconds=3600) for c in CHANNELS]
+    try:
+        for tailer in tailers:
+            await tailer.start()
+        await wait_until(lambda: all(n == 1 for n in passes.by_channel.values()), message="each first pass")
         listening = PoolListener.of(pool)._conn
         assert listening is not None
         async with pool.acquire() as other:
@@ -80,3 +75,7 @@ async def test_a_lost_listening_connection_is_taken_again_and_every_tailer_woken
         assert PoolListener.of(pool)._conn is not listening
         await pool.execute(f"NOTIFY {CHANNELS[0]}")
         await wait_until(lambda: passes.by_channel[CHANNELS[0]] == 3, message="listening again")
+    finally:
+        for tailer in tailers:
+            await tailer.stop()
+    await pool.close()
