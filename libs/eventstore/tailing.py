@@ -1,7 +1,6 @@
 """A loop that tails a store: runs a pass, then sleeps until NOTIFY (or a slow safety poll) says more
 may have committed. Shared by the relay, the local projectors, and work queues in a store's database
-that have a channel of their own (the members scorer). The tailers of one pool listen through one connection
-(`eventstore.pool_listener`)."""
+that have a channel of their own (the members scorer)."""
 
 from __future__ import annotations
 
@@ -12,7 +11,6 @@ from collections.abc import Awaitable, Callable
 
 import asyncpg
 
-from eventstore.pool_listener import PoolListener
 from eventstore.store import EventStore
 
 log = logging.getLogger("eventstore.tailing")
@@ -31,11 +29,11 @@ class StoreTailer:
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
-        self._listener: PoolListener | None = None
+        self._listener: asyncpg.Connection | None = None
 
     async def start(self) -> None:
-        self._listener = PoolListener.of(self.store.pool)
-        await self._listener.subscribe(self.channel, self._on_notify)
+        self._listener = await self.store.pool.acquire()
+        await self._listener.add_listener(self.channel, self._on_notify)
         self._task = asyncio.create_task(self._run(), name=self.label)
 
     async def stop(self) -> None:
@@ -46,10 +44,12 @@ class StoreTailer:
                 await self._task
             self._task = None
         if self._listener is not None:
-            await self._listener.unsubscribe(self.channel, self._on_notify)
+            with contextlib.suppress(Exception):
+                await self._listener.remove_listener(self.channel, self._on_notify)
+            await self.store.pool.release(self._listener)
             self._listener = None
 
-    def _on_notify(self) -> None:
+    def _on_notify(self, *_: object) -> None:
         self._wake.set()
 
     async def _run(self) -> None:

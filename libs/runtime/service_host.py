@@ -185,10 +185,11 @@ class ServiceHost(Generic[P]):
 
 
 def held_connections(definition: ServiceDefinition[Any]) -> int:
-    """Pooled connections the background parts keep while running: the one LISTEN connection every tailer
-    shares (`eventstore.pool_listener`) and each relay's leadership lock. Commands need connections beyond these."""
+    """Pooled connections the background parts keep while running: a LISTEN connection per tailer (each
+    projection, the relay and the public relay) and each relay's leadership lock. Commands need connections
+    beyond these."""
     relays = 2 if PUBLIC.published(definition.name) else 1
-    return 1 + relays
+    return len(definition.projections) + 2 * relays
 
 
 async def build_service(definition: ServiceDefinition[P], config: HostConfig) -> ServiceHost[P]:
