@@ -11,7 +11,7 @@ from pathlib import Path
 from contracts.notify.service import SERVICE as NOTIFY
 from notify.channels.settings import LOCAL_SMS_PORT, LOCAL_SMTP_PORT
 from runtime import settings
-from yizheng.infra.ports import free_port, is_listening
+from yizheng.infra.ports import preferred_or_free
 from yizheng.testing.sms import SmsSink
 from yizheng.testing.smtp import SmtpSink
 
@@ -40,16 +40,12 @@ class LocalSinks:
         self.smtp.stop()
 
 
-def _port(preferred: int) -> int:
-    # A second `yizheng run` (or anything else) on the usual port: take a free one rather than fail.
-    return free_port(settings.LOOPBACK) if is_listening(settings.LOOPBACK, preferred) else preferred
-
-
 def start(mailbox: Path | None = None, *, smtp_port: int | None = None, sms_port: int | None = None) -> LocalSinks:
     """On the usual ports unless told otherwise (0: any free port)."""
     mailbox = mailbox or settings.state_dir() / "mailbox"
-    smtp_port = _port(LOCAL_SMTP_PORT) if smtp_port is None else smtp_port
-    sms_port = _port(LOCAL_SMS_PORT) if sms_port is None else sms_port
+    # A second `yizheng run` (or anything else, even a client's outgoing socket) on the usual port: take a free one.
+    smtp_port = preferred_or_free(settings.LOOPBACK, LOCAL_SMTP_PORT) if smtp_port is None else smtp_port
+    sms_port = preferred_or_free(settings.LOOPBACK, LOCAL_SMS_PORT) if sms_port is None else sms_port
     smtp = SmtpSink(host=settings.LOOPBACK, port=smtp_port, mailbox_dir=mailbox).start()
     try:
         sms = SmsSink(host=settings.LOOPBACK, port=sms_port).start()

@@ -15,6 +15,23 @@ def is_listening(host: str, port: int, timeout: float = 0.5) -> bool:
         return False
 
 
+def can_bind(host: str, port: int) -> bool:
+    """True if a server could bind `port` now. Not the same as nobody listening: the usual local ports sit in
+    Linux's ephemeral range, so an outgoing connection (a Kafka client, a PostgreSQL session) may hold one."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as servers bind: TIME_WAIT is no obstacle
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+        return True
+
+
+def preferred_or_free(host: str, preferred: int) -> int:
+    """The usual port if a server can bind it, else any free one."""
+    return preferred if can_bind(host, preferred) else free_port(host)
+
+
 def free_port(host: str = "127.0.0.1") -> int:
     """A port the kernel says is free right now (for test servers that pick their own port)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from runtime import settings
 from yizheng.infra import Endpoints, Layout, ensure_up, kafka, postgres
-from yizheng.infra.ports import free_port, is_listening
+from yizheng.infra.ports import can_bind, free_port
 
 Say = Callable[[str], None]
 
@@ -26,7 +26,7 @@ def _kafka_ports() -> int:
     """A free port whose next one is free too (the KRaft controller's)."""
     for _ in range(50):
         port = free_port()
-        if port < 65000 and not is_listening(settings.LOOPBACK, port + 1):
+        if port < 65000 and can_bind(settings.LOOPBACK, port + 1):
             return port
     raise RuntimeError("no two adjacent free ports for Kafka")
 
