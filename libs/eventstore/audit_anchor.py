@@ -4,8 +4,9 @@ against the last anchor.
 
 An anchor (`audit-head`) covers every event of transactions older than the oldest one in flight when it
 was taken (`tx_bound`): that set never changes again, so a later check compares like with like. It holds
-the count, the last position, a digest folding every event hash in position order, and each stream's head
-(last version and hash), signed with Ed25519: the running services hold the signing key, while an auditor
+the count, the last position, a digest folding every event hash in position order, and a digest of each
+stream's head (last version and hash; the heads that moved since the anchor before are listed in the file:
+`eventstore.anchor_heads`), signed with Ed25519: the running services hold the signing key, while an auditor
 running `yizheng verify` needs only the public key and so cannot forge an anchor. Anchors are appended to
 `<dir>/<schema>.jsonl` and published to the audit topic (`audit.heads`) by `Anchorer`, a worker every
 service host runs; `yizheng anchor` writes one now.
@@ -38,6 +39,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
+from eventstore import anchor_heads
+from eventstore.anchor_heads import CHANGED, WHOLE_MAP, Heads, heads_at_last
 from eventstore.db import quote_ident
 from eventstore.kafka_access import KafkaAccess
 
@@ -49,6 +52,7 @@ ALGORITHM = "Ed25519"
 
 
 PUBLISH_SECONDS = 10.0  # each of start, send and stop
+TOPIC_CHANGED_BYTES = 512 * 1024  # the moved heads an anchor on the topic lists at most (Kafka takes 1 MB a record)
 READ_SECONDS = 30.0  # reading the audit topic to its end, in all
 GENESIS = ""  # the `prev` of a chain's first anchor
 UNKNOWN_TOPIC = 3  # Kafka's UNKNOWN_TOPIC_OR_PARTITION
@@ -75,7 +79,8 @@ def key_id(public_key: str) -> str:
 
 
 def _canonical(record: dict[str, Any]) -> bytes:
-    body = {k: v for k, v in record.items() if k != "signature"}
+    # `changed` is signed through its digest (`changed_digest`), so the topic's copy can leave it out.
+    body = {k: v for k, v in record.items() if k not in ("signature", CHANGED)}
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
@@ -92,7 +97,7 @@ def signature_holds(record: dict[str, Any], public_key: str) -> bool:
             signature, _canonical(record))
     except (InvalidSignature, ValueError):
         return False
-    return record.get("alg") == ALGORITHM
+    return record.get("alg") == ALGORITHM and anchor_heads.changed_holds(record)
 
 
 @dataclass(frozen=True)
@@ -102,15 +107,17 @@ class StoreHead:
     count: int
     last_position: int
     digest: str  # hex sha256 over every event hash, in position order
-    streams: dict[str, tuple[int, str]]  # stream -> (last version, hex hash)
+    streams: Heads  # stream -> (last version, hex hash)
     store_id: str = ""  # the schema's store_identity: a store installed anew has another
     store_created_at: str = ""
 
-    def record(self, anchored_at: datetime, seq: int = 1, prev: str = GENESIS) -> dict[str, Any]:
+    def record(self, anchored_at: datetime, seq: int = 1, prev: str = GENESIS,
+               before: Heads | None = None) -> dict[str, Any]:
+        """`before`: the heads as of the previous anchor (None: unknown, so every head is listed)."""
         return {"type": RECORD_TYPE, "schema": self.schema, "store_id": self.store_id,
                 "anchored_at": anchored_at.isoformat(), "seq": seq, "prev": prev,
                 "tx_bound": str(self.tx_bound), "count": self.count, "last_position": self.last_position,
-                "digest": self.digest, "streams": {s: [v, h] for s, (v, h) in sorted(self.streams.items())}}
+                "digest": self.digest, **anchor_heads.fields(self.streams, before)}
 
 
 async def read_head(pool: asyncpg.Pool, schema: str, tx_bound: int | None = None) -> StoreHead:
@@ -137,8 +144,10 @@ async def read_head(pool: asyncpg.Pool, schema: str, tx_bound: int | None = None
 # --- the chain of anchors ------------------------------------------------------------------------------
 
 def anchor_digest(record: dict[str, Any]) -> str:
-    """The hex sha256 of a whole signed anchor (its signature included): what the next anchor's `prev` names."""
-    return hashlib.sha256(json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """The hex sha256 of a whole signed anchor (its signature included, the file's `changed` left out, as the
+    topic's copy has it): what the next anchor's `prev` names."""
+    signed = {k: v for k, v in record.items() if k != CHANGED}
+    return hashlib.sha256(json.dumps(signed, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
                           .encode()).hexdigest()
 
 
@@ -231,7 +240,9 @@ def compare_copies(file: Sequence[dict[str, Any]], topic: Sequence[dict[str, Any
         behind = f"up to #{max(on_topic)}" if topic else "none"
         notes.append(f"{topic_name} holds {behind} of the file's anchors up to #{max(in_file)} "
                      "(not yet published, or publishing failed)")
-    merged = {**in_file, **on_topic}
+    # The file's copy where the two are the same anchor: only it lists the heads that moved.
+    merged = {**in_file, **{seq: a for seq, a in on_topic.items()
+                            if seq not in in_file or anchor_digest(in_file[seq]) != anchor_digest(a)}}
     return Comparison(problems, notes, [merged[seq] for seq in sorted(merged)])
 
 
@@ -303,7 +314,8 @@ async def changes_since(pool: asyncpg.Pool, schema: str, anchors: list[dict[str,
                 f"{last['store_id']}, but this schema holds store {head.store_id}, installed {head.store_created_at}; "
                 "every anchored event is gone (after a deliberate reset, move its anchor file aside)"]
     problems: list[str] = []
-    for stream, (version, _hash) in last["streams"].items():
+    anchored = heads_at_last(anchors)
+    for stream, (version, _hash) in (anchored or {}).items():
         now = head.streams.get(stream)
         if now is None:
             problems.append(f"stream {stream} deleted (at v{version} at the anchor of {anchored_at})")
@@ -313,15 +325,20 @@ async def changes_since(pool: asyncpg.Pool, schema: str, anchors: list[dict[str,
         elif now[0] > version:
             problems.append(f"stream {stream} has events v{version + 1}..v{now[0]} that its anchor of "
                             f"{anchored_at} did not (inserted into the anchored past)")
-    for stream in sorted(set(head.streams) - set(last["streams"])):
+    for stream in sorted(set(head.streams) - set(anchored or head.streams)):
         problems.append(f"stream {stream} is not in the anchor of {anchored_at} (inserted into the anchored past)")
     # Every head any anchor recorded must still be stored as it was: a row rewritten before the last anchor
     # was taken differs from an earlier one, and the recorded heads narrow down the first rewritten version.
     # (A stream that lost events is named for that already.)
-    cut = {s for s, (v, _) in last["streams"].items() if head.streams.get(s, (0, ""))[0] < v}
+    cut = {s for s, (v, _) in (anchored or {}).items() if head.streams.get(s, (0, ""))[0] < v}
     for stream, where in (await _rewritten(pool, schema, anchors)).items():
         if stream not in cut:
             problems.append(f"stream {stream} rewritten (its hashes recomputed): {where}")
+    if anchored is None and WHOLE_MAP not in last and anchor_heads.digest(head.streams) != last.get("heads"):
+        # The heads cannot be folded from these anchors (some copy lacks the moved heads): the signed digest
+        # still shows that a stream changed, though not which.
+        problems.append(f"the streams' heads differ from the anchor of {anchored_at}: a stream's events were "
+                        "deleted, inserted or rewritten")
     if head.count != last["count"]:
         problems.append(f"{head.count} events where the anchor of {anchored_at} counted {last['count']}")
     if head.digest != last["digest"] and not problems:
@@ -337,8 +354,8 @@ async def _rewritten(pool: asyncpg.Pool, schema: str, anchors: Iterable[dict[str
     no longer stored at all is a deletion, named elsewhere."""
     recorded: dict[str, dict[int, str]] = {}
     for anchor in anchors:
-        for stream, (version, digest) in anchor["streams"].items():
-            recorded.setdefault(stream, {})[int(version)] = digest
+        for stream, (version, digest) in anchor_heads.recorded(anchor).items():
+            recorded.setdefault(stream, {})[version] = digest
     pairs = [(s, v) for s, versions in recorded.items() for v in versions]
     rows = await pool.fetch(
         f"SELECT e.stream_id, e.stream_version, e.hash FROM {quote_ident(schema)}.events e "
@@ -411,7 +428,7 @@ class Anchorer:
             if problems:
                 raise TamperedStore(self.schema, problems)
             seq, prev = next_link(previous)
-            record = sign(head.record(datetime.now(UTC), seq, prev), self.signing_key)
+            record = sign(head.record(datetime.now(UTC), seq, prev, heads_at_last(previous)), self.signing_key)
             append_anchor(self.directory, record)
         if self.bootstrap:
             await publish(self.bootstrap, self.topic, record)
@@ -424,16 +441,26 @@ class TamperedStore(Exception):
         self.problems = problems
 
 
+def for_the_topic(record: dict[str, Any]) -> dict[str, Any]:
+    """The anchor as the topic keeps it: with the heads that moved when they are few (so the topic's copy alone
+    names a changed stream), without them when they would not fit a Kafka record (a first anchor of a big store,
+    a burst of writes); the signature holds either way."""
+    if len(json.dumps(record.get(CHANGED, {}), ensure_ascii=False).encode()) <= TOPIC_CHANGED_BYTES:
+        return record
+    return {k: v for k, v in record.items() if k != CHANGED}
+
+
 async def publish(bootstrap: KafkaAccess, topic: str, record: dict[str, Any]) -> None:
     from eventstore.kafka_clients import public_producer
 
     producer = public_producer(bootstrap, client_id=f"{record['schema']}-anchor")
+    published = for_the_topic(record)
     # Bounded: the anchor is already in the file; a broker that cannot take it (a topic missing, a broker
     # down) must cost this tick, never wedge the service's stop with a flush that waits forever.
     try:
         await asyncio.wait_for(producer.start(), PUBLISH_SECONDS)
         await asyncio.wait_for(producer.send_and_wait(
-            topic, json.dumps(record, sort_keys=True, ensure_ascii=False).encode(), key=record["schema"].encode()),
+            topic, json.dumps(published, sort_keys=True, ensure_ascii=False).encode(), key=record["schema"].encode()),
             PUBLISH_SECONDS)
     finally:
         with contextlib.suppress(Exception):

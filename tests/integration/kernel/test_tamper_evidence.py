@@ -20,6 +20,8 @@ import asyncpg
 import pytest
 import pytest_asyncio
 
+from eventstore import audit_anchor
+from eventstore.anchor_heads import digest
 from eventstore.audit_anchor import (
     AUDIT_TOPIC,
     GENESIS,
@@ -28,6 +30,7 @@ from eventstore.audit_anchor import (
     anchor_file,
     chain_breaks,
     changes_since,
+    for_the_topic,
     public_key_of,
     read_anchors,
     read_head,
@@ -195,7 +198,7 @@ async def test_a_forged_anchor_is_named_and_the_store_is_checked_against_the_las
     path = anchor_file(anchorer.directory, store.schema)
     lines = path.read_text().splitlines()
     forged = json.loads(lines[-1])
-    del forged["streams"]["proposal-0"]
+    forged["changed"].pop("proposal-0", None)
     forged["count"] = 8
     path.write_text("\n".join([*lines, json.dumps(forged)]) + "\n")
     changes = await _changes(anchorer)
@@ -240,9 +243,12 @@ async def test_the_anchoring_worker_publishes_signed_heads_to_the_audit_topic(
             await worker.stop()
     heads = [json.loads(r.value or b"{}") for r in records]
     assert all(signature_holds(h, worker.public_key) and h["schema"] == store.schema for h in heads)
-    assert heads[-1]["streams"] == {"proposal-0": [3, heads[-1]["streams"]["proposal-0"][1]]}
     assert records[-1].key == store.schema.encode()
-    assert read_anchors(tmp_path, store.schema, worker.public_key).valid[-1] == heads[-1], "the file has it too"
+    in_file = read_anchors(tmp_path, store.schema, worker.public_key).valid[-1]
+    assert in_file == heads[-1], "the file has it too"
+    (version, hash_), = in_file["changed"].values()
+    assert in_file["changed"] == {"proposal-0": [3, hash_]} and version == 3, "it lists the head that moved"
+    assert heads[-1]["heads"] == digest({"proposal-0": (3, hash_)})
 
 
 # --- the anchors' chain, and the copy on the audit topic ------------------------------------------------
@@ -255,6 +261,76 @@ async def publishing(store: EventStore, tmp_path: Path, kafka_bootstrap: KafkaAc
     await create_topics(kafka_bootstrap, [topic])
     return Anchorer(store.pool, store.schema, signing_key=DEV_AUDIT_SIGNING_KEY, directory=tmp_path,
                     bootstrap=kafka_bootstrap, topic=topic)
+
+
+# --- anchors whose size follows what moved, not the store ---------------------------------------------
+
+async def test_an_anchor_lists_the_heads_that_moved_and_a_stream_deleted_long_before_is_still_named(
+        store: EventStore, anchorer: Anchorer, pg_pool: asyncpg.Pool) -> None:
+    # A members store holds a stream per visit: every head in every anchor made anchors of 7.5 MB.
+    many = [f"visit-{i}" for i in range(300)]
+    await pg_pool.execute(f"SELECT {store.schema}.append_events(s, 0, jsonb_build_array(jsonb_build_object("
+                          "'type', 'sample-noted', 'schema_version', 1, 'committee_id', 'c', "
+                          "'data', '{\"n\": 1}'::jsonb, 'metadata', '{}'::jsonb, 'occurred_at', now(), "
+                          "'event_id', gen_random_uuid()))) "
+                          "FROM unnest($1::text[]) AS s", many)
+    await _anchored(anchorer, 300)
+    await store.append("visit-7", 1, [SampleNoted(n=2)], ctx())
+    await _anchored(anchorer, 301)
+    first, second = read_anchors(anchorer.directory, anchorer.schema, anchorer.public_key).valid[-2:]
+    assert len(first["changed"]) == 300
+    assert list(second["changed"]) == ["visit-7"] and second["changed"]["visit-7"][0] == 2
+    assert len(json.dumps(for_the_topic(second))) < 2_000, "a record the audit topic takes, however big the store"
+    await as_maintenance(pg_pool, f"DELETE FROM {store.schema}.events WHERE stream_id = 'visit-250'")
+    changes = await _changes(anchorer)
+    assert changes[0].startswith("stream visit-250 deleted (at v1 at the anchor of "), changes
+
+
+async def test_the_heads_the_file_lists_are_signed(store: EventStore, anchorer: Anchorer) -> None:
+    path, lines = await _fill(store, anchorer)
+    last = json.loads(lines[-1])
+    (stream, (version, _hash)), *_ = last["changed"].items()
+    last["changed"][stream] = [version, "0" * 64]
+    path.write_text("\n".join([*lines[:-1], json.dumps(last)]) + "\n")
+    changes = await _changes(anchorer)
+    assert changes[0] == f"{path.name} line {len(lines)}: FORGED anchor (its signature does not hold)"
+
+
+async def test_an_anchor_whose_moved_heads_are_too_many_for_the_topic_is_published_without_them(
+        store: EventStore, anchorer: Anchorer, pg_pool: asyncpg.Pool, monkeypatch: pytest.MonkeyPatch) -> None:
+    await _fill(store, anchorer)
+    monkeypatch.setattr(audit_anchor, "TOPIC_CHANGED_BYTES", 10)
+    topic_copies = [for_the_topic(a) for a in read_anchors(anchorer.directory, anchorer.schema,
+                                                           anchorer.public_key).valid]
+    assert all("changed" not in a and signature_holds(a, anchorer.public_key) for a in topic_copies)
+    assert await changes_since(pg_pool, store.schema, topic_copies) == []
+    # From such a copy alone a change still shows through the signed digest of the heads, though not where.
+    await as_maintenance(pg_pool, f"DELETE FROM {store.schema}.events "
+                                  "WHERE stream_id = 'proposal-2' AND stream_version = 4")
+    changes = await changes_since(pg_pool, store.schema, topic_copies)
+    assert changes[0].startswith("the streams' heads differ from the anchor of "), changes
+    assert changes[1].endswith("counted 12")
+
+
+async def test_anchors_that_listed_every_head_are_folded_into_the_ones_after(
+        store: EventStore, anchorer: Anchorer, pg_pool: asyncpg.Pool) -> None:
+    for i, stream in enumerate(STREAMS):
+        await store.append(stream, 0, [SampleNoted(n=i)], ctx())
+    head = await read_head(store.pool, store.schema)
+    # An anchor as written before its heads were folded: every head, inside the signature.
+    fresh = head.record(datetime.now(UTC))
+    old = {**{k: v for k, v in fresh.items() if k not in ("heads", "changed_digest", "changed")},
+           "streams": {s: [v, h] for s, (v, h) in sorted(head.streams.items())}}
+    path = anchor_file(anchorer.directory, store.schema)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(sign(old, DEV_AUDIT_SIGNING_KEY)) + "\n")
+    await store.append("proposal-0", 1, [SampleNoted(n=5)], ctx())
+    await _anchored(anchorer, 4)
+    _legacy, second = read_anchors(anchorer.directory, store.schema, anchorer.public_key).valid
+    assert list(second["changed"]) == ["proposal-0"], "only what moved since the anchor that listed every head"
+    assert await _changes(anchorer) == []
+    await as_maintenance(pg_pool, f"DELETE FROM {store.schema}.events WHERE stream_id = 'proposal-1'")
+    assert (await _changes(anchorer))[0].startswith("stream proposal-1 deleted (at v1 at the anchor of ")
 
 
 def _verify(anchorer: Anchorer, database_url: str, kafka: KafkaAccess, topic_prefix: str,
