@@ -10,6 +10,7 @@ from strawberry.schema.config import StrawberryConfig
 from gateway import limits
 from gateway.commands.catalog import CommandInfo, load_catalog
 from gateway.schema import route_mutations
+from gateway.schema.acyclic_executor import AcyclicExecutor
 from gateway.schema.mutation import build_mutation
 from gateway.schema.query import Query
 from gateway.schema.scalars import SCALARS
@@ -25,4 +26,5 @@ def build_schema(catalog: Sequence[CommandInfo] | None = None, *, development: b
         subscription=Subscription,
         extensions=limits.extensions(development),
         config=StrawberryConfig(auto_camel_case=True, scalar_map=SCALARS),
+        execution_context_class=AcyclicExecutor,
     )
